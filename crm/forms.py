@@ -1,0 +1,69 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = [
+            "no",
+            "type",
+            "name",
+            "company",
+            "salesperson",
+            "email",
+            "phone",
+            "address",
+            "post_code",
+            "city",
+            "country",
+            "language_code",
+            "correspondence_type",
+            "exclude_from_segment",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = Contact.objects.companies().order_by("name")
+        self.fields["salesperson"].queryset = Salesperson.objects.filter(blocked=False)
+        if self.instance.pk:
+            # The number identifies the contact in history and exports; it stays fixed.
+            self.fields["no"].disabled = True
+            self.fields["company"].queryset = self.fields["company"].queryset.exclude(
+                pk=self.instance.pk
+            )
+
+
+class SalespersonForm(forms.ModelForm):
+    class Meta:
+        model = Salesperson
+        fields = ["code", "name", "email", "phone", "job_title", "user", "blocked"]
+
+    def clean_code(self):
+        return self.cleaned_data["code"].upper()
+
+
+class NumberSeriesForm(forms.ModelForm):
+    class Meta:
+        model = NumberSeries
+        fields = ["code", "description", "prefix", "width", "next_number"]
+
+    def clean_code(self):
+        return self.cleaned_data["code"].upper()
+
+
+class MarketingSetupForm(forms.ModelForm):
+    class Meta:
+        model = MarketingSetup
+        fields = [
+            "contact_nos",
+            "segment_nos",
+            "default_salesperson",
+            "default_correspondence_type",
+        ]
+        help_texts = {
+            "contact_nos": _("Numbers new contacts whose no. is left blank."),
+            "segment_nos": _("Numbers new segments, including follow-up segments."),
+        }

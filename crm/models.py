@@ -1,0 +1,280 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class CorrespondenceType(models.TextChoices):
+    """How a document reaches the contact; shared by contacts, templates and entries."""
+
+    BLANK = "", "—"
+    HARD_COPY = "hard_copy", _("Hard copy")
+    EMAIL = "email", _("E-mail")
+
+
+def choices_constraint(field, choices, name):
+    """A CheckConstraint that keeps a choice field to its TextChoices values."""
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+class NumberSeries(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    description = models.CharField(_("description"), max_length=100, blank=True)
+    prefix = models.CharField(_("prefix"), max_length=10, blank=True)
+    next_number = models.PositiveIntegerField(
+        _("next number"), default=1, validators=[MinValueValidator(1)]
+    )
+    width = models.PositiveSmallIntegerField(
+        _("width"),
+        default=5,
+        help_text=_("Digits after the prefix, padded with zeros."),
+        validators=[MinValueValidator(1)],
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("number series")
+        verbose_name_plural = _("number series")
+        constraints = [
+            models.CheckConstraint(condition=Q(next_number__gte=1), name="numberseries_next_number_positive"),
+            models.CheckConstraint(condition=Q(width__gte=1), name="numberseries_width_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} ({self.format(self.next_number)}…)"
+
+    def get_absolute_url(self):
+        return reverse("crm:numberseries_update", args=[self.pk])
+
+    def format(self, number):
+        return f"{self.prefix}{number:0{self.width}d}"
+
+    def next_no(self):
+        """Hand out the next number of the series; never the same one twice.
+
+        The UPDATE comes first so it takes the row lock (PostgreSQL) or the write lock
+        (SQLite) before the value is read: concurrent callers queue instead of reading the
+        same number. Inside a caller's transaction a rollback returns the number, so the
+        series has no gaps.
+        """
+        with transaction.atomic():
+            NumberSeries.objects.filter(pk=self.pk).update(next_number=F("next_number") + 1)
+            self.next_number = NumberSeries.objects.values_list("next_number", flat=True).get(
+                pk=self.pk
+            )
+        return self.format(self.next_number - 1)
+
+
+class Salesperson(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="salesperson",
+    )
+    blocked = models.BooleanField(_("blocked"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("salesperson")
+        verbose_name_plural = _("salespeople")
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("crm:salesperson_detail", args=[self.pk])
+
+
+class ContactQuerySet(models.QuerySet):
+    def companies(self):
+        return self.filter(type=Contact.Type.COMPANY)
+
+    def with_related(self):
+        return self.select_related("company", "salesperson")
+
+
+class ContactType(models.TextChoices):
+    COMPANY = "company", _("Company")
+    PERSON = "person", _("Person")
+
+
+class Contact(models.Model):
+    # Also defined at module level so Meta.constraints can name it.
+    Type = ContactType
+
+    no = models.CharField(
+        _("no."),
+        max_length=20,
+        unique=True,
+        blank=True,
+        help_text=_("Leave blank to take the next number of the contact number series."),
+    )
+    type = models.CharField(_("type"), max_length=10, choices=Type, default=Type.COMPANY)
+    name = models.CharField(_("name"), max_length=100)
+    company = models.ForeignKey(
+        "self",
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="persons",
+        limit_choices_to={"type": ContactType.COMPANY},
+    )
+    salesperson = models.ForeignKey(
+        Salesperson,
+        verbose_name=_("salesperson"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    post_code = models.CharField(_("post code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    language_code = models.CharField(
+        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
+    )
+    correspondence_type = models.CharField(
+        _("correspondence type"),
+        max_length=10,
+        blank=True,
+        choices=CorrespondenceType,
+        default=CorrespondenceType.BLANK,
+    )
+    exclude_from_segment = models.BooleanField(_("exclude from segment"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["no"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [
+            models.Index(fields=["name"]),
+            models.Index(fields=["city"]),
+            models.Index(fields=["country"]),
+            models.Index(fields=["type", "name"]),
+        ]
+        constraints = [
+            choices_constraint("type", ContactType, "contact_type_valid"),
+            choices_constraint("correspondence_type", CorrespondenceType, "contact_correspondence_type_valid"),
+            # A company never belongs to another company.
+            models.CheckConstraint(
+                condition=Q(type="person") | Q(company__isnull=True),
+                name="contact_company_has_no_company",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.no} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("crm:contact_detail", args=[self.pk])
+
+    def clean(self):
+        if self.type == self.Type.COMPANY and self.company_id:
+            raise ValidationError({"company": _("A company cannot belong to another company.")})
+        if self.company_id:
+            if self.company_id == self.pk:
+                raise ValidationError({"company": _("A contact cannot be its own company.")})
+            if self.company.type != self.Type.COMPANY:
+                raise ValidationError(
+                    {"company": _("The company must be a contact of type company.")}
+                )
+        if self.pk and self.type == self.Type.PERSON and self.persons.exists():
+            raise ValidationError(
+                {"type": _("This company has persons; it cannot become a person.")}
+            )
+
+    @property
+    def contact_company(self):
+        """The company the contact's history is filed under: itself for a company."""
+        return self if self.type == self.Type.COMPANY else self.company
+
+
+class MarketingSetup(models.Model):
+    """The single row of marketing settings (NAV's Marketing Setup)."""
+
+    contact_nos = models.ForeignKey(
+        NumberSeries,
+        verbose_name=_("contact nos."),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    segment_nos = models.ForeignKey(
+        NumberSeries,
+        verbose_name=_("segment nos."),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    default_salesperson = models.ForeignKey(
+        Salesperson,
+        verbose_name=_("default salesperson"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    default_correspondence_type = models.CharField(
+        _("default correspondence type"),
+        max_length=10,
+        blank=True,
+        choices=CorrespondenceType,
+        default=CorrespondenceType.BLANK,
+    )
+
+    class Meta:
+        verbose_name = _("marketing setup")
+        verbose_name_plural = _("marketing setup")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="marketingsetup_singleton"),
+            choices_constraint(
+                "default_correspondence_type",
+                CorrespondenceType,
+                "marketingsetup_correspondence_type_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Marketing setup"))
+
+    def get_absolute_url(self):
+        return reverse("crm:marketing_setup")
+
+    @classmethod
+    def load(cls):
+        setup, _created = cls.objects.get_or_create(pk=1)
+        return setup
+
+    def next_no(self, series_field):
+        """Next number from one of the setup's series (`contact_nos`, `segment_nos`)."""
+        series = getattr(self, series_field)
+        if series is None:
+            raise ValidationError(MISSING_SERIES_MESSAGES[series_field], code="no_series")
+        return series.next_no()
+
+
+MISSING_SERIES_MESSAGES = {
+    "contact_nos": _("Set up a number series for contacts in Marketing setup."),
+    "segment_nos": _("Set up a number series for segments in Marketing setup."),
+}

@@ -1,0 +1,73 @@
+"""The two user groups of DESIGN.md §4 and the permissions each one holds.
+
+Data migrations call `sync_roles` whenever an app adds permissions, so a fresh database
+and an upgraded one end with the same groups. Permissions of apps not migrated yet are
+skipped; their own migration syncs again.
+"""
+
+SALES = "Sales"
+CRM_ADMIN = "CRM admin"
+
+SALES_PERMISSIONS = [
+    "crm.view_contact",
+    "crm.add_contact",
+    "crm.change_contact",
+    "crm.delete_contact",
+    "crm.view_salesperson",
+    "interactions.view_interactiongroup",
+    "interactions.view_interactiontemplate",
+    "interactions.view_interactionlogentry",
+    "interactions.add_interactionlogentry",
+    "interactions.change_interactionlogentry",
+    "segments.view_segment",
+    "segments.add_segment",
+    "segments.change_segment",
+    "segments.delete_segment",
+    "segments.view_loggedsegment",
+    "segments.change_loggedsegment",
+]
+
+CRM_ADMIN_PERMISSIONS = [
+    *SALES_PERMISSIONS,
+    "crm.add_salesperson",
+    "crm.change_salesperson",
+    "crm.view_numberseries",
+    "crm.add_numberseries",
+    "crm.change_numberseries",
+    "crm.view_marketingsetup",
+    "crm.change_marketingsetup",
+    "interactions.add_interactiongroup",
+    "interactions.change_interactiongroup",
+    "interactions.delete_interactiongroup",
+    "interactions.add_interactiontemplate",
+    "interactions.change_interactiontemplate",
+    "interactions.delete_interactiontemplate",
+    "interactions.delete_interactionlogentry",
+    "interactions.view_interactiontemplatesetup",
+    "interactions.change_interactiontemplatesetup",
+]
+
+ROLES = {SALES: SALES_PERMISSIONS, CRM_ADMIN: CRM_ADMIN_PERMISSIONS}
+
+
+def sync_roles(apps, schema_editor):
+    """Create the groups and give each exactly the permissions that exist of its list."""
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally made after `migrate`; make them now so they can be granted.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codes in ROLES.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        wanted = [code.split(".") for code in codes]
+        permissions = [
+            permission
+            for permission in Permission.objects.select_related("content_type")
+            if [permission.content_type.app_label, permission.codename] in wanted
+        ]
+        group.permissions.set(permissions)

@@ -1,0 +1,55 @@
+"""Domain operations on contacts; every interface (views, admin, commands) calls these."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from crm.models import Contact, MarketingSetup
+
+
+@transaction.atomic
+def create_contact(*, user, **values):
+    """Create a contact, numbering it from the contact series when `no` is blank."""
+    contact = Contact(**values)
+    if not contact.no:
+        contact.no = MarketingSetup.load().next_no("contact_nos")
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def update_contact(contact, *, user, **values):
+    """Change a contact's fields after checking the company/person rules."""
+    for field, value in values.items():
+        setattr(contact, field, value)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+def protected_summary(error):
+    """'3 contacts, 12 interaction log entries' from a ProtectedError's objects."""
+    counts = {}
+    for obj in error.protected_objects:
+        meta = obj._meta
+        counts[meta] = counts.get(meta, 0) + 1
+    return ", ".join(
+        f"{count} {meta.verbose_name if count == 1 else meta.verbose_name_plural}"
+        for meta, count in counts.items()
+    )
+
+
+@transaction.atomic
+def delete_contact(contact, *, user):
+    """Delete a contact unless persons, interactions or segments still refer to it."""
+    try:
+        contact.delete()
+    except ProtectedError as error:
+        raise ValidationError(
+            _("%(contact)s cannot be deleted because it is used by: %(used_by)s.")
+            % {"contact": capfirst(str(contact)), "used_by": protected_summary(error)},
+            code="protected",
+        ) from error

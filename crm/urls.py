@@ -1,0 +1,44 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from crm import views
+
+app_patterns = [
+    path("contacts/", views.ContactListView.as_view(), name="contact_list"),
+    path("contacts/new/", views.ContactCreateView.as_view(), name="contact_create"),
+    path("contacts/<int:pk>/", views.ContactDetailView.as_view(), name="contact_detail"),
+    path("contacts/<int:pk>/edit/", views.ContactUpdateView.as_view(), name="contact_update"),
+    path("contacts/<int:pk>/delete/", views.ContactDeleteView.as_view(), name="contact_delete"),
+    path("salespeople/", views.SalespersonListView.as_view(), name="salesperson_list"),
+    path("salespeople/new/", views.SalespersonCreateView.as_view(), name="salesperson_create"),
+    path(
+        "salespeople/<int:pk>/", views.SalespersonDetailView.as_view(), name="salesperson_detail"
+    ),
+    path(
+        "salespeople/<int:pk>/edit/",
+        views.SalespersonUpdateView.as_view(),
+        name="salesperson_update",
+    ),
+    path("setup/marketing/", views.MarketingSetupUpdateView.as_view(), name="marketing_setup"),
+    path("setup/number-series/", views.NumberSeriesListView.as_view(), name="numberseries_list"),
+    path(
+        "setup/number-series/new/",
+        views.NumberSeriesCreateView.as_view(),
+        name="numberseries_create",
+    ),
+    path(
+        "setup/number-series/<int:pk>/edit/",
+        views.NumberSeriesUpdateView.as_view(),
+        name="numberseries_update",
+    ),
+]
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("", include((app_patterns, "crm"))),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+]

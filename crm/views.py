@@ -1,0 +1,181 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, DeleteView, DetailView, TemplateView, UpdateView
+from django_filters.views import FilterView
+
+from crm import services
+from crm.filters import ContactFilter, SalespersonFilter
+from crm.forms import ContactForm, MarketingSetupForm, NumberSeriesForm, SalespersonForm
+from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
+
+PAGE_SIZE = 25
+
+
+class ServiceFormMixin:
+    """Save a valid form through a service; its ValidationError goes back onto the form."""
+
+    success_message = ""
+
+    def perform(self, form):
+        return form.save()
+
+    def form_valid(self, form):
+        try:
+            self.object = self.perform(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message % {"object": self.object})
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class HomeView(TemplateView):
+    template_name = "crm/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["salesperson"] = getattr(self.request.user, "salesperson", None)
+        return context
+
+
+class ContactListView(PermissionRequiredMixin, FilterView):
+    permission_required = "crm.view_contact"
+    filterset_class = ContactFilter
+    queryset = Contact.objects.with_related()
+    paginate_by = PAGE_SIZE
+    template_name = "crm/contact_list.html"
+
+
+class ContactDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "crm.view_contact"
+    queryset = Contact.objects.with_related()
+    template_name = "crm/contact_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["persons"] = self.object.persons.select_related("salesperson").order_by("name")
+        return context
+
+
+class ContactCreateView(PermissionRequiredMixin, ServiceFormMixin, CreateView):
+    permission_required = "crm.add_contact"
+    model = Contact
+    form_class = ContactForm
+    template_name = "crm/contact_form.html"
+    success_message = _("Contact %(object)s has been created.")
+
+    def get_initial(self):
+        initial = super().get_initial()
+        # "New person" from a company card arrives with ?company=<pk>.
+        company = self.request.GET.get("company", "")
+        if company.isdigit():
+            initial.update(type=Contact.Type.PERSON, company=company)
+        return initial
+
+    def perform(self, form):
+        return services.create_contact(user=self.request.user, **form.cleaned_data)
+
+
+class ContactUpdateView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
+    permission_required = "crm.change_contact"
+    model = Contact
+    form_class = ContactForm
+    template_name = "crm/contact_form.html"
+    success_message = _("Contact %(object)s has been saved.")
+
+    def perform(self, form):
+        values = {name: form.cleaned_data[name] for name in form.changed_data}
+        return services.update_contact(self.object, user=self.request.user, **values)
+
+
+class ContactDeleteView(PermissionRequiredMixin, DeleteView):
+    permission_required = "crm.delete_contact"
+    model = Contact
+    template_name = "crm/contact_confirm_delete.html"
+    success_url = reverse_lazy("crm:contact_list")
+
+    def form_valid(self, form):
+        try:
+            services.delete_contact(self.object, user=self.request.user)
+        except ValidationError as error:
+            messages.error(self.request, error.messages[0])
+            return redirect(self.object)
+        messages.success(
+            self.request, _("Contact %(object)s has been deleted.") % {"object": self.object}
+        )
+        return HttpResponseRedirect(self.success_url)
+
+
+class SalespersonListView(PermissionRequiredMixin, FilterView):
+    permission_required = "crm.view_salesperson"
+    filterset_class = SalespersonFilter
+    queryset = Salesperson.objects.select_related("user")
+    paginate_by = PAGE_SIZE
+    template_name = "crm/salesperson_list.html"
+
+
+class SalespersonDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "crm.view_salesperson"
+    queryset = Salesperson.objects.select_related("user")
+    template_name = "crm/salesperson_detail.html"
+
+
+class SalespersonCreateView(PermissionRequiredMixin, ServiceFormMixin, CreateView):
+    permission_required = "crm.add_salesperson"
+    model = Salesperson
+    form_class = SalespersonForm
+    template_name = "crm/salesperson_form.html"
+    success_message = _("Salesperson %(object)s has been created.")
+
+
+class SalespersonUpdateView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
+    permission_required = "crm.change_salesperson"
+    model = Salesperson
+    form_class = SalespersonForm
+    template_name = "crm/salesperson_form.html"
+    success_message = _("Salesperson %(object)s has been saved.")
+
+
+class NumberSeriesListView(PermissionRequiredMixin, FilterView):
+    permission_required = "crm.view_numberseries"
+    model = NumberSeries
+    filterset_fields = []
+    paginate_by = PAGE_SIZE
+    template_name = "crm/numberseries_list.html"
+
+
+class NumberSeriesCreateView(PermissionRequiredMixin, ServiceFormMixin, CreateView):
+    permission_required = "crm.add_numberseries"
+    model = NumberSeries
+    form_class = NumberSeriesForm
+    template_name = "crm/setup_form.html"
+    success_url = reverse_lazy("crm:numberseries_list")
+    success_message = _("Number series %(object)s has been created.")
+
+
+class NumberSeriesUpdateView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
+    permission_required = "crm.change_numberseries"
+    model = NumberSeries
+    form_class = NumberSeriesForm
+    template_name = "crm/setup_form.html"
+    success_url = reverse_lazy("crm:numberseries_list")
+    success_message = _("Number series %(object)s has been saved.")
+
+
+class MarketingSetupUpdateView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
+    permission_required = "crm.change_marketingsetup"
+    form_class = MarketingSetupForm
+    template_name = "crm/setup_form.html"
+    success_message = _("Marketing setup has been saved.")
+
+    def get_object(self, queryset=None):
+        return MarketingSetup.load()
+
+    def get_success_url(self):
+        return reverse("crm:marketing_setup")
