@@ -1,0 +1,37 @@
+import pytest
+
+from crm.models import MarketingSetup
+from tests.factories import AdminUserFactory, NumberSeriesFactory, SalesUserFactory
+
+
+@pytest.fixture
+def sales_user(db):
+    return SalesUserFactory(username="sales")
+
+
+@pytest.fixture
+def admin_user_crm(db):
+    """A member of the CRM admin group (not a Django superuser)."""
+    return AdminUserFactory(username="crmadmin")
+
+
+@pytest.fixture
+def sales_client(client, sales_user):
+    client.force_login(sales_user)
+    return client
+
+
+@pytest.fixture
+def crm_admin_client(client, admin_user_crm):
+    client.force_login(admin_user_crm)
+    return client
+
+
+@pytest.fixture
+def marketing_setup(db):
+    """Marketing setup with contact (CT) and segment (SM) number series."""
+    setup = MarketingSetup.load()
+    setup.contact_nos = NumberSeriesFactory(code="CONTACT", prefix="CT", next_number=1)
+    setup.segment_nos = NumberSeriesFactory(code="SEGMENT", prefix="SM", next_number=1)
+    setup.save()
+    return setup
