@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Development settings (insecure key, no HTTPS redirect) unless the caller says otherwise.
+export DJANGO_DEBUG ?= 1
 
 .PHONY: run test install migrate demo lint format messages clean
 

@@ -52,6 +52,11 @@ class NumberSeries(models.Model):
     def format(self, number):
         return f"{self.prefix}{number:0{self.width}d}"
 
+    @property
+    def next_no_preview(self):
+        """The number the series hands out next, formatted ("CT00012"); reads only."""
+        return self.format(self.next_number)
+
     def next_no(self):
         """Hand out the next number of the series; never the same one twice.
 

@@ -2,7 +2,8 @@
 
 Data migrations call `sync_roles` whenever an app adds permissions, so a fresh database
 and an upgraded one end with the same groups. Permissions of apps not migrated yet are
-skipped; their own migration syncs again.
+skipped; their own migration syncs again. Tests that truncate tables call it with the
+live app registry to bring the groups back.
 """
 
 SALES = "Sales"
@@ -55,10 +56,12 @@ def sync_roles(apps, schema_editor):
     from django.contrib.auth.management import create_permissions
 
     # Permissions are normally made after `migrate`; make them now so they can be granted.
+    # Historical app configs have no models module, which create_permissions requires.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        models_module = app_config.models_module
+        app_config.models_module = models_module or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

@@ -5,7 +5,13 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView, DeleteView, DetailView, TemplateView, UpdateView
+from django.views.generic import (
+    CreateView,
+    DeleteView,
+    DetailView,
+    TemplateView,
+    UpdateView,
+)
 from django_filters.views import FilterView
 
 from crm import services
@@ -31,8 +37,28 @@ class ServiceFormMixin:
             form.add_error(None, error)
             return self.form_invalid(form)
         if self.success_message:
-            messages.success(self.request, self.success_message % {"object": self.object})
+            messages.success(
+                self.request, self.success_message % {"object": self.object}
+            )
         return HttpResponseRedirect(self.get_success_url())
+
+
+class SetupFormMixin:
+    """Heading, introduction and Cancel target for the shared crm/setup_form.html."""
+
+    title = ""
+    intro = ""
+    cancel_url = reverse_lazy("home")
+
+    def get_title(self):
+        return self.title
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            title=self.get_title(), intro=self.intro, cancel_url=self.cancel_url
+        )
+        return context
 
 
 class HomeView(TemplateView):
@@ -59,7 +85,9 @@ class ContactDetailView(PermissionRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["persons"] = self.object.persons.select_related("salesperson").order_by("name")
+        context["persons"] = self.object.persons.select_related("salesperson").order_by(
+            "name"
+        )
         return context
 
 
@@ -107,7 +135,8 @@ class ContactDeleteView(PermissionRequiredMixin, DeleteView):
             messages.error(self.request, error.messages[0])
             return redirect(self.object)
         messages.success(
-            self.request, _("Contact %(object)s has been deleted.") % {"object": self.object}
+            self.request,
+            _("Contact %(object)s has been deleted.") % {"object": self.object},
         )
         return HttpResponseRedirect(self.success_url)
 
@@ -124,6 +153,11 @@ class SalespersonDetailView(PermissionRequiredMixin, DetailView):
     permission_required = "crm.view_salesperson"
     queryset = Salesperson.objects.select_related("user")
     template_name = "crm/salesperson_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["contact_count"] = self.object.contacts.count()
+        return context
 
 
 class SalespersonCreateView(PermissionRequiredMixin, ServiceFormMixin, CreateView):
@@ -145,34 +179,51 @@ class SalespersonUpdateView(PermissionRequiredMixin, ServiceFormMixin, UpdateVie
 class NumberSeriesListView(PermissionRequiredMixin, FilterView):
     permission_required = "crm.view_numberseries"
     model = NumberSeries
-    filterset_fields = []
+    filterset_fields = ()
     paginate_by = PAGE_SIZE
     template_name = "crm/numberseries_list.html"
 
 
-class NumberSeriesCreateView(PermissionRequiredMixin, ServiceFormMixin, CreateView):
+class NumberSeriesCreateView(
+    PermissionRequiredMixin, SetupFormMixin, ServiceFormMixin, CreateView
+):
     permission_required = "crm.add_numberseries"
     model = NumberSeries
     form_class = NumberSeriesForm
     template_name = "crm/setup_form.html"
     success_url = reverse_lazy("crm:numberseries_list")
     success_message = _("Number series %(object)s has been created.")
+    title = _("New number series")
+    cancel_url = reverse_lazy("crm:numberseries_list")
 
 
-class NumberSeriesUpdateView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
+class NumberSeriesUpdateView(
+    PermissionRequiredMixin, SetupFormMixin, ServiceFormMixin, UpdateView
+):
     permission_required = "crm.change_numberseries"
     model = NumberSeries
     form_class = NumberSeriesForm
     template_name = "crm/setup_form.html"
     success_url = reverse_lazy("crm:numberseries_list")
     success_message = _("Number series %(object)s has been saved.")
+    cancel_url = reverse_lazy("crm:numberseries_list")
+
+    def get_title(self):
+        return _("Number series %(code)s") % {"code": self.object.code}
 
 
-class MarketingSetupUpdateView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
+class MarketingSetupUpdateView(
+    PermissionRequiredMixin, SetupFormMixin, ServiceFormMixin, UpdateView
+):
     permission_required = "crm.change_marketingsetup"
     form_class = MarketingSetupForm
     template_name = "crm/setup_form.html"
     success_message = _("Marketing setup has been saved.")
+    title = _("Marketing setup")
+    intro = _(
+        "Number series for new contacts and segments, and the defaults for new "
+        "interactions."
+    )
 
     def get_object(self, queryset=None):
         return MarketingSetup.load()

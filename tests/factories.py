@@ -1,6 +1,7 @@
 """One factory per model. Flows that matter are set up through the services instead."""
 
 import factory
+from django.apps import apps
 from django.contrib.auth.models import Group, User
 
 from crm import roles
@@ -20,7 +21,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def groups(self, create, extracted, **kwargs):
         if create and extracted:
-            self.groups.add(*(Group.objects.get(name=name) for name in extracted))
+            self.groups.add(*(role_group(name) for name in extracted))
+
+
+def role_group(name):
+    """The role's group; re-created after transactional tests truncated the tables."""
+    if not Group.objects.filter(name=name).exists():
+        roles.sync_roles(apps, None)
+    return Group.objects.get(name=name)
 
 
 class SalesUserFactory(UserFactory):
