@@ -9,3 +9,12 @@ document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-confirm]");
   if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
 });
+
+// A header checkbox with data-select-all="name" ticks every checkbox of that name.
+document.addEventListener("change", (event) => {
+  const name = event.target.dataset?.selectAll;
+  if (!name) return;
+  document.querySelectorAll(`input[type=checkbox][name="${name}"]`).forEach((box) => {
+    box.checked = event.target.checked;
+  });
+});

@@ -1,0 +1,99 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import CorrespondenceType, Salesperson
+from interactions.models import (
+    Evaluation,
+    InteractionGroup,
+    InteractionLogEntry,
+    InteractionTemplate,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+class EntryFilterMixin(django_filters.FilterSet):
+    """The contact and salesperson filters shared by the log entry and postponed lists.
+
+    Contacts are typed by number (tens of thousands of them make a drop-down useless).
+    """
+
+    contact = django_filters.CharFilter(
+        label=_("Contact no."), field_name="contact__no", lookup_expr="iexact"
+    )
+    salesperson = django_filters.ModelChoiceFilter(
+        label=_("Salesperson"), queryset=Salesperson.objects.all()
+    )
+    template = django_filters.ModelChoiceFilter(
+        label=_("Template"), queryset=InteractionTemplate.objects.all()
+    )
+
+    def locked_values(self):
+        """The contact/salesperson that "Create interaction" from here is locked to."""
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        return {
+            name: data[name] for name in ("contact", "salesperson") if data.get(name)
+        }
+
+
+class InteractionLogEntryFilter(EntryFilterMixin):
+    company = django_filters.CharFilter(
+        label=_("Company no."), field_name="contact_company__no", lookup_expr="iexact"
+    )
+    group = django_filters.ModelChoiceFilter(
+        label=_("Group"), queryset=InteractionGroup.objects.all()
+    )
+    date_from = django_filters.DateFilter(
+        label=_("From"), field_name="date", lookup_expr="gte", widget=DATE_INPUT
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"), field_name="date", lookup_expr="lte", widget=DATE_INPUT
+    )
+    evaluation = django_filters.ChoiceFilter(
+        label=_("Evaluation"), choices=Evaluation.choices[1:]
+    )
+    correspondence_type = django_filters.ChoiceFilter(
+        label=_("Correspondence type"), choices=CorrespondenceType.choices[1:]
+    )
+    canceled = django_filters.BooleanFilter(
+        label=_("Canceled"),
+        widget=forms.Select(
+            choices=[("", _("All")), ("false", _("No")), ("true", _("Yes"))]
+        ),
+    )
+    document_no = django_filters.CharFilter(
+        label=_("Document no."), lookup_expr="iexact"
+    )
+    segment_no = django_filters.CharFilter(label=_("Segment no."), lookup_expr="iexact")
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    ordering = django_filters.OrderingFilter(
+        fields=[
+            ("entry_no", "entry_no"),
+            ("date", "date"),
+            ("contact__no", "contact"),
+            ("template__code", "template"),
+            ("description", "description"),
+            ("salesperson__code", "salesperson"),
+            ("evaluation", "evaluation"),
+            ("cost", "cost"),
+            ("duration", "duration"),
+        ],
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = InteractionLogEntry
+        fields = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(description__icontains=value) | Q(subject__icontains=value)
+        )
+
+
+class PostponedFilter(EntryFilterMixin):
+    class Meta:
+        model = InteractionLogEntry
+        fields = []

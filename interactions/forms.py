@@ -1,0 +1,195 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import Contact, Salesperson
+from interactions.models import (
+    Evaluation,
+    InteractionGroup,
+    InteractionLogEntry,
+    InteractionTemplate,
+)
+
+
+class ContactNoField(forms.ModelChoiceField):
+    """A contact typed by its number: a drop-down of every contact would not scale."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Contact.objects.all(), to_field_name="no", **kwargs)
+        self.error_messages["invalid_choice"] = _(
+            "There is no contact with this number."
+        )
+
+    def prepare_value(self, value):
+        if isinstance(value, Contact):
+            return value.no
+        if isinstance(value, int):
+            return Contact.objects.filter(pk=value).values_list("no", flat=True).first()
+        return value
+
+
+class InteractionForm(forms.ModelForm):
+    """The "Create interaction" form; also used to resume a postponed interaction.
+
+    With `postponing=True` only the contact is required, because a postponed
+    interaction is a draft the user finishes later.
+    """
+
+    contact = ContactNoField(label=_("Contact"))
+    interaction_successful = forms.BooleanField(
+        label=_("Interaction successful"), required=False, initial=True
+    )
+
+    class Meta:
+        model = InteractionLogEntry
+        fields = [
+            "contact",
+            "template",
+            "description",
+            "salesperson",
+            "date",
+            "time",
+            "correspondence_type",
+            "information_flow",
+            "initiated_by",
+            "evaluation",
+            "cost",
+            "duration",
+            "subject",
+            "attachment",
+        ]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    # Left blank, these take the template's values in the service.
+    optional_fields = (
+        "description",
+        "cost",
+        "duration",
+        "correspondence_type",
+        "information_flow",
+        "initiated_by",
+    )
+
+    def __init__(self, *args, postponing=False, locked=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = InteractionTemplate.objects.filter(
+            blocked=False
+        ).select_related("group")
+        self.fields["salesperson"].queryset = Salesperson.objects.filter(blocked=False)
+        for name in self.optional_fields:
+            self.fields[name].required = False
+        for name in ("template", "description", "salesperson", "date"):
+            self.fields[name].required = not postponing
+        for name in locked:
+            self.fields[name].disabled = True
+        if self.instance.pk:
+            self.fields[
+                "interaction_successful"
+            ].initial = not self.instance.attempt_failed
+
+    def locked_values(self):
+        """Values of the locked (disabled) fields, which browsers do not send."""
+        return {
+            name: self.fields[name].prepare_value(self[name].value())
+            for name in ("contact", "salesperson")
+            if self.fields[name].disabled
+        }
+
+    def _post_clean(self):
+        # Rules live in the services; the model instance is only a container here.
+        pass
+
+    def service_values(self):
+        """The cleaned values as keyword arguments for the interaction services."""
+        values = {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in ("contact", "interaction_successful")
+        }
+        values["attempt_failed"] = not self.cleaned_data.get(
+            "interaction_successful", True
+        )
+        for name in self.optional_fields:
+            if values.get(name) in (None, ""):
+                values.pop(name, None)
+        if not values.get("attachment"):
+            values.pop("attachment", None)
+        return values
+
+
+class EvaluationForm(forms.Form):
+    evaluation = forms.ChoiceField(
+        label=_("Evaluation"), choices=Evaluation.choices[1:]
+    )
+
+
+class DeleteCanceledForm(forms.Form):
+    """Filters for "Delete canceled entries"; every one is optional."""
+
+    after = forms.DateField(
+        label=_("Dated after"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    before = forms.DateField(
+        label=_("Dated before"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    contact = ContactNoField(label=_("Contact no."), required=False)
+    template = forms.ModelChoiceField(
+        label=_("Interaction template"),
+        queryset=InteractionTemplate.objects.all(),
+        required=False,
+    )
+    group = forms.ModelChoiceField(
+        label=_("Interaction group"),
+        queryset=InteractionGroup.objects.all(),
+        required=False,
+    )
+    salesperson = forms.ModelChoiceField(
+        label=_("Salesperson"), queryset=Salesperson.objects.all(), required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        after, before = cleaned.get("after"), cleaned.get("before")
+        if after and before and after >= before:
+            raise forms.ValidationError(
+                _("'Dated after' must be earlier than 'Dated before'.")
+            )
+        return cleaned
+
+
+class InteractionGroupForm(forms.ModelForm):
+    class Meta:
+        model = InteractionGroup
+        fields = ["code", "description"]
+
+    def clean_code(self):
+        return self.cleaned_data["code"].upper()
+
+
+class InteractionTemplateForm(forms.ModelForm):
+    class Meta:
+        model = InteractionTemplate
+        fields = [
+            "code",
+            "group",
+            "description",
+            "unit_cost",
+            "unit_duration",
+            "information_flow",
+            "initiated_by",
+            "correspondence_type",
+            "ignore_contact_correspondence_type",
+            "attachment",
+            "blocked",
+        ]
+
+    def clean_code(self):
+        return self.cleaned_data["code"].upper()

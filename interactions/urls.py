@@ -1,0 +1,64 @@
+from django.urls import path
+
+from interactions import views
+
+app_name = "interactions"
+
+urlpatterns = [
+    path("", views.InteractionLogEntryListView.as_view(), name="entry_list"),
+    path("new/", views.InteractionCreateView.as_view(), name="entry_create"),
+    path(
+        "form-fields/",
+        views.InteractionFormFieldsView.as_view(),
+        name="entry_form_fields",
+    ),
+    path(
+        "export.csv", views.InteractionLogEntryExportView.as_view(), name="entry_export"
+    ),
+    path("bulk/", views.EntryBulkView.as_view(), name="entry_bulk"),
+    path(
+        "<int:pk>/", views.InteractionLogEntryDetailView.as_view(), name="entry_detail"
+    ),
+    path(
+        "<int:pk>/attachment/",
+        views.AttachmentDownloadView.as_view(),
+        name="entry_attachment",
+    ),
+    path("postponed/", views.PostponedListView.as_view(), name="postponed_list"),
+    path("postponed/bulk/", views.PostponedBulkView.as_view(), name="postponed_bulk"),
+    path(
+        "postponed/<int:pk>/resume/",
+        views.InteractionResumeView.as_view(),
+        name="entry_resume",
+    ),
+    path(
+        "delete-canceled/", views.DeleteCanceledView.as_view(), name="delete_canceled"
+    ),
+    path("groups/", views.InteractionGroupListView.as_view(), name="group_list"),
+    path(
+        "groups/new/", views.InteractionGroupCreateView.as_view(), name="group_create"
+    ),
+    path(
+        "groups/<int:pk>/edit/",
+        views.InteractionGroupUpdateView.as_view(),
+        name="group_update",
+    ),
+    path(
+        "templates/", views.InteractionTemplateListView.as_view(), name="template_list"
+    ),
+    path(
+        "templates/new/",
+        views.InteractionTemplateCreateView.as_view(),
+        name="template_create",
+    ),
+    path(
+        "templates/<int:pk>/",
+        views.InteractionTemplateDetailView.as_view(),
+        name="template_detail",
+    ),
+    path(
+        "templates/<int:pk>/edit/",
+        views.InteractionTemplateUpdateView.as_view(),
+        name="template_update",
+    ),
+]

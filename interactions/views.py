@@ -1,0 +1,643 @@
+import csv
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, Sum
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponseRedirect,
+    QueryDict,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.generic import (
+    CreateView,
+    DetailView,
+    FormView,
+    ListView,
+    TemplateView,
+    UpdateView,
+)
+from django_filters.views import FilterView
+
+from crm.models import Contact, Salesperson
+from crm.views import PAGE_SIZE, ServiceFormMixin, SetupFormMixin, add_service_error
+from interactions import services
+from interactions.filters import InteractionLogEntryFilter, PostponedFilter
+from interactions.forms import (
+    DeleteCanceledForm,
+    EvaluationForm,
+    InteractionForm,
+    InteractionGroupForm,
+    InteractionTemplateForm,
+)
+from interactions.models import (
+    Evaluation,
+    InteractionGroup,
+    InteractionLogEntry,
+    InteractionTemplate,
+)
+
+# ---------------------------------------------------------------------------
+# Create, postpone and resume
+
+
+class InteractionFormMixin:
+    """What "Create interaction" and "Resume" share: the form, OK, Cancel → postpone."""
+
+    form_class = InteractionForm
+    template_name = "interactions/entry_form.html"
+
+    def postponing(self):
+        return (
+            self.request.method == "POST"
+            and self.request.POST.get("action") == "postpone"
+        )
+
+    def locked_fields(self):
+        return ()
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(postponing=self.postponing(), locked=self.locked_fields())
+        return kwargs
+
+    def get_success_url(self):
+        next_url = self.request.POST.get("next") or self.request.GET.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={self.request.get_host()}
+        ):
+            return next_url
+        return reverse("interactions:entry_list")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["next_url"] = self.get_success_url()
+        return context
+
+    def form_valid(self, form):
+        values = form.service_values()
+        contact = form.cleaned_data["contact"]
+        try:
+            if self.postponing():
+                entry = self.postpone(contact, values)
+                message = _(
+                    "The interaction has been postponed. "
+                    "Resume it from Postponed interactions."
+                )
+            else:
+                entry = self.finish(contact, values)
+                message = _("Interaction %(entry_no)s has been logged for %(contact)s.")
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, message % {"entry_no": entry.pk, "contact": contact}
+        )
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class InteractionCreateView(PermissionRequiredMixin, InteractionFormMixin, FormView):
+    """Create interaction, from a contact, a salesperson or the log entry list.
+
+    `?contact=<no>` and `?salesperson=<pk>` prefill those fields and lock them, as NAV
+    does with the filters of the page the action was started from.
+    """
+
+    permission_required = "interactions.add_interactionlogentry"
+
+    def prefilled(self):
+        contact = salesperson = None
+        if no := self.request.GET.get("contact"):
+            contact = get_object_or_404(Contact, no=no)
+        if (pk := self.request.GET.get("salesperson", "")).isdigit():
+            salesperson = get_object_or_404(Salesperson, pk=pk)
+        return contact, salesperson
+
+    def locked_fields(self):
+        contact, salesperson = self.prefilled()
+        return tuple(
+            name
+            for name, value in (("contact", contact), ("salesperson", salesperson))
+            if value is not None
+        )
+
+    def get_initial(self):
+        contact, salesperson = self.prefilled()
+        now = timezone.localtime()
+        return {
+            "contact": contact,
+            "salesperson": salesperson
+            or services.default_salesperson(user=self.request.user, contact=contact),
+            "date": now.date(),
+            "time": now.time().replace(second=0, microsecond=0),
+            "interaction_successful": True,
+        }
+
+    def finish(self, contact, values):
+        template = values.pop("template")
+        return services.create_interaction(
+            contact=contact, template=template, user=self.request.user, **values
+        )
+
+    def postpone(self, contact, values):
+        return services.postpone_interaction(
+            contact=contact, user=self.request.user, **values
+        )
+
+
+class InteractionResumeView(PermissionRequiredMixin, InteractionFormMixin, UpdateView):
+    """Resume a postponed interaction: the same form with its stored values."""
+
+    permission_required = "interactions.change_interactionlogentry"
+    queryset = InteractionLogEntry.objects.postponed().with_related()
+    context_object_name = "entry"
+
+    def get_initial(self):
+        # As in NAV a resumed interaction is dated today; the page shows the original.
+        return {"date": timezone.localdate()}
+
+    def get_success_url(self):
+        if self.request.POST.get("next") or self.request.GET.get("next"):
+            return super().get_success_url()
+        return reverse("interactions:postponed_list")
+
+    def finish(self, contact, values):
+        return services.resume_interaction(
+            self.object, user=self.request.user, contact=contact, **values
+        )
+
+    def postpone(self, contact, values):
+        return services.postpone_interaction(
+            contact=contact, user=self.request.user, entry=self.object, **values
+        )
+
+
+class InteractionFormFieldsView(PermissionRequiredMixin, TemplateView):
+    """The form's fields again, filled in from the chosen template (for htmx)."""
+
+    permission_required = "interactions.add_interactionlogentry"
+    template_name = "interactions/partials/entry_form_fields.html"
+    filled = ("description", "cost", "duration", "information_flow", "initiated_by")
+
+    def get_context_data(self, **kwargs):
+        data = self.request.GET.copy()
+        locked = [
+            name for name in ("contact", "salesperson") if data.get(f"lock_{name}")
+        ]
+        for name in locked:
+            data[name] = data[f"lock_{name}"]
+        contact = Contact.objects.filter(no=data.get("contact", "")).first()
+        template = None
+        if data.get("template", "").isdigit():
+            template = InteractionTemplate.objects.filter(pk=data["template"]).first()
+        if template:
+            description = data.get("description", "")
+            # A description that came from another template is replaced, not kept.
+            if InteractionTemplate.objects.filter(description=description).exists():
+                description = ""
+            defaults = services.template_defaults(
+                template, contact=contact, values={"description": description}
+            )
+            for name in (*self.filled, "correspondence_type"):
+                if name in defaults:
+                    data[name] = defaults[name]
+        initial = {name: data.get(name) for name in InteractionForm.base_fields}
+        initial["contact"] = contact.no if contact else data.get("contact", "")
+        initial["interaction_successful"] = data.get("interaction_successful") == "on"
+        return {"form": InteractionForm(initial=initial, locked=locked)}
+
+
+# ---------------------------------------------------------------------------
+# Log entries
+
+
+class SelectionForm(forms.Form):
+    """The entries a bulk action works on: ticked rows, or all matching the filter."""
+
+    action = forms.ChoiceField(
+        choices=[
+            ("cancel", _("Mark canceled")),
+            ("uncancel", _("Remove canceled mark")),
+            ("evaluate", _("Evaluate")),
+            ("delete", _("Delete")),
+        ]
+    )
+    scope = forms.ChoiceField(
+        choices=[("selected", ""), ("all", "")], initial="selected"
+    )
+    selected = forms.ModelMultipleChoiceField(
+        queryset=InteractionLogEntry.objects.all(), required=False
+    )
+    query = forms.CharField(required=False)
+    evaluation = forms.ChoiceField(choices=Evaluation.choices[1:], required=False)
+    confirmed = forms.BooleanField(required=False)
+
+    def __init__(self, *args, queryset, filterset_class, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.base_queryset = queryset
+        self.filterset_class = filterset_class
+        self.fields["selected"].queryset = queryset
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("scope") == "selected" and not cleaned.get("selected"):
+            raise ValidationError(_("Select at least one line first."))
+        if cleaned.get("action") == "evaluate" and not cleaned.get("evaluation"):
+            raise ValidationError(_("Choose an evaluation."))
+        return cleaned
+
+    def entries(self):
+        if self.cleaned_data["scope"] == "all":
+            query = QueryDict(self.cleaned_data["query"])
+            return self.filterset_class(query, queryset=self.base_queryset).qs
+        return self.cleaned_data["selected"]
+
+
+class BulkActionView(PermissionRequiredMixin, TemplateView):
+    """POST the selection → a confirmation naming the count → POST again → service."""
+
+    template_name = "interactions/bulk_confirm.html"
+    http_method_names = ["post"]
+    queryset = None
+    filterset_class = None
+    list_url = None
+    allowed_actions = ()
+
+    def post(self, request):
+        form = SelectionForm(
+            request.POST, queryset=self.queryset, filterset_class=self.filterset_class
+        )
+        back = f"{reverse(self.list_url)}?{request.POST.get('query', '')}"
+        if (
+            not form.is_valid()
+            or form.cleaned_data["action"] not in self.allowed_actions
+        ):
+            for error in form.errors.get("__all__", []) or [
+                _("The request was not valid.")
+            ]:
+                messages.error(request, error)
+            return redirect(back)
+        entries = form.entries()
+        action = form.cleaned_data["action"]
+        if not form.cleaned_data["confirmed"]:
+            return self.render_to_response(
+                {
+                    "form": form,
+                    "count": entries.count(),
+                    "action": action,
+                    "back": back,
+                    "question": self.question(
+                        action, entries.count(), form.cleaned_data
+                    ),
+                }
+            )
+        try:
+            count = self.perform(action, entries, form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except PermissionDenied as error:
+            messages.error(request, str(error) or _("You may not do this."))
+        else:
+            messages.success(request, self.done_message(action, count))
+        return redirect(back)
+
+
+class EntryBulkView(BulkActionView):
+    permission_required = "interactions.change_interactionlogentry"
+    queryset = InteractionLogEntry.objects.visible()
+    filterset_class = InteractionLogEntryFilter
+    list_url = "interactions:entry_list"
+    allowed_actions = ("cancel", "uncancel", "evaluate")
+
+    def question(self, action, count, data):
+        if action == "cancel":
+            return ngettext(
+                "Do you wish to mark the selected %(count)s line as canceled?",
+                "Do you wish to mark the selected %(count)s lines as canceled?",
+                count,
+            ) % {"count": count}
+        if action == "uncancel":
+            return ngettext(
+                "Do you wish to remove the canceled mark from the selected "
+                "%(count)s line?",
+                "Do you wish to remove the canceled mark from the selected "
+                "%(count)s lines?",
+                count,
+            ) % {"count": count}
+        return ngettext(
+            "Do you wish to evaluate the selected %(count)s line as %(evaluation)s?",
+            "Do you wish to evaluate the selected %(count)s lines as %(evaluation)s?",
+            count,
+        ) % {"count": count, "evaluation": Evaluation(data["evaluation"]).label}
+
+    def perform(self, action, entries, data):
+        user = self.request.user
+        if action == "evaluate":
+            return services.evaluate_entries(entries, data["evaluation"], user=user)
+        return services.set_canceled(entries, action == "cancel", user=user)
+
+    def done_message(self, action, count):
+        return {
+            "cancel": ngettext(
+                "%(count)s interaction log entry marked canceled.",
+                "%(count)s interaction log entries marked canceled.",
+                count,
+            ),
+            "uncancel": ngettext(
+                "Canceled mark removed from %(count)s interaction log entry.",
+                "Canceled mark removed from %(count)s interaction log entries.",
+                count,
+            ),
+            "evaluate": ngettext(
+                "%(count)s interaction log entry evaluated.",
+                "%(count)s interaction log entries evaluated.",
+                count,
+            ),
+        }[action] % {"count": count}
+
+
+class PostponedBulkView(BulkActionView):
+    permission_required = "interactions.change_interactionlogentry"
+    queryset = InteractionLogEntry.objects.postponed()
+    filterset_class = PostponedFilter
+    list_url = "interactions:postponed_list"
+    allowed_actions = ("delete",)
+
+    def question(self, action, count, data):
+        return ngettext(
+            "Delete the selected %(count)s postponed interaction?",
+            "Delete the selected %(count)s postponed interactions?",
+            count,
+        ) % {"count": count}
+
+    def perform(self, action, entries, data):
+        return services.delete_postponed(entries, user=self.request.user)
+
+    def done_message(self, action, count):
+        return ngettext(
+            "%(count)s postponed interaction deleted.",
+            "%(count)s postponed interactions deleted.",
+            count,
+        ) % {"count": count}
+
+
+class InteractionLogEntryListView(PermissionRequiredMixin, FilterView):
+    permission_required = "interactions.view_interactionlogentry"
+    filterset_class = InteractionLogEntryFilter
+    queryset = InteractionLogEntry.objects.visible().with_related()
+    paginate_by = PAGE_SIZE
+    template_name = "interactions/entry_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # "Create interaction" from here is locked to the contact/salesperson filter.
+        create_query = QueryDict(mutable=True)
+        for name, value in self.filterset.locked_values().items():
+            create_query[name] = value.pk if name == "salesperson" else value
+        context.update(create_query=create_query, evaluation_form=EvaluationForm())
+        return context
+
+
+class PostponedListView(PermissionRequiredMixin, FilterView):
+    permission_required = "interactions.view_interactionlogentry"
+    filterset_class = PostponedFilter
+    queryset = (
+        InteractionLogEntry.objects.postponed()
+        .with_related()
+        .select_related("created_by")
+    )
+    paginate_by = PAGE_SIZE
+    template_name = "interactions/postponed_list.html"
+
+
+class InteractionLogEntryDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "interactions.view_interactionlogentry"
+    queryset = InteractionLogEntry.objects.with_related().select_related(
+        "created_by", "canceled_by"
+    )
+    context_object_name = "entry"
+    template_name = "interactions/entry_detail.html"
+
+
+class AttachmentDownloadView(PermissionRequiredMixin, DetailView):
+    """Attachments are private: served only here, to logged-in users, as downloads."""
+
+    permission_required = "interactions.view_interactionlogentry"
+    model = InteractionLogEntry
+
+    def render_to_response(self, context):
+        attachment = self.object.attachment
+        if not attachment or not attachment.storage.exists(attachment.name):
+            raise Http404(_("This interaction has no attachment."))
+        return FileResponse(attachment.open("rb"), as_attachment=True)
+
+
+class CsvEcho:
+    """A file-like object whose write() hands the row back, for streaming csv."""
+
+    def write(self, value):
+        return value
+
+
+def csv_cell(value):
+    # Spreadsheets run cells starting with these as formulas; prefix them to show text.
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class InteractionLogEntryExportView(PermissionRequiredMixin, FilterView):
+    """CSV of exactly the filtered entries, streamed: no million rows in memory."""
+
+    permission_required = "interactions.view_interactionlogentry"
+    filterset_class = InteractionLogEntryFilter
+    queryset = InteractionLogEntry.objects.visible()
+    columns = [
+        ("entry_no", _("Entry no.")),
+        ("date", _("Date")),
+        ("time", _("Time")),
+        ("contact__no", _("Contact no.")),
+        ("contact__name", _("Contact name")),
+        ("contact_company__no", _("Company no.")),
+        ("description", _("Description")),
+        ("subject", _("Subject")),
+        ("template__code", _("Template")),
+        ("group__code", _("Group")),
+        ("information_flow", _("Information flow")),
+        ("initiated_by", _("Initiated by")),
+        ("correspondence_type", _("Correspondence type")),
+        ("evaluation", _("Evaluation")),
+        ("attempt_failed", _("Attempt failed")),
+        ("cost", _("Cost")),
+        ("duration", _("Duration (min.)")),
+        ("salesperson__code", _("Salesperson")),
+        ("document_type", _("Document type")),
+        ("document_no", _("Document no.")),
+        ("segment_no", _("Segment no.")),
+        ("canceled", _("Canceled")),
+    ]
+
+    def render_to_response(self, context):
+        fields = [name for name, _label in self.columns]
+        rows = (
+            self.object_list.order_by("entry_no")
+            .values_list(*fields)
+            .iterator(chunk_size=2000)
+        )
+        writer = csv.writer(CsvEcho())
+
+        def stream():
+            yield writer.writerow([str(label) for _name, label in self.columns])
+            for row in rows:
+                yield writer.writerow([csv_cell(value) for value in row])
+
+        response = StreamingHttpResponse(
+            stream(), content_type="text/csv; charset=utf-8"
+        )
+        filename = f"interaction-log-entries-{timezone.localdate():%Y%m%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class DeleteCanceledView(PermissionRequiredMixin, FormView):
+    """Delete canceled entries: filters → the count to confirm → delete."""
+
+    permission_required = "interactions.delete_canceled_entries"
+    form_class = DeleteCanceledForm
+    template_name = "interactions/delete_canceled.html"
+
+    def form_valid(self, form):
+        filters = {name: value for name, value in form.cleaned_data.items() if value}
+        counted_filters = repr(
+            sorted((name, str(value)) for name, value in filters.items())
+        )
+        # Delete only what the user saw counted; changed filters are counted again.
+        confirmed = self.request.POST.get("counted_filters") == counted_filters
+        if "confirmed" not in self.request.POST or not confirmed:
+            count = services.delete_canceled_entries(**filters, dry_run=True)
+            return self.render_to_response(
+                self.get_context_data(
+                    form=form, count=count, counted_filters=counted_filters
+                )
+            )
+        count = services.delete_canceled_entries(**filters)
+        messages.success(
+            self.request,
+            ngettext(
+                "%(count)s interaction log entry deleted.",
+                "%(count)s interaction log entries deleted.",
+                count,
+            )
+            % {"count": count},
+        )
+        return redirect("interactions:delete_canceled")
+
+
+# ---------------------------------------------------------------------------
+# Setup: interaction groups and templates
+
+
+def statistics_annotations(prefix):
+    """Count, cost and duration of the counted (not canceled, not postponed) entries."""
+    counted = Q(**{f"{prefix}__canceled": False, f"{prefix}__postponed": False})
+    return {
+        "entry_count": Count(prefix, filter=counted),
+        "entry_cost": Sum(f"{prefix}__cost", filter=counted),
+        "entry_duration": Sum(f"{prefix}__duration", filter=counted),
+    }
+
+
+class InteractionGroupListView(PermissionRequiredMixin, ListView):
+    permission_required = "interactions.view_interactiongroup"
+    queryset = InteractionGroup.objects.annotate(
+        **statistics_annotations("log_entries")
+    )
+    paginate_by = PAGE_SIZE
+    template_name = "interactions/group_list.html"
+
+
+class InteractionGroupCreateView(
+    PermissionRequiredMixin, SetupFormMixin, ServiceFormMixin, CreateView
+):
+    permission_required = "interactions.add_interactiongroup"
+    model = InteractionGroup
+    form_class = InteractionGroupForm
+    template_name = "crm/setup_form.html"
+    success_url = reverse_lazy("interactions:group_list")
+    success_message = _("Interaction group %(object)s has been created.")
+    title = _("New interaction group")
+    cancel_url = reverse_lazy("interactions:group_list")
+
+
+class InteractionGroupUpdateView(
+    PermissionRequiredMixin, SetupFormMixin, ServiceFormMixin, UpdateView
+):
+    permission_required = "interactions.change_interactiongroup"
+    model = InteractionGroup
+    form_class = InteractionGroupForm
+    template_name = "crm/setup_form.html"
+    success_url = reverse_lazy("interactions:group_list")
+    success_message = _("Interaction group %(object)s has been saved.")
+    cancel_url = reverse_lazy("interactions:group_list")
+
+    def get_title(self):
+        return _("Interaction group %(code)s") % {"code": self.object.code}
+
+
+class InteractionTemplateListView(PermissionRequiredMixin, ListView):
+    permission_required = "interactions.view_interactiontemplate"
+    queryset = InteractionTemplate.objects.select_related("group").annotate(
+        **statistics_annotations("log_entries")
+    )
+    paginate_by = PAGE_SIZE
+    template_name = "interactions/template_list.html"
+
+
+class InteractionTemplateDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "interactions.view_interactiontemplate"
+    queryset = InteractionTemplate.objects.select_related("group")
+    context_object_name = "interaction_template"
+    template_name = "interactions/template_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["statistics"] = (
+            InteractionLogEntry.objects.counted()
+            .filter(template=self.object)
+            .statistics()
+        )
+        return context
+
+
+class InteractionTemplateCreateView(
+    PermissionRequiredMixin, SetupFormMixin, ServiceFormMixin, CreateView
+):
+    permission_required = "interactions.add_interactiontemplate"
+    model = InteractionTemplate
+    form_class = InteractionTemplateForm
+    template_name = "crm/setup_form.html"
+    success_message = _("Interaction template %(object)s has been created.")
+    title = _("New interaction template")
+    cancel_url = reverse_lazy("interactions:template_list")
+
+
+class InteractionTemplateUpdateView(
+    PermissionRequiredMixin, SetupFormMixin, ServiceFormMixin, UpdateView
+):
+    permission_required = "interactions.change_interactiontemplate"
+    model = InteractionTemplate
+    form_class = InteractionTemplateForm
+    template_name = "crm/setup_form.html"
+    success_message = _("Interaction template %(object)s has been saved.")
+    cancel_url = reverse_lazy("interactions:template_list")
+
+    def get_title(self):
+        return _("Interaction template %(code)s") % {"code": self.object.code}
