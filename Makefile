@@ -28,7 +28,6 @@ run: demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
-	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install

@@ -20,6 +20,8 @@ SALES_PERMISSIONS = [
     "interactions.view_interactionlogentry",
     "interactions.add_interactionlogentry",
     "interactions.change_interactionlogentry",
+    # No delete permission: a user may delete the postponed interactions they created
+    # (interactions.services.delete_postponed checks the owner), nothing else.
     "segments.view_segment",
     "segments.add_segment",
     "segments.change_segment",
@@ -44,6 +46,8 @@ CRM_ADMIN_PERMISSIONS = [
     "interactions.change_interactiontemplate",
     "interactions.delete_interactiontemplate",
     "interactions.delete_interactionlogentry",
+    "interactions.delete_canceled_entries",
+    "interactions.delete_others_postponed",
     "interactions.view_interactiontemplatesetup",
     "interactions.change_interactiontemplatesetup",
 ]
@@ -58,7 +62,7 @@ def sync_roles(apps, schema_editor):
     # Permissions are normally made after `migrate`; make them now so they can be granted.
     # Historical app configs have no models module, which create_permissions requires.
     for app_config in apps.get_app_configs():
-        models_module = app_config.models_module
+        models_module = getattr(app_config, "models_module", None)
         app_config.models_module = models_module or True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = models_module

@@ -99,10 +99,6 @@ class InteractionForm(forms.ModelForm):
             if self.fields[name].disabled
         }
 
-    def _post_clean(self):
-        # Rules live in the services; the model instance is only a container here.
-        pass
-
     def service_values(self):
         """The cleaned values as keyword arguments for the interaction services."""
         values = {

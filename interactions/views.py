@@ -594,8 +594,10 @@ class InteractionGroupUpdateView(
 
 class InteractionTemplateListView(PermissionRequiredMixin, ListView):
     permission_required = "interactions.view_interactiontemplate"
-    queryset = InteractionTemplate.objects.select_related("group").annotate(
-        **statistics_annotations("log_entries")
+    queryset = (
+        InteractionTemplate.objects.select_related("group")
+        .annotate(**statistics_annotations("log_entries"))
+        .order_by("code")
     )
     paginate_by = PAGE_SIZE
     template_name = "interactions/template_list.html"

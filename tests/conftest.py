@@ -1,7 +1,14 @@
 import pytest
+from django.core.management import call_command
 
 from crm.models import MarketingSetup
 from tests.factories import AdminUserFactory, NumberSeriesFactory, SalesUserFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collected_static():
+    """Pages render with the production static storage, which needs its manifest."""
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 @pytest.fixture

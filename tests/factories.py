@@ -8,6 +8,23 @@ from crm import roles
 from crm.models import Contact, NumberSeries, Salesperson
 
 
+def role_group(name):
+    """The role's group; re-created after transactional tests truncated the tables."""
+    if not Group.objects.filter(name=name).exists():
+        roles.sync_roles(apps, None)
+    return Group.objects.get(name=name)
+
+
+def role_groups(*default):
+    """Post-generation: put the user in the named role groups (`groups=[...]` overrides)."""
+
+    def add(user, create, extracted, **kwargs):
+        if create:
+            user.groups.add(*(role_group(name) for name in (extracted or default)))
+
+    return factory.PostGeneration(add)
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -17,26 +34,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
     password = factory.django.Password("secret-pass-123")
-
-    @factory.post_generation
-    def groups(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.groups.add(*(role_group(name) for name in extracted))
-
-
-def role_group(name):
-    """The role's group; re-created after transactional tests truncated the tables."""
-    if not Group.objects.filter(name=name).exists():
-        roles.sync_roles(apps, None)
-    return Group.objects.get(name=name)
+    groups = role_groups()
 
 
 class SalesUserFactory(UserFactory):
-    groups = (roles.SALES,)
+    groups = role_groups(roles.SALES)
 
 
 class AdminUserFactory(UserFactory):
-    groups = (roles.CRM_ADMIN,)
+    groups = role_groups(roles.CRM_ADMIN)
 
 
 class NumberSeriesFactory(factory.django.DjangoModelFactory):
@@ -74,3 +80,71 @@ class PersonFactory(CompanyFactory):
     type = Contact.Type.PERSON
     name = factory.Faker("name")
     company = factory.SubFactory(CompanyFactory)
+
+
+# Interactions and logged segments. Models by "app.Model" label so the module's import
+# block stays as it is.
+
+
+class InteractionGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "interactions.InteractionGroup"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"GROUP{n}")
+    description = factory.LazyAttribute(lambda group: f"{group.code.title()} group")
+
+
+class InteractionTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "interactions.InteractionTemplate"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"TEMPLATE{n}")
+    group = factory.SubFactory(InteractionGroupFactory)
+    description = factory.LazyAttribute(lambda template: f"{template.code.title()} sent")
+    unit_cost = factory.Faker(
+        "pydecimal", left_digits=3, right_digits=2, min_value=1, max_value=500
+    )
+    unit_duration = 15
+    information_flow = "outbound"
+    initiated_by = "us"
+
+
+class LoggedSegmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "segments.LoggedSegment"
+
+    # Not "SM…": those numbers come from the segment series in flows that log segments.
+    segment_no = factory.Sequence(lambda n: f"LS{n + 1:05d}")
+    description = factory.Faker("catch_phrase")
+
+
+class InteractionLogEntryFactory(factory.django.DjangoModelFactory):
+    """A logged entry written directly; use interactions.services for real flows."""
+
+    class Meta:
+        model = "interactions.InteractionLogEntry"
+
+    contact = factory.SubFactory(PersonFactory)
+    contact_company = factory.LazyAttribute(lambda entry: entry.contact.contact_company)
+    template = factory.SubFactory(InteractionTemplateFactory)
+    group = factory.SelfAttribute("template.group")
+    description = factory.SelfAttribute("template.description")
+    information_flow = factory.SelfAttribute("template.information_flow")
+    initiated_by = factory.SelfAttribute("template.initiated_by")
+    cost = factory.SelfAttribute("template.unit_cost")
+    duration = factory.SelfAttribute("template.unit_duration")
+    salesperson = factory.SubFactory(SalespersonFactory)
+
+
+class MarketingSetupFactory(factory.django.DjangoModelFactory):
+    """The singleton row (pk 1), with contact and segment series unless told otherwise."""
+
+    class Meta:
+        model = "crm.MarketingSetup"
+        django_get_or_create = ("id",)
+
+    id = 1
+    contact_nos = factory.SubFactory(NumberSeriesFactory, code="CONTACT", prefix="CT")
+    segment_nos = factory.SubFactory(NumberSeriesFactory, code="SEGMENT", prefix="SM")

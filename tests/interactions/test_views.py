@@ -1,0 +1,719 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from interactions import services
+from interactions.models import InteractionLogEntry
+from tests.factories import (
+    CompanyFactory,
+    InteractionGroupFactory,
+    InteractionTemplateFactory,
+    LoggedSegmentFactory,
+    PersonFactory,
+    SalespersonFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("interactions:entry_list")
+CREATE_URL = reverse("interactions:entry_create")
+
+
+@pytest.fixture
+def template():
+    return InteractionTemplateFactory(
+        code="CALL",
+        description="Phone call",
+        group=InteractionGroupFactory(code="PHONE"),
+        unit_cost=Decimal("2.50"),
+        unit_duration=15,
+        information_flow="outbound",
+        initiated_by="us",
+    )
+
+
+@pytest.fixture
+def salesperson(sales_user):
+    return SalespersonFactory(code="AV", name="Anna Visser", user=sales_user)
+
+
+@pytest.fixture
+def contact():
+    return PersonFactory(no="CT00010", name="Sanne de Vries")
+
+
+def log(contact, template, user, **values):
+    return services.create_interaction(
+        contact=contact, template=template, user=user, **values
+    )
+
+
+def form_data(for_contact, with_template, by_salesperson, **overrides):
+    data = {
+        "contact": for_contact.no,
+        "template": with_template.pk,
+        "description": "Called about the offer",
+        "salesperson": by_salesperson.pk,
+        "date": "2026-11-20",
+        "time": "10:42",
+        "interaction_successful": "on",
+        "action": "finish",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+class TestCreateInteraction:
+    def test_from_a_contact_the_contact_is_locked_and_the_users_salesperson_chosen(
+        self, sales_client, contact, salesperson
+    ):
+        response = sales_client.get(CREATE_URL, {"contact": contact.no})
+        assert response.status_code == 200
+        form = response.context["form"]
+        assert form.fields["contact"].disabled
+        assert form["contact"].value() == contact.no
+        assert form["salesperson"].value() == salesperson.pk
+        assert form["date"].value() == timezone.localdate()
+
+    def test_from_a_salesperson_the_salesperson_is_locked(
+        self, sales_client, salesperson
+    ):
+        other = SalespersonFactory()
+        response = sales_client.get(CREATE_URL, {"salesperson": other.pk})
+        assert response.context["form"].fields["salesperson"].disabled
+        assert response.context["form"]["salesperson"].value() == other.pk
+
+    def test_unknown_contact_number_is_404(self, sales_client):
+        assert sales_client.get(CREATE_URL, {"contact": "NOPE"}).status_code == 404
+
+    def test_ok_logs_the_entry_and_returns_to_the_next_page(
+        self, sales_client, contact, template, salesperson
+    ):
+        next_url = contact.get_absolute_url()
+        response = sales_client.post(
+            f"{CREATE_URL}?contact={contact.no}",
+            form_data(contact, template, salesperson, next=next_url, cost=None),
+        )
+        assert response.status_code == 302
+        assert response["Location"] == next_url
+        entry = InteractionLogEntry.objects.get()
+        assert entry.contact == contact
+        assert entry.contact_company == contact.company
+        assert entry.description == "Called about the offer"
+        assert entry.cost == Decimal("2.50")  # left blank: the template's
+        assert entry.duration == 15
+        assert entry.time == datetime.time(10, 42)
+        assert not entry.postponed
+        assert not entry.attempt_failed
+        messages = [str(m) for m in response.wsgi_request._messages]
+        assert messages == [f"Interaction {entry.pk} has been logged for {contact}."]
+
+    def test_unticked_successful_is_a_failed_attempt(
+        self, sales_client, contact, template, salesperson
+    ):
+        sales_client.post(
+            CREATE_URL,
+            form_data(contact, template, salesperson, interaction_successful=None),
+        )
+        assert InteractionLogEntry.objects.get().attempt_failed
+
+    @pytest.mark.parametrize(
+        ("field", "message"),
+        [
+            ("template", "This field is required."),
+            ("description", None),
+            ("salesperson", "This field is required."),
+            ("date", "This field is required."),
+        ],
+    )
+    def test_missing_required_value_shows_an_error_and_saves_nothing(
+        self, sales_client, contact, template, salesperson, field, message
+    ):
+        template.description = ""
+        template.save()
+        response = sales_client.post(
+            CREATE_URL, form_data(contact, template, salesperson, **{field: ""})
+        )
+        assert response.status_code == 200
+        assert response.context["form"].errors[field]
+        if message:
+            assert response.context["form"].errors[field] == [message]
+        assert not InteractionLogEntry.objects.exists()
+
+    def test_negative_cost_and_unknown_contact_are_refused(
+        self, sales_client, contact, template, salesperson
+    ):
+        response = sales_client.post(
+            CREATE_URL,
+            form_data(contact, template, salesperson, cost="-1", contact="X9"),
+        )
+        errors = response.context["form"].errors
+        assert errors["contact"] == ["There is no contact with this number."]
+        assert "cost" in errors
+        assert not InteractionLogEntry.objects.exists()
+
+    def test_blocked_salesperson_is_refused_by_the_service(
+        self, sales_client, contact, template, salesperson
+    ):
+        template.blocked = True
+        template.save()
+        response = sales_client.post(
+            CREATE_URL, form_data(contact, template, salesperson)
+        )
+        assert response.context["form"].errors["template"]
+        assert not InteractionLogEntry.objects.exists()
+
+    def test_attachment_upload_is_stored_under_a_generated_name(
+        self, sales_client, contact, template, salesperson, settings, tmp_path
+    ):
+        settings.MEDIA_ROOT = tmp_path
+        upload = SimpleUploadedFile("offer letter.PDF", b"%PDF-1.4", "application/pdf")
+        sales_client.post(
+            CREATE_URL, form_data(contact, template, salesperson, attachment=upload)
+        )
+        entry = InteractionLogEntry.objects.get()
+        assert entry.attachment.name.startswith("attachments/")
+        assert entry.attachment.name.endswith(".pdf")
+        assert "offer" not in entry.attachment.name
+
+    def test_cancel_then_yes_postpones_an_incomplete_draft(
+        self, sales_client, contact, salesperson
+    ):
+        response = sales_client.post(
+            f"{CREATE_URL}?contact={contact.no}",
+            {"action": "postpone", "description": "Call back about pricing"},
+        )
+        assert response.status_code == 302
+        entry = InteractionLogEntry.objects.get()
+        assert entry.postponed
+        assert entry.contact == contact
+        assert entry.template is None
+        assert entry.description == "Call back about pricing"
+
+    def test_postponing_still_needs_a_contact(self, sales_client):
+        response = sales_client.post(CREATE_URL, {"action": "postpone"})
+        assert response.context["form"].errors["contact"] == ["This field is required."]
+        assert not InteractionLogEntry.objects.exists()
+
+
+class TestTemplateFill:
+    url = reverse("interactions:entry_form_fields")
+
+    def test_choosing_a_template_fills_its_values(
+        self, sales_client, contact, template
+    ):
+        contact.correspondence_type = "email"
+        contact.save()
+        response = sales_client.get(
+            self.url,
+            {"contact": contact.no, "template": template.pk, "description": ""},
+        )
+        form = response.context["form"]
+        assert form["description"].value() == "Phone call"
+        assert form["cost"].value() == Decimal("2.50")
+        assert form["duration"].value() == 15
+        assert form["information_flow"].value() == "outbound"
+        assert form["initiated_by"].value() == "us"
+        assert form["correspondence_type"].value() == "email"  # the contact's
+        assert b'id="entry-fields"' in response.content
+
+    def test_a_typed_description_is_kept_and_a_template_description_replaced(
+        self, sales_client, contact, template
+    ):
+        InteractionTemplateFactory(description="Visit")
+        params = {"contact": contact.no, "template": template.pk}
+        kept = sales_client.get(
+            self.url, {**params, "description": "About the invoice"}
+        )
+        assert kept.context["form"]["description"].value() == "About the invoice"
+        replaced = sales_client.get(self.url, {**params, "description": "Visit"})
+        assert replaced.context["form"]["description"].value() == "Phone call"
+
+    def test_locked_fields_stay_locked(self, sales_client, contact, template):
+        response = sales_client.get(
+            self.url, {"lock_contact": contact.no, "template": template.pk}
+        )
+        form = response.context["form"]
+        assert form.fields["contact"].disabled
+        assert form["contact"].value() == contact.no
+
+    def test_garbage_parameters_render_the_blank_form(self, sales_client):
+        response = sales_client.get(
+            self.url, {"template": "x'; drop", "contact": "\x00"}
+        )
+        assert response.status_code == 200
+
+
+class TestResume:
+    @pytest.fixture
+    def postponed(self, contact, template, sales_user):
+        entry = services.postpone_interaction(
+            contact=contact, user=sales_user, template=template, description="Draft"
+        )
+        InteractionLogEntry.objects.filter(pk=entry.pk).update(
+            date=datetime.date(2026, 1, 5)
+        )
+        entry.refresh_from_db()
+        return entry
+
+    def url(self, entry):
+        return reverse("interactions:entry_resume", args=[entry.pk])
+
+    def test_resume_shows_the_stored_values_dated_today(self, sales_client, postponed):
+        response = sales_client.get(self.url(postponed))
+        form = response.context["form"]
+        assert form["description"].value() == "Draft"
+        assert form["date"].value() == timezone.localdate()
+        assert "originally dated" in response.content.decode()
+
+    def test_ok_finishes_the_same_entry(
+        self, sales_client, postponed, template, salesperson
+    ):
+        response = sales_client.post(
+            self.url(postponed),
+            form_data(postponed.contact, template, salesperson, description="Done"),
+        )
+        assert response.status_code == 302
+        assert response["Location"] == reverse("interactions:postponed_list")
+        entry = InteractionLogEntry.objects.get()
+        assert entry.pk == postponed.pk
+        assert not entry.postponed
+        assert entry.description == "Done"
+
+    def test_postponing_again_keeps_the_same_postponed_entry(
+        self, sales_client, postponed
+    ):
+        sales_client.post(
+            self.url(postponed),
+            {
+                "action": "postpone",
+                "contact": postponed.contact.no,
+                "description": "Later",
+            },
+        )
+        entry = InteractionLogEntry.objects.get()
+        assert entry.pk == postponed.pk
+        assert entry.postponed
+        assert entry.description == "Later"
+
+    def test_a_logged_entry_cannot_be_resumed(
+        self, sales_client, contact, template, salesperson, sales_user
+    ):
+        entry = log(contact, template, sales_user)
+        assert sales_client.get(self.url(entry)).status_code == 404
+
+
+class TestLogEntryList:
+    def test_lists_logged_entries_but_not_postponed_ones(
+        self, sales_client, contact, template, sales_user, salesperson
+    ):
+        logged = log(contact, template, sales_user, description="Logged one")
+        services.postpone_interaction(
+            contact=contact, user=sales_user, description="Draft"
+        )
+        response = sales_client.get(LIST_URL)
+        assert list(response.context["page_obj"].object_list) == [logged]
+
+    @pytest.mark.parametrize(
+        ("params", "expected"),
+        [
+            ({"contact": "CT00010"}, ["mine"]),
+            ({"company": "CT00099"}, ["mine"]),
+            ({"canceled": "true"}, ["canceled"]),
+            ({"canceled": "false"}, ["mine", "other"]),
+            ({"date_from": "2026-02-01"}, ["other"]),
+            ({"date_to": "2026-01-31"}, ["mine", "canceled"]),
+            ({"evaluation": "positive"}, ["other"]),
+            ({"document_no": "si-1"}, ["other"]),
+            ({"q": "other"}, ["other"]),
+        ],
+    )
+    def test_filters(
+        self, sales_client, template, sales_user, salesperson, params, expected
+    ):
+        company = CompanyFactory(no="CT00099")
+        mine = PersonFactory(no="CT00010", company=company)
+        other_contact = PersonFactory(no="CT00011")
+        log(
+            mine,
+            template,
+            sales_user,
+            description="mine",
+            date=datetime.date(2026, 1, 2),
+        )
+        canceled = log(
+            other_contact,
+            template,
+            sales_user,
+            description="canceled",
+            date=datetime.date(2026, 1, 3),
+        )
+        services.set_canceled([canceled], True, user=sales_user)
+        log(
+            other_contact,
+            template,
+            sales_user,
+            description="other",
+            date=datetime.date(2026, 3, 1),
+            evaluation="positive",
+            document_type="sales_invoice",
+            document_no="SI-1",
+        )
+        response = sales_client.get(LIST_URL, params)
+        found = {
+            entry.description for entry in response.context["page_obj"].object_list
+        }
+        assert found == set(expected)
+
+    def test_sorting_by_cost(
+        self, sales_client, contact, template, sales_user, salesperson
+    ):
+        log(contact, template, sales_user, description="cheap", cost=Decimal(1))
+        log(contact, template, sales_user, description="dear", cost=Decimal(9))
+        response = sales_client.get(LIST_URL, {"ordering": "-cost"})
+        order = [e.description for e in response.context["page_obj"].object_list]
+        assert order == ["dear", "cheap"]
+
+    def test_create_interaction_link_carries_the_contact_filter(
+        self, sales_client, contact
+    ):
+        response = sales_client.get(LIST_URL, {"contact": contact.no})
+        assert f"{CREATE_URL}?contact={contact.no}" in response.content.decode()
+
+    def test_query_count_does_not_grow_with_rows(
+        self,
+        sales_client,
+        template,
+        sales_user,
+        salesperson,
+        django_assert_max_num_queries,
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        log(PersonFactory(), template, sales_user)
+        with CaptureQueriesContext(connection) as one:
+            sales_client.get(LIST_URL)
+        for _ in range(50):
+            log(PersonFactory(), template, sales_user)
+        with django_assert_max_num_queries(len(one)):
+            response = sales_client.get(LIST_URL)
+        assert len(response.context["page_obj"].object_list) == 25
+
+
+def bulk(client, action, entries=(), **extra):
+    data = {"action": action, "scope": "selected", "query": ""}
+    data["selected"] = [entry.pk for entry in entries]
+    data.update(extra)
+    return client.post(reverse("interactions:entry_bulk"), data)
+
+
+class TestBulkActions:
+    @pytest.fixture
+    def entries(self, contact, template, sales_user, salesperson):
+        return [
+            log(contact, template, sales_user, description=f"e{i}") for i in range(3)
+        ]
+
+    def test_mark_canceled_asks_first_naming_the_count(self, sales_client, entries):
+        response = bulk(sales_client, "cancel", entries[:2])
+        assert response.status_code == 200
+        assert "Do you wish to mark the selected 2 lines as canceled?" in (
+            response.content.decode()
+        )
+        assert not InteractionLogEntry.objects.filter(canceled=True).exists()
+
+    def test_confirmed_mark_canceled_cancels_only_the_selection(
+        self, sales_client, entries
+    ):
+        response = bulk(sales_client, "cancel", entries[:2], confirmed="on")
+        assert response.status_code == 302
+        canceled = set(InteractionLogEntry.objects.filter(canceled=True))
+        assert canceled == set(entries[:2])
+        messages = [str(m) for m in response.wsgi_request._messages]
+        assert messages == ["2 interaction log entries marked canceled."]
+
+    def test_all_matching_the_filter(self, sales_client, entries, template, sales_user):
+        other = log(PersonFactory(no="CT00077"), template, sales_user)
+        bulk(
+            sales_client, "cancel", scope="all", query="contact=CT00010", confirmed="on"
+        )
+        assert set(InteractionLogEntry.objects.filter(canceled=True)) == set(entries)
+        other.refresh_from_db()
+        assert not other.canceled
+
+    def test_remove_canceled_mark_refused_while_the_logged_segment_is_canceled(
+        self, sales_client, entries
+    ):
+        segment = LoggedSegmentFactory(segment_no="SM00001", canceled=True)
+        InteractionLogEntry.objects.filter(pk=entries[0].pk).update(
+            canceled=True, logged_segment=segment
+        )
+        response = bulk(sales_client, "uncancel", entries[:1], confirmed="on")
+        messages = [str(m) for m in response.wsgi_request._messages]
+        assert len(messages) == 1
+        assert "SM00001" in messages[0]
+        assert InteractionLogEntry.objects.get(pk=entries[0].pk).canceled
+
+    def test_evaluate(self, sales_client, entries):
+        bulk(sales_client, "evaluate", entries, evaluation="negative", confirmed="on")
+        assert set(
+            InteractionLogEntry.objects.values_list("evaluation", flat=True)
+        ) == {"negative"}
+
+    @pytest.mark.parametrize(
+        "data",
+        [
+            {"action": "cancel", "scope": "selected", "selected": ["abc"]},
+            {"action": "cancel", "scope": "selected"},
+            {"action": "explode", "scope": "selected", "selected": ["1"]},
+            {"action": "evaluate", "scope": "all", "evaluation": "superb"},
+            {"action": "delete", "scope": "all", "confirmed": "on"},
+        ],
+    )
+    def test_bad_requests_change_nothing(self, sales_client, entries, data):
+        response = sales_client.post(reverse("interactions:entry_bulk"), data)
+        assert response.status_code == 302
+        assert InteractionLogEntry.objects.count() == 3
+        assert not InteractionLogEntry.objects.filter(canceled=True).exists()
+        assert not InteractionLogEntry.objects.exclude(evaluation="").exists()
+
+    def test_get_is_not_allowed(self, sales_client):
+        assert sales_client.get(reverse("interactions:entry_bulk")).status_code == 405
+
+
+class TestPostponedList:
+    url = reverse("interactions:postponed_list")
+
+    def test_lists_postponed_and_deletes_after_confirmation(
+        self, sales_client, contact, sales_user
+    ):
+        draft = services.postpone_interaction(contact=contact, user=sales_user)
+        response = sales_client.get(self.url, {"contact": contact.no})
+        assert list(response.context["page_obj"].object_list) == [draft]
+        bulk_url = reverse("interactions:postponed_bulk")
+        data = {"action": "delete", "scope": "selected", "selected": [draft.pk]}
+        asked = sales_client.post(bulk_url, data)
+        assert "Delete the selected 1 postponed interaction?" in asked.content.decode()
+        assert InteractionLogEntry.objects.exists()
+        sales_client.post(bulk_url, {**data, "confirmed": "on"})
+        assert not InteractionLogEntry.objects.exists()
+
+    def test_sales_user_cannot_delete_someone_elses_postponed_entry(
+        self, sales_client, contact
+    ):
+        from tests.factories import SalesUserFactory
+
+        draft = services.postpone_interaction(contact=contact, user=SalesUserFactory())
+        response = sales_client.post(
+            reverse("interactions:postponed_bulk"),
+            {
+                "action": "delete",
+                "scope": "selected",
+                "selected": [draft.pk],
+                "confirmed": "on",
+            },
+        )
+        assert response.status_code == 302
+        assert InteractionLogEntry.objects.filter(pk=draft.pk).exists()
+
+    def test_query_count_does_not_grow_with_rows(
+        self, sales_client, sales_user, django_assert_max_num_queries
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        services.postpone_interaction(contact=PersonFactory(), user=sales_user)
+        with CaptureQueriesContext(connection) as one:
+            sales_client.get(self.url)
+        for _ in range(50):
+            services.postpone_interaction(contact=PersonFactory(), user=sales_user)
+        with django_assert_max_num_queries(len(one)):
+            sales_client.get(self.url)
+
+
+class TestEntryDetailAndAttachment:
+    def test_detail_and_download_with_login(
+        self,
+        sales_client,
+        client,
+        contact,
+        template,
+        sales_user,
+        salesperson,
+        settings,
+        tmp_path,
+    ):
+        settings.MEDIA_ROOT = tmp_path
+        entry = log(
+            contact,
+            template,
+            sales_user,
+            attachment=SimpleUploadedFile("note.txt", b"hello", "text/plain"),
+        )
+        assert sales_client.get(entry.get_absolute_url()).status_code == 200
+        url = reverse("interactions:entry_attachment", args=[entry.pk])
+        response = sales_client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert b"".join(response.streaming_content) == b"hello"
+        client.logout()
+        assert client.get(url).status_code == 302
+
+    def test_no_attachment_is_404(
+        self, sales_client, contact, template, sales_user, salesperson
+    ):
+        entry = log(contact, template, sales_user)
+        url = reverse("interactions:entry_attachment", args=[entry.pk])
+        assert sales_client.get(url).status_code == 404
+
+
+class TestCsvExport:
+    url = reverse("interactions:entry_export")
+
+    def test_exports_exactly_the_filtered_entries_with_formulas_neutralised(
+        self, sales_client, contact, template, sales_user, salesperson
+    ):
+        log(contact, template, sales_user, description="=HYPERLINK(evil)")
+        log(PersonFactory(no="CT00055"), template, sales_user, description="not me")
+        services.postpone_interaction(
+            contact=contact, user=sales_user, description="draft"
+        )
+        response = sales_client.get(self.url, {"contact": contact.no})
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        lines = b"".join(response.streaming_content).decode().splitlines()
+        assert lines[0].startswith("Entry no.,Date,Time,Contact no.")
+        assert len(lines) == 2
+        assert "'=HYPERLINK(evil)" in lines[1]
+
+    def test_query_count_does_not_grow_with_rows(
+        self,
+        sales_client,
+        template,
+        sales_user,
+        salesperson,
+        django_assert_max_num_queries,
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        log(PersonFactory(), template, sales_user)
+        with CaptureQueriesContext(connection) as one:
+            b"".join(sales_client.get(self.url).streaming_content)
+        for _ in range(50):
+            log(PersonFactory(), template, sales_user)
+        with django_assert_max_num_queries(len(one)):
+            body = b"".join(sales_client.get(self.url).streaming_content)
+        assert len(body.decode().splitlines()) == 52
+
+
+class TestDeleteCanceledPage:
+    url = reverse("interactions:delete_canceled")
+
+    def test_sales_users_may_not(self, sales_client):
+        assert sales_client.get(self.url).status_code == 403
+
+    def test_counts_then_deletes_only_canceled_entries(
+        self, crm_admin_client, contact, template, admin_user_crm
+    ):
+        salesperson = SalespersonFactory()
+        kept = log(contact, template, admin_user_crm, salesperson=salesperson)
+        gone = log(contact, template, admin_user_crm, salesperson=salesperson)
+        services.set_canceled([gone], True, user=admin_user_crm)
+        counted = crm_admin_client.post(self.url, {"contact": contact.no})
+        assert counted.context["count"] == 1
+        assert InteractionLogEntry.objects.count() == 2
+        response = crm_admin_client.post(
+            self.url,
+            {
+                "contact": contact.no,
+                "confirmed": "1",
+                "counted_filters": counted.context["counted_filters"],
+            },
+        )
+        assert response.status_code == 302
+        assert list(InteractionLogEntry.objects.all()) == [kept]
+        messages = [str(m) for m in response.wsgi_request._messages]
+        assert messages == ["1 interaction log entry deleted."]
+
+    def test_changed_filters_are_counted_again_before_deleting(
+        self, crm_admin_client, contact, template, admin_user_crm
+    ):
+        entry = log(contact, template, admin_user_crm, salesperson=SalespersonFactory())
+        services.set_canceled([entry], True, user=admin_user_crm)
+        counted = crm_admin_client.post(self.url, {"contact": "CT99999"})
+        assert counted.context["form"].errors["contact"]
+        counted = crm_admin_client.post(self.url, {"before": "2000-01-01"})
+        response = crm_admin_client.post(
+            self.url,
+            {"confirmed": "1", "counted_filters": counted.context["counted_filters"]},
+        )
+        assert response.status_code == 200
+        assert response.context["count"] == 1
+        assert InteractionLogEntry.objects.exists()
+
+    def test_bad_date_range_is_an_error(self, crm_admin_client):
+        response = crm_admin_client.post(
+            self.url, {"after": "2026-05-01", "before": "2026-01-01"}
+        )
+        assert response.context["form"].non_field_errors() == [
+            "'Dated after' must be earlier than 'Dated before'."
+        ]
+
+
+class TestSetupPages:
+    def test_template_list_shows_statistics_without_canceled_or_postponed(
+        self, crm_admin_client, contact, template, admin_user_crm
+    ):
+        salesperson = SalespersonFactory()
+        log(contact, template, admin_user_crm, salesperson=salesperson, cost=Decimal(3))
+        canceled = log(contact, template, admin_user_crm, salesperson=salesperson)
+        services.set_canceled([canceled], True, user=admin_user_crm)
+        services.postpone_interaction(
+            contact=contact, user=admin_user_crm, template=template
+        )
+        response = crm_admin_client.get(reverse("interactions:template_list"))
+        row = response.context["object_list"][0]
+        assert (row.entry_count, row.entry_cost) == (1, Decimal(3))
+        detail = crm_admin_client.get(
+            reverse("interactions:template_detail", args=[template.pk])
+        )
+        assert detail.context["statistics"]["count"] == 1
+
+    def test_crm_admin_creates_a_template(self, crm_admin_client):
+        group = InteractionGroupFactory(code="LETTER")
+        response = crm_admin_client.post(
+            reverse("interactions:template_create"),
+            {
+                "code": "abc",
+                "group": group.pk,
+                "description": "Letter",
+                "unit_cost": "1.00",
+                "unit_duration": "5",
+                "information_flow": "outbound",
+                "initiated_by": "us",
+                "correspondence_type": "hard_copy",
+            },
+        )
+        assert response.status_code == 302
+        assert group.templates.get().code == "ABC"
+
+    def test_negative_unit_cost_is_refused(self, crm_admin_client):
+        group = InteractionGroupFactory()
+        response = crm_admin_client.post(
+            reverse("interactions:template_create"),
+            {"code": "X", "group": group.pk, "unit_cost": "-1", "unit_duration": "0"},
+        )
+        assert response.context["form"].errors["unit_cost"]
+
+    @pytest.mark.parametrize("name", ["group_create", "template_create"])
+    def test_sales_users_cannot_change_setup(self, sales_client, name):
+        assert sales_client.get(reverse(f"interactions:{name}")).status_code == 403
+
+    @pytest.mark.parametrize("name", ["group_list", "template_list"])
+    def test_sales_users_can_read_setup(self, sales_client, name):
+        assert sales_client.get(reverse(f"interactions:{name}")).status_code == 200
