@@ -1,0 +1,461 @@
+import os
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Count, DecimalField, Max, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import Contact, CorrespondenceType, choices_constraint
+
+# The option types live at module level so Meta.constraints can name them; the models
+# alias them (`InteractionLogEntry.Evaluation.POSITIVE`), as Contact does with its type.
+
+
+class InformationFlow(models.TextChoices):
+    BLANK = "", "—"
+    OUTBOUND = "outbound", _("Outbound")
+    INBOUND = "inbound", _("Inbound")
+
+
+class InitiatedBy(models.TextChoices):
+    BLANK = "", "—"
+    US = "us", _("Us")
+    THEM = "them", _("Them")
+
+
+class Evaluation(models.TextChoices):
+    BLANK = "", "—"
+    VERY_POSITIVE = "very_positive", _("Very positive")
+    POSITIVE = "positive", _("Positive")
+    NEUTRAL = "neutral", _("Neutral")
+    NEGATIVE = "negative", _("Negative")
+    VERY_NEGATIVE = "very_negative", _("Very negative")
+
+
+class DocumentType(models.TextChoices):
+    BLANK = "", "—"
+    SALES_QUOTE = "sales_quote", _("Sales quote")
+    SALES_BLANKET_ORDER = "sales_blanket_order", _("Sales blanket order")
+    SALES_ORDER_CONFIRMATION = "sales_order_confirmation", _("Sales order confirmation")
+    SALES_INVOICE = "sales_invoice", _("Sales invoice")
+    SALES_SHIPMENT = "sales_shipment", _("Sales shipment")
+    SALES_CREDIT_MEMO = "sales_credit_memo", _("Sales credit memo")
+    SALES_STATEMENT = "sales_statement", _("Sales statement")
+    SALES_REMINDER = "sales_reminder", _("Sales reminder")
+    PURCHASE_QUOTE = "purchase_quote", _("Purchase quote")
+    PURCHASE_BLANKET_ORDER = "purchase_blanket_order", _("Purchase blanket order")
+    PURCHASE_ORDER = "purchase_order", _("Purchase order")
+    PURCHASE_INVOICE = "purchase_invoice", _("Purchase invoice")
+    PURCHASE_RECEIPT = "purchase_receipt", _("Purchase receipt")
+    PURCHASE_CREDIT_MEMO = "purchase_credit_memo", _("Purchase credit memo")
+    COVER_SHEET = "cover_sheet", _("Cover sheet / letter")
+    EMAIL = "email", _("E-mail")
+    OUTGOING_CALL = "outgoing_call", _("Outgoing call")
+    MEETING_INVITATION = "meeting_invitation", _("Meeting invitation")
+
+
+def attachment_upload_to(instance, filename):
+    """`attachments/<yyyy>/<mm>/<uuid4 hex><.ext>` for any model's attachment.
+
+    Uploaded names are never used on disk: they may clash, leak personal data or carry
+    path tricks; only the lowercased extension survives.
+    """
+    today = timezone.localdate()
+    extension = os.path.splitext(filename)[1].lower()
+    return f"attachments/{today:%Y}/{today:%m}/{uuid.uuid4().hex}{extension}"
+
+
+def money_field(verbose_name, negative_message):
+    return models.DecimalField(
+        verbose_name,
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"), message=negative_message)],
+    )
+
+
+def minutes_field(verbose_name, negative_message):
+    # Our own MinValueValidator replaces the range check Django would add for
+    # PositiveIntegerField, so forms and services show the same message.
+    return models.PositiveIntegerField(
+        verbose_name,
+        default=0,
+        help_text=_("Whole minutes."),
+        validators=[MinValueValidator(0, message=negative_message)],
+    )
+
+
+class InteractionGroup(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    description = models.CharField(_("description"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("interaction group")
+        verbose_name_plural = _("interaction groups")
+
+    def __str__(self):
+        return f"{self.code} {self.description}".strip()
+
+    def get_absolute_url(self):
+        return reverse("interactions:group_update", args=[self.pk])
+
+
+class InteractionTemplate(models.Model):
+    InformationFlow = InformationFlow
+    InitiatedBy = InitiatedBy
+    CorrespondenceType = CorrespondenceType
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    group = models.ForeignKey(
+        InteractionGroup,
+        verbose_name=_("interaction group"),
+        on_delete=models.PROTECT,
+        related_name="templates",
+    )
+    description = models.CharField(_("description"), max_length=100, blank=True)
+    unit_cost = money_field(_("unit cost"), _("The unit cost cannot be negative."))
+    unit_duration = minutes_field(
+        _("unit duration (min.)"), _("The unit duration cannot be negative.")
+    )
+    information_flow = models.CharField(
+        _("information flow"),
+        max_length=10,
+        blank=True,
+        choices=InformationFlow,
+        default=InformationFlow.BLANK,
+    )
+    initiated_by = models.CharField(
+        _("initiated by"),
+        max_length=10,
+        blank=True,
+        choices=InitiatedBy,
+        default=InitiatedBy.BLANK,
+    )
+    correspondence_type = models.CharField(
+        _("correspondence type"),
+        max_length=10,
+        blank=True,
+        choices=CorrespondenceType,
+        default=CorrespondenceType.BLANK,
+    )
+    ignore_contact_correspondence_type = models.BooleanField(
+        _("ignore contact correspondence type"),
+        default=False,
+        help_text=_(
+            "Use the template's correspondence type even when the contact has its own."
+        ),
+    )
+    attachment = models.FileField(
+        _("attachment"), upload_to=attachment_upload_to, max_length=255, blank=True
+    )
+    blocked = models.BooleanField(_("blocked"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("interaction template")
+        verbose_name_plural = _("interaction templates")
+        constraints = [
+            choices_constraint(
+                "information_flow", InformationFlow, "template_information_flow_valid"
+            ),
+            choices_constraint(
+                "initiated_by", InitiatedBy, "template_initiated_by_valid"
+            ),
+            choices_constraint(
+                "correspondence_type",
+                CorrespondenceType,
+                "template_correspondence_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_cost__gte=0), name="template_unit_cost_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_duration__gte=0),
+                name="template_unit_duration_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.description}".strip()
+
+    def get_absolute_url(self):
+        return reverse("interactions:template_update", args=[self.pk])
+
+
+class InteractionLogEntryQuerySet(models.QuerySet):
+    def visible(self):
+        """What the log entry lists show: everything but postponed drafts."""
+        return self.filter(postponed=False)
+
+    def postponed(self):
+        return self.filter(postponed=True)
+
+    def counted(self):
+        """Entries that count in statistics: neither canceled nor postponed."""
+        return self.filter(canceled=False, postponed=False)
+
+    def for_contact(self, contact):
+        """A company's entries include those of its persons; a person's are its own."""
+        if contact.type == Contact.Type.COMPANY:
+            return self.filter(contact_company=contact)
+        return self.filter(contact=contact)
+
+    def for_salesperson(self, salesperson):
+        return self.filter(salesperson=salesperson)
+
+    def between(self, start=None, end=None):
+        """Entries dated from `start` to `end`, both inclusive; None leaves it open."""
+        queryset = self
+        if start is not None:
+            queryset = queryset.filter(date__gte=start)
+        if end is not None:
+            queryset = queryset.filter(date__lte=end)
+        return queryset
+
+    def with_related(self):
+        return self.select_related(
+            "contact",
+            "contact_company",
+            "template",
+            "group",
+            "salesperson",
+            "logged_segment",
+        )
+
+    def statistics(self):
+        """{count, cost, duration, last_date} of the counted entries, in one query."""
+        return self.counted().aggregate(
+            count=Count("pk"),
+            cost=Coalesce(
+                Sum("cost"),
+                Value(Decimal("0")),
+                output_field=DecimalField(max_digits=14, decimal_places=2),
+            ),
+            duration=Coalesce(Sum("duration"), 0),
+            last_date=Max("date"),
+        )
+
+
+class InteractionLogEntry(models.Model):
+    InformationFlow = InformationFlow
+    InitiatedBy = InitiatedBy
+    Evaluation = Evaluation
+    DocumentType = DocumentType
+    CorrespondenceType = CorrespondenceType
+
+    entry_no = models.BigAutoField(_("entry no."), primary_key=True)
+    # db_index=False where a composite index in Meta starts with the column already:
+    # a second single-column index would only slow down bulk logging of segments.
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact"),
+        on_delete=models.PROTECT,
+        related_name="interaction_log_entries",
+        db_index=False,
+    )
+    contact_company = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact company"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="company_interaction_log_entries",
+        db_index=False,
+        help_text=_(
+            "The contact's company, or the contact itself when it is a company."
+        ),
+    )
+    date = models.DateField(_("date"), default=timezone.localdate)
+    time = models.TimeField(_("time"), null=True, blank=True)
+    description = models.CharField(_("description"), max_length=100, blank=True)
+    subject = models.CharField(_("subject"), max_length=100, blank=True)
+    template = models.ForeignKey(
+        InteractionTemplate,
+        verbose_name=_("interaction template"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="log_entries",
+        db_index=False,
+    )
+    group = models.ForeignKey(
+        InteractionGroup,
+        verbose_name=_("interaction group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="log_entries",
+        db_index=False,
+    )
+    information_flow = models.CharField(
+        _("information flow"),
+        max_length=10,
+        blank=True,
+        choices=InformationFlow,
+        default=InformationFlow.BLANK,
+    )
+    initiated_by = models.CharField(
+        _("initiated by"),
+        max_length=10,
+        blank=True,
+        choices=InitiatedBy,
+        default=InitiatedBy.BLANK,
+    )
+    cost = money_field(_("cost"), _("The cost cannot be negative."))
+    duration = minutes_field(
+        _("duration (min.)"), _("The duration cannot be negative.")
+    )
+    salesperson = models.ForeignKey(
+        "crm.Salesperson",
+        verbose_name=_("salesperson"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interaction_log_entries",
+        db_index=False,
+    )
+    evaluation = models.CharField(
+        _("evaluation"),
+        max_length=20,
+        blank=True,
+        choices=Evaluation,
+        default=Evaluation.BLANK,
+    )
+    attempt_failed = models.BooleanField(_("attempt failed"), default=False)
+    correspondence_type = models.CharField(
+        _("correspondence type"),
+        max_length=10,
+        blank=True,
+        choices=CorrespondenceType,
+        default=CorrespondenceType.BLANK,
+    )
+    document_type = models.CharField(
+        _("document type"),
+        max_length=30,
+        blank=True,
+        choices=DocumentType,
+        default=DocumentType.BLANK,
+    )
+    document_no = models.CharField(_("document no."), max_length=20, blank=True)
+    segment_no = models.CharField(_("segment no."), max_length=20, blank=True)
+    logged_segment = models.ForeignKey(
+        "segments.LoggedSegment",
+        verbose_name=_("logged segment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="log_entries",
+        db_index=False,
+    )
+    attachment = models.FileField(
+        _("attachment"), upload_to=attachment_upload_to, max_length=255, blank=True
+    )
+    postponed = models.BooleanField(_("postponed"), default=False)
+    canceled = models.BooleanField(_("canceled"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    canceled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("canceled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    canceled_at = models.DateTimeField(_("canceled at"), null=True, blank=True)
+
+    objects = InteractionLogEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-entry_no"]
+        verbose_name = _("interaction log entry")
+        verbose_name_plural = _("interaction log entries")
+        permissions = [
+            (
+                "delete_canceled_entries",
+                _("Can delete canceled interaction log entries"),
+            ),
+            (
+                "delete_others_postponed",
+                _("Can delete postponed interactions of other users"),
+            ),
+        ]
+        # NAV's keys (reference §1.4) end in canceled/postponed because every statistic
+        # filters on them; the first index serves the default list order.
+        indexes = [
+            models.Index(
+                fields=["postponed", "-date", "-entry_no"], name="ile_list_idx"
+            ),
+            models.Index(
+                fields=["contact_company", "contact", "date", "postponed"],
+                name="ile_company_idx",
+            ),
+            models.Index(
+                fields=["contact", "postponed", "date"], name="ile_contact_idx"
+            ),
+            models.Index(
+                fields=["group", "canceled", "date", "postponed"], name="ile_group_idx"
+            ),
+            models.Index(
+                fields=["template", "canceled", "date", "postponed"],
+                name="ile_template_idx",
+            ),
+            models.Index(
+                fields=["salesperson", "date", "postponed"], name="ile_salesperson_idx"
+            ),
+            models.Index(
+                fields=["canceled", "salesperson", "date", "postponed"],
+                name="ile_canceled_sp_idx",
+            ),
+            models.Index(
+                fields=["logged_segment", "postponed"], name="ile_logged_segment_idx"
+            ),
+            models.Index(
+                fields=["document_type", "document_no"], name="ile_document_idx"
+            ),
+            models.Index(fields=["canceled", "date"], name="ile_canceled_date_idx"),
+            # Finds the other users of a file before it is removed.
+            models.Index(fields=["attachment"], name="ile_attachment_idx"),
+        ]
+        constraints = [
+            choices_constraint(
+                "information_flow", InformationFlow, "ile_information_flow_valid"
+            ),
+            choices_constraint("initiated_by", InitiatedBy, "ile_initiated_by_valid"),
+            choices_constraint("evaluation", Evaluation, "ile_evaluation_valid"),
+            choices_constraint(
+                "correspondence_type",
+                CorrespondenceType,
+                "ile_correspondence_type_valid",
+            ),
+            choices_constraint(
+                "document_type", DocumentType, "ile_document_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(cost__gte=0), name="ile_cost_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration__gte=0), name="ile_duration_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.entry_no} {self.description}".strip()
+
+    def get_absolute_url(self):
+        return reverse("interactions:entry_detail", args=[self.pk])

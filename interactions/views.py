@@ -195,7 +195,9 @@ class InteractionFormFieldsView(PermissionRequiredMixin, TemplateView):
         ]
         for name in locked:
             data[name] = data[f"lock_{name}"]
-        contact = Contact.objects.filter(no=data.get("contact", "")).first()
+        # PostgreSQL refuses NUL characters in text parameters; no number holds one.
+        contact_no = data.get("contact", "").replace("\x00", "")
+        contact = Contact.objects.filter(no=contact_no).first()
         template = None
         if data.get("template", "").isdigit():
             template = InteractionTemplate.objects.filter(pk=data["template"]).first()
@@ -559,7 +561,7 @@ class InteractionGroupListView(PermissionRequiredMixin, ListView):
     permission_required = "interactions.view_interactiongroup"
     queryset = InteractionGroup.objects.annotate(
         **statistics_annotations("log_entries")
-    )
+    ).order_by("code")
     paginate_by = PAGE_SIZE
     template_name = "interactions/group_list.html"
 

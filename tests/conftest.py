@@ -11,6 +11,12 @@ def _collected_static():
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The real hasher spends ~0.3 s per user on purpose; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def sales_user(db):
     return SalesUserFactory(username="sales")

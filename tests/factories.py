@@ -102,7 +102,7 @@ class InteractionTemplateFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"TEMPLATE{n}")
     group = factory.SubFactory(InteractionGroupFactory)
-    description = factory.LazyAttribute(lambda template: f"{template.code.title()} sent")
+    description = factory.LazyAttribute(lambda tmpl: f"{tmpl.code.title()} sent")
     unit_cost = factory.Faker(
         "pydecimal", left_digits=3, right_digits=2, min_value=1, max_value=500
     )

@@ -1,0 +1,148 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from interactions.models import (
+    InteractionGroup,
+    InteractionLogEntry,
+    InteractionTemplate,
+)
+from interactions.services import (
+    delete_canceled_entries,
+    evaluate_entries,
+    set_canceled,
+)
+
+
+@admin.register(InteractionGroup)
+class InteractionGroupAdmin(admin.ModelAdmin):
+    list_display = ["code", "description"]
+    search_fields = ["code", "description"]
+
+
+@admin.register(InteractionTemplate)
+class InteractionTemplateAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "group",
+        "description",
+        "unit_cost",
+        "unit_duration",
+        "information_flow",
+        "initiated_by",
+        "correspondence_type",
+        "ignore_contact_correspondence_type",
+        "blocked",
+    ]
+    list_filter = [
+        "group",
+        "blocked",
+        "information_flow",
+        "initiated_by",
+        "correspondence_type",
+    ]
+    list_select_related = ["group"]
+    search_fields = ["code", "description"]
+    autocomplete_fields = ["group"]
+
+
+@admin.register(InteractionLogEntry)
+class InteractionLogEntryAdmin(admin.ModelAdmin):
+    """Read-mostly: entries are written by the services; only the evaluation is edited.
+
+    Foreign keys are read-only, so they need no autocomplete widgets.
+    """
+
+    list_display = [
+        "entry_no",
+        "date",
+        "contact",
+        "template",
+        "description",
+        "salesperson",
+        "canceled",
+        "postponed",
+    ]
+    list_filter = [
+        "canceled",
+        "postponed",
+        "evaluation",
+        "correspondence_type",
+        "information_flow",
+        "initiated_by",
+        "document_type",
+        "group",
+    ]
+    list_select_related = ["contact", "template", "salesperson"]
+    search_fields = ["contact__no", "contact__name", "description", "document_no"]
+    date_hierarchy = "date"
+    actions = ["mark_canceled", "remove_canceled_mark", "delete_canceled"]
+
+    def get_readonly_fields(self, request, obj=None):
+        names = [field.name for field in self.model._meta.fields]
+        if obj is not None and not obj.postponed:
+            names.remove("evaluation")
+        return names
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Entries are deleted only through the services: canceled ones by the action
+        # below, postponed ones from the postponed interactions page.
+        return False
+
+    def has_delete_canceled_permission(self, request):
+        return request.user.has_perm("interactions.delete_canceled_entries")
+
+    def save_model(self, request, obj, form, change):
+        evaluate_entries([obj], form.cleaned_data["evaluation"], user=request.user)
+
+    @admin.action(description=_("Mark canceled"), permissions=["change"])
+    def mark_canceled(self, request, queryset):
+        count = set_canceled(queryset, True, user=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d interaction log entry marked canceled.",
+                "%(count)d interaction log entries marked canceled.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Remove canceled mark"), permissions=["change"])
+    def remove_canceled_mark(self, request, queryset):
+        try:
+            count = set_canceled(queryset, False, user=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            ngettext(
+                "Canceled mark removed from %(count)d interaction log entry.",
+                "Canceled mark removed from %(count)d interaction log entries.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Delete canceled entries"), permissions=["delete_canceled"]
+    )
+    def delete_canceled(self, request, queryset):
+        count = delete_canceled_entries(entries=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d canceled interaction log entry deleted.",
+                "%(count)d canceled interaction log entries deleted.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

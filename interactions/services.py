@@ -1,0 +1,521 @@
+"""Domain operations on interactions; views, admin, commands and the API call these."""
+
+from functools import partial
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import models, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from crm.models import Contact, MarketingSetup, Salesperson
+from crm.services import protected_summary
+from interactions.models import (
+    Evaluation,
+    InteractionLogEntry,
+    attachment_upload_to,
+)
+
+# What create/postpone/resume accept besides contact and template.
+INTERACTION_FIELDS = frozenset(
+    {
+        "description",
+        "subject",
+        "salesperson",
+        "date",
+        "time",
+        "correspondence_type",
+        "information_flow",
+        "initiated_by",
+        "evaluation",
+        "attempt_failed",
+        "cost",
+        "duration",
+        "attachment",
+        "document_type",
+        "document_no",
+    }
+)
+# Checked by the rules below or not set by the user: clean_fields() would spend a
+# query on each foreign key.
+NOT_FIELD_CLEANED = (
+    "entry_no",
+    "contact",
+    "contact_company",
+    "template",
+    "group",
+    "salesperson",
+    "logged_segment",
+    "created_by",
+    "canceled_by",
+)
+
+
+def template_defaults(template, *, contact, values=None):
+    """`values` plus what choosing `template` fills in; `description` only when blank.
+
+    Pure (no writes): the create form calls it whenever the template changes.
+    """
+    result = dict(values or {})
+    result.update(
+        group=template.group,
+        cost=template.unit_cost,
+        duration=template.unit_duration,
+        information_flow=template.information_flow,
+        initiated_by=template.initiated_by,
+        correspondence_type=_correspondence_type(template, contact),
+    )
+    if not result.get("description"):
+        result["description"] = template.description
+    return result
+
+
+def _correspondence_type(template, contact):
+    # NAV's SetCorrespondenceType (reference §2.3): the template's type wins when it is
+    # told to ignore the contact's, or when the contact has none; else the contact's.
+    # (NAV's "template type not blank" condition only decides between two blanks.)
+    contact_type = contact.correspondence_type if contact is not None else ""
+    if template.ignore_contact_correspondence_type or not contact_type:
+        return template.correspondence_type
+    return contact_type
+
+
+def default_salesperson(*, user, contact):
+    """The user's own salesperson, else the contact's, else Marketing setup's default.
+
+    Blocked salespeople are skipped; None when there is none.
+    """
+    if user is not None and user.is_authenticated:
+        own = Salesperson.objects.filter(user=user, blocked=False).first()
+        if own is not None:
+            return own
+    if (
+        contact is not None
+        and contact.salesperson_id
+        and not contact.salesperson.blocked
+    ):
+        return contact.salesperson
+    # Not MarketingSetup.load(): that may insert the row, and this must stay a read.
+    setup = (
+        MarketingSetup.objects.select_related("default_salesperson")
+        .filter(pk=1)
+        .first()
+    )
+    if (
+        setup is not None
+        and setup.default_salesperson is not None
+        and not setup.default_salesperson.blocked
+    ):
+        return setup.default_salesperson
+    return None
+
+
+def _actor(user):
+    return user if user is not None and user.is_authenticated else None
+
+
+def _now_to_the_minute():
+    return timezone.localtime().time().replace(second=0, microsecond=0)
+
+
+def _fill(entry, *, contact, template, user, values):
+    """Put contact, template defaults and `values` on `entry` (new or postponed).
+
+    Returns the entry's attachment name before the change, to clean up after saving.
+    """
+    unknown = set(values) - INTERACTION_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown interaction values: {', '.join(sorted(unknown))}")
+    if contact is None:
+        raise ValidationError(
+            {
+                "contact": ValidationError(
+                    _("You must select a contact to interact with."), code="required"
+                )
+            }
+        )
+    adding = entry._state.adding
+    previous_attachment = "" if adding else entry.attachment.name
+
+    # Choosing a template refills its values (NAV clears and copies them); a resumed
+    # entry that keeps its template keeps what the user had entered.
+    if template is not None and (adding or template.pk != entry.template_id):
+        inherited_attachment = (
+            adding
+            or not entry.attachment
+            or (
+                entry.template is not None
+                and entry.attachment.name == entry.template.attachment.name
+            )
+        )
+        defaults = template_defaults(
+            template, contact=contact, values={"description": entry.description}
+        )
+        for field, value in defaults.items():
+            setattr(entry, field, value)
+        if inherited_attachment:
+            # The same stored file, not a copy: files go only when nothing uses them.
+            entry.attachment = template.attachment.name
+    entry.template = template
+    # The group is a snapshot of the template's, so regrouping templates keeps history.
+    entry.group = template.group if template is not None else None
+    entry.contact = contact
+    entry.contact_company_id = (
+        contact.pk if contact.type == Contact.Type.COMPANY else contact.company_id
+    )
+    if "salesperson" not in values and entry.salesperson_id is None:
+        entry.salesperson = default_salesperson(user=user, contact=contact)
+    # A resumed interaction happens today (NAV resets the date); the time is kept.
+    entry.date = timezone.localdate()
+    if entry.time is None:
+        entry.time = _now_to_the_minute()
+    for field, value in values.items():
+        if field == "attachment" and not value:
+            continue  # no upload: keep the template's or the postponed entry's file
+        setattr(entry, field, value)
+    if not entry.description and template is not None:
+        entry.description = template.description
+    return previous_attachment
+
+
+def _validate(entry, *, finishing):
+    """Raise one ValidationError with every broken rule, keyed by field."""
+    errors = {}
+
+    def add(field, message, code):
+        errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+    if finishing:
+        if entry.template is None:
+            add("template", _("You must select an interaction template."), "required")
+        elif entry.template.blocked:
+            add(
+                "template",
+                _("Interaction template %(code)s is blocked.")
+                % {"code": entry.template.code},
+                "blocked",
+            )
+        if not entry.description:
+            add("description", _("You must fill in a description."), "required")
+        if entry.salesperson is None:
+            # Automatically logged documents need no salesperson (NAV's rule).
+            if not entry.document_type:
+                add("salesperson", _("You must select a salesperson."), "required")
+        elif entry.salesperson.blocked:
+            add(
+                "salesperson",
+                _("Salesperson %(code)s is blocked.")
+                % {"code": entry.salesperson.code},
+                "blocked",
+            )
+        if entry.date is None:
+            add("date", _("You must fill in the date."), "required")
+    elif entry.date is None:
+        entry.date = timezone.localdate()
+    try:
+        entry.clean_fields(exclude=[*NOT_FIELD_CLEANED, *errors])
+    except ValidationError as error:
+        for field, field_errors in error.error_dict.items():
+            errors.setdefault(field, []).extend(field_errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save(entry, *, contact, template, user, values, postponed):
+    previous_attachment = _fill(
+        entry, contact=contact, template=template, user=user, values=values
+    )
+    _validate(entry, finishing=not postponed)
+    entry.postponed = postponed
+    if entry._state.adding:
+        entry.created_by = _actor(user)
+    entry.save()
+    if previous_attachment != entry.attachment.name:
+        remove_unreferenced_attachments([previous_attachment])
+    return entry
+
+
+def _lock_postponed(entry):
+    # The row lock makes a second session that resumes the same entry wait, then find
+    # it finished: the interaction is logged once.
+    try:
+        return InteractionLogEntry.objects.select_for_update().get(
+            pk=entry.pk, postponed=True
+        )
+    except InteractionLogEntry.DoesNotExist:
+        raise ValidationError(
+            _("This interaction has already been finished or deleted."),
+            code="not_postponed",
+        ) from None
+
+
+@transaction.atomic
+def create_interaction(*, contact, template, user, **values):
+    """Log a finished interaction with `contact` and return the new entry.
+
+    Values not given come from the template, the user's salesperson, today and now.
+    """
+    return _save(
+        InteractionLogEntry(),
+        contact=contact,
+        template=template,
+        user=user,
+        values=values,
+        postponed=False,
+    )
+
+
+@transaction.atomic
+def postpone_interaction(*, contact, user, entry=None, **values):
+    """Store an unfinished interaction as a postponed entry; only the contact is needed.
+
+    With `entry` (a postponed entry being resumed) that same row is updated.
+    """
+    if entry is None:
+        entry = InteractionLogEntry()
+        template = values.pop("template", None)
+    else:
+        entry = _lock_postponed(entry)
+        template = values.pop("template", entry.template)
+    return _save(
+        entry,
+        contact=contact,
+        template=template,
+        user=user,
+        values=values,
+        postponed=True,
+    )
+
+
+@transaction.atomic
+def resume_interaction(entry, *, user, **values):
+    """Finish a postponed entry with the rules of create_interaction; same row.
+
+    `values` may also change `contact` and `template`; what is not given is kept.
+    """
+    entry = _lock_postponed(entry)
+    contact = values.pop("contact", entry.contact)
+    template = values.pop("template", entry.template)
+    return _save(
+        entry,
+        contact=contact,
+        template=template,
+        user=user,
+        values=values,
+        postponed=False,
+    )
+
+
+def _keys(entries):
+    """The entry numbers of `entries` (a queryset, or entries or their numbers)."""
+    if isinstance(entries, models.QuerySet):
+        # As a subquery, so UPDATE/DELETE stay one statement whatever the caller's
+        # queryset holds (ordering, select_related, annotations, slices).
+        return entries.values("pk")
+    return [getattr(entry, "pk", entry) for entry in entries]
+
+
+def _selected(entries):
+    return InteractionLogEntry.objects.filter(pk__in=_keys(entries))
+
+
+@transaction.atomic
+def delete_postponed(entries, *, user):
+    """Delete the postponed ones of `entries`; returns how many.
+
+    Without "delete_others_postponed" a user may only delete the entries they created.
+    """
+    postponed = _selected(entries).filter(postponed=True)
+    if (
+        not user.has_perm("interactions.delete_others_postponed")
+        and postponed.exclude(created_by=user).exists()
+    ):
+        raise PermissionDenied(
+            _("You can only delete postponed interactions that you created.")
+        )
+    return _delete(postponed)
+
+
+@transaction.atomic
+def set_canceled(entries, canceled, *, user):
+    """Mark `entries` canceled (or remove the mark) in one UPDATE; returns the count.
+
+    Postponed entries are never touched; un-canceling is refused while an entry's
+    logged segment is canceled.
+    """
+    changing = _selected(entries).filter(postponed=False, canceled=not canceled)
+    if canceled:
+        return changing.update(
+            canceled=True, canceled_by=_actor(user), canceled_at=timezone.now()
+        )
+    blocked = (
+        changing.filter(logged_segment__canceled=True)
+        .order_by("entry_no")
+        .values_list("entry_no", "logged_segment__segment_no")
+        .first()
+    )
+    if blocked is not None:
+        raise ValidationError(
+            _(
+                "Interaction log entry %(entry_no)s belongs to logged segment "
+                "%(segment_no)s, which is canceled. Remove the canceled mark from the "
+                "logged segment first."
+            )
+            % {"entry_no": blocked[0], "segment_no": blocked[1]},
+            code="logged_segment_canceled",
+        )
+    return changing.update(canceled=False, canceled_by=None, canceled_at=None)
+
+
+@transaction.atomic
+def evaluate_entries(entries, evaluation, *, user):
+    """Set the evaluation of the logged (not postponed) `entries` in one UPDATE."""
+    if evaluation not in Evaluation.values:
+        raise ValidationError(
+            {
+                "evaluation": ValidationError(
+                    _("“%(value)s” is not a valid evaluation.") % {"value": evaluation},
+                    code="invalid_choice",
+                )
+            }
+        )
+    return _selected(entries).filter(postponed=False).update(evaluation=evaluation)
+
+
+@transaction.atomic
+def delete_canceled_entries(
+    *,
+    before=None,
+    after=None,
+    contact=None,
+    template=None,
+    group=None,
+    salesperson=None,
+    entries=None,
+    dry_run=False,
+):
+    """Delete canceled entries dated after `after` and before `before` (both exclusive).
+
+    Postponed and uncanceled entries are never deleted. Returns the number deleted,
+    or that would be deleted with `dry_run`. `entries` narrows it to a selection.
+    """
+    doomed = InteractionLogEntry.objects.filter(canceled=True, postponed=False)
+    if entries is not None:
+        doomed = doomed.filter(pk__in=_keys(entries))
+    if before is not None:
+        doomed = doomed.filter(date__lt=before)
+    if after is not None:
+        doomed = doomed.filter(date__gt=after)
+    for field, value in (
+        ("contact", contact),
+        ("template", template),
+        ("group", group),
+        ("salesperson", salesperson),
+    ):
+        if value is not None:
+            doomed = doomed.filter(**{field: value})
+    if dry_run:
+        return doomed.count()
+    return _delete(doomed)
+
+
+def _delete(queryset):
+    # Only the distinct file names are read, never the rows; with no delete signal or
+    # cascade on the model, QuerySet.delete() is then a single DELETE (STACK-NOTES).
+    names = list(
+        queryset.exclude(attachment="")
+        .order_by()
+        .values_list("attachment", flat=True)
+        .distinct()
+    )
+    count, _per_model = queryset.delete()
+    remove_unreferenced_attachments(names)
+    return count
+
+
+def remove_unreferenced_attachments(names):
+    """After commit, delete the files in `names` that no record refers to any more.
+
+    Every model field stored with `attachment_upload_to` counts as a reference, so
+    templates, entries and segments share files safely.
+    """
+    names = {name for name in names if name}
+    if names:
+        transaction.on_commit(partial(_remove_files, names))
+
+
+def _remove_files(names):
+    # Checked after the commit, so rows deleted in the same transaction do not count.
+    still_used = set()
+    ordered = sorted(names)
+    chunks = [ordered[i : i + 500] for i in range(0, len(ordered), 500)]
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, models.FileField) and (
+                field.upload_to is attachment_upload_to
+            ):
+                for chunk in chunks:
+                    still_used.update(
+                        model._base_manager.filter(
+                            **{f"{field.name}__in": chunk}
+                        ).values_list(field.name, flat=True)
+                    )
+    for name in names - still_used:
+        default_storage.delete(name)
+
+
+def _protected_usage(obj):
+    """'2 interaction templates, 40 interaction log entries' that protect `obj`.
+
+    Counted per relation: a ProtectedError would load every protecting row first.
+    """
+    counts = {}
+    for relation in obj._meta.related_objects:
+        if relation.on_delete is models.PROTECT:
+            count = relation.related_model._base_manager.filter(
+                **{relation.field.name: obj}
+            ).count()
+            if count:
+                meta = relation.related_model._meta
+                counts[meta] = counts.get(meta, 0) + count
+    return ", ".join(
+        f"{count} {meta.verbose_name if count == 1 else meta.verbose_name_plural}"
+        for meta, count in counts.items()
+    )
+
+
+def _delete_unused(obj):
+    def refuse(used_by):
+        return ValidationError(
+            _("%(object)s cannot be deleted because it is used by: %(used_by)s.")
+            % {
+                "object": f"{capfirst(obj._meta.verbose_name)} {obj.code}",
+                "used_by": used_by,
+            },
+            code="protected",
+        )
+
+    used_by = _protected_usage(obj)
+    if used_by:
+        raise refuse(used_by)
+    try:
+        obj.delete()
+    except ProtectedError as error:  # used since the count, by another session
+        raise refuse(protected_summary(error)) from error
+
+
+@transaction.atomic
+def delete_group(group, *, user):
+    """Delete an interaction group that no template or entry uses."""
+    _delete_unused(group)
+
+
+@transaction.atomic
+def delete_template(template, *, user):
+    """Delete an interaction template that no entry uses, and its unshared file."""
+    attachment = template.attachment.name
+    _delete_unused(template)
+    remove_unreferenced_attachments([attachment])
