@@ -1,14 +1,17 @@
 import pytest
-from django.core.management import call_command
 
 from crm.models import MarketingSetup
 from tests.factories import AdminUserFactory, NumberSeriesFactory, SalesUserFactory
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _collected_static():
-    """Pages render with the production static storage, which needs its manifest."""
-    call_command("collectstatic", interactive=False, verbosity=0)
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Hashed manifest names need `collectstatic` first and are not served by the live
+    # server's static handler; tests/test_deploy.py builds the real manifest instead.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture(autouse=True)

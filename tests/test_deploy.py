@@ -7,10 +7,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_manage(*args, **env):
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a deployment check.
+    clean = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**os.environ, **env},
+        env={**clean, **env},
         capture_output=True,
         text=True,
         check=False,
@@ -35,3 +37,11 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     result = run_manage("check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY="")
     assert result.returncode != 0
     assert "Set DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_collectstatic_builds_the_compressed_manifest(tmp_path):
+    result = run_manage(
+        "collectstatic", "--no-input", DJANGO_STATIC_ROOT=str(tmp_path / "static")
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()

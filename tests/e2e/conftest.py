@@ -1,4 +1,4 @@
-"""Browser tests: Playwright drives Debian's Chromium against pytest-django's live server."""
+"""Browser tests: Playwright drives Debian's Chromium against the live server."""
 
 import os
 import re
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-# pytest-playwright's sync API runs an event loop in this thread; Django's ORM calls from
-# the test body are still synchronous and safe here.
+# pytest-playwright's sync API runs an event loop in this thread; the ORM calls
+# of the test body are still synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -36,16 +36,23 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def _short_timeouts(page):
+    # Local pages answer in milliseconds; fail fast instead of waiting 30 s.
+    page.set_default_timeout(10_000)
+
+
 @pytest.fixture
 def shot(page, request):
-    """Save a screenshot of what the user sees now: test-artifacts/<test>-<n>-<name>.png."""
+    """Save what the user sees now as test-artifacts/<test>-<n>-<name>.png."""
     ARTIFACTS.mkdir(exist_ok=True)
     counter = iter(range(1, 1000))
     test_name = re.sub(r"[^\w]+", "_", request.node.name)
 
     def take(name):
         page.screenshot(
-            path=ARTIFACTS / f"{test_name}-{next(counter):02d}-{name}.png", full_page=True
+            path=ARTIFACTS / f"{test_name}-{next(counter):02d}-{name}.png",
+            full_page=True,
         )
 
     return take
@@ -63,3 +70,16 @@ def login(page, live_server):
         page.wait_for_url(f"{live_server.url}/")
 
     return log_in
+
+
+def field(page, label):
+    """The form control labelled exactly `label` (crispy marks required ones with *)."""
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+
+
+def menu(page, *names):
+    """Click through the main navigation: `menu(page, "Interactions", "Postponed …")`."""
+    navigation = page.get_by_role("navigation", name="Main navigation")
+    for name in names[:-1]:
+        navigation.get_by_role("button", name=name).click()
+    navigation.get_by_role("link", name=names[-1], exact=True).click()

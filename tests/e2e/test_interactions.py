@@ -1,0 +1,138 @@
+from decimal import Decimal
+
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from interactions.models import InteractionLogEntry
+from tests.e2e.conftest import field, menu
+from tests.factories import (
+    AdminUserFactory,
+    CompanyFactory,
+    InteractionGroupFactory,
+    InteractionTemplateFactory,
+    PersonFactory,
+    SalespersonFactory,
+    SalesUserFactory,
+)
+
+
+def setup_data():
+    user = SalesUserFactory(username="anna")
+    SalespersonFactory(code="AV", name="Anna Visser", user=user)
+    company = CompanyFactory(no="CT00001", name="Van Dijk Installaties B.V.")
+    person = PersonFactory(no="CT00002", name="Sanne de Vries", company=company)
+    InteractionTemplateFactory(
+        code="CALL",
+        description="Phone call",
+        group=InteractionGroupFactory(code="PHONE", description="Phone"),
+        unit_cost=Decimal("2.50"),
+        unit_duration=15,
+        information_flow="outbound",
+        initiated_by="us",
+    )
+    return user, person
+
+
+def test_create_postpone_resume_cancel_and_delete_interactions(
+    page, live_server, login, shot
+):
+    user, person = setup_data()
+    login(user)
+
+    # Open a contact → Create interaction → choose a template: the fields fill in.
+    page.goto(f"{live_server.url}{person.get_absolute_url()}")
+    page.get_by_role("link", name="Create interaction").click()
+    expect(field(page, "Contact")).to_be_disabled()
+    field(page, "Template").select_option(label="CALL Phone call")
+    expect(field(page, "Description")).to_have_value("Phone call")
+    expect(field(page, "Cost")).to_have_value("2.50")
+    expect(field(page, "Duration")).to_have_value("15")
+    expect(field(page, "Information flow")).to_have_value("outbound")
+    shot("template-chosen")
+    page.get_by_role("button", name="OK").click()
+    expect(page.get_by_role("alert")).to_contain_text("has been logged for")
+    shot("back-on-contact")
+
+    menu(page, "Interactions", "Interaction log entries")
+    rows = page.locator("table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Phone call")
+    expect(rows.first).to_contain_text("Sanne de Vries")
+    shot("log-entries")
+
+    # Start another → Cancel → "finish later?" Yes → it is postponed.
+    page.goto(f"{live_server.url}{person.get_absolute_url()}")
+    page.get_by_role("link", name="Create interaction").click()
+    field(page, "Description").fill("Call back about the quote")
+    page.get_by_role("button", name="Cancel").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Do you want to finish this interaction later?")
+    shot("postpone-question")
+    dialog.get_by_role("button", name="Yes").click()
+    expect(page.get_by_role("alert")).to_contain_text("postponed")
+
+    menu(page, "Interactions", "Postponed interactions")
+    postponed = page.locator("table tbody tr")
+    expect(postponed).to_have_count(1)
+    expect(postponed.first).to_contain_text("Call back about the quote")
+    shot("postponed-list")
+
+    # Resume → the stored values are back → choose a template → OK → logged.
+    postponed.first.get_by_role("link", name="Resume").click()
+    expect(field(page, "Description")).to_have_value("Call back about the quote")
+    field(page, "Template").select_option(label="CALL Phone call")
+    expect(field(page, "Cost")).to_have_value("2.50")
+    expect(field(page, "Description")).to_have_value("Call back about the quote")
+    shot("resume")
+    page.get_by_role("button", name="OK").click()
+    expect(page.get_by_text("There are no postponed interactions.")).to_be_visible()
+    assert InteractionLogEntry.objects.filter(postponed=False).count() == 2
+
+    # Mark one canceled from the list, then delete canceled entries by command.
+    menu(page, "Interactions", "Interaction log entries")
+    expect(page.locator("table tbody tr")).to_have_count(2)
+    page.get_by_role("checkbox", name="Select entry").first.check()
+    page.get_by_role("button", name="Mark canceled").click()
+    expect(
+        page.get_by_text("Do you wish to mark the selected 1 line as canceled?")
+    ).to_be_visible()
+    shot("cancel-question")
+    page.get_by_role("button", name="Yes").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "1 interaction log entry marked canceled."
+    )
+    expect(page.locator("tbody .badge", has_text="Canceled")).to_have_count(1)
+    shot("one-canceled")
+
+    call_command("delete_canceled_interactions")
+    page.reload()
+    expect(page.locator("table tbody tr")).to_have_count(1)
+    expect(page.locator("tbody .badge", has_text="Canceled")).to_have_count(0)
+    shot("after-delete")
+
+
+def test_crm_admin_deletes_canceled_entries_from_the_page(
+    page, live_server, login, shot
+):
+    _user, person = setup_data()
+    admin = AdminUserFactory(username="maria")
+    SalespersonFactory(code="MB", name="Maria Bakker", user=admin)
+    template = InteractionTemplateFactory(code="VISIT", description="Visit")
+    from interactions import services
+
+    kept = services.create_interaction(contact=person, template=template, user=admin)
+    gone = services.create_interaction(contact=person, template=template, user=admin)
+    services.set_canceled([gone], True, user=admin)
+    login(admin)
+    menu(page, "Setup", "Delete canceled entries")
+    field(page, "Contact no.").fill(person.no)
+    page.get_by_role("button", name="Count matching entries").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "1 canceled interaction log entry matches these filters."
+    )
+    shot("counted")
+    page.get_by_role("button", name="Delete 1 entry").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "1 interaction log entry deleted."
+    )
+    assert list(InteractionLogEntry.objects.all()) == [kept]
