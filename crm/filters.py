@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -8,12 +9,22 @@ from crm.models import Contact, Salesperson
 class ContactFilter(django_filters.FilterSet):
     """Contact list filters; also the criteria for adding contacts to a segment."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="search")
-    type = django_filters.ChoiceFilter(label=_("Type"), choices=Contact.Type.choices)
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("No., name or e-mail")}
+        ),
+    )
+    type = django_filters.ChoiceFilter(
+        label=_("Type"), choices=Contact.Type.choices, empty_label=_("All")
+    )
     # Typed, not a drop-down: there may be tens of thousands of companies.
-    company = django_filters.CharFilter(label=_("Company (no. or name)"), method="by_company")
+    company = django_filters.CharFilter(
+        label=_("Company (no. or name)"), method="by_company"
+    )
     salesperson = django_filters.ModelChoiceFilter(
-        label=_("Salesperson"), queryset=Salesperson.objects.all()
+        label=_("Salesperson"), queryset=Salesperson.objects.all(), empty_label=_("All")
     )
     city = django_filters.CharFilter(label=_("City"), lookup_expr="iexact")
     country = django_filters.CharFilter(label=_("Country"), lookup_expr="iexact")
@@ -32,26 +43,44 @@ class ContactFilter(django_filters.FilterSet):
 
     class Meta:
         model = Contact
-        fields = ["q", "type", "company", "salesperson", "city", "country"]
+        fields = ("q", "type", "company", "salesperson", "city", "country")
 
     def search(self, queryset, name, value):
         return queryset.filter(
-            Q(no__icontains=value) | Q(name__icontains=value) | Q(email__icontains=value)
+            Q(no__icontains=value)
+            | Q(name__icontains=value)
+            | Q(email__icontains=value)
         )
 
     def by_company(self, queryset, name, value):
-        return queryset.filter(Q(company__no__iexact=value) | Q(company__name__icontains=value))
+        return queryset.filter(
+            Q(company__no__iexact=value) | Q(company__name__icontains=value)
+        )
 
 
 class SalespersonFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
-    blocked = django_filters.BooleanFilter(label=_("Blocked"))
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Code, name or e-mail")}
+        ),
+    )
+    # A plain select with "All" instead of django-filter's "Unknown / Yes / No".
+    blocked = django_filters.BooleanFilter(
+        label=_("Blocked"),
+        widget=forms.Select(
+            choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+        ),
+    )
 
     class Meta:
         model = Salesperson
-        fields = ["q", "blocked"]
+        fields = ("q", "blocked")
 
     def search(self, queryset, name, value):
         return queryset.filter(
-            Q(code__icontains=value) | Q(name__icontains=value) | Q(email__icontains=value)
+            Q(code__icontains=value)
+            | Q(name__icontains=value)
+            | Q(email__icontains=value)
         )

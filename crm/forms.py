@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
@@ -27,7 +28,15 @@ class ContactForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["company"].queryset = Contact.objects.companies().order_by("name")
-        self.fields["salesperson"].queryset = Salesperson.objects.filter(blocked=False)
+        self.fields["company"].help_text = _("Persons only: the company they work for.")
+        # The model's wording instead of the generic "Select a valid choice".
+        self.fields["company"].error_messages["invalid_choice"] = (
+            Contact._meta.get_field("company").error_messages["invalid"]
+        )
+        # Blocked salespeople get no new contacts, but an edit keeps the current one.
+        self.fields["salesperson"].queryset = Salesperson.objects.filter(
+            Q(blocked=False) | Q(pk=self.instance.salesperson_id)
+        )
         if self.instance.pk:
             # The number identifies the contact in history and exports; it stays fixed.
             self.fields["no"].disabled = True

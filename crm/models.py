@@ -17,7 +17,9 @@ class CorrespondenceType(models.TextChoices):
 
 def choices_constraint(field, choices, name):
     """A CheckConstraint that keeps a choice field to its TextChoices values."""
-    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": choices.values}), name=name
+    )
 
 
 class NumberSeries(models.Model):
@@ -39,8 +41,13 @@ class NumberSeries(models.Model):
         verbose_name = _("number series")
         verbose_name_plural = _("number series")
         constraints = [
-            models.CheckConstraint(condition=Q(next_number__gte=1), name="numberseries_next_number_positive"),
-            models.CheckConstraint(condition=Q(width__gte=1), name="numberseries_width_positive"),
+            models.CheckConstraint(
+                condition=Q(next_number__gte=1),
+                name="numberseries_next_number_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(width__gte=1), name="numberseries_width_positive"
+            ),
         ]
 
     def __str__(self):
@@ -60,16 +67,18 @@ class NumberSeries(models.Model):
     def next_no(self):
         """Hand out the next number of the series; never the same one twice.
 
-        The UPDATE comes first so it takes the row lock (PostgreSQL) or the write lock
-        (SQLite) before the value is read: concurrent callers queue instead of reading the
-        same number. Inside a caller's transaction a rollback returns the number, so the
-        series has no gaps.
+        The UPDATE comes first so it takes the row lock (PostgreSQL) or the write
+        lock (SQLite) before the value is read: concurrent callers queue instead of
+        reading the same number. Inside a caller's transaction a rollback returns the
+        number, so the series has no gaps.
         """
         with transaction.atomic():
-            NumberSeries.objects.filter(pk=self.pk).update(next_number=F("next_number") + 1)
-            self.next_number = NumberSeries.objects.values_list("next_number", flat=True).get(
-                pk=self.pk
+            NumberSeries.objects.filter(pk=self.pk).update(
+                next_number=F("next_number") + 1
             )
+            self.next_number = NumberSeries.objects.values_list(
+                "next_number", flat=True
+            ).get(pk=self.pk)
         return self.format(self.next_number - 1)
 
 
@@ -95,7 +104,7 @@ class Salesperson(models.Model):
         verbose_name_plural = _("salespeople")
 
     def __str__(self):
-        return f"{self.code} – {self.name}"
+        return f"{self.code} \N{EN DASH} {self.name}"
 
     def get_absolute_url(self):
         return reverse("crm:salesperson_detail", args=[self.pk])
@@ -123,9 +132,13 @@ class Contact(models.Model):
         max_length=20,
         unique=True,
         blank=True,
-        help_text=_("Leave blank to take the next number of the contact number series."),
+        help_text=_(
+            "Leave blank to take the next number of the contact number series."
+        ),
     )
-    type = models.CharField(_("type"), max_length=10, choices=Type, default=Type.COMPANY)
+    type = models.CharField(
+        _("type"), max_length=10, choices=Type, default=Type.COMPANY
+    )
     name = models.CharField(_("name"), max_length=100)
     company = models.ForeignKey(
         "self",
@@ -134,7 +147,11 @@ class Contact(models.Model):
         null=True,
         blank=True,
         related_name="persons",
+        # Field validation checks the limit, so its message is the one users see.
         limit_choices_to={"type": ContactType.COMPANY},
+        error_messages={
+            "invalid": _("The company must be a contact of type company."),
+        },
     )
     salesperson = models.ForeignKey(
         Salesperson,
@@ -178,7 +195,11 @@ class Contact(models.Model):
         ]
         constraints = [
             choices_constraint("type", ContactType, "contact_type_valid"),
-            choices_constraint("correspondence_type", CorrespondenceType, "contact_correspondence_type_valid"),
+            choices_constraint(
+                "correspondence_type",
+                CorrespondenceType,
+                "contact_correspondence_type_valid",
+            ),
             # A company never belongs to another company.
             models.CheckConstraint(
                 condition=Q(type="person") | Q(company__isnull=True),
@@ -194,14 +215,11 @@ class Contact(models.Model):
 
     def clean(self):
         if self.type == self.Type.COMPANY and self.company_id:
-            raise ValidationError({"company": _("A company cannot belong to another company.")})
-        if self.company_id:
-            if self.company_id == self.pk:
-                raise ValidationError({"company": _("A contact cannot be its own company.")})
-            if self.company.type != self.Type.COMPANY:
-                raise ValidationError(
-                    {"company": _("The company must be a contact of type company.")}
-                )
+            raise ValidationError(
+                {"company": _("A company cannot belong to another company.")}
+            )
+        # A person's company must be a company: the field's limit_choices_to, checked by
+        # clean_fields(). That also rules out a person as its own company.
         if self.pk and self.type == self.Type.PERSON and self.persons.exists():
             raise ValidationError(
                 {"type": _("This company has persons; it cannot become a person.")}
@@ -275,7 +293,9 @@ class MarketingSetup(models.Model):
         """Next number from one of the setup's series (`contact_nos`, `segment_nos`)."""
         series = getattr(self, series_field)
         if series is None:
-            raise ValidationError(MISSING_SERIES_MESSAGES[series_field], code="no_series")
+            raise ValidationError(
+                MISSING_SERIES_MESSAGES[series_field], code="no_series"
+            )
         return series.next_no()
 
 

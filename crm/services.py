@@ -1,4 +1,4 @@
-"""Domain operations on contacts; every interface (views, admin, commands) calls these."""
+"""Domain operations on contacts; views, admin and commands all call these."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction

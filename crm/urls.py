@@ -8,21 +8,45 @@ from crm import views
 app_patterns = [
     path("contacts/", views.ContactListView.as_view(), name="contact_list"),
     path("contacts/new/", views.ContactCreateView.as_view(), name="contact_create"),
-    path("contacts/<int:pk>/", views.ContactDetailView.as_view(), name="contact_detail"),
-    path("contacts/<int:pk>/edit/", views.ContactUpdateView.as_view(), name="contact_update"),
-    path("contacts/<int:pk>/delete/", views.ContactDeleteView.as_view(), name="contact_delete"),
-    path("salespeople/", views.SalespersonListView.as_view(), name="salesperson_list"),
-    path("salespeople/new/", views.SalespersonCreateView.as_view(), name="salesperson_create"),
     path(
-        "salespeople/<int:pk>/", views.SalespersonDetailView.as_view(), name="salesperson_detail"
+        "contacts/<int:pk>/", views.ContactDetailView.as_view(), name="contact_detail"
+    ),
+    path(
+        "contacts/<int:pk>/edit/",
+        views.ContactUpdateView.as_view(),
+        name="contact_update",
+    ),
+    path(
+        "contacts/<int:pk>/delete/",
+        views.ContactDeleteView.as_view(),
+        name="contact_delete",
+    ),
+    path("salespeople/", views.SalespersonListView.as_view(), name="salesperson_list"),
+    path(
+        "salespeople/new/",
+        views.SalespersonCreateView.as_view(),
+        name="salesperson_create",
+    ),
+    path(
+        "salespeople/<int:pk>/",
+        views.SalespersonDetailView.as_view(),
+        name="salesperson_detail",
     ),
     path(
         "salespeople/<int:pk>/edit/",
         views.SalespersonUpdateView.as_view(),
         name="salesperson_update",
     ),
-    path("setup/marketing/", views.MarketingSetupUpdateView.as_view(), name="marketing_setup"),
-    path("setup/number-series/", views.NumberSeriesListView.as_view(), name="numberseries_list"),
+    path(
+        "setup/marketing/",
+        views.MarketingSetupUpdateView.as_view(),
+        name="marketing_setup",
+    ),
+    path(
+        "setup/number-series/",
+        views.NumberSeriesListView.as_view(),
+        name="numberseries_list",
+    ),
     path(
         "setup/number-series/new/",
         views.NumberSeriesCreateView.as_view(),

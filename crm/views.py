@@ -22,8 +22,17 @@ from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
 PAGE_SIZE = 25
 
 
+def add_service_error(form, error):
+    """Show a service's ValidationError next to its field, or at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
 class ServiceFormMixin:
-    """Save a valid form through a service; its ValidationError goes back onto the form."""
+    """Save a valid form through a service; its ValidationError goes onto the form."""
 
     success_message = ""
 
@@ -34,7 +43,7 @@ class ServiceFormMixin:
         try:
             self.object = self.perform(form)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         if self.success_message:
             messages.success(

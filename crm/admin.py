@@ -1,0 +1,128 @@
+from django import forms
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from crm import services
+from crm.models import (
+    MISSING_SERIES_MESSAGES,
+    Contact,
+    MarketingSetup,
+    NumberSeries,
+    Salesperson,
+)
+
+
+@admin.register(NumberSeries)
+class NumberSeriesAdmin(admin.ModelAdmin):
+    list_display = ("code", "description", "prefix", "width", "next_no_preview")
+    search_fields = ("code", "description", "prefix")
+
+    @admin.display(description=_("next no."))
+    def next_no_preview(self, series):
+        return series.next_no_preview
+
+
+@admin.register(MarketingSetup)
+class MarketingSetupAdmin(admin.ModelAdmin):
+    autocomplete_fields = ("contact_nos", "segment_nos", "default_salesperson")
+
+    # A singleton: the one row (pk=1) is edited, never added twice or deleted.
+    def has_add_permission(self, request):
+        return (
+            super().has_add_permission(request) and not MarketingSetup.objects.exists()
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        """There is only one row: go straight to it."""
+        setup = MarketingSetup.load()
+        return redirect(reverse("admin:crm_marketingsetup_change", args=[setup.pk]))
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = 1  # The singleton's key, whatever an id sequence would hand out.
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Salesperson)
+class SalespersonAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "email", "phone", "job_title", "user", "blocked")
+    list_filter = ("blocked",)
+    search_fields = ("code", "name", "email")
+    list_select_related = ("user",)
+    autocomplete_fields = ("user",)
+
+
+class ContactAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        # Checked here, not only in the service, so the message sits next to the field
+        # instead of turning into a server error in save_model.
+        if (
+            self.instance._state.adding
+            and not cleaned_data.get("no")
+            and not MarketingSetup.objects.filter(contact_nos__isnull=False).exists()
+        ):
+            self.add_error("no", MISSING_SERIES_MESSAGES["contact_nos"])
+        return cleaned_data
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = (
+        "no",
+        "name",
+        "type",
+        "company",
+        "salesperson",
+        "city",
+        "country",
+        "email",
+    )
+    list_display_links = ("no", "name")
+    list_filter = (
+        "type",
+        "salesperson",
+        "correspondence_type",
+        "exclude_from_segment",
+        "language_code",
+        "country",
+    )
+    search_fields = ("no", "name", "email")
+    list_select_related = ("company", "salesperson")
+    autocomplete_fields = ("company", "salesperson")
+    date_hierarchy = "created_at"
+    readonly_fields = ("created_at", "updated_at")
+    form = ContactAdminForm
+    fieldsets = (
+        (None, {"fields": ("no", "type", "name", "company", "salesperson")}),
+        (
+            _("Communication"),
+            {
+                "fields": (
+                    "email",
+                    "phone",
+                    "address",
+                    "post_code",
+                    "city",
+                    "country",
+                    "language_code",
+                    "correspondence_type",
+                    "exclude_from_segment",
+                )
+            },
+        ),
+        (_("History"), {"fields": ("created_at", "updated_at")}),
+    )
+
+    def save_model(self, request, obj, form, change):
+        """Save through the contact services: an add takes a number from the series."""
+        if change:
+            services.update_contact(obj, user=request.user)
+            return
+        created = services.create_contact(user=request.user, **form.cleaned_data)
+        # The admin goes on with its own instance (change message, redirect).
+        vars(obj).update(vars(created))

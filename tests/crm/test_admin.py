@@ -1,0 +1,171 @@
+import pytest
+from django.urls import reverse
+
+from crm.models import Contact, MarketingSetup, NumberSeries
+from tests.factories import (
+    CompanyFactory,
+    NumberSeriesFactory,
+    PersonFactory,
+    SalespersonFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rows(db):
+    person = PersonFactory(salesperson=SalespersonFactory())
+    return {
+        "contact": person,
+        "salesperson": person.salesperson,
+        "numberseries": NumberSeriesFactory(),
+        "marketingsetup": MarketingSetup.load(),
+    }
+
+
+@pytest.mark.parametrize("model", ["contact", "salesperson", "numberseries"])
+@pytest.mark.parametrize("page", ["changelist", "add", "change"])
+def test_superuser_opens_every_crm_admin_page(admin_client, rows, model, page):
+    args = [rows[model].pk] if page == "change" else []
+
+    response = admin_client.get(reverse(f"admin:crm_{model}_{page}", args=args))
+
+    assert response.status_code == 200
+
+
+def test_contact_changelist_searches_no_name_and_email(admin_client):
+    CompanyFactory(no="CT00001", name="Acme", email="info@acme.example")
+    CompanyFactory(no="CT00002", name="Globex", email="info@globex.example")
+    url = reverse("admin:crm_contact_changelist")
+
+    for term in ("CT00001", "acm", "acme.example"):
+        result = admin_client.get(url, {"q": term}).context["cl"].result_list
+        assert [contact.name for contact in result] == ["Acme"]
+
+
+def test_contact_changelist_has_a_date_hierarchy_and_filters(admin_client, rows):
+    response = admin_client.get(reverse("admin:crm_contact_changelist"))
+
+    changelist = response.context["cl"]
+    assert changelist.date_hierarchy == "created_at"
+    assert "type" in changelist.list_filter
+    assert "salesperson" in changelist.list_filter
+
+
+def test_marketing_setup_changelist_goes_straight_to_the_single_row(admin_client):
+    response = admin_client.get(reverse("admin:crm_marketingsetup_changelist"))
+
+    assert response.status_code == 302
+    assert response.url == reverse("admin:crm_marketingsetup_change", args=[1])
+    assert admin_client.get(response.url).status_code == 200
+
+
+def test_marketing_setup_cannot_be_added_twice_or_deleted(admin_client, rows):
+    add = admin_client.get(reverse("admin:crm_marketingsetup_add"))
+    delete = admin_client.get(reverse("admin:crm_marketingsetup_delete", args=[1]))
+
+    assert add.status_code == 403
+    assert delete.status_code == 403
+    assert MarketingSetup.objects.count() == 1
+
+
+def test_marketing_setup_can_be_added_when_there_is_none(admin_client):
+    series = NumberSeriesFactory(code="CONTACT")
+
+    response = admin_client.post(
+        reverse("admin:crm_marketingsetup_add"),
+        {"contact_nos": series.pk, "default_correspondence_type": ""},
+    )
+
+    assert response.status_code == 302
+    setup = MarketingSetup.objects.get()
+    assert (setup.pk, setup.contact_nos) == (1, series)
+
+
+def admin_contact_data(**values):
+    data = {"no": "", "type": "company", "name": "Acme B.V.", "correspondence_type": ""}
+    data.update(values)
+    return data
+
+
+def test_adding_a_contact_with_a_blank_no_numbers_it_from_the_series(
+    admin_client, marketing_setup
+):
+    response = admin_client.post(
+        reverse("admin:crm_contact_add"), admin_contact_data(city="Utrecht")
+    )
+
+    contact = Contact.objects.get()
+    assert (contact.no, contact.name, contact.city) == (
+        "CT00001",
+        "Acme B.V.",
+        "Utrecht",
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("admin:crm_contact_changelist")
+    assert NumberSeries.objects.get(code="CONTACT").next_number == 2
+
+
+def test_adding_a_contact_with_its_own_no_keeps_it(admin_client, marketing_setup):
+    admin_client.post(reverse("admin:crm_contact_add"), admin_contact_data(no="K-1"))
+
+    assert Contact.objects.get().no == "K-1"
+    assert NumberSeries.objects.get(code="CONTACT").next_number == 1
+
+
+def test_adding_a_contact_without_contact_series_shows_the_error_at_the_no(
+    admin_client,
+):
+    MarketingSetup.load()
+
+    response = admin_client.post(reverse("admin:crm_contact_add"), admin_contact_data())
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "no": ["Set up a number series for contacts in Marketing setup."]
+    }
+    assert not Contact.objects.exists()
+
+
+def test_adding_a_company_with_a_company_shows_the_error(admin_client, marketing_setup):
+    parent = CompanyFactory()
+
+    response = admin_client.post(
+        reverse("admin:crm_contact_add"), admin_contact_data(company=parent.pk)
+    )
+
+    assert response.context["adminform"].form.errors == {
+        "company": ["A company cannot belong to another company."]
+    }
+    assert Contact.objects.count() == 1
+    assert NumberSeries.objects.get(code="CONTACT").next_number == 1
+
+
+def test_changing_a_contact_in_the_admin_keeps_its_number(admin_client):
+    company = CompanyFactory(no="CT00009", name="Old")
+
+    response = admin_client.post(
+        reverse("admin:crm_contact_change", args=[company.pk]),
+        admin_contact_data(no="CT00009", name="New"),
+    )
+
+    assert response.status_code == 302
+    company.refresh_from_db()
+    assert (company.no, company.name) == ("CT00009", "New")
+
+
+def test_company_autocomplete_offers_only_companies(admin_client):
+    person = PersonFactory(name="Jan Visser", company__name="Visser Elektro")
+
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "crm",
+            "model_name": "contact",
+            "field_name": "company",
+            "term": "visser",
+        },
+    )
+
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [str(person.company.pk)]

@@ -1,0 +1,139 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import CommandError, call_command
+
+from crm import roles
+from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
+from tests.factories import NumberSeriesFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo_data(*args):
+    out = StringIO()
+    call_command("load_demo_data", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts():
+    return {
+        "series": NumberSeries.objects.count(),
+        "salespeople": Salesperson.objects.count(),
+        "companies": Contact.objects.filter(type="company").count(),
+        "persons": Contact.objects.filter(type="person").count(),
+        "users": User.objects.count(),
+        "next contact number": NumberSeries.objects.get(code="CONTACT").next_number,
+    }
+
+
+def test_load_demo_data_twice_creates_nothing_new():
+    load_demo_data()
+    first = counts()
+
+    load_demo_data()
+
+    assert counts() == first
+    assert first == {
+        "series": 2,
+        "salespeople": 6,
+        "companies": 25,
+        "persons": 40,
+        "users": 3,
+        "next contact number": 66,
+    }
+
+
+def test_load_demo_data_prints_the_logins_every_run():
+    for _run in range(2):
+        out = load_demo_data()
+
+        assert "Demo data loaded: 6 salespeople, 25 companies, 40 persons." in out
+        assert "Demo logins:" in out
+        assert "  sales      / demo-sales-2026  Sales" in out
+        assert "  admin      / demo-admin-2026  CRM admin" in out
+        assert "  superuser  / demo-super-2026  Django superuser (admin site)" in out
+
+
+def test_load_demo_data_sets_up_the_number_series_in_marketing_setup():
+    load_demo_data()
+
+    setup = MarketingSetup.load()
+    assert (setup.contact_nos.code, setup.contact_nos.prefix) == ("CONTACT", "CT")
+    assert (setup.segment_nos.code, setup.segment_nos.prefix) == ("SEGMENT", "SM")
+    assert setup.contact_nos.width == setup.segment_nos.width == 5
+
+
+def test_load_demo_data_keeps_a_contact_series_chosen_before():
+    setup = MarketingSetup.load()
+    setup.contact_nos = NumberSeriesFactory(code="KLANT", prefix="K", width=4)
+    setup.save()
+
+    load_demo_data()
+
+    assert MarketingSetup.load().contact_nos.code == "KLANT"
+    assert Contact.objects.order_by("no").first().no == "K0001"
+
+
+def test_load_demo_data_numbers_contacts_from_the_series_and_links_persons():
+    load_demo_data()
+
+    nos = sorted(Contact.objects.values_list("no", flat=True))
+    assert nos == [f"CT{n:05d}" for n in range(1, 66)]
+    persons = Contact.objects.filter(type="person").select_related("company")
+    assert {person.company.type for person in persons} == {"company"}
+    assert set(Contact.objects.values_list("country", flat=True)) == {"NL", "BE", "GB"}
+    assert set(Contact.objects.values_list("language_code", flat=True)) == {"nl", "en"}
+    assert Contact.objects.filter(exclude_from_segment=True).count() == 1
+    assert Contact.objects.exclude(correspondence_type="").count() >= 3
+    assert not Contact.objects.filter(email="").exists()
+
+
+def test_load_demo_data_creates_working_logins(client):
+    load_demo_data()
+
+    sales = User.objects.get(username="sales")
+    admin = User.objects.get(username="admin")
+    superuser = User.objects.get(username="superuser")
+    assert list(sales.groups.values_list("name", flat=True)) == [roles.SALES]
+    assert sales.salesperson.code == "JV"
+    assert list(admin.groups.values_list("name", flat=True)) == [roles.CRM_ADMIN]
+    assert not admin.is_staff
+    assert not admin.is_superuser
+    assert superuser.is_superuser
+    assert superuser.is_staff
+    assert client.login(username="sales", password="demo-sales-2026")
+    assert client.login(username="admin", password="demo-admin-2026")
+    assert client.login(username="superuser", password="demo-super-2026")
+
+
+def test_load_demo_data_resets_a_changed_demo_password():
+    load_demo_data()
+    sales = User.objects.get(username="sales")
+    sales.set_password("something-else")
+    sales.save()
+
+    load_demo_data()
+
+    sales.refresh_from_db()
+    assert sales.check_password("demo-sales-2026")
+
+
+def test_load_demo_data_without_users():
+    out = load_demo_data("--no-users")
+
+    assert not User.objects.exists()
+    assert "Demo logins:" not in out
+    assert Contact.objects.count() == 65
+
+
+def test_load_demo_data_fails_cleanly_without_the_role_groups():
+    Group.objects.filter(name=roles.SALES).delete()
+
+    with pytest.raises(CommandError, match='The group "Sales" is missing'):
+        load_demo_data()
+
+    # Everything ran in one transaction: nothing was left behind.
+    assert not Contact.objects.exists()
+    assert not User.objects.exists()

@@ -1,0 +1,214 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from crm import services
+from crm.models import Contact, MarketingSetup, NumberSeries
+from tests.factories import CompanyFactory, PersonFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+def contact_series_next_number():
+    return NumberSeries.objects.get(code="CONTACT").next_number
+
+
+def test_create_contact_takes_numbers_from_the_contact_series(marketing_setup, user):
+    first = services.create_contact(user=user, type="company", name="Acme B.V.")
+    second = services.create_contact(user=user, type="company", name="Globex Ltd")
+
+    assert (first.no, second.no) == ("CT00001", "CT00002")
+    assert Contact.objects.get(pk=second.pk).no == "CT00002"
+    assert contact_series_next_number() == 3
+
+
+def test_create_contact_keeps_an_explicit_number(marketing_setup, user):
+    contact = services.create_contact(
+        user=user, no="KLANT-7", type="company", name="Acme"
+    )
+
+    assert contact.no == "KLANT-7"
+    assert contact_series_next_number() == 1
+
+
+def test_create_contact_without_contact_series_fails_and_saves_nothing(user):
+    MarketingSetup.load()
+
+    with pytest.raises(ValidationError) as caught:
+        services.create_contact(user=user, type="company", name="Acme")
+
+    assert caught.value.messages == [
+        "Set up a number series for contacts in Marketing setup."
+    ]
+    assert not Contact.objects.exists()
+
+
+def test_create_person_with_a_company(marketing_setup, user):
+    company = CompanyFactory()
+
+    person = services.create_contact(
+        user=user, type="person", name="Jan Visser", company=company
+    )
+
+    assert person.company == company
+    assert list(company.persons.all()) == [person]
+
+
+def test_create_contact_refuses_a_person_as_company_and_gives_the_number_back(
+    marketing_setup, user
+):
+    other_person = PersonFactory()
+
+    with pytest.raises(ValidationError) as caught:
+        services.create_contact(
+            user=user, type="person", name="Piet", company=other_person
+        )
+
+    assert caught.value.message_dict == {
+        "company": ["The company must be a contact of type company."]
+    }
+    assert not Contact.objects.filter(name="Piet").exists()
+    # The failed create rolled back, so the series has no gap.
+    assert contact_series_next_number() == 1
+
+
+def test_create_contact_refuses_a_company_that_belongs_to_a_company(
+    marketing_setup, user
+):
+    parent = CompanyFactory()
+
+    with pytest.raises(ValidationError) as caught:
+        services.create_contact(user=user, type="company", name="Sub", company=parent)
+
+    assert caught.value.message_dict == {
+        "company": ["A company cannot belong to another company."]
+    }
+    assert not Contact.objects.filter(name="Sub").exists()
+
+
+def test_create_contact_refuses_an_invalid_email(marketing_setup, user):
+    with pytest.raises(ValidationError) as caught:
+        services.create_contact(
+            user=user, type="company", name="Acme", email="not-an-email"
+        )
+
+    assert caught.value.message_dict == {"email": ["Enter a valid email address."]}
+    assert not Contact.objects.exists()
+
+
+def test_create_contact_refuses_an_empty_name(marketing_setup, user):
+    with pytest.raises(ValidationError) as caught:
+        services.create_contact(user=user, type="company", name="")
+
+    assert caught.value.message_dict == {"name": ["This field cannot be blank."]}
+
+
+def test_create_contact_refuses_a_number_in_use(marketing_setup, user):
+    CompanyFactory(no="CT00001")
+
+    with pytest.raises(ValidationError) as caught:
+        services.create_contact(user=user, type="company", name="Acme")
+
+    assert caught.value.message_dict == {
+        "no": ["Contact with this No. already exists."]
+    }
+
+
+def test_update_contact_changes_the_given_fields(user):
+    company = CompanyFactory(name="Old name", city="Utrecht")
+
+    services.update_contact(company, user=user, name="New name")
+
+    company.refresh_from_db()
+    assert (company.name, company.city) == ("New name", "Utrecht")
+
+
+def test_update_contact_refuses_a_person_as_company(user):
+    person = PersonFactory()
+    other_person = PersonFactory()
+
+    with pytest.raises(ValidationError) as caught:
+        services.update_contact(person, user=user, company=other_person)
+
+    assert caught.value.message_dict == {
+        "company": ["The company must be a contact of type company."]
+    }
+    person.refresh_from_db()
+    assert person.company != other_person
+
+
+def test_update_contact_refuses_a_person_as_its_own_company(user):
+    person = PersonFactory()
+
+    with pytest.raises(ValidationError) as caught:
+        services.update_contact(person, user=user, company=person)
+
+    assert caught.value.message_dict == {
+        "company": ["The company must be a contact of type company."]
+    }
+
+
+def test_update_contact_refuses_to_turn_a_company_with_persons_into_a_person(user):
+    person = PersonFactory()
+    company = person.company
+
+    with pytest.raises(ValidationError) as caught:
+        services.update_contact(company, user=user, type=Contact.Type.PERSON)
+
+    assert caught.value.message_dict == {
+        "type": ["This company has persons; it cannot become a person."]
+    }
+    company.refresh_from_db()
+    assert company.type == Contact.Type.COMPANY
+
+
+def test_update_contact_turns_a_company_without_persons_into_a_person(user):
+    company = CompanyFactory()
+    employer = CompanyFactory()
+
+    services.update_contact(
+        company, user=user, type=Contact.Type.PERSON, company=employer
+    )
+
+    company.refresh_from_db()
+    assert (company.type, company.company) == (Contact.Type.PERSON, employer)
+
+
+def test_delete_contact_is_refused_while_persons_refer_to_the_company(user):
+    company = CompanyFactory(no="CT00001", name="Acme B.V.")
+    PersonFactory(company=company)
+    PersonFactory(company=company)
+
+    with pytest.raises(ValidationError) as caught:
+        services.delete_contact(company, user=user)
+
+    assert caught.value.messages == [
+        "CT00001 Acme B.V. cannot be deleted because it is used by: 2 contacts."
+    ]
+    assert caught.value.code == "protected"
+    assert Contact.objects.filter(pk=company.pk).exists()
+
+
+def test_delete_contact_names_a_single_referring_person_in_the_singular(user):
+    person = PersonFactory(company__no="CT00002", company__name="Globex")
+
+    with pytest.raises(ValidationError) as caught:
+        services.delete_contact(person.company, user=user)
+
+    assert caught.value.messages == [
+        "CT00002 Globex cannot be deleted because it is used by: 1 contact."
+    ]
+
+
+def test_delete_contact_deletes_an_unreferenced_contact(user):
+    person = PersonFactory()
+    company = person.company
+
+    services.delete_contact(person, user=user)
+    services.delete_contact(company, user=user)
+
+    assert not Contact.objects.exists()
