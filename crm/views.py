@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
@@ -18,6 +20,7 @@ from crm import services
 from crm.filters import ContactFilter, SalespersonFilter
 from crm.forms import ContactForm, MarketingSetupForm, NumberSeriesForm, SalespersonForm
 from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
+from interactions.selectors import interaction_card
 
 PAGE_SIZE = 25
 
@@ -97,6 +100,10 @@ class ContactDetailView(PermissionRequiredMixin, DetailView):
         context["persons"] = self.object.persons.select_related("salesperson").order_by(
             "name"
         )
+        context.update(
+            interaction_card(contact=self.object, page=self.request.GET.get("page")),
+            filter_query=urlencode({"contact": self.object.no}),
+        )
         return context
 
 
@@ -166,6 +173,12 @@ class SalespersonDetailView(PermissionRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["contact_count"] = self.object.contacts.count()
+        context.update(
+            interaction_card(
+                salesperson=self.object, page=self.request.GET.get("page")
+            ),
+            filter_query=urlencode({"salesperson": self.object.pk}),
+        )
         return context
 
 

@@ -24,10 +24,12 @@ class EntryFilterMixin(django_filters.FilterSet):
         label=_("Contact no."), field_name="contact__no", lookup_expr="iexact"
     )
     salesperson = django_filters.ModelChoiceFilter(
-        label=_("Salesperson"), queryset=Salesperson.objects.all()
+        label=_("Salesperson"), queryset=Salesperson.objects.all(), empty_label=_("All")
     )
     template = django_filters.ModelChoiceFilter(
-        label=_("Template"), queryset=InteractionTemplate.objects.all()
+        label=_("Template"),
+        queryset=InteractionTemplate.objects.all(),
+        empty_label=_("All"),
     )
 
     def locked_values(self):
@@ -43,7 +45,7 @@ class InteractionLogEntryFilter(EntryFilterMixin):
         label=_("Company no."), field_name="contact_company__no", lookup_expr="iexact"
     )
     group = django_filters.ModelChoiceFilter(
-        label=_("Group"), queryset=InteractionGroup.objects.all()
+        label=_("Group"), queryset=InteractionGroup.objects.all(), empty_label=_("All")
     )
     date_from = django_filters.DateFilter(
         label=_("From"), field_name="date", lookup_expr="gte", widget=DATE_INPUT
@@ -55,7 +57,9 @@ class InteractionLogEntryFilter(EntryFilterMixin):
         label=_("Evaluation"), choices=Evaluation.choices[1:]
     )
     correspondence_type = django_filters.ChoiceFilter(
-        label=_("Correspondence type"), choices=CorrespondenceType.choices[1:]
+        label=_("Correspondence type"),
+        choices=CorrespondenceType.choices[1:],
+        empty_label=_("All"),
     )
     canceled = django_filters.BooleanFilter(
         label=_("Canceled"),

@@ -717,3 +717,58 @@ class TestSetupPages:
     @pytest.mark.parametrize("name", ["group_list", "template_list"])
     def test_sales_users_can_read_setup(self, sales_client, name):
         assert sales_client.get(reverse(f"interactions:{name}")).status_code == 200
+
+
+class TestCards:
+    def test_company_card_shows_its_persons_interactions_and_statistics(
+        self, sales_client, template, sales_user, salesperson
+    ):
+        company = CompanyFactory()
+        person = PersonFactory(company=company)
+        log(person, template, sales_user, cost=Decimal("4.00"))
+        log(company, template, sales_user, cost=Decimal("1.00"))
+        services.postpone_interaction(
+            contact=person, user=sales_user, description="Later"
+        )
+        response = sales_client.get(company.get_absolute_url())
+        assert response.context["statistics"]["count"] == 2
+        assert response.context["statistics"]["cost"] == Decimal("5.00")
+        assert len(response.context["entries_page"].object_list) == 2
+        assert [e.description for e in response.context["postponed_entries"]] == [
+            "Later"
+        ]
+        assert f"{CREATE_URL}?contact={company.no}" in response.content.decode()
+
+    def test_salesperson_card_shows_their_interactions(
+        self, sales_client, contact, template, sales_user, salesperson
+    ):
+        log(contact, template, sales_user)
+        log(contact, template, sales_user, salesperson=SalespersonFactory())
+        response = sales_client.get(salesperson.get_absolute_url())
+        assert response.context["statistics"]["count"] == 1
+
+    @pytest.mark.parametrize("card", ["contact", "salesperson"])
+    def test_query_count_does_not_grow_with_entries(
+        self,
+        sales_client,
+        template,
+        sales_user,
+        salesperson,
+        card,
+        django_assert_max_num_queries,
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        company = CompanyFactory()
+        url = (company if card == "contact" else salesperson).get_absolute_url()
+        log(PersonFactory(company=company), template, sales_user)
+        services.postpone_interaction(contact=company, user=sales_user)
+        with CaptureQueriesContext(connection) as one:
+            sales_client.get(url)
+        for _ in range(50):
+            log(PersonFactory(company=company), template, sales_user)
+            services.postpone_interaction(contact=company, user=sales_user)
+        with django_assert_max_num_queries(len(one)):
+            response = sales_client.get(url)
+        assert response.context["statistics"]["count"] == 51
