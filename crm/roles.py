@@ -56,10 +56,10 @@ ROLES = {SALES: SALES_PERMISSIONS, CRM_ADMIN: CRM_ADMIN_PERMISSIONS}
 
 
 def sync_roles(apps, schema_editor):
-    """Create the groups and give each exactly the permissions that exist of its list."""
+    """Create the groups; give each exactly those of its permissions that exist."""
     from django.contrib.auth.management import create_permissions
 
-    # Permissions are normally made after `migrate`; make them now so they can be granted.
+    # Permissions are normally made after `migrate`; make them now to grant them.
     # Historical app configs have no models module, which create_permissions requires.
     for app_config in apps.get_app_configs():
         models_module = getattr(app_config, "models_module", None)

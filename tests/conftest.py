@@ -10,7 +10,9 @@ def _plain_static_storage(settings):
     # server's static handler; tests/test_deploy.py builds the real manifest instead.
     settings.STORAGES = {
         **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
     }
 
 

@@ -16,7 +16,7 @@ def role_group(name):
 
 
 def role_groups(*default):
-    """Post-generation: put the user in the named role groups (`groups=[...]` overrides)."""
+    """Post-generation: add the user to these role groups (`groups=[...]` overrides)."""
 
     def add(user, create, extracted, **kwargs):
         if create:
@@ -139,7 +139,7 @@ class InteractionLogEntryFactory(factory.django.DjangoModelFactory):
 
 
 class MarketingSetupFactory(factory.django.DjangoModelFactory):
-    """The singleton row (pk 1), with contact and segment series unless told otherwise."""
+    """The singleton row (pk 1), with contact and segment series unless told so."""
 
     class Meta:
         model = "crm.MarketingSetup"
@@ -148,3 +148,30 @@ class MarketingSetupFactory(factory.django.DjangoModelFactory):
     id = 1
     contact_nos = factory.SubFactory(NumberSeriesFactory, code="CONTACT", prefix="CT")
     segment_nos = factory.SubFactory(NumberSeriesFactory, code="SEGMENT", prefix="SM")
+
+
+class SegmentFactory(factory.django.DjangoModelFactory):
+    """A segment written directly; segments.services.create_segment numbers real ones."""
+
+    class Meta:
+        model = "segments.Segment"
+
+    no = factory.Sequence(lambda n: f"SG{n + 1:05d}")
+    description = factory.Faker("catch_phrase")
+
+
+class SegmentLineFactory(factory.django.DjangoModelFactory):
+    """A line with its own values; segments.services.add_contacts makes real ones."""
+
+    class Meta:
+        model = "segments.SegmentLine"
+
+    segment = factory.SubFactory(SegmentFactory)
+    contact = factory.SubFactory(PersonFactory)
+    template = factory.SubFactory(InteractionTemplateFactory)
+    description = factory.SelfAttribute("segment.description")
+    cost = factory.SelfAttribute("template.unit_cost")
+    duration = factory.SelfAttribute("template.unit_duration")
+    information_flow = factory.SelfAttribute("template.information_flow")
+    initiated_by = factory.SelfAttribute("template.initiated_by")
+    salesperson = factory.SubFactory(SalespersonFactory)

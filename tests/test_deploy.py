@@ -7,7 +7,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_manage(*args, **env):
-    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a deployment check.
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a deploy check.
     clean = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 
 from crm import roles
 from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
+from interactions.models import InteractionLogEntry, InteractionTemplate
 from tests.factories import NumberSeriesFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,9 @@ def counts():
         "persons": Contact.objects.filter(type="person").count(),
         "users": User.objects.count(),
         "next contact number": NumberSeries.objects.get(code="CONTACT").next_number,
+        "templates": InteractionTemplate.objects.count(),
+        "logged": InteractionLogEntry.objects.visible().count(),
+        "postponed": InteractionLogEntry.objects.postponed().count(),
     }
 
 
@@ -42,6 +46,9 @@ def test_load_demo_data_twice_creates_nothing_new():
         "persons": 40,
         "users": 3,
         "next contact number": 66,
+        "templates": 8,
+        "logged": 194,
+        "postponed": 1,
     }
 
 
@@ -49,7 +56,10 @@ def test_load_demo_data_prints_the_logins_every_run():
     for _run in range(2):
         out = load_demo_data()
 
-        assert "Demo data loaded: 6 salespeople, 25 companies, 40 persons." in out
+        assert (
+            "Demo data loaded: 6 salespeople, 25 companies, 40 persons, "
+            "195 interactions." in out
+        )
         assert "Demo logins:" in out
         assert "  sales      / demo-sales-2026  Sales" in out
         assert "  admin      / demo-admin-2026  CRM admin" in out

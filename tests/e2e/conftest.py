@@ -78,7 +78,7 @@ def field(page, label):
 
 
 def menu(page, *names):
-    """Click through the main navigation: `menu(page, "Interactions", "Postponed …")`."""
+    """Click through the main navigation: `menu(page, "Setup", "Number series")`."""
     navigation = page.get_by_role("navigation", name="Main navigation")
     for name in names[:-1]:
         navigation.get_by_role("button", name=name).click()

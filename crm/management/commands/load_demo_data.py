@@ -6,13 +6,66 @@ call it from `handle`. E-mail domains end in `.example` (RFC 2606): nothing sent
 demo database can reach a real mailbox.
 """
 
+import datetime
+from decimal import Decimal
+
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from crm import roles, services
 from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
+from interactions import services as interaction_services
+from interactions.models import (
+    InteractionGroup,
+    InteractionLogEntry,
+    InteractionTemplate,
+)
+
+INTERACTION_GROUPS = [
+    ("LETTER", "Letters"),
+    ("EMAIL", "E-mails"),
+    ("PHONE", "Phone calls"),
+    ("MEETING", "Meetings"),
+    ("SALES", "Sales documents"),
+]
+
+INTERACTION_TEMPLATES = [
+    # code, group, description, unit cost, minutes, flow, initiated by, correspondence
+    ("CALL-OUT", "PHONE", "Outgoing phone call", "1.50", 10, "outbound", "us", ""),
+    ("CALL-IN", "PHONE", "Incoming phone call", "0.00", 10, "inbound", "them", ""),
+    ("EMAIL", "EMAIL", "E-mail", "0.00", 5, "outbound", "us", "email"),
+    ("LETTER", "LETTER", "Letter", "1.20", 15, "outbound", "us", "hard_copy"),
+    (
+        "MEETING",
+        "MEETING",
+        "Meeting at the customer",
+        "45.00",
+        90,
+        "outbound",
+        "us",
+        "",
+    ),
+    ("DEMO", "MEETING", "Product demonstration", "60.00", 120, "outbound", "us", ""),
+    ("QUOTE", "SALES", "Sales quote sent", "0.50", 20, "outbound", "us", "email"),
+    ("INVOICE", "SALES", "Sales invoice sent", "0.50", 5, "outbound", "us", "email"),
+]
+
+# (days ago, template, description, evaluation, minutes or None): cycled over contacts.
+INTERACTION_HISTORY = [
+    (2, "CALL-OUT", "Follow-up on the quote", "positive", None),
+    (5, "EMAIL", "Sent the product sheet", "", None),
+    (9, "MEETING", "Kick-off meeting", "very_positive", 120),
+    (14, "CALL-IN", "Question about delivery times", "neutral", None),
+    (21, "QUOTE", "Quote for the spring order", "", None),
+    (30, "LETTER", "Price list 2026", "", None),
+    (45, "DEMO", "Demonstration of the new range", "positive", None),
+    (60, "CALL-OUT", "No answer, try again next week", "negative", 2),
+    (75, "INVOICE", "Invoice for the winter order", "", None),
+    (90, "CALL-OUT", "Complaint about a late delivery", "very_negative", 25),
+]
 
 NUMBER_SERIES = [
     # code, description, prefix, width
@@ -164,13 +217,16 @@ class Command(BaseCommand):
             self.load_marketing_setup(series)
             salespeople = self.load_salespeople()
             companies = self.load_companies(salespeople)
-            self.load_persons(companies)
+            persons = self.load_persons(companies)
             if not no_users:
                 self.load_users(salespeople)
+            templates = self.load_interaction_templates()
+            self.load_interactions(templates, [*companies.values(), *persons])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded: {len(salespeople)} salespeople, "
-                f"{len(companies)} companies, {len(PERSONS)} persons."
+                f"{len(companies)} companies, {len(PERSONS)} persons, "
+                f"{InteractionLogEntry.objects.count()} interactions."
             )
         )
         if not no_users:
@@ -262,6 +318,70 @@ class Command(BaseCommand):
                 )
             persons.append(person)
         return persons
+
+    def load_interaction_templates(self):
+        groups = {
+            code: InteractionGroup.objects.get_or_create(
+                code=code, defaults={"description": description}
+            )[0]
+            for code, description in INTERACTION_GROUPS
+        }
+        templates = {}
+        for (
+            code,
+            group,
+            description,
+            cost,
+            minutes,
+            flow,
+            by,
+            corr,
+        ) in INTERACTION_TEMPLATES:
+            templates[code], _created = InteractionTemplate.objects.get_or_create(
+                code=code,
+                defaults={
+                    "group": groups[group],
+                    "description": description,
+                    "unit_cost": Decimal(cost),
+                    "unit_duration": minutes,
+                    "information_flow": flow,
+                    "initiated_by": by,
+                    "correspondence_type": corr,
+                },
+            )
+        return templates
+
+    def load_interactions(self, templates, contacts):
+        """Months of history, logged through the services; only into an empty log."""
+        if InteractionLogEntry.objects.exists():
+            return
+        today = timezone.localdate()
+        for number, contact in enumerate(contacts):
+            # Every contact gets two to four interactions, spread over the history.
+            for step in range(2 + number % 3):
+                days, code, description, evaluation, minutes = INTERACTION_HISTORY[
+                    (number + step * 3) % len(INTERACTION_HISTORY)
+                ]
+                values = {"evaluation": evaluation}
+                if minutes is not None:
+                    values["duration"] = minutes
+                interaction_services.create_interaction(
+                    contact=contact,
+                    template=templates[code],
+                    user=None,
+                    description=description,
+                    salesperson=contact.salesperson,
+                    date=today - datetime.timedelta(days=days + number % 7),
+                    time=datetime.time(9 + number % 8, (number * 7) % 60),
+                    **values,
+                )
+        # Something to resume, as a sales user would have left it.
+        interaction_services.postpone_interaction(
+            contact=contacts[-1],
+            user=User.objects.filter(username="sales").first(),
+            template=templates["CALL-OUT"],
+            description="Call back about the new price list",
+        )
 
     def load_users(self, salespeople):
         for username, password, group, first, last, code, superuser in DEMO_USERS:
