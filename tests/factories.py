@@ -151,7 +151,7 @@ class MarketingSetupFactory(factory.django.DjangoModelFactory):
 
 
 class SegmentFactory(factory.django.DjangoModelFactory):
-    """A segment written directly; segments.services.create_segment numbers real ones."""
+    """A segment row; segments.services.create_segment numbers real ones."""
 
     class Meta:
         model = "segments.Segment"
