@@ -54,7 +54,7 @@ class InteractionLogEntryFilter(EntryFilterMixin):
         label=_("To"), field_name="date", lookup_expr="lte", widget=DATE_INPUT
     )
     evaluation = django_filters.ChoiceFilter(
-        label=_("Evaluation"), choices=Evaluation.choices[1:]
+        label=_("Evaluation"), choices=Evaluation.choices[1:], empty_label=_("All")
     )
     correspondence_type = django_filters.ChoiceFilter(
         label=_("Correspondence type"),

@@ -136,3 +136,25 @@ def test_crm_admin_deletes_canceled_entries_from_the_page(
         "1 interaction log entry deleted."
     )
     assert list(InteractionLogEntry.objects.all()) == [kept]
+
+
+def test_postponing_in_dutch(page, live_server, login, shot):
+    user, person = setup_data()
+    login(user)
+    page.get_by_label("Language").select_option("nl")
+    expect(page.get_by_role("heading", name="Welkom, anna")).to_be_visible()
+    page.goto(f"{live_server.url}{person.get_absolute_url()}")
+    page.get_by_role("link", name="Interactie maken").click()
+    expect(page.get_by_role("heading", name="Interactie maken")).to_be_visible()
+    field(page, "Interactiesjabloon").select_option(label="CALL Phone call")
+    expect(field(page, "Kosten")).to_have_value("2.50")
+    page.get_by_role("button", name="Annuleren").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Wilt u deze interactie later voltooien?")
+    shot("dutch-postpone-question")
+    dialog.get_by_role("button", name="Ja").click()
+    expect(page.get_by_role("alert")).to_contain_text("De interactie is uitgesteld.")
+    page.goto(f"{live_server.url}/interactions/postponed/")
+    expect(page.get_by_role("heading", name="Uitgestelde interacties")).to_be_visible()
+    expect(page.get_by_role("link", name="Hervatten")).to_have_count(1)
+    shot("dutch-postponed-list")
