@@ -1,6 +1,253 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from crm.models import CorrespondenceType, choices_constraint
+from interactions.models import (
+    InformationFlow,
+    InitiatedBy,
+    attachment_upload_to,
+    minutes_field,
+    money_field,
+)
+
+
+# Called in the class bodies, so each model gets its own field in declaration order.
+def _information_flow_field():
+    return models.CharField(
+        _("information flow"),
+        max_length=10,
+        blank=True,
+        choices=InformationFlow,
+        default=InformationFlow.BLANK,
+    )
+
+
+def _initiated_by_field():
+    return models.CharField(
+        _("initiated by"),
+        max_length=10,
+        blank=True,
+        choices=InitiatedBy,
+        default=InitiatedBy.BLANK,
+    )
+
+
+def _correspondence_type_field():
+    return models.CharField(
+        _("correspondence type"),
+        max_length=10,
+        blank=True,
+        choices=CorrespondenceType,
+        default=CorrespondenceType.BLANK,
+    )
+
+
+def _choice_constraints(prefix):
+    return [
+        choices_constraint(
+            "information_flow", InformationFlow, f"{prefix}_information_flow_valid"
+        ),
+        choices_constraint("initiated_by", InitiatedBy, f"{prefix}_initiated_by_valid"),
+        choices_constraint(
+            "correspondence_type",
+            CorrespondenceType,
+            f"{prefix}_correspondence_type_valid",
+        ),
+    ]
+
+
+class SegmentQuerySet(models.QuerySet):
+    def with_related(self):
+        return self.select_related("salesperson", "template", "created_by")
+
+    def with_statistics(self):
+        """Annotate number of lines and the planned cost and duration of the lines."""
+        return self.annotate(
+            line_count=Count("lines"),
+            planned_cost=Coalesce(
+                Sum("lines__cost"),
+                Value(Decimal("0")),
+                output_field=DecimalField(max_digits=14, decimal_places=2),
+            ),
+            planned_duration=Coalesce(Sum("lines__duration"), 0),
+        )
+
+
+class Segment(models.Model):
+    """A list of contacts to log one interaction with each (NAV's Segment Header)."""
+
+    InformationFlow = InformationFlow
+    InitiatedBy = InitiatedBy
+    CorrespondenceType = CorrespondenceType
+
+    no = models.CharField(_("no."), max_length=20, unique=True)
+    description = models.CharField(_("description"), max_length=100, blank=True)
+    salesperson = models.ForeignKey(
+        "crm.Salesperson",
+        verbose_name=_("salesperson"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="segments",
+    )
+    date = models.DateField(_("date"), default=timezone.localdate)
+    template = models.ForeignKey(
+        "interactions.InteractionTemplate",
+        verbose_name=_("interaction template"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="segments",
+    )
+    unit_cost = money_field(_("unit cost"), _("The unit cost cannot be negative."))
+    unit_duration = minutes_field(
+        _("unit duration (min.)"), _("The unit duration cannot be negative.")
+    )
+    information_flow = _information_flow_field()
+    initiated_by = _initiated_by_field()
+    correspondence_type = _correspondence_type_field()
+    ignore_contact_correspondence_type = models.BooleanField(
+        _("ignore contact correspondence type"),
+        default=False,
+        help_text=_(
+            "Use the segment's correspondence type even when a contact has its own."
+        ),
+    )
+    subject = models.CharField(_("subject"), max_length=100, blank=True)
+    attachment = models.FileField(
+        _("attachment"), upload_to=attachment_upload_to, max_length=255, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = SegmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-no"]
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+        indexes = [models.Index(fields=["-date", "-no"], name="segment_date_idx")]
+        constraints = [
+            *_choice_constraints("segment"),
+            models.CheckConstraint(
+                condition=Q(unit_cost__gte=0), name="segment_unit_cost_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_duration__gte=0),
+                name="segment_unit_duration_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.no} {self.description}".strip()
+
+
+class SegmentLineQuerySet(models.QuerySet):
+    def with_related(self):
+        return self.select_related(
+            "contact", "contact__company", "template", "salesperson"
+        )
+
+
+class SegmentLine(models.Model):
+    """One contact of a segment with the interaction values it will be logged with."""
+
+    InformationFlow = InformationFlow
+    InitiatedBy = InitiatedBy
+    CorrespondenceType = CorrespondenceType
+
+    # No index of its own: the unique (segment, contact) constraint starts with it.
+    segment = models.ForeignKey(
+        Segment,
+        verbose_name=_("segment"),
+        on_delete=models.CASCADE,
+        related_name="lines",
+        db_index=False,
+    )
+    contact = models.ForeignKey(
+        "crm.Contact",
+        verbose_name=_("contact"),
+        on_delete=models.PROTECT,
+        related_name="segment_lines",
+    )
+    template = models.ForeignKey(
+        "interactions.InteractionTemplate",
+        verbose_name=_("interaction template"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="segment_lines",
+    )
+    description = models.CharField(_("description"), max_length=100, blank=True)
+    subject = models.CharField(_("subject"), max_length=100, blank=True)
+    cost = money_field(_("cost"), _("The cost cannot be negative."))
+    duration = minutes_field(
+        _("duration (min.)"), _("The duration cannot be negative.")
+    )
+    information_flow = _information_flow_field()
+    initiated_by = _initiated_by_field()
+    correspondence_type = _correspondence_type_field()
+    salesperson = models.ForeignKey(
+        "crm.Salesperson",
+        verbose_name=_("salesperson"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="segment_lines",
+    )
+    attachment = models.FileField(
+        _("attachment"), upload_to=attachment_upload_to, max_length=255, blank=True
+    )
+
+    objects = SegmentLineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("segment line")
+        verbose_name_plural = _("segment lines")
+        # Header changes update the lines that still use the header template.
+        indexes = [
+            models.Index(fields=["segment", "template"], name="segmentline_tmpl_idx")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["segment", "contact"], name="segmentline_unique_contact"
+            ),
+            *_choice_constraints("segmentline"),
+            models.CheckConstraint(
+                condition=Q(cost__gte=0), name="segmentline_cost_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration__gte=0), name="segmentline_duration_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.segment.no} {self.contact}"
+
+
+class LoggedSegmentQuerySet(models.QuerySet):
+    def with_interaction_count(self):
+        """Annotate `interaction_count`: entries whose canceled flag matches (NAV)."""
+        return self.annotate(
+            interaction_count=Count(
+                "log_entries",
+                filter=Q(log_entries__canceled=models.F("canceled")),
+            )
+        )
 
 
 class LoggedSegment(models.Model):
@@ -18,6 +265,8 @@ class LoggedSegment(models.Model):
         related_name="+",
     )
     canceled = models.BooleanField(_("canceled"), default=False)
+
+    objects = LoggedSegmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

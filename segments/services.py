@@ -1,0 +1,635 @@
+"""Domain operations on segments; views, admin and commands call these.
+
+Work on lines is done in SQL (UPDATE, DELETE, INSERT … SELECT) so the number of
+queries does not grow with the number of lines: a segment may hold 100,000 contacts.
+"""
+
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.models import Contact, MarketingSetup
+from interactions.models import InteractionLogEntry
+from interactions.services import remove_unreferenced_attachments, set_canceled
+from segments.models import LoggedSegment, Segment, SegmentLine
+
+# What create_segment and update_header accept.
+HEADER_FIELDS = frozenset(
+    {
+        "description",
+        "salesperson",
+        "date",
+        "template",
+        "unit_cost",
+        "unit_duration",
+        "information_flow",
+        "initiated_by",
+        "correspondence_type",
+        "ignore_contact_correspondence_type",
+        "subject",
+        "attachment",
+    }
+)
+# Header field → line field, for the values a line takes from its header.
+LINE_VALUES = {
+    "description": "description",
+    "subject": "subject",
+    "unit_cost": "cost",
+    "unit_duration": "duration",
+    "information_flow": "information_flow",
+    "initiated_by": "initiated_by",
+    "attachment": "attachment",
+}
+# Line values that a user personalises by typing: a header change only reaches the
+# lines that still hold the header's old value.
+INHERITED_ONLY = frozenset({"description", "subject", "attachment"})
+# Checked by the services themselves; clean_fields() would spend a query on each.
+NOT_FIELD_CLEANED = ("no", "salesperson", "template", "created_by")
+FOLLOW_UP_MAX_LENGTH = Segment._meta.get_field("description").max_length
+
+
+def _actor(user):
+    return user if user is not None and user.is_authenticated else None
+
+
+def _check_fields(values):
+    unknown = set(values) - HEADER_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown segment values: {', '.join(sorted(unknown))}")
+
+
+def _check_template(template):
+    if template is not None and template.blocked:
+        raise ValidationError(
+            {
+                "template": ValidationError(
+                    _("Interaction template %(code)s is blocked.")
+                    % {"code": template.code},
+                    code="blocked",
+                )
+            }
+        )
+
+
+def _lock(segment, message=None):
+    """Re-read `segment` with a row lock; refuse when it is gone (logged meanwhile)."""
+    locked = Segment.objects.select_for_update().filter(pk=segment.pk).first()
+    if locked is None:
+        raise ValidationError(
+            message
+            or _("Segment %(no)s has already been logged or deleted.")
+            % {"no": segment.no},
+            code="gone",
+        )
+    return locked
+
+
+# Correspondence type (NAV's SetCorrespondenceType, reference §2.3)
+
+
+def _correspondence_rule(segment, template):
+    """`(fixed, fallback)`: a line's type is `fixed` when not None, else the contact's
+    type, or `fallback` when the contact has none."""
+    if segment.ignore_contact_correspondence_type and segment.correspondence_type:
+        return segment.correspondence_type, None
+    if template is not None and template.ignore_contact_correspondence_type:
+        return template.correspondence_type, None
+    if template is not None and template.correspondence_type:
+        return None, template.correspondence_type
+    # NAV keeps the value the line took from the header's default.
+    return None, segment.correspondence_type
+
+
+def correspondence_type_for(segment, template, contact):
+    """The correspondence type of a line of `segment` for `contact` using `template`.
+
+    (1) the header's type when it ignores the contact's; (2) the template's when it
+    ignores the contact's or the contact has none; (3) else the contact's type.
+    """
+    fixed, fallback = _correspondence_rule(segment, template)
+    if fixed is not None:
+        return fixed
+    return contact.correspondence_type or fallback
+
+
+def _correspondence_expression(segment, template):
+    """correspondence_type_for() as an expression for an UPDATE of segment lines."""
+    fixed, fallback = _correspondence_rule(segment, template)
+    if fixed is not None:
+        return Value(fixed)
+    # A subquery, not a join: UPDATE cannot refer to joined columns.
+    contact_type = Subquery(
+        Contact.objects.filter(pk=OuterRef("contact_id")).values("correspondence_type")[
+            :1
+        ]
+    )
+    return Coalesce(NullIf(contact_type, Value("")), Value(fallback))
+
+
+# Header
+
+
+def _template_header_values(template):
+    return {
+        "template": template,
+        "unit_cost": template.unit_cost,
+        "unit_duration": template.unit_duration,
+        "information_flow": template.information_flow,
+        "initiated_by": template.initiated_by,
+        "correspondence_type": template.correspondence_type,
+        "ignore_contact_correspondence_type": (
+            template.ignore_contact_correspondence_type
+        ),
+        # The same stored file, not a copy: files go only when nothing uses them.
+        "attachment": template.attachment.name,
+    }
+
+
+def _full_clean(segment):
+    # The database checks uniqueness and constraints; clean_fields() gives the messages.
+    segment.full_clean(
+        exclude=NOT_FIELD_CLEANED, validate_unique=False, validate_constraints=False
+    )
+
+
+@transaction.atomic
+def create_segment(*, user, **values):
+    """Create a segment numbered from Marketing setup's segment series.
+
+    With a template the header's interaction values come from it (apply_template).
+    """
+    _check_fields(values)
+    template = values.pop("template", None)
+    _check_template(template)
+    segment = Segment(**values)
+    if template is not None:
+        for field, value in _template_header_values(template).items():
+            if field not in values or field == "template":
+                setattr(segment, field, value)
+    segment.created_by = _actor(user)
+    _full_clean(segment)
+    segment.no = MarketingSetup.load().next_no("segment_nos")
+    segment.save()
+    return segment
+
+
+@transaction.atomic
+def apply_template(segment, template, *, update_lines):
+    """Fill the header's interaction values from `template` (the description stays).
+
+    With `update_lines` the lines still using the old header template (or none) take
+    the new template and its values; personalised lines keep theirs.
+    """
+    _check_template(template)
+    segment = _lock(segment)
+    old = {field: getattr(segment, field) for field in LINE_VALUES}
+    old_template_id = segment.template_id
+    for field, value in _template_header_values(template).items():
+        setattr(segment, field, value)
+    segment.save()
+    if update_lines:
+        following = Q(template__isnull=True)
+        if old_template_id is not None:
+            following |= Q(template_id=old_template_id)
+        changes = _line_changes(segment, old, set(LINE_VALUES))
+        segment.lines.filter(following).update(
+            template=template,
+            correspondence_type=_correspondence_expression(segment, template),
+            **changes,
+        )
+        remove_unreferenced_attachments([old["attachment"]])
+    return segment
+
+
+def _line_changes(segment, old, fields):
+    """UPDATE values that give lines the header's new `fields` (header field names)."""
+    changes = {}
+    for field in fields:
+        line_field = LINE_VALUES[field]
+        new = getattr(segment, field)
+        if field == "attachment":
+            new, old_value = new.name, old[field].name
+        else:
+            old_value = old[field]
+        if field in INHERITED_ONLY:
+            changes[line_field] = Case(
+                When(**{line_field: old_value}, then=Value(new)),
+                default=F(line_field),
+                output_field=models.CharField(),
+            )
+        else:
+            changes[line_field] = Value(new)
+    return changes
+
+
+@transaction.atomic
+def update_header(segment, *, user, update_lines, **values):
+    """Change the header's values; a new template is applied as by apply_template.
+
+    With `update_lines` the lines using the header template get the changed values;
+    personalised lines stay.
+    """
+    _check_fields(values)
+    template = values.pop("template", segment.template)
+    if template is not None and template.pk != segment.template_id:
+        segment = apply_template(segment, template, update_lines=update_lines)
+    elif template is None and segment.template_id is not None:
+        segment = _lock(segment)
+        if update_lines:
+            segment.lines.filter(template_id=segment.template_id).update(template=None)
+        segment.template = None
+    else:
+        segment = _lock(segment)
+    old = {field: getattr(segment, field) for field in HEADER_FIELDS}
+    for field, value in values.items():
+        setattr(segment, field, value)
+    _full_clean(segment)
+    segment.save()
+    changed = {
+        field for field in HEADER_FIELDS if getattr(segment, field) != old[field]
+    }
+    if update_lines and changed:
+        _update_following_lines(segment, old, changed)
+    if "attachment" in changed:
+        remove_unreferenced_attachments([old["attachment"].name])
+    return segment
+
+
+def _update_following_lines(segment, old, changed):
+    changes = _line_changes(segment, old, changed & set(LINE_VALUES))
+    if changed & {"correspondence_type", "ignore_contact_correspondence_type"}:
+        changes["correspondence_type"] = _correspondence_expression(
+            segment, segment.template
+        )
+    if "salesperson" in changed:
+        changes["salesperson"] = (
+            Value(segment.salesperson_id)
+            if segment.salesperson_id is not None
+            else Subquery(
+                Contact.objects.filter(pk=OuterRef("contact_id")).values(
+                    "salesperson_id"
+                )[:1]
+            )
+        )
+    if changes:
+        segment.lines.filter(template_id=segment.template_id).update(**changes)
+
+
+# Lines
+
+
+def _contact_keys(contacts):
+    """`contacts` (a queryset, or contacts or their keys) as a queryset of keys."""
+    if isinstance(contacts, models.QuerySet):
+        # As a subquery: INSERT/DELETE stay one statement whatever the caller's
+        # queryset holds (filters, ordering, select_related, distinct).
+        return contacts.order_by().values("pk")
+    keys = [getattr(contact, "pk", contact) for contact in contacts]
+    return Contact.objects.filter(pk__in=keys).values("pk")
+
+
+def _quote(name):
+    return connection.ops.quote_name(name)
+
+
+def _columns(model, *fields):
+    return ", ".join(_quote(model._meta.get_field(field).column) for field in fields)
+
+
+def _db_value(model, field, value):
+    return model._meta.get_field(field).get_db_prep_save(value, connection)
+
+
+@transaction.atomic
+def add_contacts(segment, contacts, *, user=None):
+    """Add a line per contact with the header's values in one INSERT … SELECT.
+
+    Contacts already in the segment or marked "exclude from segment" are skipped.
+    Returns the number of lines added.
+    """
+    segment = _lock(segment)
+    fixed, fallback = _correspondence_rule(segment, segment.template)
+    try:
+        keys_sql, keys_params = (
+            _contact_keys(contacts).query.get_compiler(connection=connection).as_sql()
+        )
+    except EmptyResultSet:  # no contacts given (an empty list or .none())
+        return 0
+    line_table = _quote(SegmentLine._meta.db_table)
+    contact = Contact._meta
+    contact_column = {
+        name: f"c.{_quote(contact.get_field(name).column)}"
+        for name in ("id", "correspondence_type", "salesperson", "exclude_from_segment")
+    }
+    if fixed is not None:
+        correspondence_sql, correspondence_params = "%s", [fixed]
+    else:
+        correspondence_sql = (
+            f"CASE WHEN {contact_column['correspondence_type']} <> '' "
+            f"THEN {contact_column['correspondence_type']} ELSE %s END"
+        )
+        correspondence_params = [fallback]
+    # The header's salesperson, else the contact's (NAV's InitLine).
+    salesperson_sql = f"COALESCE(%s, {contact_column['salesperson']})"
+    line = SegmentLine._meta
+    sql = (
+        f"INSERT INTO {line_table} ("
+        + _columns(
+            SegmentLine,
+            "segment",
+            "contact",
+            "template",
+            "description",
+            "subject",
+            "cost",
+            "duration",
+            "information_flow",
+            "initiated_by",
+            "attachment",
+            "correspondence_type",
+            "salesperson",
+        )
+        + f") SELECT %s, {contact_column['id']}, %s, %s, %s, %s, %s, %s, %s, %s, "
+        f"{correspondence_sql}, {salesperson_sql} "
+        f"FROM {_quote(contact.db_table)} c "
+        f"WHERE {contact_column['id']} IN ({keys_sql}) "
+        f"AND {contact_column['exclude_from_segment']} = %s "
+        f"AND NOT EXISTS (SELECT 1 FROM {line_table} l "
+        f"WHERE l.{_quote(line.get_field('segment').column)} = %s "
+        f"AND l.{_quote(line.get_field('contact').column)} = {contact_column['id']})"
+    )
+    params = [
+        segment.pk,
+        segment.template_id,
+        segment.description,
+        segment.subject,
+        _db_value(SegmentLine, "cost", segment.unit_cost),
+        segment.unit_duration,
+        segment.information_flow,
+        segment.initiated_by,
+        segment.attachment.name,
+        *correspondence_params,
+        segment.salesperson_id,
+        *keys_params,
+        False,
+        segment.pk,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+@transaction.atomic
+def remove_contacts(segment, contacts):
+    """Delete the segment's lines of `contacts` in one DELETE; returns how many."""
+    lines = segment.lines.filter(contact__in=_contact_keys(contacts))
+    names = list(
+        lines.exclude(attachment="")
+        .order_by()
+        .values_list("attachment", flat=True)
+        .distinct()
+    )
+    # No signal or relation points at segment lines, so this is a single DELETE.
+    count, _per_model = lines.delete()
+    remove_unreferenced_attachments(names)
+    return count
+
+
+def _logged_contacts(logged_segment):
+    return Contact.objects.filter(
+        pk__in=InteractionLogEntry.objects.filter(logged_segment=logged_segment).values(
+            "contact_id"
+        )
+    )
+
+
+@transaction.atomic
+def reuse_logged_segment(segment, logged_segment, *, user=None):
+    """Add the contacts of a logged segment's entries, as add_contacts does."""
+    return add_contacts(segment, _logged_contacts(logged_segment), user=user)
+
+
+# Logging
+
+
+def _line_error(segment, line, message, code):
+    return ValidationError(
+        message % {"no": segment.no, "contact": str(line.contact)}, code=code
+    )
+
+
+def _check_loggable(segment):
+    """Raise the first rule `segment` breaks; a constant number of queries."""
+    if not segment.description:
+        raise ValidationError(
+            _("Segment %(no)s needs a description before it can be logged.")
+            % {"no": segment.no},
+            code="no_description",
+        )
+    if LoggedSegment.objects.filter(segment_no=segment.no).exists():
+        raise _already_logged(segment)
+    if not segment.lines.exists():
+        raise ValidationError(
+            _("Segment %(no)s is empty.") % {"no": segment.no}, code="empty"
+        )
+    incomplete = (
+        segment.lines.filter(Q(template__isnull=True) | Q(salesperson__isnull=True))
+        .select_related("contact")
+        .order_by("pk")
+        .first()
+    )
+    if incomplete is not None and incomplete.template_id is None:
+        raise _line_error(
+            segment,
+            incomplete,
+            _("Choose an interaction template for %(contact)s in segment %(no)s."),
+            "no_template",
+        )
+    if incomplete is not None:
+        raise _line_error(
+            segment,
+            incomplete,
+            _("Choose a salesperson for %(contact)s in segment %(no)s."),
+            "no_salesperson",
+        )
+    blocked = (
+        segment.lines.filter(Q(template__blocked=True) | Q(salesperson__blocked=True))
+        .select_related("contact", "template", "salesperson")
+        .order_by("pk")
+        .first()
+    )
+    if blocked is not None and blocked.template.blocked:
+        raise ValidationError(
+            _(
+                "Interaction template %(code)s of %(contact)s in segment %(no)s "
+                "is blocked."
+            )
+            % {
+                "code": blocked.template.code,
+                "contact": blocked.contact,
+                "no": segment.no,
+            },
+            code="blocked",
+        )
+    if blocked is not None:
+        raise ValidationError(
+            _("Salesperson %(code)s of %(contact)s in segment %(no)s is blocked.")
+            % {
+                "code": blocked.salesperson.code,
+                "contact": blocked.contact,
+                "no": segment.no,
+            },
+            code="blocked",
+        )
+
+
+def _already_logged(segment):
+    return ValidationError(
+        _("Logged Segment for Segment No. %(no)s already exists.") % {"no": segment.no},
+        code="already_logged",
+    )
+
+
+def _insert_entries(segment, logged_segment, *, user):
+    """Copy every line into an interaction log entry with one INSERT … SELECT.
+
+    Columns come from the models' metadata; entry fields this does not set get their
+    model default, so a new entry field cannot break logging. Returns the row count.
+    """
+    entry = InteractionLogEntry._meta
+    template = entry.get_field("template").related_model._meta
+    line_column = {
+        field.name: f"l.{_quote(field.column)}"
+        for field in SegmentLine._meta.concrete_fields
+    }
+    contact_type = f"c.{_quote(Contact._meta.get_field('type').column)}"
+    contact_id = f"c.{_quote(Contact._meta.get_field('id').column)}"
+    contact_company = f"c.{_quote(Contact._meta.get_field('company').column)}"
+    now = timezone.now()
+    expressions = {
+        # The line's own values: a personalised line keeps its template and group.
+        **{
+            name: (line_column[name], [])
+            for name in (
+                "contact",
+                "template",
+                "description",
+                "subject",
+                "cost",
+                "duration",
+                "information_flow",
+                "initiated_by",
+                "correspondence_type",
+                "salesperson",
+                "attachment",
+            )
+        },
+        "group": (f"t.{_quote(template.get_field('group').column)}", []),
+        "contact_company": (
+            f"CASE WHEN {contact_type} = %s THEN {contact_id} "
+            f"ELSE {contact_company} END",
+            [Contact.Type.COMPANY.value],
+        ),
+        "date": ("%s", [_db_value(InteractionLogEntry, "date", segment.date)]),
+        "time": (
+            "%s",
+            [
+                _db_value(
+                    InteractionLogEntry,
+                    "time",
+                    timezone.localtime(now).time().replace(second=0, microsecond=0),
+                )
+            ],
+        ),
+        "segment_no": ("%s", [segment.no]),
+        "logged_segment": ("%s", [logged_segment.pk]),
+        "created_by": ("%s", [user.pk if _actor(user) else None]),
+        "created_at": ("%s", [_db_value(InteractionLogEntry, "created_at", now)]),
+    }
+    columns, selects, params = [], [], []
+    for field in entry.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(_quote(field.column))
+        if field.name in expressions:
+            sql, field_params = expressions[field.name]
+        else:
+            default = field.get_db_prep_save(field.get_default(), connection)
+            sql, field_params = "%s", [default]
+        selects.append(sql)
+        params.extend(field_params)
+    sql = (
+        f"INSERT INTO {_quote(entry.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(selects)} "
+        f"FROM {_quote(SegmentLine._meta.db_table)} l "
+        f"JOIN {_quote(Contact._meta.db_table)} c "
+        f"ON {contact_id} = {line_column['contact']} "
+        f"JOIN {_quote(template.db_table)} t "
+        f"ON t.{_quote(template.pk.column)} = {line_column['template']} "
+        f"WHERE {line_column['segment']} = %s "
+        f"ORDER BY {line_column['id']}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, segment.pk])
+        return cursor.rowcount
+
+
+@transaction.atomic
+def log_segment(segment, *, user, create_follow_up=False):
+    """Write one interaction log entry per line, record the logged segment and delete
+    the segment; optionally start a follow-up segment with the same contacts.
+
+    Returns `(logged_segment, follow_up or None)`; on any error nothing is written.
+    """
+    # The row lock makes a second session (double click, another user) wait, then
+    # find the segment gone: it is logged once.
+    segment = _lock(
+        segment,
+        _("Segment %(no)s has already been logged.") % {"no": segment.no},
+    )
+    if create_follow_up:
+        setup = MarketingSetup.load()
+        if setup.segment_nos_id is None:
+            setup.next_no("segment_nos")  # raises the "set up a series" error
+    _check_loggable(segment)
+    try:
+        with transaction.atomic():
+            logged_segment = LoggedSegment.objects.create(
+                segment_no=segment.no,
+                description=segment.description,
+                created_by=_actor(user),
+            )
+    except IntegrityError as error:
+        raise _already_logged(segment) from error
+    _insert_entries(segment, logged_segment, user=user)
+    header_attachment = segment.attachment.name
+    # Lines cascade as one DELETE: nothing listens to their deletion.
+    segment.delete()
+    remove_unreferenced_attachments([header_attachment])
+    follow_up = None
+    if create_follow_up:
+        description = _("Follow-up on segment %(no)s") % {"no": segment.no}
+        follow_up = create_segment(
+            user=user,
+            description=description[:FOLLOW_UP_MAX_LENGTH],
+            salesperson=segment.salesperson,
+        )
+        add_contacts(follow_up, _logged_contacts(logged_segment), user=user)
+    return logged_segment, follow_up
+
+
+@transaction.atomic
+def set_logged_segment_canceled(logged_segment, canceled, *, user):
+    """Mark a logged segment and all its entries canceled, or remove the mark.
+
+    Returns the number of entries changed (one UPDATE).
+    """
+    locked = LoggedSegment.objects.select_for_update().get(pk=logged_segment.pk)
+    # The flag first: set_canceled refuses to un-cancel entries of a canceled one.
+    locked.canceled = canceled
+    locked.save(update_fields=["canceled"])
+    logged_segment.canceled = canceled
+    return set_canceled(locked.log_entries.all(), canceled, user=user)
