@@ -15,6 +15,17 @@ class CorrespondenceType(models.TextChoices):
     EMAIL = "email", _("E-mail")
 
 
+def correspondence_type_field(verbose_name=None):
+    """The optional correspondence type field every model with one declares alike."""
+    return models.CharField(
+        verbose_name or _("correspondence type"),
+        max_length=10,
+        blank=True,
+        choices=CorrespondenceType,
+        default=CorrespondenceType.BLANK,
+    )
+
+
 def choices_constraint(field, choices, name):
     """A CheckConstraint that keeps a choice field to its TextChoices values."""
     return models.CheckConstraint(
@@ -170,13 +181,7 @@ class Contact(models.Model):
     language_code = models.CharField(
         _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
     )
-    correspondence_type = models.CharField(
-        _("correspondence type"),
-        max_length=10,
-        blank=True,
-        choices=CorrespondenceType,
-        default=CorrespondenceType.BLANK,
-    )
+    correspondence_type = correspondence_type_field()
     exclude_from_segment = models.BooleanField(_("exclude from segment"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -258,12 +263,8 @@ class MarketingSetup(models.Model):
         blank=True,
         related_name="+",
     )
-    default_correspondence_type = models.CharField(
-        _("default correspondence type"),
-        max_length=10,
-        blank=True,
-        choices=CorrespondenceType,
-        default=CorrespondenceType.BLANK,
+    default_correspondence_type = correspondence_type_field(
+        _("default correspondence type")
     )
 
     class Meta:

@@ -11,7 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import Contact, CorrespondenceType, choices_constraint
+from crm.models import (
+    Contact,
+    CorrespondenceType,
+    choices_constraint,
+    correspondence_type_field,
+)
 
 # The option types live at module level so Meta.constraints can name them; the models
 # alias them (`InteractionLogEntry.Evaluation.POSITIVE`), as Contact does with its type.
@@ -92,6 +97,26 @@ def minutes_field(verbose_name, negative_message):
     )
 
 
+def information_flow_field():
+    return models.CharField(
+        _("information flow"),
+        max_length=10,
+        blank=True,
+        choices=InformationFlow,
+        default=InformationFlow.BLANK,
+    )
+
+
+def initiated_by_field():
+    return models.CharField(
+        _("initiated by"),
+        max_length=10,
+        blank=True,
+        choices=InitiatedBy,
+        default=InitiatedBy.BLANK,
+    )
+
+
 class InteractionGroup(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     description = models.CharField(_("description"), max_length=100, blank=True)
@@ -125,27 +150,9 @@ class InteractionTemplate(models.Model):
     unit_duration = minutes_field(
         _("unit duration (min.)"), _("The unit duration cannot be negative.")
     )
-    information_flow = models.CharField(
-        _("information flow"),
-        max_length=10,
-        blank=True,
-        choices=InformationFlow,
-        default=InformationFlow.BLANK,
-    )
-    initiated_by = models.CharField(
-        _("initiated by"),
-        max_length=10,
-        blank=True,
-        choices=InitiatedBy,
-        default=InitiatedBy.BLANK,
-    )
-    correspondence_type = models.CharField(
-        _("correspondence type"),
-        max_length=10,
-        blank=True,
-        choices=CorrespondenceType,
-        default=CorrespondenceType.BLANK,
-    )
+    information_flow = information_flow_field()
+    initiated_by = initiated_by_field()
+    correspondence_type = correspondence_type_field()
     ignore_contact_correspondence_type = models.BooleanField(
         _("ignore contact correspondence type"),
         default=False,
@@ -295,20 +302,8 @@ class InteractionLogEntry(models.Model):
         related_name="log_entries",
         db_index=False,
     )
-    information_flow = models.CharField(
-        _("information flow"),
-        max_length=10,
-        blank=True,
-        choices=InformationFlow,
-        default=InformationFlow.BLANK,
-    )
-    initiated_by = models.CharField(
-        _("initiated by"),
-        max_length=10,
-        blank=True,
-        choices=InitiatedBy,
-        default=InitiatedBy.BLANK,
-    )
+    information_flow = information_flow_field()
+    initiated_by = initiated_by_field()
     cost = money_field(_("cost"), _("The cost cannot be negative."))
     duration = minutes_field(
         _("duration (min.)"), _("The duration cannot be negative.")
@@ -330,13 +325,7 @@ class InteractionLogEntry(models.Model):
         default=Evaluation.BLANK,
     )
     attempt_failed = models.BooleanField(_("attempt failed"), default=False)
-    correspondence_type = models.CharField(
-        _("correspondence type"),
-        max_length=10,
-        blank=True,
-        choices=CorrespondenceType,
-        default=CorrespondenceType.BLANK,
-    )
+    correspondence_type = correspondence_type_field()
     document_type = models.CharField(
         _("document type"),
         max_length=30,

@@ -7,45 +7,16 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import CorrespondenceType, choices_constraint
+from crm.models import CorrespondenceType, choices_constraint, correspondence_type_field
 from interactions.models import (
     InformationFlow,
     InitiatedBy,
     attachment_upload_to,
+    information_flow_field,
+    initiated_by_field,
     minutes_field,
     money_field,
 )
-
-
-# Called in the class bodies, so each model gets its own field in declaration order.
-def _information_flow_field():
-    return models.CharField(
-        _("information flow"),
-        max_length=10,
-        blank=True,
-        choices=InformationFlow,
-        default=InformationFlow.BLANK,
-    )
-
-
-def _initiated_by_field():
-    return models.CharField(
-        _("initiated by"),
-        max_length=10,
-        blank=True,
-        choices=InitiatedBy,
-        default=InitiatedBy.BLANK,
-    )
-
-
-def _correspondence_type_field():
-    return models.CharField(
-        _("correspondence type"),
-        max_length=10,
-        blank=True,
-        choices=CorrespondenceType,
-        default=CorrespondenceType.BLANK,
-    )
 
 
 def _choice_constraints(prefix):
@@ -109,9 +80,9 @@ class Segment(models.Model):
     unit_duration = minutes_field(
         _("unit duration (min.)"), _("The unit duration cannot be negative.")
     )
-    information_flow = _information_flow_field()
-    initiated_by = _initiated_by_field()
-    correspondence_type = _correspondence_type_field()
+    information_flow = information_flow_field()
+    initiated_by = initiated_by_field()
+    correspondence_type = correspondence_type_field()
     ignore_contact_correspondence_type = models.BooleanField(
         _("ignore contact correspondence type"),
         default=False,
@@ -197,9 +168,9 @@ class SegmentLine(models.Model):
     duration = minutes_field(
         _("duration (min.)"), _("The duration cannot be negative.")
     )
-    information_flow = _information_flow_field()
-    initiated_by = _initiated_by_field()
-    correspondence_type = _correspondence_type_field()
+    information_flow = information_flow_field()
+    initiated_by = initiated_by_field()
+    correspondence_type = correspondence_type_field()
     salesperson = models.ForeignKey(
         "crm.Salesperson",
         verbose_name=_("salesperson"),
