@@ -24,11 +24,11 @@ def rows(db):
 
 
 @pytest.mark.parametrize("model", ["contact", "salesperson", "numberseries"])
-@pytest.mark.parametrize("page", ["changelist", "add", "change"])
-def test_superuser_opens_every_crm_admin_page(admin_client, rows, model, page):
-    args = [rows[model].pk] if page == "change" else []
+@pytest.mark.parametrize("view", ["changelist", "add", "change"])
+def test_superuser_opens_every_crm_admin_page(admin_client, rows, model, view):
+    args = [rows[model].pk] if view == "change" else []
 
-    response = admin_client.get(reverse(f"admin:crm_{model}_{page}", args=args))
+    response = admin_client.get(reverse(f"admin:crm_{model}_{view}", args=args))
 
     assert response.status_code == 200
 
