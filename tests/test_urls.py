@@ -1,0 +1,42 @@
+"""Every page of the project, found in the URL conf, needs a login."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+# Reachable without a login on purpose: logging in, resetting a password, the language.
+PUBLIC = {"login", "set_language"}
+PUBLIC_PREFIXES = ("password_reset", "admin:")
+
+
+def named_patterns(resolver=None, namespace=""):
+    """(url name, number of arguments) of every named pattern, namespaces included."""
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}{pattern.namespace}:"
+            yield from named_patterns(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}", pattern.pattern.regex.groups
+
+
+def project_urls():
+    for name, arguments in sorted(set(named_patterns())):
+        if name in PUBLIC or name.startswith(PUBLIC_PREFIXES):
+            continue
+        yield reverse(name, args=[1] * arguments)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", list(project_urls()))
+def test_anonymous_users_are_sent_to_the_login_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{reverse('login')}?next=")
+
+
+def test_every_app_page_is_checked():
+    urls = list(project_urls())
+    assert reverse("crm:contact_list") in urls
+    assert reverse("interactions:entry_create") in urls
+    assert reverse("interactions:delete_canceled") in urls
