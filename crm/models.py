@@ -231,9 +231,13 @@ class Contact(models.Model):
             )
 
     @property
-    def contact_company(self):
+    def contact_company_id(self):
         """The company the contact's history is filed under: itself for a company."""
-        return self if self.type == self.Type.COMPANY else self.company
+        return self.pk if self.type == self.Type.COMPANY else self.company_id
+
+    @property
+    def contact_company(self):
+        return self if self.contact_company_id == self.pk else self.company
 
 
 class MarketingSetup(models.Model):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from crm.models import Contact, MarketingSetup, Salesperson
+from crm.models import MarketingSetup, Salesperson
 from crm.services import protected_summary
 from interactions.models import (
     Evaluation,
@@ -163,9 +163,7 @@ def _fill(entry, *, contact, template, user, values):
     # The group is a snapshot of the template's, so regrouping templates keeps history.
     entry.group = template.group if template is not None else None
     entry.contact = contact
-    entry.contact_company_id = (
-        contact.pk if contact.type == Contact.Type.COMPANY else contact.company_id
-    )
+    entry.contact_company_id = contact.contact_company_id
     if "salesperson" not in values and entry.salesperson_id is None:
         entry.salesperson = default_salesperson(user=user, contact=contact)
     # A resumed interaction happens today (NAV resets the date); the time is kept.
