@@ -28,6 +28,11 @@ class ContactFilter(django_filters.FilterSet):
     )
     city = django_filters.CharFilter(label=_("City"), lookup_expr="iexact")
     country = django_filters.CharFilter(label=_("Country"), lookup_expr="iexact")
+    language_code = django_filters.ChoiceFilter(
+        label=_("Language"),
+        choices=Contact._meta.get_field("language_code").choices,
+        empty_label=_("All"),
+    )
     ordering = django_filters.OrderingFilter(
         fields=[
             ("no", "no"),
@@ -43,7 +48,15 @@ class ContactFilter(django_filters.FilterSet):
 
     class Meta:
         model = Contact
-        fields = ("q", "type", "company", "salesperson", "city", "country")
+        fields = (
+            "q",
+            "type",
+            "company",
+            "salesperson",
+            "city",
+            "country",
+            "language_code",
+        )
 
     def search(self, queryset, name, value):
         return queryset.filter(

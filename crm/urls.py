@@ -63,6 +63,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("", include((app_patterns, "crm"))),
     path("interactions/", include("interactions.urls")),
+    path("segments/", include("segments.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

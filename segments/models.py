@@ -2,8 +2,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,7 @@ from crm.models import CorrespondenceType, choices_constraint, correspondence_ty
 from interactions.models import (
     InformationFlow,
     InitiatedBy,
+    InteractionLogEntry,
     attachment_upload_to,
     information_flow_field,
     initiated_by_field,
@@ -38,15 +40,25 @@ class SegmentQuerySet(models.QuerySet):
         return self.select_related("salesperson", "template", "created_by")
 
     def with_statistics(self):
-        """Annotate number of lines and the planned cost and duration of the lines."""
+        """Annotate number of lines and the planned cost and duration of the lines.
+
+        Subqueries, not a join: a page of segments sums only its own lines.
+        """
+        lines = (
+            SegmentLine.objects.filter(segment=OuterRef("pk"))
+            .order_by()
+            .values("segment")
+        )
         return self.annotate(
-            line_count=Count("lines"),
+            line_count=Coalesce(Subquery(lines.annotate(n=Count("pk")).values("n")), 0),
             planned_cost=Coalesce(
-                Sum("lines__cost"),
+                Subquery(lines.annotate(total=Sum("cost")).values("total")),
                 Value(Decimal("0")),
                 output_field=DecimalField(max_digits=14, decimal_places=2),
             ),
-            planned_duration=Coalesce(Sum("lines__duration"), 0),
+            planned_duration=Coalesce(
+                Subquery(lines.annotate(total=Sum("duration")).values("total")), 0
+            ),
         )
 
 
@@ -124,6 +136,9 @@ class Segment(models.Model):
 
     def __str__(self):
         return f"{self.no} {self.description}".strip()
+
+    def get_absolute_url(self):
+        return reverse("segments:segment_detail", args=[self.no])
 
 
 class SegmentLineQuerySet(models.QuerySet):
@@ -213,12 +228,16 @@ class SegmentLine(models.Model):
 class LoggedSegmentQuerySet(models.QuerySet):
     def with_interaction_count(self):
         """Annotate `interaction_count`: entries whose canceled flag matches (NAV)."""
-        return self.annotate(
-            interaction_count=Count(
-                "log_entries",
-                filter=Q(log_entries__canceled=models.F("canceled")),
+        entries = (
+            InteractionLogEntry.objects.filter(
+                logged_segment=OuterRef("pk"), canceled=OuterRef("canceled")
             )
+            .order_by()
+            .values("logged_segment")
+            .annotate(n=Count("pk"))
+            .values("n")
         )
+        return self.annotate(interaction_count=Coalesce(Subquery(entries), 0))
 
 
 class LoggedSegment(models.Model):

@@ -132,7 +132,7 @@ def _correspondence_expression(segment, template):
 # Header
 
 
-def _template_header_values(template):
+def template_header_values(template):
     return {
         "template": template,
         "unit_cost": template.unit_cost,
@@ -166,7 +166,7 @@ def create_segment(*, user, **values):
     _check_template(template)
     segment = Segment(**values)
     if template is not None:
-        for field, value in _template_header_values(template).items():
+        for field, value in template_header_values(template).items():
             if field not in values or field == "template":
                 setattr(segment, field, value)
     segment.created_by = _actor(user)
@@ -187,7 +187,7 @@ def apply_template(segment, template, *, update_lines):
     segment = _lock(segment)
     old = {field: getattr(segment, field) for field in LINE_VALUES}
     old_template_id = segment.template_id
-    for field, value in _template_header_values(template).items():
+    for field, value in template_header_values(template).items():
         setattr(segment, field, value)
     segment.save()
     if update_lines:
@@ -410,6 +410,85 @@ def _logged_contacts(logged_segment):
 def reuse_logged_segment(segment, logged_segment, *, user=None):
     """Add the contacts of a logged segment's entries, as add_contacts does."""
     return add_contacts(segment, _logged_contacts(logged_segment), user=user)
+
+
+LINE_FIELDS = frozenset(
+    {
+        "template",
+        "description",
+        "subject",
+        "cost",
+        "duration",
+        "information_flow",
+        "initiated_by",
+        "correspondence_type",
+        "salesperson",
+        "attachment",
+    }
+)
+
+
+@transaction.atomic
+def update_line(line, *, user, **values):
+    """Personalise one line: another template brings that template's values (NAV's
+    "personalizing a line"); the other given values are set on top of them."""
+    unknown = set(values) - LINE_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown segment line values: {', '.join(sorted(unknown))}")
+    locked = (
+        SegmentLine.objects.select_for_update()
+        .select_related("segment", "contact")
+        .filter(pk=line.pk)
+        .first()
+    )
+    if locked is None:
+        raise ValidationError(
+            _("This line has been removed, or its segment has been logged."),
+            code="gone",
+        )
+    old_attachment = locked.attachment.name
+    template = values.pop("template", locked.template)
+    if template is not None and template.pk != locked.template_id:
+        _check_template(template)
+        locked.template = template
+        locked.cost = template.unit_cost
+        locked.duration = template.unit_duration
+        locked.information_flow = template.information_flow
+        locked.initiated_by = template.initiated_by
+        locked.correspondence_type = correspondence_type_for(
+            locked.segment, template, locked.contact
+        )
+        locked.attachment = template.attachment.name
+        if not locked.description:
+            locked.description = template.description
+    else:
+        locked.template = template
+    for field, value in values.items():
+        setattr(locked, field, value)
+    locked.full_clean(
+        exclude=("segment", "contact", "template", "salesperson"),
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    locked.save()
+    if locked.attachment.name != old_attachment:
+        remove_unreferenced_attachments([old_attachment])
+    return locked
+
+
+@transaction.atomic
+def delete_segment(segment):
+    """Delete a segment that will not be logged, with its lines (one DELETE each)."""
+    segment = _lock(segment)
+    names = list(
+        segment.lines.exclude(attachment="")
+        .order_by()
+        .values_list("attachment", flat=True)
+        .distinct()
+    )
+    names.append(segment.attachment.name)
+    segment.delete()
+    remove_unreferenced_attachments(names)
 
 
 # Logging

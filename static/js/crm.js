@@ -18,3 +18,9 @@ document.addEventListener("change", (event) => {
     box.checked = event.target.checked;
   });
 });
+
+// Buttons with data-once are disabled once their form is sent: no double submits.
+document.addEventListener("submit", (event) => {
+  const buttons = event.target.querySelectorAll("[data-once]");
+  setTimeout(() => buttons.forEach((button) => { button.disabled = true; }));
+});

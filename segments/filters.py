@@ -1,0 +1,106 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import Salesperson
+from segments.models import LoggedSegment, Segment, SegmentLine
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+class SegmentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("No. or description")}
+        ),
+    )
+    salesperson = django_filters.ModelChoiceFilter(
+        label=_("Salesperson"), queryset=Salesperson.objects.all(), empty_label=_("All")
+    )
+    date_from = django_filters.DateFilter(
+        label=_("From"), field_name="date", lookup_expr="gte", widget=DATE_INPUT
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"), field_name="date", lookup_expr="lte", widget=DATE_INPUT
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=[
+            ("no", "no"),
+            ("description", "description"),
+            ("date", "date"),
+            ("salesperson__code", "salesperson"),
+        ],
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Segment
+        fields = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(no__icontains=value) | Q(description__icontains=value))
+
+
+class SegmentLineFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Contact no. or name")}
+        ),
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=[
+            ("contact__no", "contact"),
+            ("contact__company__name", "company"),
+            ("template__code", "template"),
+            ("cost", "cost"),
+            ("duration", "duration"),
+        ],
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = SegmentLine
+        fields = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(contact__no__icontains=value) | Q(contact__name__icontains=value)
+        )
+
+
+class LoggedSegmentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Segment no. or description")}
+        ),
+    )
+    canceled = django_filters.BooleanFilter(
+        label=_("Canceled"),
+        widget=forms.Select(
+            choices=[("", _("All")), ("false", _("No")), ("true", _("Yes"))]
+        ),
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=[
+            ("segment_no", "segment_no"),
+            ("description", "description"),
+            ("created_at", "created_at"),
+        ],
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = LoggedSegment
+        fields = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(segment_no__icontains=value) | Q(description__icontains=value)
+        )

@@ -1,0 +1,153 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import Salesperson
+from interactions.models import InteractionTemplate
+from segments.models import LoggedSegment, Segment, SegmentLine
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class FilledFromTemplateMixin:
+    """Which form values a service receives when a template fills the rest.
+
+    The htmx refresh that fills the fields from the chosen template also sets
+    `filled_from`; then the user has seen (and may have edited) every value, and all
+    are sent. Otherwise (no JavaScript) only the values the user changed are sent,
+    and the service takes the others from the template.
+    """
+
+    template_fields = ()
+
+    def service_values(self):
+        template = self.cleaned_data.get("template")
+        filled = template is not None and self.cleaned_data.get("filled_from") == str(
+            template.pk
+        )
+        names = self.template_fields if filled else self.changed_data
+        values = {
+            name: self.cleaned_data[name]
+            for name in {*names, "template"}
+            if name in self.cleaned_data and name not in ("filled_from", "update_lines")
+        }
+        if not values.get("attachment"):
+            values.pop("attachment", None)
+        return values
+
+
+class SegmentForm(FilledFromTemplateMixin, forms.ModelForm):
+    """The segment header: its general fields and the "Interaction" section."""
+
+    filled_from = forms.CharField(required=False, widget=forms.HiddenInput)
+    update_lines = forms.BooleanField(
+        label=_("Also update the lines that use the header template"),
+        help_text=_("Lines personalised with another template keep their values."),
+        required=False,
+        initial=True,
+    )
+    template_fields = (
+        "description",
+        "date",
+        "salesperson",
+        "subject",
+        "unit_cost",
+        "unit_duration",
+        "information_flow",
+        "initiated_by",
+        "correspondence_type",
+        "ignore_contact_correspondence_type",
+        "attachment",
+    )
+
+    class Meta:
+        model = Segment
+        fields = [
+            "description",
+            "date",
+            "salesperson",
+            "template",
+            "subject",
+            "unit_cost",
+            "unit_duration",
+            "information_flow",
+            "initiated_by",
+            "correspondence_type",
+            "ignore_contact_correspondence_type",
+            "attachment",
+        ]
+        widgets = {"date": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = InteractionTemplate.objects.filter(
+            blocked=False
+        ).select_related("group")
+        self.fields["salesperson"].queryset = Salesperson.objects.filter(blocked=False)
+        self.fields["description"].required = True
+        if not self.instance.pk:
+            del self.fields["update_lines"]
+
+    def lines_to_update(self):
+        return self.cleaned_data.get("update_lines", False)
+
+
+class SegmentLineForm(FilledFromTemplateMixin, forms.ModelForm):
+    """One line, personalised: another template, description, cost, attachment…"""
+
+    filled_from = forms.CharField(required=False, widget=forms.HiddenInput)
+    template_fields = (
+        "description",
+        "subject",
+        "cost",
+        "duration",
+        "information_flow",
+        "initiated_by",
+        "correspondence_type",
+        "salesperson",
+        "attachment",
+    )
+
+    class Meta:
+        model = SegmentLine
+        fields = [
+            "template",
+            "description",
+            "subject",
+            "cost",
+            "duration",
+            "information_flow",
+            "initiated_by",
+            "correspondence_type",
+            "salesperson",
+            "attachment",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = InteractionTemplate.objects.filter(
+            blocked=False
+        )
+        self.fields["salesperson"].queryset = Salesperson.objects.filter(blocked=False)
+
+
+class LogSegmentForm(forms.Form):
+    create_follow_up = forms.BooleanField(
+        label=_("Create follow-up segment"),
+        help_text=_("A new segment with the same contacts, to log the next step."),
+        required=False,
+    )
+
+
+class ReuseLoggedSegmentForm(forms.Form):
+    logged_segment = forms.ModelChoiceField(
+        label=_("Logged segment"),
+        queryset=LoggedSegment.objects.order_by("-created_at"),
+        empty_label=None,
+    )
+
+
+class LoggedSegmentCancelForm(forms.Form):
+    canceled = forms.TypedChoiceField(
+        choices=[("true", "true"), ("false", "false")],
+        coerce=lambda value: value == "true",
+    )

@@ -1,0 +1,29 @@
+"""Reads for the segment pages; each is one query whatever the segment's size."""
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from segments.models import SegmentLine
+
+
+def add_contacts_preview(segment, contacts):
+    """How many of `contacts` match, are in `segment` already, are excluded, and
+    would be added by add_contacts."""
+    in_segment = Exists(
+        SegmentLine.objects.filter(segment=segment, contact=OuterRef("pk"))
+    )
+    counts = (
+        contacts.order_by()
+        .annotate(in_segment=in_segment)
+        .aggregate(
+            matching=Count("pk"),
+            already=Count("pk", filter=Q(in_segment=True)),
+            excluded=Count("pk", filter=Q(in_segment=False, exclude_from_segment=True)),
+        )
+    )
+    counts["to_add"] = counts["matching"] - counts["already"] - counts["excluded"]
+    return counts
+
+
+def remove_contacts_preview(segment, contacts):
+    """How many lines of `segment` belong to `contacts`."""
+    return segment.lines.filter(contact__in=contacts.order_by().values("pk")).count()

@@ -1,0 +1,491 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse, reverse_lazy
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.generic import (
+    CreateView,
+    DeleteView,
+    DetailView,
+    FormView,
+    TemplateView,
+    UpdateView,
+    View,
+)
+from django_filters.views import FilterView
+
+from crm.filters import ContactFilter
+from crm.models import Contact
+from crm.views import PAGE_SIZE, ServiceFormMixin, add_service_error
+from interactions.models import InteractionTemplate
+from segments import selectors, services
+from segments.filters import LoggedSegmentFilter, SegmentFilter, SegmentLineFilter
+from segments.forms import (
+    LoggedSegmentCancelForm,
+    LogSegmentForm,
+    ReuseLoggedSegmentForm,
+    SegmentForm,
+    SegmentLineForm,
+)
+from segments.models import LoggedSegment, Segment
+
+
+def is_htmx(request):
+    return request.headers.get("HX-Request") == "true"
+
+
+def template_from(data):
+    pk = data.get("template", "")
+    if not pk.isdigit():
+        return None
+    return InteractionTemplate.objects.filter(pk=pk, blocked=False).first()
+
+
+class SegmentListView(PermissionRequiredMixin, FilterView):
+    permission_required = "segments.view_segment"
+    filterset_class = SegmentFilter
+    queryset = Segment.objects.with_related().with_statistics()
+    paginate_by = PAGE_SIZE
+    template_name = "segments/segment_list.html"
+
+
+class SegmentFormMixin(ServiceFormMixin):
+    model = Segment
+    slug_field = "no"
+    slug_url_kwarg = "no"
+    form_class = SegmentForm
+    template_name = "segments/segment_form.html"
+
+
+class SegmentCreateView(PermissionRequiredMixin, SegmentFormMixin, CreateView):
+    permission_required = "segments.add_segment"
+    success_message = _("Segment %(object)s has been created.")
+
+    def get_initial(self):
+        salesperson = getattr(self.request.user, "salesperson", None)
+        return {"salesperson": salesperson if salesperson else None}
+
+    def perform(self, form):
+        return services.create_segment(user=self.request.user, **form.service_values())
+
+
+class SegmentUpdateView(PermissionRequiredMixin, SegmentFormMixin, UpdateView):
+    permission_required = "segments.change_segment"
+    success_message = _("Segment %(object)s has been saved.")
+
+    def perform(self, form):
+        return services.update_header(
+            Segment.objects.get(pk=self.object.pk),
+            user=self.request.user,
+            update_lines=form.lines_to_update(),
+            **form.service_values(),
+        )
+
+
+class SegmentFormFieldsView(PermissionRequiredMixin, TemplateView):
+    """The header's fields again, filled in from the chosen template (for htmx)."""
+
+    permission_required = "segments.add_segment"
+    template_name = "segments/partials/segment_form_fields.html"
+
+    def get_context_data(self, **kwargs):
+        data = self.request.GET.copy()
+        template = template_from(data)
+        if template is not None:
+            for name, value in services.template_header_values(template).items():
+                if name not in ("template", "attachment"):
+                    data[name] = value
+            data["filled_from"] = template.pk
+        initial = {
+            name: data.get(name) for name in SegmentForm.base_fields if name in data
+        }
+        initial["ignore_contact_correspondence_type"] = data.get(
+            "ignore_contact_correspondence_type"
+        ) in ("on", True)
+        return {"form": SegmentForm(initial=initial)}
+
+
+class SegmentDetailView(PermissionRequiredMixin, DetailView):
+    """The segment card: header, statistics and its lines, paginated and filtered."""
+
+    permission_required = "segments.view_segment"
+    queryset = Segment.objects.with_related()
+    slug_field = "no"
+    slug_url_kwarg = "no"
+    template_name = "segments/segment_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        lines = SegmentLineFilter(
+            self.request.GET, queryset=self.object.lines.with_related()
+        )
+        paginator = self.get_paginator(lines.qs)
+        page = paginator.get_page(self.request.GET.get("page"))
+        context.update(
+            line_filter=lines,
+            page_obj=page,
+            paginator=paginator,
+            statistics=Segment.objects.with_statistics().get(pk=self.object.pk),
+            log_form=LogSegmentForm(),
+        )
+        return context
+
+    def get_paginator(self, queryset):
+        return Paginator(queryset, PAGE_SIZE)
+
+
+class SegmentDeleteView(PermissionRequiredMixin, DeleteView):
+    permission_required = "segments.delete_segment"
+    model = Segment
+    slug_field = "no"
+    slug_url_kwarg = "no"
+    template_name = "segments/segment_confirm_delete.html"
+    success_url = reverse_lazy("segments:segment_list")
+
+    def form_valid(self, form):
+        try:
+            services.delete_segment(self.object)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+        else:
+            messages.success(
+                self.request,
+                _("Segment %(object)s has been deleted.") % {"object": self.object},
+            )
+        return HttpResponseRedirect(self.success_url)
+
+
+class SegmentActionMixin(PermissionRequiredMixin):
+    """A page that works on the segment named in the URL."""
+
+    permission_required = "segments.change_segment"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.segment = get_object_or_404(
+            Segment.objects.with_related(), no=kwargs["no"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["segment"] = self.segment
+        return context
+
+    def back(self):
+        return redirect(self.segment)
+
+
+class SegmentLineUpdateView(SegmentActionMixin, UpdateView):
+    """Personalise a line; in the lines table htmx swaps the row for this form."""
+
+    form_class = SegmentLineForm
+    context_object_name = "line"
+
+    def get_queryset(self):
+        return self.segment.lines.with_related()
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def get_template_names(self):
+        if is_htmx(self.request):
+            return ["segments/partials/line_form_row.html"]
+        return ["segments/line_form.html"]
+
+    def get_initial(self):
+        # The template drop-down's change re-renders the form filled from it.
+        template = template_from(self.request.GET)
+        if template is None or self.request.method != "GET":
+            return {}
+        line = self.object
+        return {
+            "template": template,
+            "cost": template.unit_cost,
+            "duration": template.unit_duration,
+            "information_flow": template.information_flow,
+            "initiated_by": template.initiated_by,
+            "correspondence_type": services.correspondence_type_for(
+                self.segment, template, line.contact
+            ),
+            "description": line.description or template.description,
+            "filled_from": template.pk,
+        }
+
+    def form_valid(self, form):
+        try:
+            line = services.update_line(
+                self.object, user=self.request.user, **form.service_values()
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        if is_htmx(self.request):
+            line = self.get_queryset().get(pk=line.pk)
+            return self.response_class(
+                request=self.request,
+                template=["segments/partials/line_row.html"],
+                context={"line": line, "segment": self.segment, "saved": True},
+                using=self.template_engine,
+            )
+        messages.success(
+            self.request,
+            _("The line of %(contact)s has been saved.") % {"contact": line.contact},
+        )
+        return self.back()
+
+
+class SegmentLineRowView(SegmentActionMixin, DetailView):
+    """A line's row as shown in the lines table (htmx: Cancel in the inline form)."""
+
+    permission_required = "segments.view_segment"
+    template_name = "segments/partials/line_row.html"
+    context_object_name = "line"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            self.segment.lines.with_related(), pk=self.kwargs["pk"]
+        )
+
+
+class ContactCriteriaMixin(SegmentActionMixin):
+    """Add/Remove contacts: the contact filters, a live count, then the change."""
+
+    template_name = "segments/contacts_form.html"
+    preview_template_name = "segments/partials/contacts_preview.html"
+
+    def get_template_names(self):
+        if is_htmx(self.request):
+            return [self.preview_template_name]
+        return [self.template_name]
+
+    def contact_filter(self, data):
+        return ContactFilter(data, queryset=Contact.objects.all())
+
+    def get(self, request, *args, **kwargs):
+        contacts = self.contact_filter(request.GET)
+        return self.render_to_response(
+            self.get_context_data(
+                filter=contacts,
+                preview=self.preview(contacts),
+                query=request.GET.urlencode(),
+            )
+        )
+
+    def post(self, request, *args, **kwargs):
+        contacts = self.contact_filter(QueryDict(request.POST.get("query", "")))
+        if not contacts.is_valid():
+            messages.error(request, _("The contact filters are not valid."))
+            return self.back()
+        count = self.perform(contacts.qs)
+        messages.success(request, self.done_message(count))
+        return self.back()
+
+
+class AddContactsView(ContactCriteriaMixin, TemplateView):
+    mode = "add"
+
+    def preview(self, contacts):
+        if not contacts.is_valid():
+            return None
+        return selectors.add_contacts_preview(self.segment, contacts.qs)
+
+    def perform(self, contacts):
+        return services.add_contacts(self.segment, contacts, user=self.request.user)
+
+    def done_message(self, count):
+        return ngettext(
+            "%(count)s contact added to segment %(no)s.",
+            "%(count)s contacts added to segment %(no)s.",
+            count,
+        ) % {"count": count, "no": self.segment.no}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(mode=self.mode, **kwargs)
+
+
+class RemoveContactsView(ContactCriteriaMixin, TemplateView):
+    """Remove by criteria (GET shows the count) or the ticked lines (POST selected)."""
+
+    mode = "remove"
+
+    def preview(self, contacts):
+        if not contacts.is_valid():
+            return None
+        return {
+            "to_remove": selectors.remove_contacts_preview(self.segment, contacts.qs)
+        }
+
+    def post(self, request, *args, **kwargs):
+        if "selected" in request.POST or request.POST.get("scope") == "selected":
+            keys = [key for key in request.POST.getlist("selected") if key.isdigit()]
+            if not keys:
+                messages.error(request, _("Select at least one line first."))
+                return self.back()
+            count = services.remove_contacts(
+                self.segment,
+                self.segment.lines.filter(pk__in=keys).values_list(
+                    "contact_id", flat=True
+                ),
+            )
+            messages.success(request, self.done_message(count))
+            return self.back()
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, contacts):
+        return services.remove_contacts(self.segment, contacts)
+
+    def done_message(self, count):
+        return ngettext(
+            "%(count)s contact removed from segment %(no)s.",
+            "%(count)s contacts removed from segment %(no)s.",
+            count,
+        ) % {"count": count, "no": self.segment.no}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(mode=self.mode, **kwargs)
+
+
+class ReuseLoggedSegmentView(SegmentActionMixin, FormView):
+    form_class = ReuseLoggedSegmentForm
+    template_name = "segments/reuse_form.html"
+
+    def form_valid(self, form):
+        logged_segment = form.cleaned_data["logged_segment"]
+        count = services.reuse_logged_segment(
+            self.segment, logged_segment, user=self.request.user
+        )
+        messages.success(
+            self.request,
+            ngettext(
+                "%(count)s contact of logged segment %(logged)s added.",
+                "%(count)s contacts of logged segment %(logged)s added.",
+                count,
+            )
+            % {"count": count, "logged": logged_segment.segment_no},
+        )
+        return self.back()
+
+
+class SegmentLogView(PermissionRequiredMixin, FormView):
+    """ "Log segment": one entry per line, the logged segment, optionally a follow-up.
+
+    A second submit (double click, another user) finds the segment logged and says so.
+    """
+
+    permission_required = (
+        "segments.change_segment",
+        "interactions.add_interactionlogentry",
+    )
+    form_class = LogSegmentForm
+    template_name = "segments/segment_log.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.segment = Segment.objects.filter(no=kwargs["no"]).first()
+        if self.segment is None:
+            if (
+                request.method == "POST"
+                and LoggedSegment.objects.filter(segment_no=kwargs["no"]).exists()
+            ):
+                messages.info(
+                    request,
+                    _("Segment %(no)s has already been logged.") % {"no": kwargs["no"]},
+                )
+                return redirect(logged_list_for(kwargs["no"]))
+            return get_object_or_404(Segment, no=kwargs["no"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["segment"] = self.segment
+        context["line_count"] = self.segment.lines.count()
+        return context
+
+    def form_valid(self, form):
+        try:
+            logged, follow_up = services.log_segment(
+                self.segment,
+                user=self.request.user,
+                create_follow_up=form.cleaned_data["create_follow_up"],
+            )
+        except ValidationError as error:
+            if error.code == "gone":
+                messages.info(self.request, " ".join(error.messages))
+                return redirect(logged_list_for(self.segment.no))
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Segment %(no)s has been logged.") % {"no": logged.segment_no},
+        )
+        if follow_up is not None:
+            messages.info(
+                self.request,
+                _("Follow-up segment %(no)s has been created.") % {"no": follow_up.no},
+            )
+            return redirect(follow_up)
+        return redirect(logged_list_for(logged.segment_no))
+
+
+def logged_list_for(segment_no):
+    return f"{reverse('segments:loggedsegment_list')}?{urlencode({'q': segment_no})}"
+
+
+class LoggedSegmentListView(PermissionRequiredMixin, FilterView):
+    permission_required = "segments.view_loggedsegment"
+    filterset_class = LoggedSegmentFilter
+    queryset = LoggedSegment.objects.with_interaction_count().select_related(
+        "created_by"
+    )
+    paginate_by = PAGE_SIZE
+    template_name = "segments/loggedsegment_list.html"
+
+
+class LoggedSegmentCancelView(PermissionRequiredMixin, View):
+    """Mark canceled / Remove canceled mark: all the logged segment's entries."""
+
+    permission_required = (
+        "segments.change_loggedsegment",
+        "interactions.change_interactionlogentry",
+    )
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        logged = get_object_or_404(LoggedSegment, pk=pk)
+        form = LoggedSegmentCancelForm(request.POST)
+        back = request.POST.get("query", "")
+        back_url = f"{reverse('segments:loggedsegment_list')}?{back}"
+        if not form.is_valid():
+            messages.error(request, _("The request was not valid."))
+            return redirect(back_url)
+        canceled = form.cleaned_data["canceled"]
+        try:
+            count = services.set_logged_segment_canceled(
+                logged, canceled, user=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(back_url)
+        message = (
+            ngettext(
+                "Logged segment %(no)s and its %(count)s interaction log entry "
+                "are marked canceled.",
+                "Logged segment %(no)s and its %(count)s interaction log entries "
+                "are marked canceled.",
+                count,
+            )
+            if canceled
+            else ngettext(
+                "Canceled mark removed from logged segment %(no)s and its %(count)s "
+                "interaction log entry.",
+                "Canceled mark removed from logged segment %(no)s and its %(count)s "
+                "interaction log entries.",
+                count,
+            )
+        )
+        messages.success(request, message % {"no": logged.segment_no, "count": count})
+        return redirect(back_url)
