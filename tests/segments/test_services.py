@@ -406,6 +406,80 @@ def test_reuse_logged_segment_adds_its_distinct_contacts(segment, user):
     }
 
 
+def test_update_line_with_another_template_takes_its_values(
+    segment, user, other_template
+):
+    contact = PersonFactory(correspondence_type="email")
+    services.add_contacts(segment, [contact], user=user)
+    line = lines_of(segment).get()
+
+    services.update_line(line, user=user, template=other_template)
+
+    line.refresh_from_db()
+    assert line.template == other_template
+    assert (line.cost, line.duration) == (Decimal("3.00"), 5)
+    assert (line.information_flow, line.initiated_by) == ("inbound", "them")
+    assert line.correspondence_type == "email"  # the contact's: CALL has none
+    assert line.description == "Spring mailing"  # a description stays
+    assert line.attachment == ""  # CALL has no attachment
+    # Personalised: a header change no longer reaches it.
+    services.update_header(segment, user=user, update_lines=True, unit_cost=1)
+    line.refresh_from_db()
+    assert line.cost == Decimal("3.00")
+
+
+def test_update_line_values_given_win_over_the_template(segment, user, other_template):
+    services.add_contacts(segment, [PersonFactory()], user=user)
+    line = lines_of(segment).get()
+
+    services.update_line(
+        line, user=user, template=other_template, cost=Decimal("9"), description="Hi"
+    )
+
+    line.refresh_from_db()
+    assert (line.cost, line.duration, line.description) == (Decimal("9"), 5, "Hi")
+
+
+def test_update_line_refuses_bad_values_and_a_blocked_template(
+    segment, user, other_template
+):
+    services.add_contacts(segment, [PersonFactory()], user=user)
+    line = lines_of(segment).get()
+    with pytest.raises(ValidationError) as error:
+        services.update_line(line, user=user, cost=Decimal("-1"))
+    assert "cost" in error.value.error_dict
+    other_template.blocked = True
+    other_template.save()
+    with pytest.raises(ValidationError, match="CALL is blocked"):
+        services.update_line(line, user=user, template=other_template)
+    with pytest.raises(TypeError):
+        services.update_line(line, user=user, contact=PersonFactory())
+    line.refresh_from_db()
+    assert (line.cost, line.template.code) == (Decimal("12.50"), "LETTER")
+
+
+def test_update_line_of_a_logged_segment_is_refused(segment, user):
+    services.add_contacts(segment, [PersonFactory()], user=user)
+    line = lines_of(segment).get()
+    services.log_segment(segment, user=user)
+    with pytest.raises(ValidationError, match="has been logged"):
+        services.update_line(line, user=user, description="Late")
+
+
+def test_delete_segment_deletes_its_lines_only(segment, user, template):
+    services.add_contacts(segment, [PersonFactory(), PersonFactory()], user=user)
+    other = services.create_segment(user=user, description="Other")
+    services.add_contacts(other, [PersonFactory()], user=user)
+
+    services.delete_segment(segment)
+
+    assert list(Segment.objects.all()) == [other]
+    assert SegmentLine.objects.filter(segment=other).count() == 1
+    assert SegmentLine.objects.count() == 1
+    with pytest.raises(ValidationError):
+        services.delete_segment(segment)
+
+
 # log_segment
 
 

@@ -1,0 +1,481 @@
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from crm.models import MarketingSetup
+from interactions.models import InteractionLogEntry
+from segments import services
+from segments.models import LoggedSegment, Segment
+from tests.factories import (
+    CompanyFactory,
+    InteractionGroupFactory,
+    InteractionTemplateFactory,
+    PersonFactory,
+    SalespersonFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("segments:segment_list")
+CREATE_URL = reverse("segments:segment_create")
+LOGGED_URL = reverse("segments:loggedsegment_list")
+
+
+@pytest.fixture
+def salesperson(sales_user):
+    return SalespersonFactory(code="AV", name="Anna Visser", user=sales_user)
+
+
+@pytest.fixture
+def letter():
+    return InteractionTemplateFactory(
+        code="LETTER",
+        description="Spring letter",
+        group=InteractionGroupFactory(code="MAIL"),
+        unit_cost=Decimal("1.20"),
+        unit_duration=5,
+        information_flow="outbound",
+        initiated_by="us",
+        correspondence_type="hard_copy",
+    )
+
+
+@pytest.fixture
+def email():
+    return InteractionTemplateFactory(
+        code="EMAIL",
+        description="Spring e-mail",
+        group=InteractionGroupFactory(code="EMAIL"),
+        unit_cost=Decimal("0.10"),
+        unit_duration=2,
+    )
+
+
+@pytest.fixture
+def segment(marketing_setup, sales_user, letter, salesperson):
+    return services.create_segment(
+        user=sales_user,
+        description="Spring mailing",
+        template=letter,
+        salesperson=salesperson,
+    )
+
+
+@pytest.fixture
+def filled(segment, sales_user):
+    company = CompanyFactory(no="CT00001", name="Bakkerij Utrecht", city="Utrecht")
+    persons = [
+        PersonFactory(no=f"CT0001{n}", company=company, city="Utrecht")
+        for n in range(3)
+    ]
+    services.add_contacts(segment, [company, *persons], user=sales_user)
+    return segment
+
+
+def url(name, segment, *args):
+    return reverse(f"segments:{name}", args=[segment.no, *args])
+
+
+def header_data(template=None, **overrides):
+    data = {
+        "description": "Spring mailing",
+        "date": "2026-11-21",
+        "salesperson": "",
+        "template": template.pk if template else "",
+        "subject": "",
+        "unit_cost": "0",
+        "unit_duration": "0",
+        "information_flow": "",
+        "initiated_by": "",
+        "correspondence_type": "",
+    }
+    data.update(overrides)
+    return data
+
+
+class TestSegmentList:
+    def test_lists_segments_with_statistics_and_filters(self, sales_client, filled):
+        other = Segment.objects.create(no="SM09999", description="Autumn")
+        response = sales_client.get(LIST_URL)
+        rows = list(response.context["segment_list"])
+        assert [row.no for row in rows] == [other.no, filled.no]
+        assert rows[1].line_count == 4
+        assert rows[1].planned_cost == Decimal("4.80")
+        assert rows[1].planned_duration == 20
+        assert "Spring mailing" in response.content.decode()
+        response = sales_client.get(LIST_URL, {"q": "spring"})
+        assert [row.no for row in response.context["segment_list"]] == [filled.no]
+
+    def test_bad_filter_values_are_a_form_error_not_a_500(self, sales_client):
+        response = sales_client.get(LIST_URL, {"date_from": "yesterday"})
+        assert response.status_code == 200
+        assert response.context["filter"].errors
+
+    def test_query_count_does_not_grow_with_segments_or_lines(
+        self, sales_client, filled, django_assert_max_num_queries
+    ):
+        with CaptureQueriesContext(connection) as one:
+            sales_client.get(LIST_URL)
+        for n in range(30):
+            Segment.objects.create(no=f"SM1{n:04d}", description=f"S{n}")
+        services.add_contacts(filled, [PersonFactory() for _ in range(20)])
+        with django_assert_max_num_queries(len(one)):
+            response = sales_client.get(LIST_URL)
+        assert len(response.context["segment_list"]) == 25
+
+    def test_needs_permission(self, client):
+        client.force_login(UserFactory())
+        assert client.get(LIST_URL).status_code == 403
+
+
+class TestCreateAndEdit:
+    def test_without_javascript_the_template_fills_the_untouched_values(
+        self, sales_client, marketing_setup, letter
+    ):
+        response = sales_client.post(CREATE_URL, header_data(letter))
+        segment = Segment.objects.get()
+        assert response.url == segment.get_absolute_url()
+        assert segment.no == "SM00001"
+        assert segment.unit_cost == Decimal("1.20")
+        assert segment.correspondence_type == "hard_copy"
+        assert segment.created_by.username == "sales"
+
+    def test_after_the_template_filled_the_form_the_typed_values_count(
+        self, sales_client, marketing_setup, letter
+    ):
+        data = header_data(
+            letter,
+            filled_from=str(letter.pk),
+            unit_cost="0",
+            unit_duration="5",
+            information_flow="outbound",
+            correspondence_type="email",
+        )
+        sales_client.post(CREATE_URL, data)
+        segment = Segment.objects.get()
+        assert segment.unit_cost == 0
+        assert segment.correspondence_type == "email"
+
+    def test_form_fields_view_fills_the_template_values(self, sales_client, letter):
+        response = sales_client.get(
+            reverse("segments:segment_form_fields"),
+            {"template": letter.pk, "description": "Kept"},
+        )
+        form = response.context["form"]
+        assert form["unit_cost"].value() == Decimal("1.20")
+        assert form["information_flow"].value() == "outbound"
+        assert form["description"].value() == "Kept"
+        assert form["filled_from"].value() == letter.pk
+
+    def test_form_fields_view_ignores_garbage(self, sales_client):
+        response = sales_client.get(
+            reverse("segments:segment_form_fields"), {"template": "x\x00"}
+        )
+        assert response.status_code == 200
+
+    def test_missing_description_and_negative_cost_are_refused(
+        self, sales_client, marketing_setup
+    ):
+        response = sales_client.post(
+            CREATE_URL, header_data(description="", unit_cost="-1")
+        )
+        assert response.status_code == 200
+        assert set(response.context["form"].errors) == {"description", "unit_cost"}
+        assert not Segment.objects.exists()
+
+    def test_without_a_segment_series_the_form_says_so(self, sales_client, db):
+        MarketingSetup.load()
+        response = sales_client.post(CREATE_URL, header_data())
+        assert response.status_code == 200
+        assert "number series" in str(response.context["form"].errors).lower()
+
+    def test_edit_updates_following_lines_but_not_personalised_ones(
+        self, sales_client, filled, email
+    ):
+        personal = filled.lines.first()
+        services.update_line(personal, user=None, template=email)
+        data = header_data(filled.template, unit_cost="3.00", update_lines="on")
+        response = sales_client.post(url("segment_update", filled), data)
+        assert response.status_code == 302
+        costs = dict(filled.lines.values_list("pk", "cost"))
+        assert costs.pop(personal.pk) == Decimal("0.10")
+        assert set(costs.values()) == {Decimal("3.00")}
+
+    def test_edit_without_update_lines_changes_only_the_header(
+        self, sales_client, filled
+    ):
+        data = header_data(filled.template, unit_cost="3.00")
+        sales_client.post(url("segment_update", filled), data)
+        filled.refresh_from_db()
+        assert filled.unit_cost == Decimal("3.00")
+        assert set(filled.lines.values_list("cost", flat=True)) == {Decimal("1.20")}
+
+
+class TestDetail:
+    def test_shows_header_statistics_and_paginated_lines(self, sales_client, filled):
+        services.add_contacts(filled, [PersonFactory() for _ in range(30)])
+        response = sales_client.get(filled.get_absolute_url())
+        assert response.context["statistics"].line_count == 34
+        assert len(response.context["page_obj"].object_list) == 25
+        response = sales_client.get(filled.get_absolute_url(), {"q": "bakkerij"})
+        assert [line.contact.no for line in response.context["page_obj"]] == ["CT00001"]
+
+    def test_unknown_segment_is_404(self, sales_client, db):
+        assert sales_client.get("/segments/SM99999/").status_code == 404
+
+    def test_query_count_does_not_grow_with_lines(
+        self, sales_client, filled, django_assert_max_num_queries
+    ):
+        with CaptureQueriesContext(connection) as few:
+            sales_client.get(filled.get_absolute_url())
+        services.add_contacts(filled, [PersonFactory() for _ in range(40)])
+        with django_assert_max_num_queries(len(few)):
+            sales_client.get(filled.get_absolute_url())
+
+
+class TestPersonaliseLine:
+    def test_htmx_get_returns_the_inline_form_filled_from_a_chosen_template(
+        self, sales_client, filled, email
+    ):
+        line = filled.lines.first()
+        response = sales_client.get(
+            url("line_update", filled, line.pk),
+            {"template": email.pk},
+            HTTP_HX_REQUEST="true",
+        )
+        assert response.templates[0].name == "segments/partials/line_form_row.html"
+        form = response.context["form"]
+        assert form["cost"].value() == Decimal("0.10")
+        assert form["filled_from"].value() == email.pk
+
+    def test_post_personalises_the_line(self, sales_client, filled, email):
+        line = filled.lines.first()
+        response = sales_client.post(
+            url("line_update", filled, line.pk),
+            {
+                "template": email.pk,
+                "description": line.description,
+                "cost": "1.20",
+                "duration": "5",
+                "salesperson": line.salesperson_id or "",
+            },
+        )
+        assert response.url == filled.get_absolute_url()
+        line.refresh_from_db()
+        assert line.template == email
+        assert line.cost == Decimal("0.10")  # no JavaScript: the template's values
+
+    def test_htmx_post_returns_the_row_and_errors_return_the_form(
+        self, sales_client, filled
+    ):
+        line = filled.lines.first()
+        edit = url("line_update", filled, line.pk)
+        response = sales_client.post(
+            edit,
+            {"template": line.template_id, "cost": "-1", "duration": "5"},
+            HTTP_HX_REQUEST="true",
+        )
+        assert "cost" in response.context["form"].errors
+        response = sales_client.post(
+            edit,
+            {
+                "template": line.template_id,
+                "description": "Dear Sanne",
+                "cost": "2",
+                "duration": "5",
+            },
+            HTTP_HX_REQUEST="true",
+        )
+        assert response.templates[0].name == "segments/partials/line_row.html"
+        line.refresh_from_db()
+        assert (line.description, line.cost) == ("Dear Sanne", Decimal("2"))
+
+    def test_a_line_of_another_segment_is_404(self, sales_client, filled, letter):
+        other = services.create_segment(user=None, description="Other")
+        services.add_contacts(other, [PersonFactory()])
+        line = other.lines.get()
+        assert sales_client.get(url("line_update", filled, line.pk)).status_code == 404
+        assert sales_client.get(url("line_row", other, line.pk)).status_code == 200
+
+
+class TestAddAndRemoveContacts:
+    def test_preview_counts_matching_present_and_excluded(self, sales_client, filled):
+        PersonFactory(city="Utrecht", exclude_from_segment=True)
+        PersonFactory(city="Utrecht")
+        response = sales_client.get(url("add_contacts", filled), {"city": "utrecht"})
+        assert response.context["preview"] == {
+            "matching": 6,
+            "already": 4,
+            "excluded": 1,
+            "to_add": 1,
+        }
+        assert "6 contacts match; 4 are already in the segment; 1 is excluded." in (
+            " ".join(response.content.decode().split())
+        )
+
+    def test_htmx_gets_only_the_preview(self, sales_client, filled):
+        response = sales_client.get(
+            url("add_contacts", filled), {"city": "x"}, HTTP_HX_REQUEST="true"
+        )
+        assert response.templates[0].name == ("segments/partials/contacts_preview.html")
+
+    def test_preview_is_one_query(
+        self, sales_client, filled, django_assert_max_num_queries
+    ):
+        with CaptureQueriesContext(connection) as few:
+            sales_client.get(url("add_contacts", filled), HTTP_HX_REQUEST="true")
+        for _ in range(30):
+            PersonFactory()
+        with django_assert_max_num_queries(len(few)):
+            sales_client.get(url("add_contacts", filled), HTTP_HX_REQUEST="true")
+
+    def test_post_adds_the_contacts_matching_the_query(self, sales_client, filled):
+        PersonFactory(city="Zwolle")
+        PersonFactory(city="Zwolle", exclude_from_segment=True)
+        response = sales_client.post(
+            url("add_contacts", filled), {"query": "city=Zwolle"}, follow=True
+        )
+        assert filled.lines.count() == 5
+        assert "1 contact added to segment SM00001." in response.content.decode()
+
+    def test_invalid_criteria_add_nothing(self, sales_client, filled):
+        response = sales_client.post(
+            url("add_contacts", filled), {"query": "salesperson=999999"}, follow=True
+        )
+        assert response.status_code == 200
+        assert filled.lines.count() == 4
+        assert "not valid" in response.content.decode()
+
+    def test_remove_by_criteria_and_by_selection(self, sales_client, filled):
+        response = sales_client.get(url("remove_contacts", filled), {"type": "company"})
+        assert response.context["preview"] == {"to_remove": 1}
+        sales_client.post(url("remove_contacts", filled), {"query": "type=company"})
+        assert filled.lines.count() == 3
+        first, second, _third = filled.lines.order_by("pk")
+        sales_client.post(
+            url("remove_contacts", filled),
+            {"scope": "selected", "selected": [first.pk, second.pk]},
+        )
+        assert filled.lines.count() == 1
+
+    def test_remove_without_selection_says_so(self, sales_client, filled):
+        response = sales_client.post(
+            url("remove_contacts", filled), {"scope": "selected"}, follow=True
+        )
+        assert "Select at least one line first." in response.content.decode()
+        assert filled.lines.count() == 4
+
+    def test_reuse_a_logged_segment(self, sales_client, filled, sales_user):
+        logged, _follow_up = services.log_segment(filled, user=sales_user)
+        fresh = services.create_segment(user=sales_user, description="Again")
+        response = sales_client.post(
+            url("reuse_logged_segment", fresh), {"logged_segment": logged.pk}
+        )
+        assert response.url == fresh.get_absolute_url()
+        assert fresh.lines.count() == 4
+        response = sales_client.post(
+            url("reuse_logged_segment", fresh), {"logged_segment": "nope"}
+        )
+        assert response.status_code == 200
+        assert response.context["form"].errors
+
+
+class TestLog:
+    def test_log_without_follow_up_goes_to_logged_segments(self, sales_client, filled):
+        response = sales_client.post(url("segment_log", filled), follow=True)
+        assert "Segment SM00001 has been logged." in response.content.decode()
+        assert response.redirect_chain[-1][0].startswith(LOGGED_URL)
+        assert InteractionLogEntry.objects.filter(segment_no="SM00001").count() == 4
+        assert not Segment.objects.exists()
+
+    def test_log_with_follow_up_opens_it(self, sales_client, filled):
+        response = sales_client.post(
+            url("segment_log", filled), {"create_follow_up": "on"}
+        )
+        follow_up = Segment.objects.get()
+        assert response.url == follow_up.get_absolute_url()
+        assert follow_up.description == "Follow-up on segment SM00001"
+        assert follow_up.lines.count() == 4
+
+    def test_an_error_is_shown_and_nothing_written(self, sales_client, filled):
+        Segment.objects.filter(pk=filled.pk).update(description="")
+        response = sales_client.post(url("segment_log", filled))
+        assert response.status_code == 200
+        assert "needs a description" in str(response.context["form"].errors)
+        assert not LoggedSegment.objects.exists()
+        assert not InteractionLogEntry.objects.exists()
+
+    def test_a_second_submit_says_it_was_logged(self, sales_client, filled):
+        sales_client.post(url("segment_log", filled))
+        response = sales_client.post(url("segment_log", filled), follow=True)
+        assert "Segment SM00001 has already been logged." in (response.content.decode())
+        assert LoggedSegment.objects.count() == 1
+        assert InteractionLogEntry.objects.count() == 4
+
+    def test_get_shows_the_dialog_and_unknown_is_404(self, sales_client, filled):
+        response = sales_client.get(url("segment_log", filled))
+        assert "each of the 4 contacts" in response.content.decode()
+        assert sales_client.get("/segments/SM99999/log/").status_code == 404
+
+    def test_needs_the_permission_to_log_interactions(self, client, filled):
+        user = UserFactory()
+        user.user_permissions.add(
+            Permission.objects.get(codename="change_segment"),
+        )
+        client.force_login(user)
+        assert client.post(url("segment_log", filled)).status_code == 403
+        assert Segment.objects.filter(pk=filled.pk).exists()
+
+
+class TestLoggedSegments:
+    @pytest.fixture
+    def logged(self, filled, sales_user):
+        return services.log_segment(filled, user=sales_user)[0]
+
+    def test_lists_them_with_the_number_of_interactions(self, sales_client, logged):
+        response = sales_client.get(LOGGED_URL)
+        [row] = response.context["loggedsegment_list"]
+        assert row.interaction_count == 4
+        assert "?segment_no=SM00001" in response.content.decode()
+
+    def test_mark_canceled_and_remove_the_mark(self, sales_client, logged):
+        cancel = reverse("segments:loggedsegment_cancel", args=[logged.pk])
+        response = sales_client.post(cancel, {"canceled": "true"}, follow=True)
+        assert "its 4 interaction log entries are marked canceled" in (
+            response.content.decode()
+        )
+        assert InteractionLogEntry.objects.filter(canceled=True).count() == 4
+        sales_client.post(cancel, {"canceled": "false"})
+        assert not InteractionLogEntry.objects.filter(canceled=True).exists()
+        logged.refresh_from_db()
+        assert not logged.canceled
+
+    def test_a_bad_request_changes_nothing(self, sales_client, logged):
+        cancel = reverse("segments:loggedsegment_cancel", args=[logged.pk])
+        response = sales_client.post(cancel, {"canceled": "maybe"}, follow=True)
+        assert "not valid" in response.content.decode()
+        assert sales_client.get(cancel).status_code == 405
+        assert not InteractionLogEntry.objects.filter(canceled=True).exists()
+
+    def test_query_count_does_not_grow(
+        self, sales_client, logged, django_assert_max_num_queries
+    ):
+        with CaptureQueriesContext(connection) as one:
+            sales_client.get(LOGGED_URL)
+        for n in range(30):
+            LoggedSegment.objects.create(segment_no=f"X{n}", description="x")
+        with django_assert_max_num_queries(len(one)):
+            sales_client.get(LOGGED_URL)
+
+
+def test_delete_segment_after_confirmation(sales_client, filled):
+    response = sales_client.get(url("segment_delete", filled))
+    assert "without logging it" in response.content.decode()
+    response = sales_client.post(url("segment_delete", filled))
+    assert response.url == LIST_URL
+    assert not Segment.objects.exists()
