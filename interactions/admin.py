@@ -3,15 +3,18 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from interactions.forms import InteractionTemplateForm
 from interactions.models import (
     InteractionGroup,
     InteractionLogEntry,
     InteractionTemplate,
+    InteractionTemplateSetup,
 )
 from interactions.services import (
     delete_canceled_entries,
     evaluate_entries,
     set_canceled,
+    update_template_setup,
 )
 
 
@@ -45,6 +48,30 @@ class InteractionTemplateAdmin(admin.ModelAdmin):
     list_select_related = ["group"]
     search_fields = ["code", "description"]
     autocomplete_fields = ["group"]
+    # The page's form: it checks the letter text's placeholders.
+    form = InteractionTemplateForm
+
+
+@admin.register(InteractionTemplateSetup)
+class InteractionTemplateSetupAdmin(admin.ModelAdmin):
+    """One row per document type, made by a migration: only the template changes."""
+
+    list_display = ["document_type", "template"]
+    list_select_related = ["template"]
+    readonly_fields = ["document_type"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs["queryset"] = InteractionTemplate.objects.filter(blocked=False)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        update_template_setup({obj.document_type: obj.template}, user=request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(InteractionLogEntry)

@@ -2,7 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Contact, Salesperson
+from interactions.correspondence import letter_errors
 from interactions.models import (
+    DocumentType,
     Evaluation,
     InteractionGroup,
     InteractionLogEntry,
@@ -184,8 +186,60 @@ class InteractionTemplateForm(forms.ModelForm):
             "correspondence_type",
             "ignore_contact_correspondence_type",
             "attachment",
+            "letter_text",
             "blocked",
         ]
+        widgets = {"letter_text": forms.Textarea(attrs={"rows": 8})}
 
     def clean_code(self):
         return self.cleaned_data["code"].upper()
+
+    def clean_letter_text(self):
+        text = self.cleaned_data["letter_text"]
+        errors = letter_errors(text)
+        if errors:
+            raise forms.ValidationError(errors)
+        return text
+
+
+class TemplateSetupForm(forms.Form):
+    """Interaction template setup: one template choice per document type."""
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        templates = InteractionTemplate.objects.filter(blocked=False)
+        for value, label in DocumentType.choices[1:]:
+            self.fields[value] = forms.ModelChoiceField(
+                label=label,
+                queryset=templates,
+                required=False,
+                initial=rows.get(value),
+            )
+
+
+class SendEmailForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 10})
+    )
+    template = forms.ModelChoiceField(
+        label=_("Interaction template"),
+        queryset=InteractionTemplate.objects.filter(blocked=False),
+        required=False,
+        help_text=_(
+            "Logged with this template; blank takes the one set up for e-mails."
+        ),
+    )
+    attach = forms.BooleanField(
+        label=_("Attach the template's attachment"), required=False, initial=True
+    )
+
+
+class LetterForm(forms.Form):
+    template = forms.ModelChoiceField(
+        label=_("Letter"),
+        queryset=InteractionTemplate.objects.filter(blocked=False).exclude(
+            letter_text=""
+        ),
+        empty_label=_("Choose a letter"),
+    )

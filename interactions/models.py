@@ -163,6 +163,15 @@ class InteractionTemplate(models.Model):
     attachment = models.FileField(
         _("attachment"), upload_to=attachment_upload_to, max_length=255, blank=True
     )
+    letter_text = models.TextField(
+        _("letter text"),
+        blank=True,
+        help_text=_(
+            "The text of a letter to print for a contact. Placeholders: "
+            "{{ contact.name }}, {{ contact.address }}, {{ salesperson.name }}, "
+            "{{ date }} and the others listed on the letter page."
+        ),
+    )
     blocked = models.BooleanField(_("blocked"), default=False)
 
     class Meta:
@@ -195,6 +204,39 @@ class InteractionTemplate(models.Model):
 
     def get_absolute_url(self):
         return reverse("interactions:template_update", args=[self.pk])
+
+
+class InteractionTemplateSetup(models.Model):
+    """The template automatic recording uses for one document type (NAV table 5122).
+
+    No row, or a row without a template: documents of that type are not logged.
+    """
+
+    document_type = models.CharField(
+        _("document type"), max_length=30, unique=True, choices=DocumentType.choices[1:]
+    )
+    template = models.ForeignKey(
+        InteractionTemplate,
+        verbose_name=_("interaction template"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="setups",
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("interaction template setup")
+        verbose_name_plural = _("interaction template setup")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(document_type__in=[v for v in DocumentType.values if v]),
+                name="templatesetup_document_type_valid",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.get_document_type_display())
 
 
 class InteractionLogEntryQuerySet(models.QuerySet):

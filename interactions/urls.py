@@ -34,6 +34,9 @@ urlpatterns = [
     path(
         "delete-canceled/", views.DeleteCanceledView.as_view(), name="delete_canceled"
     ),
+    path("send-email/", views.SendEmailView.as_view(), name="send_email"),
+    path("letter/", views.LetterView.as_view(), name="letter"),
+    path("template-setup/", views.TemplateSetupView.as_view(), name="template_setup"),
     path("groups/", views.InteractionGroupListView.as_view(), name="group_list"),
     path(
         "groups/new/", views.InteractionGroupCreateView.as_view(), name="group_create"

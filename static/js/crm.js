@@ -24,3 +24,8 @@ document.addEventListener("submit", (event) => {
   const buttons = event.target.querySelectorAll("[data-once]");
   setTimeout(() => buttons.forEach((button) => { button.disabled = true; }));
 });
+
+// Buttons with data-print open the browser's print dialog.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
