@@ -64,6 +64,7 @@ urlpatterns = [
     path("", include((app_patterns, "crm"))),
     path("interactions/", include("interactions.urls")),
     path("segments/", include("segments.urls")),
+    path("api/", include("api.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

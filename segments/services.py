@@ -285,7 +285,10 @@ def _contact_keys(contacts):
     """`contacts` (a queryset, or contacts or their keys) as a queryset of keys."""
     if isinstance(contacts, models.QuerySet):
         # As a subquery: INSERT/DELETE stay one statement whatever the caller's
-        # queryset holds (filters, ordering, select_related, distinct).
+        # queryset holds (filters, ordering, select_related, distinct, a slice —
+        # whose ordering decides which rows it takes, so that one stays).
+        if contacts.query.is_sliced:
+            return contacts.values("pk")
         return contacts.order_by().values("pk")
     keys = [getattr(contact, "pk", contact) for contact in contacts]
     return Contact.objects.filter(pk__in=keys).values("pk")

@@ -6,7 +6,12 @@ from django.core.management import CommandError, call_command
 
 from crm import roles
 from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
-from interactions.models import InteractionLogEntry, InteractionTemplate
+from interactions.models import (
+    InteractionLogEntry,
+    InteractionTemplate,
+    InteractionTemplateSetup,
+)
+from segments.models import LoggedSegment, Segment
 from tests.factories import NumberSeriesFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +34,11 @@ def counts():
         "templates": InteractionTemplate.objects.count(),
         "logged": InteractionLogEntry.objects.visible().count(),
         "postponed": InteractionLogEntry.objects.postponed().count(),
+        "segments": list(Segment.objects.values_list("no", flat=True)),
+        "logged segments": LoggedSegment.objects.count(),
+        "template setup": InteractionTemplateSetup.objects.filter(
+            template__isnull=False
+        ).count(),
     }
 
 
@@ -47,8 +57,11 @@ def test_load_demo_data_twice_creates_nothing_new():
         "users": 3,
         "next contact number": 66,
         "templates": 8,
-        "logged": 194,
+        "logged": 214,
         "postponed": 1,
+        "segments": ["SM00003", "SM00002"],
+        "logged segments": 1,
+        "template setup": 6,
     }
 
 
@@ -58,7 +71,7 @@ def test_load_demo_data_prints_the_logins_every_run():
 
         assert (
             "Demo data loaded: 6 salespeople, 25 companies, 40 persons, "
-            "195 interactions." in out
+            "215 interactions." in out
         )
         assert "Demo logins:" in out
         assert "  sales      / demo-sales-2026  Sales" in out

@@ -364,6 +364,22 @@ def test_add_contacts_takes_the_contacts_salesperson_when_header_has_none(
     }
 
 
+def test_add_contacts_takes_a_sliced_queryset(segment, user):
+    contacts = [PersonFactory(name=name) for name in ("Cas", "Ada", "Bob")]
+
+    added = services.add_contacts(
+        segment,
+        Contact.objects.filter(pk__in=[c.pk for c in contacts]).order_by("name")[:2],
+        user=user,
+    )
+
+    assert added == 2
+    assert set(lines_of(segment).values_list("contact__name", flat=True)) == {
+        "Ada",
+        "Bob",
+    }
+
+
 def test_add_contacts_with_nothing_adds_nothing(segment, user):
     assert services.add_contacts(segment, [], user=user) == 0
     assert services.add_contacts(segment, Contact.objects.none(), user=user) == 0

@@ -22,7 +22,10 @@ from interactions.models import (
     InteractionGroup,
     InteractionLogEntry,
     InteractionTemplate,
+    InteractionTemplateSetup,
 )
+from segments import services as segment_services
+from segments.models import LoggedSegment, Segment
 
 INTERACTION_GROUPS = [
     ("LETTER", "Letters"),
@@ -52,6 +55,28 @@ INTERACTION_TEMPLATES = [
     ("QUOTE", "SALES", "Sales quote sent", "0.50", 20, "outbound", "us", "email"),
     ("INVOICE", "SALES", "Sales invoice sent", "0.50", 5, "outbound", "us", "email"),
 ]
+
+# Document type → template code for Interaction template setup.
+TEMPLATE_SETUP = {
+    "sales_quote": "QUOTE",
+    "sales_invoice": "INVOICE",
+    "email": "EMAIL",
+    "cover_sheet": "LETTER",
+    "outgoing_call": "CALL-OUT",
+    "meeting_invitation": "MEETING",
+}
+
+LETTER_TEXT = """{{ date }}
+
+Dear {{ contact.name }},
+
+Thank you for your interest in our products. Enclosed you will find our new price
+list; I will call you next week to discuss it.
+
+Kind regards,
+
+{{ salesperson.name }}
+{{ salesperson.job_title }}"""
 
 # (days ago, template, description, evaluation, minutes or None): cycled over contacts.
 INTERACTION_HISTORY = [
@@ -221,7 +246,9 @@ class Command(BaseCommand):
             if not no_users:
                 self.load_users(salespeople)
             templates = self.load_interaction_templates()
+            self.load_template_setup(templates)
             self.load_interactions(templates, [*companies.values(), *persons])
+            self.load_segments(templates, salespeople)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded: {len(salespeople)} salespeople, "
@@ -350,6 +377,45 @@ class Command(BaseCommand):
                 },
             )
         return templates
+
+    def load_template_setup(self, templates):
+        # Only document types nobody has set up yet.
+        missing = {
+            document_type: templates[code]
+            for document_type, code in TEMPLATE_SETUP.items()
+            if not InteractionTemplateSetup.objects.filter(
+                document_type=document_type, template__isnull=False
+            ).exists()
+        }
+        interaction_services.update_template_setup(missing, user=None)
+        letter = templates["LETTER"]
+        if not letter.letter_text:
+            letter.letter_text = LETTER_TEXT
+            letter.save(update_fields=["letter_text"])
+
+    def load_segments(self, templates, salespeople):
+        """A logged spring mailing and an open follow-up segment, once."""
+        if Segment.objects.exists() or LoggedSegment.objects.exists():
+            return
+        segment = segment_services.create_segment(
+            user=None,
+            description="Spring mailing 2026",
+            template=templates["LETTER"],
+            salesperson=salespeople["JV"],
+        )
+        segment_services.add_contacts(
+            segment, Contact.objects.filter(type=Contact.Type.PERSON, country="NL")
+        )
+        segment_services.log_segment(segment, user=None, create_follow_up=True)
+        call_back = segment_services.create_segment(
+            user=None,
+            description="Call the trade fair visitors",
+            template=templates["CALL-OUT"],
+            salesperson=salespeople["JV"],
+        )
+        segment_services.add_contacts(
+            call_back, Contact.objects.filter(type=Contact.Type.COMPANY)[:8]
+        )
 
     def load_interactions(self, templates, contacts):
         """Months of history, logged through the services; only into an empty log."""
