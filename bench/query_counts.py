@@ -1,4 +1,5 @@
-"""Print the SQL query count of each list page with 10 and with 1,000 log entries.
+"""Print the SQL query count of each list page with 10 and with 1,000 log entries
+(and as many segment lines).
 
     DJANGO_DEBUG=1 .venv/bin/python bench/query_counts.py          # scratch SQLite file
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench ... # or PostgreSQL
@@ -34,6 +35,8 @@ from interactions.models import (  # noqa: E402
     InteractionLogEntry,
     InteractionTemplate,
 )
+from segments.models import LoggedSegment, Segment  # noqa: E402
+from segments.services import add_contacts  # noqa: E402
 
 
 def fill(total):
@@ -61,7 +64,13 @@ def fill(total):
         )
         for number, person in enumerate(persons)
     )
-    return company, salesperson
+    segment = Segment.objects.get_or_create(
+        no="QCSEG", defaults={"description": "Query count", "salesperson": salesperson}
+    )[0]
+    add_contacts(segment, Contact.objects.filter(no__startswith="QC"))
+    logged = LoggedSegment.objects.get_or_create(segment_no="QCLOG")[0]
+    InteractionLogEntry.objects.update(logged_segment=logged, segment_no="QCLOG")
+    return company, salesperson, segment
 
 
 def count(client, url):
@@ -80,7 +89,7 @@ def main():
     client.force_login(user)
     rows = []
     for total in (10, 1000):
-        company, salesperson = fill(total)
+        company, salesperson, segment = fill(total)
         pages = {
             "interaction log entries": reverse("interactions:entry_list"),
             "postponed interactions": reverse("interactions:postponed_list"),
@@ -88,6 +97,10 @@ def main():
             "salesperson card": salesperson.get_absolute_url(),
             "CSV export": reverse("interactions:entry_export"),
             "contacts": reverse("crm:contact_list"),
+            "segments": reverse("segments:segment_list"),
+            "segment card (all lines)": segment.get_absolute_url(),
+            "add contacts (count)": reverse("segments:add_contacts", args=[segment.no]),
+            "logged segments": reverse("segments:loggedsegment_list"),
         }
         rows.append((total, {name: count(client, url) for name, url in pages.items()}))
     print(f"{'page':<26}" + "".join(f"{total:>8} entries" for total, _ in rows))

@@ -284,6 +284,8 @@ def _update_following_lines(segment, old, changed):
 def _contact_keys(contacts):
     """`contacts` (a queryset, or contacts or their keys) as a queryset of keys."""
     if isinstance(contacts, models.QuerySet):
+        if contacts.model is not Contact:
+            raise TypeError(f"Expected contacts, got a queryset of {contacts.model}.")
         # As a subquery: INSERT/DELETE stay one statement whatever the caller's
         # queryset holds (filters, ordering, select_related, distinct, a slice —
         # whose ordering decides which rows it takes, so that one stays).
@@ -337,7 +339,6 @@ def add_contacts(segment, contacts, *, user=None):
         correspondence_params = [fallback]
     # The header's salesperson, else the contact's (NAV's InitLine).
     salesperson_sql = f"COALESCE(%s, {contact_column['salesperson']})"
-    line = SegmentLine._meta
     sql = (
         f"INSERT INTO {line_table} ("
         + _columns(
@@ -360,9 +361,10 @@ def add_contacts(segment, contacts, *, user=None):
         f"FROM {_quote(contact.db_table)} c "
         f"WHERE {contact_column['id']} IN ({keys_sql}) "
         f"AND {contact_column['exclude_from_segment']} = %s "
-        f"AND NOT EXISTS (SELECT 1 FROM {line_table} l "
-        f"WHERE l.{_quote(line.get_field('segment').column)} = %s "
-        f"AND l.{_quote(line.get_field('contact').column)} = {contact_column['id']})"
+        # Contacts already in the segment: the unique (segment, contact) constraint.
+        # Not a NOT EXISTS: PostgreSQL plans that as a scan of all lines per contact
+        # when the line table's statistics say it is empty (bench/segment_log.py).
+        f"ON CONFLICT ({_columns(SegmentLine, 'segment', 'contact')}) DO NOTHING"
     )
     params = [
         segment.pk,
@@ -378,7 +380,6 @@ def add_contacts(segment, contacts, *, user=None):
         segment.salesperson_id,
         *keys_params,
         False,
-        segment.pk,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

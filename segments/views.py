@@ -328,8 +328,8 @@ class RemoveContactsView(ContactCriteriaMixin, TemplateView):
                 return self.back()
             count = services.remove_contacts(
                 self.segment,
-                self.segment.lines.filter(pk__in=keys).values_list(
-                    "contact_id", flat=True
+                Contact.objects.filter(
+                    segment_lines__segment=self.segment, segment_lines__pk__in=keys
                 ),
             )
             messages.success(request, self.done_message(count))

@@ -380,6 +380,11 @@ def test_add_contacts_takes_a_sliced_queryset(segment, user):
     }
 
 
+def test_add_contacts_refuses_a_queryset_of_something_else(segment, user):
+    with pytest.raises(TypeError):
+        services.add_contacts(segment, SegmentLine.objects.all(), user=user)
+
+
 def test_add_contacts_with_nothing_adds_nothing(segment, user):
     assert services.add_contacts(segment, [], user=user) == 0
     assert services.add_contacts(segment, Contact.objects.none(), user=user) == 0
