@@ -1,4 +1,8 @@
-"""Every page of the project, found in the URL conf, needs a login."""
+"""Every page of the project, found in the URL conf, needs a login.
+
+Pages send anonymous users to the login page; the HTTP API (namespace `api`) answers
+401 itself, with the header that asks for a token.
+"""
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -6,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 # Reachable without a login on purpose: logging in, resetting a password, the language.
 PUBLIC = {"login", "set_language"}
 PUBLIC_PREFIXES = ("password_reset", "admin:")
+API_PREFIX = "api:"
 
 
 def named_patterns(resolver=None, namespace=""):
@@ -20,11 +25,13 @@ def named_patterns(resolver=None, namespace=""):
             yield f"{namespace}{pattern.name}", pattern.pattern.regex.groups
 
 
-def project_urls():
+def project_urls(api=False):
+    """The URLs of the pages, or with `api` those of the HTTP API."""
     for name, arguments in sorted(set(named_patterns())):
         if name in PUBLIC or name.startswith(PUBLIC_PREFIXES):
             continue
-        yield reverse(name, args=[1] * arguments)
+        if name.startswith(API_PREFIX) == api:
+            yield reverse(name, args=[1] * arguments)
 
 
 @pytest.mark.django_db
@@ -35,8 +42,26 @@ def test_anonymous_users_are_sent_to_the_login_page(client, url):
     assert response["Location"].startswith(f"{reverse('login')}?next=")
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", list(project_urls(api=True)))
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_api_requests_are_answered_401(client, url, method):
+    response = getattr(client, method)(url)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
 def test_every_app_page_is_checked():
     urls = list(project_urls())
     assert reverse("crm:contact_list") in urls
     assert reverse("interactions:entry_create") in urls
     assert reverse("interactions:delete_canceled") in urls
+
+
+def test_every_api_url_is_checked():
+    urls = list(project_urls(api=True))
+    assert reverse("api:document_create") in urls
+    assert reverse("api:contact_list") in urls
+    assert reverse("api:interaction_list") in urls
+    assert reverse("api:schema") in urls
+    assert reverse("api:docs") in urls

@@ -83,3 +83,10 @@ def menu(page, *names):
     for name in names[:-1]:
         navigation.get_by_role("button", name=name).click()
     navigation.get_by_role("link", name=names[-1], exact=True).click()
+
+
+def htmx_settled(page):
+    """Wait until htmx has swapped in and wired up new content (its listeners)."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )

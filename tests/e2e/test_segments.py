@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 
 from interactions.models import InteractionLogEntry
 from segments.models import LoggedSegment, Segment
-from tests.e2e.conftest import field, menu
+from tests.e2e.conftest import field, htmx_settled, menu
 from tests.factories import (
     CompanyFactory,
     InteractionGroupFactory,
@@ -88,6 +88,8 @@ def test_log_a_segment_with_a_personalised_line_and_a_follow_up(
     # Personalise Joost Bakker's line with the e-mail template, inline.
     page.get_by_role("link", name="Personalise the line of Joost Bakker").click()
     row_form = page.get_by_role("form", name="Line of Joost Bakker")
+    expect(row_form).to_be_visible()
+    htmx_settled(page)
     field(row_form, "Interaction template").select_option(label="EMAIL Spring e-mail")
     row_form = page.get_by_role("form", name="Line of Joost Bakker")
     expect(field(row_form, "Cost")).to_have_value("0.10")

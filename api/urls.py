@@ -1,0 +1,26 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from api import views
+
+app_name = "api"
+
+
+def api_view(view_class, **initkwargs):
+    # DRF authenticates (token or session) and answers 401 itself; the site's
+    # LoginRequiredMiddleware would send API clients to the login page instead.
+    return login_not_required(view_class.as_view(**initkwargs))
+
+
+urlpatterns = [
+    path("v1/documents/", api_view(views.DocumentCreateView), name="document_create"),
+    path("v1/contacts/", api_view(views.ContactListView), name="contact_list"),
+    path(
+        "v1/interactions/",
+        api_view(views.InteractionLogEntryListCreateView),
+        name="interaction_list",
+    ),
+    path("schema/", api_view(SpectacularAPIView), name="schema"),
+    path("docs/", api_view(SpectacularSwaggerView, url_name="api:schema"), name="docs"),
+]
