@@ -121,6 +121,22 @@ class TestNotLogged:
         }
         assert not InteractionLogEntry.objects.exists()
 
+    def test_the_reason_and_errors_are_in_dutch_for_dutch_requests(self, api, contact):
+        InteractionTemplateSetup.objects.update_or_create(
+            document_type=DocumentType.SALES_INVOICE, defaults={"template": None}
+        )
+
+        response = api.post(URL, invoice(), format="json", HTTP_ACCEPT_LANGUAGE="nl")
+        blank = api.post(
+            URL, invoice(document_no=""), format="json", HTTP_ACCEPT_LANGUAGE="nl"
+        )
+
+        assert response.json()["reason"] == (
+            "Er is geen interactiesjabloon ingesteld voor Verkoopfactuur."
+        )
+        assert blank.status_code == 400
+        assert "Dit veld" in blank.json()["document_no"][0]
+
     def test_the_same_document_within_ten_minutes_answers_200_with_the_first_entry(
         self, api, contact, invoice_setup
     ):
