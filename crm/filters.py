@@ -6,6 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from crm.models import Contact, Salesperson
 
 
+class OrderingFilter(django_filters.OrderingFilter):
+    """django-filter's sorting, except that an empty choice (`?ordering=,`) keeps the
+    queryset's default order: an empty order_by() would let pages repeat rows."""
+
+    def filter(self, qs, value):
+        if not any(value or ()):
+            return qs
+        return super().filter(qs, value)
+
+
 class ContactFilter(django_filters.FilterSet):
     """Contact list filters; also the criteria for adding contacts to a segment."""
 
@@ -33,7 +43,7 @@ class ContactFilter(django_filters.FilterSet):
         choices=Contact._meta.get_field("language_code").choices,
         empty_label=_("All"),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=[
             ("no", "no"),
             ("name", "name"),

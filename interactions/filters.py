@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from crm.filters import OrderingFilter
 from crm.models import CorrespondenceType, Salesperson
 from interactions.models import (
     Evaluation,
@@ -72,7 +73,7 @@ class InteractionLogEntryFilter(EntryFilterMixin):
     )
     segment_no = django_filters.CharFilter(label=_("Segment no."), lookup_expr="iexact")
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=[
             ("entry_no", "entry_no"),
             ("date", "date"),

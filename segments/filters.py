@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from crm.filters import OrderingFilter
 from crm.models import Salesperson
 from segments.models import LoggedSegment, Segment, SegmentLine
 
@@ -26,7 +27,7 @@ class SegmentFilter(django_filters.FilterSet):
     date_to = django_filters.DateFilter(
         label=_("To"), field_name="date", lookup_expr="lte", widget=DATE_INPUT
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=[
             ("no", "no"),
             ("description", "description"),
@@ -52,7 +53,7 @@ class SegmentLineFilter(django_filters.FilterSet):
             attrs={"type": "search", "placeholder": _("Contact no. or name")}
         ),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=[
             ("contact__no", "contact"),
             ("contact__company__name", "company"),
@@ -87,7 +88,7 @@ class LoggedSegmentFilter(django_filters.FilterSet):
             choices=[("", _("All")), ("false", _("No")), ("true", _("Yes"))]
         ),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=[
             ("segment_no", "segment_no"),
             ("description", "description"),

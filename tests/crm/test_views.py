@@ -695,3 +695,10 @@ def test_home_without_a_linked_salesperson(sales_client):
 
     assert "Your login is not linked to a salesperson." in html
     assert reverse("crm:marketing_setup") not in html.split("<main")[1]
+
+
+def test_an_empty_sort_choice_keeps_the_default_order(sales_client):
+    for name in ("Cas", "Ada", "Bob"):
+        PersonFactory(name=name)
+    response = sales_client.get(reverse("crm:contact_list"), {"ordering": ","})
+    assert response.context["filter"].qs.ordered
