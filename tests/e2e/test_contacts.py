@@ -45,7 +45,9 @@ def test_create_company_and_person_find_person_and_switch_to_dutch(
     expect(rows.first).to_contain_text("Sanne de Vries")
     shot("filtered-list")
 
-    field(page, "Language").select_option("nl")
+    field(
+        page.get_by_role("navigation", name="Main navigation"), "Language"
+    ).select_option("nl")
     expect(page.get_by_role("heading", name="Contacten")).to_be_visible()
     expect(page.get_by_role("link", name="Nieuw contact")).to_be_visible()
     expect(page.locator("table tbody tr").first).to_contain_text("Sanne de Vries")
