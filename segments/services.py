@@ -432,6 +432,23 @@ LINE_FIELDS = frozenset(
 )
 
 
+def line_template_values(line, template):
+    """The values `line` takes when personalised with `template` (no writes): the
+    template's cost, duration, flow and attachment, the correspondence type by the
+    rule, and its description when the line has none."""
+    return {
+        "cost": template.unit_cost,
+        "duration": template.unit_duration,
+        "information_flow": template.information_flow,
+        "initiated_by": template.initiated_by,
+        "correspondence_type": correspondence_type_for(
+            line.segment, template, line.contact
+        ),
+        "attachment": template.attachment.name,
+        "description": line.description or template.description,
+    }
+
+
 @transaction.atomic
 def update_line(line, *, user, **values):
     """Personalise one line: another template brings that template's values (NAV's
@@ -454,19 +471,9 @@ def update_line(line, *, user, **values):
     template = values.pop("template", locked.template)
     if template is not None and template.pk != locked.template_id:
         _check_template(template)
-        locked.template = template
-        locked.cost = template.unit_cost
-        locked.duration = template.unit_duration
-        locked.information_flow = template.information_flow
-        locked.initiated_by = template.initiated_by
-        locked.correspondence_type = correspondence_type_for(
-            locked.segment, template, locked.contact
-        )
-        locked.attachment = template.attachment.name
-        if not locked.description:
-            locked.description = template.description
-    else:
-        locked.template = template
+        for field, value in line_template_values(locked, template).items():
+            setattr(locked, field, value)
+    locked.template = template
     for field, value in values.items():
         setattr(locked, field, value)
     locked.full_clean(

@@ -124,7 +124,7 @@ class SegmentDetailView(PermissionRequiredMixin, DetailView):
         lines = SegmentLineFilter(
             self.request.GET, queryset=self.object.lines.with_related()
         )
-        paginator = self.get_paginator(lines.qs)
+        paginator = Paginator(lines.qs, PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get("page"))
         context.update(
             line_filter=lines,
@@ -134,9 +134,6 @@ class SegmentDetailView(PermissionRequiredMixin, DetailView):
             log_form=LogSegmentForm(),
         )
         return context
-
-    def get_paginator(self, queryset):
-        return Paginator(queryset, PAGE_SIZE)
 
 
 class SegmentDeleteView(PermissionRequiredMixin, DeleteView):
@@ -202,19 +199,9 @@ class SegmentLineUpdateView(SegmentActionMixin, UpdateView):
         template = template_from(self.request.GET)
         if template is None or self.request.method != "GET":
             return {}
-        line = self.object
-        return {
-            "template": template,
-            "cost": template.unit_cost,
-            "duration": template.unit_duration,
-            "information_flow": template.information_flow,
-            "initiated_by": template.initiated_by,
-            "correspondence_type": services.correspondence_type_for(
-                self.segment, template, line.contact
-            ),
-            "description": line.description or template.description,
-            "filled_from": template.pk,
-        }
+        values = services.line_template_values(self.object, template)
+        del values["attachment"]  # a file input cannot be prefilled
+        return {**values, "template": template, "filled_from": template.pk}
 
     def form_valid(self, form):
         try:
@@ -263,6 +250,9 @@ class ContactCriteriaMixin(SegmentActionMixin):
             return [self.preview_template_name]
         return [self.template_name]
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(mode=self.mode, **kwargs)
+
     def contact_filter(self, data):
         return ContactFilter(data, queryset=Contact.objects.all())
 
@@ -304,9 +294,6 @@ class AddContactsView(ContactCriteriaMixin, TemplateView):
             count,
         ) % {"count": count, "no": self.segment.no}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(mode=self.mode, **kwargs)
-
 
 class RemoveContactsView(ContactCriteriaMixin, TemplateView):
     """Remove by criteria (GET shows the count) or the ticked lines (POST selected)."""
@@ -345,9 +332,6 @@ class RemoveContactsView(ContactCriteriaMixin, TemplateView):
             "%(count)s contacts removed from segment %(no)s.",
             count,
         ) % {"count": count, "no": self.segment.no}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(mode=self.mode, **kwargs)
 
 
 class ReuseLoggedSegmentView(SegmentActionMixin, FormView):
