@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Development settings (insecure key, no HTTPS redirect) unless the caller says otherwise.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test install migrate demo lint format messages clean
+.PHONY: run test install migrate demo lint format messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ run: demo
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The benchmark suite on PostgreSQL (DATABASE_URL, or crm_bench on 127.0.0.1): a scratch
+# database it fills with generate_data. BENCH_ARGS="--entries 2000 --repeat 1" for a quick run.
+bench: install
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	cd bench && ../$(BIN)/python run.py $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

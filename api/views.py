@@ -236,7 +236,12 @@ class InteractionLogEntryListCreateView(generics.ListCreateAPIView):
         "GET": "interactions.view_interactionlogentry",
         "POST": "interactions.add_interactionlogentry",
     }
-    queryset = InteractionLogEntry.objects.visible().with_related()
+    # What the serializer shows; with_related()'s logged segment is a join too many.
+    queryset = (
+        InteractionLogEntry.objects.visible()
+        .for_rows()
+        .select_related("contact_company", "group")
+    )
     serializer_class = InteractionLogEntrySerializer
     filterset_class = InteractionLogEntryFilter
 

@@ -6,6 +6,7 @@ as in production, since debug mode keeps every query in memory).
 """
 
 import os
+import re
 import statistics
 import sys
 import time
@@ -28,6 +29,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.apps import apps as django_apps  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -120,7 +122,7 @@ def vacuum(*models):
 
 def sales_user():
     """A user with the Sales role, as the people who use the lists every day."""
-    roles.sync_roles()
+    roles.sync_roles(django_apps, None)
     user, _created = User.objects.get_or_create(username="bench-sales")
     user.groups.add(Group.objects.get(name=roles.SALES))
     return user
@@ -145,12 +147,16 @@ def fetch(client, url):
     return response, [query["sql"] for query in queries]
 
 
+# How Django opens a server-side cursor (QuerySet.iterator() on PostgreSQL).
+DECLARE = re.compile(r'^DECLARE "[^"]+" NO SCROLL CURSOR WITH(OUT)? HOLD FOR ')
+
+
 def run_sql(statements):
     """Run `statements` (SQL with values inlined, as CaptureQueriesContext records
     them) straight on the connection, fetching every row: the database's share."""
     with connection.cursor() as cursor:
         for sql in statements:
-            cursor.execute(sql.replace("%", "%%"))
+            cursor.execute(DECLARE.sub("", sql).replace("%", "%%"))
             if cursor.description is not None:
                 cursor.fetchall()
 

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -193,6 +194,8 @@ class Contact(models.Model):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         indexes = [
+            # Numbers are looked up in any case ("ct00012"): filters use iexact.
+            models.Index(Upper("no"), name="contact_no_upper_idx"),
             models.Index(fields=["name"]),
             models.Index(fields=["city"]),
             models.Index(fields=["country"]),

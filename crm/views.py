@@ -20,6 +20,7 @@ from crm import services
 from crm.filters import ContactFilter, SalespersonFilter
 from crm.forms import ContactForm, MarketingSetupForm, NumberSeriesForm, SalespersonForm
 from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
+from crm.pagination import EstimatedCountPaginator
 from interactions.selectors import interaction_card
 
 PAGE_SIZE = 25
@@ -87,6 +88,7 @@ class ContactListView(PermissionRequiredMixin, FilterView):
     filterset_class = ContactFilter
     queryset = Contact.objects.with_related()
     paginate_by = PAGE_SIZE
+    paginator_class = EstimatedCountPaginator
     template_name = "crm/contact_list.html"
 
 

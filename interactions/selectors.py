@@ -17,11 +17,13 @@ def interaction_card(*, contact=None, salesperson=None, page=None):
         entries = entries.for_contact(contact)
     if salesperson is not None:
         entries = entries.for_salesperson(salesperson)
-    postponed = entries.postponed().with_related().order_by("-date", "-entry_no")
+    statistics = entries.statistics(with_visible_count=True)
+    paginator = Paginator(entries.visible().for_rows(), CARD_PAGE_SIZE)
+    # Counted with the statistics: a second COUNT would read every entry again.
+    paginator.count = statistics.pop("visible_count")
+    postponed = entries.postponed().for_rows().order_by("-date", "-entry_no")
     return {
-        "statistics": entries.counted().statistics(),
-        "entries_page": Paginator(
-            entries.visible().with_related(), CARD_PAGE_SIZE
-        ).get_page(page),
+        "statistics": statistics,
+        "entries_page": paginator.get_page(page),
         "postponed_entries": postponed[:CARD_PAGE_SIZE],
     }

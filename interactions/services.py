@@ -552,7 +552,9 @@ def _delete(queryset):
     # Only the distinct file names are read, never the rows; with no delete signal or
     # cascade on the model, QuerySet.delete() is then a single DELETE (STACK-NOTES).
     names = list(
-        queryset.exclude(attachment="")
+        # A range, not <> '': ile_attachment_idx then finds the few entries with a
+        # file instead of reading every doomed row.
+        queryset.filter(attachment__gt="")
         .order_by()
         .values_list("attachment", flat=True)
         .distinct()

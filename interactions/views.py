@@ -1,10 +1,12 @@
 import csv
+import io
+from itertools import islice
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, Sum
+from django.db import transaction
 from django.http import (
     FileResponse,
     Http404,
@@ -29,6 +31,7 @@ from django.views.generic import (
 from django_filters.views import FilterView
 
 from crm.models import Contact, Salesperson
+from crm.pagination import EstimatedCountPaginator
 from crm.views import PAGE_SIZE, ServiceFormMixin, SetupFormMixin, add_service_error
 from interactions import correspondence, services
 from interactions.filters import InteractionLogEntryFilter, PostponedFilter
@@ -400,8 +403,9 @@ class PostponedBulkView(BulkActionView):
 class InteractionLogEntryListView(PermissionRequiredMixin, FilterView):
     permission_required = "interactions.view_interactionlogentry"
     filterset_class = InteractionLogEntryFilter
-    queryset = InteractionLogEntry.objects.visible().with_related()
+    queryset = InteractionLogEntry.objects.visible().for_rows()
     paginate_by = PAGE_SIZE
+    paginator_class = EstimatedCountPaginator
     template_name = "interactions/entry_list.html"
 
     def get_context_data(self, **kwargs):
@@ -418,11 +422,10 @@ class PostponedListView(PermissionRequiredMixin, FilterView):
     permission_required = "interactions.view_interactionlogentry"
     filterset_class = PostponedFilter
     queryset = (
-        InteractionLogEntry.objects.postponed()
-        .with_related()
-        .select_related("created_by")
+        InteractionLogEntry.objects.postponed().for_rows().select_related("created_by")
     )
     paginate_by = PAGE_SIZE
+    paginator_class = EstimatedCountPaginator
     template_name = "interactions/postponed_list.html"
 
 
@@ -448,17 +451,9 @@ class AttachmentDownloadView(PermissionRequiredMixin, DetailView):
         return FileResponse(attachment.open("rb"), as_attachment=True)
 
 
-class CsvEcho:
-    """A file-like object whose write() hands the row back, for streaming csv."""
-
-    def write(self, value):
-        return value
-
-
-def csv_cell(value):
-    # Spreadsheets run cells starting with these as formulas; prefix them to show text.
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+# Spreadsheets run a cell starting with one of these as a formula; a ' in front of it
+# shows the text instead.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class InteractionLogEntryExportView(PermissionRequiredMixin, FilterView):
@@ -491,20 +486,67 @@ class InteractionLogEntryExportView(PermissionRequiredMixin, FilterView):
         ("segment_no", _("Segment no.")),
         ("canceled", _("Canceled")),
     ]
+    # Columns that cannot start a formula: numbers, dates, booleans and choice codes
+    # (CheckConstraints hold them). Every other column is neutralised, new ones too.
+    formula_safe = {
+        "entry_no",
+        "date",
+        "time",
+        "information_flow",
+        "initiated_by",
+        "correspondence_type",
+        "evaluation",
+        "attempt_failed",
+        "cost",
+        "duration",
+        "document_type",
+        "canceled",
+    }
+    # Rows per database fetch and per chunk sent: a chunk per row costs more than
+    # writing the row (bench/scenarios/export.py).
+    chunk_size = 5000
+
+    def export_rows(self, queryset):
+        """The columns of `queryset`'s entries as tuples, in entry order."""
+        fields = [name for name, _label in self.columns]
+        return queryset.order_by("entry_no").values_list(*fields)
 
     def render_to_response(self, context):
-        fields = [name for name, _label in self.columns]
-        rows = (
-            self.object_list.order_by("entry_no")
-            .values_list(*fields)
-            .iterator(chunk_size=2000)
-        )
-        writer = csv.writer(CsvEcho())
+        rows = self.export_rows(self.object_list)
+        text_positions = [
+            position
+            for position, (name, _label) in enumerate(self.columns)
+            if name not in self.formula_safe
+        ]
+
+        def neutralised(row):
+            row = list(row)
+            for position in text_positions:
+                value = row[position]
+                if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                    row[position] = f"'{value}"
+            return row
 
         def stream():
-            yield writer.writerow([str(label) for _name, label in self.columns])
-            for row in rows:
-                yield writer.writerow([csv_cell(value) for value in row])
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow([str(label) for _name, label in self.columns])
+            # In a transaction the server-side cursor needs no WITH HOLD, which would
+            # have PostgreSQL build the whole result before the first row is sent.
+            with transaction.atomic():
+                chunks = rows.iterator(chunk_size=self.chunk_size)
+                try:
+                    while batch := list(islice(chunks, self.chunk_size)):
+                        writer.writerows(map(neutralised, batch))
+                        yield buffer.getvalue()
+                        buffer.seek(0)
+                        buffer.truncate()
+                finally:
+                    # Close the cursor inside its transaction, also when the client
+                    # leaves early: once the transaction ends, closing it fails.
+                    chunks.close()
+            if buffer.tell():  # no entries: the header alone
+                yield buffer.getvalue()
 
         response = StreamingHttpResponse(
             stream(), content_type="text/csv; charset=utf-8"
@@ -552,21 +594,31 @@ class DeleteCanceledView(PermissionRequiredMixin, FormView):
 # Setup: interaction groups and templates
 
 
-def statistics_annotations(prefix):
-    """Count, cost and duration of the counted (not canceled, not postponed) entries."""
-    counted = Q(**{f"{prefix}__canceled": False, f"{prefix}__postponed": False})
-    return {
-        "entry_count": Count(prefix, filter=counted),
-        "entry_cost": Sum(f"{prefix}__cost", filter=counted),
-        "entry_duration": Sum(f"{prefix}__duration", filter=counted),
-    }
+class StatisticsListMixin:
+    """Gives each row of the page its `statistics` (count, cost, duration, last date
+    of its counted entries), read in one grouped query over the log.
+
+    Annotating the list's queryset instead would join every entry to the rows and
+    group the join, and the paginator's COUNT would repeat that join.
+    """
+
+    statistics_field = None  # the entry's foreign key to the listed model
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = context["object_list"]
+        statistics = InteractionLogEntry.objects.statistics_by(
+            self.statistics_field, [row.pk for row in rows]
+        )
+        for row in rows:
+            row.statistics = statistics[row.pk]
+        return context
 
 
-class InteractionGroupListView(PermissionRequiredMixin, ListView):
+class InteractionGroupListView(PermissionRequiredMixin, StatisticsListMixin, ListView):
     permission_required = "interactions.view_interactiongroup"
-    queryset = InteractionGroup.objects.annotate(
-        **statistics_annotations("log_entries")
-    ).order_by("code")
+    queryset = InteractionGroup.objects.order_by("code")
+    statistics_field = "group"
     paginate_by = PAGE_SIZE
     template_name = "interactions/group_list.html"
 
@@ -599,13 +651,12 @@ class InteractionGroupUpdateView(
         return _("Interaction group %(code)s") % {"code": self.object.code}
 
 
-class InteractionTemplateListView(PermissionRequiredMixin, ListView):
+class InteractionTemplateListView(
+    PermissionRequiredMixin, StatisticsListMixin, ListView
+):
     permission_required = "interactions.view_interactiontemplate"
-    queryset = (
-        InteractionTemplate.objects.select_related("group")
-        .annotate(**statistics_annotations("log_entries"))
-        .order_by("code")
-    )
+    queryset = InteractionTemplate.objects.select_related("group").order_by("code")
+    statistics_field = "template"
     paginate_by = PAGE_SIZE
     template_name = "interactions/template_list.html"
 
@@ -618,11 +669,7 @@ class InteractionTemplateDetailView(PermissionRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["statistics"] = (
-            InteractionLogEntry.objects.counted()
-            .filter(template=self.object)
-            .statistics()
-        )
+        context["statistics"] = self.object.log_entries.statistics()
         return context
 
 

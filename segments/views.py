@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
@@ -21,6 +20,7 @@ from django_filters.views import FilterView
 
 from crm.filters import ContactFilter
 from crm.models import Contact
+from crm.pagination import EstimatedCountPaginator
 from crm.views import PAGE_SIZE, ServiceFormMixin, add_service_error
 from interactions.models import InteractionTemplate
 from segments import selectors, services
@@ -51,6 +51,7 @@ class SegmentListView(PermissionRequiredMixin, FilterView):
     filterset_class = SegmentFilter
     queryset = Segment.objects.with_related().with_statistics()
     paginate_by = PAGE_SIZE
+    paginator_class = EstimatedCountPaginator
     template_name = "segments/segment_list.html"
 
 
@@ -124,7 +125,7 @@ class SegmentDetailView(PermissionRequiredMixin, DetailView):
         lines = SegmentLineFilter(
             self.request.GET, queryset=self.object.lines.with_related()
         )
-        paginator = Paginator(lines.qs, PAGE_SIZE)
+        paginator = EstimatedCountPaginator(lines.qs, PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get("page"))
         context.update(
             line_filter=lines,
@@ -426,6 +427,7 @@ class LoggedSegmentListView(PermissionRequiredMixin, FilterView):
         "created_by"
     )
     paginate_by = PAGE_SIZE
+    paginator_class = EstimatedCountPaginator
     template_name = "segments/loggedsegment_list.html"
 
 

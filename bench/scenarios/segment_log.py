@@ -1,81 +1,31 @@
-"""Time log_segment on a segment of 100,000 lines against one bare INSERT … SELECT.
-
-    DJANGO_DEBUG=1 .venv/bin/python bench/segment_log.py [--lines N] [--repeat R]
-
-Uses PostgreSQL: DATABASE_URL defaults to a scratch database, crm_bench_segments on
-127.0.0.1:5432, created when missing, migrated and filled. Use a scratch one.
+"""Scenario 1: log a segment of 100,000 lines against one bare INSERT … SELECT.
 
 Each repeat times add_contacts (the segment's lines), then log_segment, then, as the
 baseline, one INSERT … SELECT that writes the same rows into the interaction log
-entry table. Target (issue): log_segment / INSERT … SELECT ≤ 1.5.
+entry table; the entries both write are removed again (untimed). Target (issue):
+log_segment / INSERT … SELECT ≤ 1.5.
 """
 
-import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-import django
+import support
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
-os.environ.setdefault("DJANGO_DEBUG", "1")
-os.environ.setdefault(
-    "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/crm_bench_segments"
-)
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson  # noqa: E402
-from interactions.models import (  # noqa: E402
+from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
+from interactions.models import (
     InteractionGroup,
     InteractionLogEntry,
     InteractionTemplate,
 )
-from segments.models import LoggedSegment, Segment, SegmentLine  # noqa: E402
-from segments.services import add_contacts, create_segment, log_segment  # noqa: E402
+from segments.models import LoggedSegment, Segment, SegmentLine
+from segments.services import add_contacts, create_segment, log_segment
 
 TARGET = 1.5
 PREFIX = "SLB-P"  # numbers of the benchmark's persons: SLB-P0000000, SLB-P0000001, …
 BATCH = 5000
-
-
-def ensure_database():
-    """Create the PostgreSQL database DATABASE_URL names when it does not exist."""
-    settings = connection.settings_dict
-    if connection.vendor != "postgresql":
-        return
-    import psycopg2  # the driver Django uses here; only needed for this step
-    from psycopg2 import sql
-
-    server = psycopg2.connect(
-        dbname="postgres",
-        user=settings["USER"] or None,
-        password=settings["PASSWORD"] or None,
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-    )
-    server.autocommit = True  # CREATE DATABASE cannot run inside a transaction
-    try:
-        with server.cursor() as cursor:
-            cursor.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [settings["NAME"]]
-            )
-            if cursor.fetchone() is None:
-                cursor.execute(
-                    sql.SQL("CREATE DATABASE {}").format(
-                        sql.Identifier(settings["NAME"])
-                    )
-                )
-    finally:
-        server.close()
 
 
 def prepare(lines):
@@ -130,25 +80,8 @@ def prepare(lines):
 
 
 def vacuum():
-    """Start every timed step from the same table state: no dead rows, fresh stats.
-
-    Before add_contacts the line table is analyzed empty, as autovacuum leaves it
-    once segments are logged: its NOT EXISTS is then planned as a nested loop that
-    scans the growing line table once per contact, which is what add_contacts costs
-    here (minutes for 100,000 lines).
-    """
-    tables = [
-        Contact._meta.db_table,
-        InteractionLogEntry._meta.db_table,
-        SegmentLine._meta.db_table,
-        Segment._meta.db_table,
-        LoggedSegment._meta.db_table,
-    ]
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(table)}")
+    """Start every timed step from the same table state: no dead rows, fresh stats."""
+    support.vacuum(Contact, InteractionLogEntry, SegmentLine, Segment, LoggedSegment)
 
 
 def clean_up(logged_segment):
@@ -275,54 +208,41 @@ def time_log_segment(template, salesperson, contacts, lines):
     return add_seconds, add_queries, seconds, list(queries)
 
 
-def row(label, lines, add, log, insert):
-    ratio = log / insert
-    verdict = "yes" if ratio <= TARGET else "no"
-    return (
-        f"{label:<8}{lines:>9}{add:>15.3f}{log:>14.3f}{insert:>16.3f}"
-        f"{ratio:>8.2f}  {verdict}"
-    )
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--lines", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-
-    ensure_database()
-    call_command("migrate", verbosity=0)
-    template, salesperson, company, contacts = prepare(args.lines)
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
-
+def run(args):
+    lines = args.segment_lines
+    template, salesperson, company, contacts = prepare(lines)
     results = []
     for _repeat in range(args.repeat):
         add, add_queries, log, log_queries = time_log_segment(
-            template, salesperson, contacts, args.lines
+            template, salesperson, contacts, lines
         )
         insert, insert_commit = time_baseline(
-            template, salesperson, company, contacts, args.lines
+            template, salesperson, company, contacts, lines
         )
         results.append((add, log, insert))
-
-    print(
-        f"{'repeat':<8}{'lines':>9}{'add_contacts s':>15}{'log_segment s':>14}"
-        f"{'INSERT…SELECT s':>16}{'ratio':>8}  ≤ {TARGET}"
+    adds, logs, inserts = (
+        statistics.median(column) for column in zip(*results, strict=True)
     )
-    for number, (add, log, insert) in enumerate(results, 1):
-        print(row(str(number), args.lines, add, log, insert))
-    columns = list(zip(*results, strict=True))
-    print(row("best", args.lines, *(min(column) for column in columns)))
-    print(row("median", args.lines, *(statistics.median(c) for c in columns)))
-    print(f"queries: add_contacts {add_queries}, log_segment {len(log_queries)}")
-    # Django's foreign keys on PostgreSQL are DEFERRABLE INITIALLY DEFERRED: the
-    # COMMIT runs a check per row and foreign key, in log_segment and baseline alike.
-    print(f"baseline (last repeat): COMMIT {insert_commit:.3f} s of {insert:.3f} s")
-    print("log_segment's statements (last repeat), slowest first:")
-    for query in sorted(log_queries, key=lambda q: -float(q["time"]))[:6]:
-        sql = " ".join(query["sql"].split())
-        print(f"  {float(query['time']):>7.3f} s  {sql[:90]}")
-
-
-if __name__ == "__main__":
-    main()
+    slowest = max(log_queries, key=lambda query: float(query["time"]))
+    return [
+        support.Result(
+            f"log a segment of {lines:,} lines",
+            logs,
+            baseline="one INSERT … SELECT of the same rows, commit included",
+            baseline_seconds=inserts,
+            target=TARGET,
+            queries=len(log_queries),
+            notes=[
+                f"the baseline's COMMIT (deferred foreign key checks) took "
+                f"{insert_commit:.3f} s",
+                f"log_segment's slowest statement: {float(slowest['time']):.3f} s "
+                f"{' '.join(slowest['sql'].split())[:60]}…",
+            ],
+        ),
+        support.Result(
+            f"add {lines:,} contacts to a segment",
+            adds,
+            queries=add_queries,
+            notes=["one INSERT … SELECT … ON CONFLICT DO NOTHING; no baseline"],
+        ),
+    ]

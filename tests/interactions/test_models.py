@@ -307,3 +307,46 @@ def test_group_statistics_follow_the_entries_snapshot_of_the_group():
     template.save()
 
     assert group.log_entries.statistics()["cost"] == Decimal("3.00")
+
+
+def test_statistics_with_visible_count_counts_canceled_but_not_postponed_entries(
+    django_assert_num_queries,
+):
+    InteractionLogEntryFactory(cost=Decimal("2.00"), duration=5, date=TODAY)
+    InteractionLogEntryFactory(cost=Decimal("100"), canceled=True, date=TODAY)
+    InteractionLogEntryFactory(cost=Decimal("100"), postponed=True, date=TODAY)
+
+    with django_assert_num_queries(1):
+        statistics = InteractionLogEntry.objects.statistics(with_visible_count=True)
+
+    assert statistics == {
+        "visible_count": 2,
+        "count": 1,
+        "cost": Decimal("2.00"),
+        "duration": 5,
+        "last_date": TODAY,
+    }
+
+
+def test_statistics_by_groups_per_key_and_gives_zeros_to_keys_without_entries(
+    django_assert_num_queries,
+):
+    used, unused = InteractionTemplateFactory.create_batch(2)
+    InteractionLogEntryFactory(template=used, cost=Decimal("1.50"), date=TODAY)
+    InteractionLogEntryFactory(template=used, cost=Decimal("2.50"), date=TODAY)
+    InteractionLogEntryFactory(template=used, canceled=True)
+
+    with django_assert_num_queries(1):
+        statistics = InteractionLogEntry.objects.statistics_by(
+            "template", [used.pk, unused.pk]
+        )
+
+    assert statistics == {
+        used.pk: {
+            "count": 2,
+            "cost": Decimal("4.00"),
+            "duration": used.unit_duration * 2,
+            "last_date": TODAY,
+        },
+        unused.pk: {"count": 0, "cost": Decimal("0"), "duration": 0, "last_date": None},
+    }

@@ -597,10 +597,15 @@ class TestCsvExport:
         sales_user,
         salesperson,
         django_assert_max_num_queries,
+        monkeypatch,
     ):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
+        from interactions.views import InteractionLogEntryExportView
+
+        # Rows come in batches: 51 rows are six of them, still in one query.
+        monkeypatch.setattr(InteractionLogEntryExportView, "chunk_size", 10)
         log(PersonFactory(), template, sales_user)
         with CaptureQueriesContext(connection) as one:
             b"".join(sales_client.get(self.url).streaming_content)
@@ -678,7 +683,7 @@ class TestSetupPages:
         )
         response = crm_admin_client.get(reverse("interactions:template_list"))
         row = response.context["object_list"][0]
-        assert (row.entry_count, row.entry_cost) == (1, Decimal(3))
+        assert (row.statistics["count"], row.statistics["cost"]) == (1, Decimal(3))
         detail = crm_admin_client.get(
             reverse("interactions:template_detail", args=[template.pk])
         )
@@ -718,6 +723,57 @@ class TestSetupPages:
     def test_sales_users_can_read_setup(self, sales_client, name):
         assert sales_client.get(reverse(f"interactions:{name}")).status_code == 200
 
+    def test_group_list_shows_zeros_for_a_group_without_entries(self, sales_client):
+        InteractionGroupFactory(code="EMPTY")
+        response = sales_client.get(reverse("interactions:group_list"))
+        assert response.context["object_list"][0].statistics["count"] == 0
+        assert response.content.decode().count(">0.00</td>") == 1
+
+    @pytest.mark.parametrize("name", ["group_list", "template_list"])
+    def test_list_query_count_does_not_grow_with_rows_or_entries(
+        self,
+        sales_client,
+        sales_user,
+        salesperson,
+        contact,
+        name,
+        django_assert_max_num_queries,
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        url = reverse(f"interactions:{name}")
+        log(contact, InteractionTemplateFactory(), sales_user)
+        with CaptureQueriesContext(connection) as one:
+            sales_client.get(url)
+        for _ in range(20):
+            log(contact, InteractionTemplateFactory(), sales_user)
+        with django_assert_max_num_queries(len(one)):
+            response = sales_client.get(url)
+        assert len(response.context["object_list"]) == 21
+
+    def test_template_detail_query_count_does_not_grow_with_entries(
+        self,
+        sales_client,
+        sales_user,
+        salesperson,
+        contact,
+        template,
+        django_assert_max_num_queries,
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        url = reverse("interactions:template_detail", args=[template.pk])
+        log(contact, template, sales_user)
+        with CaptureQueriesContext(connection) as one:
+            sales_client.get(url)
+        for _ in range(20):
+            log(contact, template, sales_user)
+        with django_assert_max_num_queries(len(one)):
+            response = sales_client.get(url)
+        assert response.context["statistics"]["count"] == 21
+
 
 class TestCards:
     def test_company_card_shows_its_persons_interactions_and_statistics(
@@ -738,6 +794,17 @@ class TestCards:
             "Later"
         ]
         assert f"{CREATE_URL}?contact={company.no}" in response.content.decode()
+
+    def test_card_pages_through_canceled_entries_but_counts_only_the_others(
+        self, sales_client, contact, template, sales_user, salesperson
+    ):
+        entries = [log(contact, template, sales_user) for _ in range(11)]
+        services.set_canceled(entries[:2], True, user=sales_user)
+        services.postpone_interaction(contact=contact, user=sales_user)
+        response = sales_client.get(contact.get_absolute_url(), {"page": 2})
+        page = response.context["entries_page"]
+        assert (page.paginator.count, page.number, len(page.object_list)) == (11, 2, 1)
+        assert response.context["statistics"]["count"] == 9
 
     def test_salesperson_card_shows_their_interactions(
         self, sales_client, contact, template, sales_user, salesperson

@@ -258,7 +258,7 @@ class Command(BaseCommand):
             (pk, pk, row["salesperson"], row["correspondence_type"])
             for pk, row in zip(company_pks, company_rows, strict=True)
         ] + [
-            (pk, row["company"] or pk, row["salesperson"], row["correspondence_type"])
+            (pk, row["company"], row["salesperson"], row["correspondence_type"])
             for pk, row in zip(person_pks, person_rows, strict=True)
         ]
 
@@ -351,7 +351,7 @@ class Command(BaseCommand):
                 "\t".join(
                     (
                         str(contact),
-                        str(company),
+                        copy_text(company),
                         date,
                         moment[11:],
                         columns,

@@ -1,0 +1,1 @@
+"""One module per benchmark scenario: `run(args)` returns its `support.Result` rows."""
