@@ -16,7 +16,25 @@ class OrderingFilter(django_filters.OrderingFilter):
         return super().filter(qs, value)
 
 
-class ContactFilter(django_filters.FilterSet):
+class FilterSet(django_filters.FilterSet):
+    """A FilterSet whose widgets carry Bootstrap's classes, for
+    partials/filter_field.html: a list page renders its filters on every request,
+    and crispy-forms' field template costs more than the rest of the form."""
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            for field in super().form.fields.values():
+                css = (
+                    "form-select"
+                    if isinstance(field.widget, forms.Select)
+                    else ("form-control")
+                )
+                field.widget.attrs["class"] = css
+        return self._form
+
+
+class ContactFilter(FilterSet):
     """Contact list filters; also the criteria for adding contacts to a segment."""
 
     q = django_filters.CharFilter(
@@ -81,7 +99,7 @@ class ContactFilter(django_filters.FilterSet):
         )
 
 
-class SalespersonFilter(django_filters.FilterSet):
+class SalespersonFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",

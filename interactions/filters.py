@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.filters import OrderingFilter
+from crm.filters import FilterSet, OrderingFilter
 from crm.models import Contact, CorrespondenceType, Salesperson
 from interactions.models import (
     Evaluation,
@@ -15,7 +15,7 @@ from interactions.models import (
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
-class EntryFilterMixin(django_filters.FilterSet):
+class EntryFilterMixin(FilterSet):
     """The contact and salesperson filters shared by the log entry and postponed lists.
 
     Contacts are typed by number (tens of thousands of them make a drop-down useless).

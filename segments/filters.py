@@ -3,14 +3,14 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.filters import OrderingFilter
+from crm.filters import FilterSet, OrderingFilter
 from crm.models import Salesperson
 from segments.models import LoggedSegment, Segment, SegmentLine
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
-class SegmentFilter(django_filters.FilterSet):
+class SegmentFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
@@ -45,7 +45,7 @@ class SegmentFilter(django_filters.FilterSet):
         return queryset.filter(Q(no__icontains=value) | Q(description__icontains=value))
 
 
-class SegmentLineFilter(django_filters.FilterSet):
+class SegmentLineFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
@@ -74,7 +74,7 @@ class SegmentLineFilter(django_filters.FilterSet):
         )
 
 
-class LoggedSegmentFilter(django_filters.FilterSet):
+class LoggedSegmentFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
