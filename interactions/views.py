@@ -1,3 +1,4 @@
+import contextlib
 import csv
 import io
 from itertools import islice
@@ -6,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.http import (
     FileResponse,
     Http404,
@@ -531,9 +532,11 @@ class InteractionLogEntryExportView(PermissionRequiredMixin, FilterView):
             buffer = io.StringIO()
             writer = csv.writer(buffer)
             writer.writerow([str(label) for _name, label in self.columns])
-            # In a transaction the server-side cursor needs no WITH HOLD, which would
-            # have PostgreSQL build the whole result before the first row is sent.
-            with transaction.atomic():
+            # In a transaction PostgreSQL's server-side cursor needs no WITH HOLD,
+            # which would build the whole result before the first row is sent. Not
+            # on SQLite: its transactions take the write lock for the whole download.
+            postgresql = connections[rows.db].vendor == "postgresql"
+            with transaction.atomic() if postgresql else contextlib.nullcontext():
                 chunks = rows.iterator(chunk_size=self.chunk_size)
                 try:
                     while batch := list(islice(chunks, self.chunk_size)):
