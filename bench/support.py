@@ -32,10 +32,12 @@ django.setup()
 from django.apps import apps as django_apps  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from crm import roles  # noqa: E402
+from interactions.models import InteractionLogEntry  # noqa: E402
 
 
 @dataclass
@@ -118,6 +120,20 @@ def vacuum(*models):
     with connection.cursor() as cursor:
         for model in models:
             cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+
+
+def busiest(field):
+    """The value of `field` with the most visible entries; an empty one (a person
+    without a company has none) does not count."""
+    return (
+        InteractionLogEntry.objects.visible()
+        .filter(**{f"{field}__isnull": False})
+        .values(field)
+        .annotate(entries=Count("pk"))
+        .order_by("-entries", field)
+        .values_list(field, flat=True)
+        .first()
+    )
 
 
 def sales_user():

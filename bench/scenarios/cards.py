@@ -10,7 +10,6 @@ information.
 """
 
 import support
-from django.db.models import Count
 from django.urls import reverse
 
 from crm.models import Contact, Salesperson
@@ -18,18 +17,6 @@ from interactions.models import InteractionLogEntry, InteractionTemplate
 
 TARGET = 2
 ENTRY_TABLE = InteractionLogEntry._meta.db_table
-
-
-def busiest(field):
-    """The pk of the `field` value with the most entries (untimed set-up)."""
-    return (
-        InteractionLogEntry.objects.order_by()
-        .values(field)
-        .annotate(entries=Count("pk"))
-        .order_by("-entries", field)
-        .values_list(field, flat=True)
-        .first()
-    )
 
 
 def statistics_sql(queries):
@@ -78,8 +65,8 @@ def run(args):
     support.vacuum(InteractionLogEntry)
     client = support.logged_in_client(support.sales_user())
     company = Contact.objects.filter(type=Contact.Type.COMPANY).order_by("pk").first()
-    template = InteractionTemplate.objects.get(pk=busiest("template"))
-    salesperson = Salesperson.objects.get(pk=busiest("salesperson"))
+    template = InteractionTemplate.objects.get(pk=support.busiest("template"))
+    salesperson = Salesperson.objects.get(pk=support.busiest("salesperson"))
     persons = company.persons.count()
     company_entries = InteractionLogEntry.objects.for_contact(company).count()
     template_entries = template.log_entries.count()

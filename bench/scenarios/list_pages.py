@@ -11,7 +11,6 @@ filter.
 import datetime
 
 import support
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,29 +21,17 @@ TARGET = 2
 ENTRY_TABLE = InteractionLogEntry._meta.db_table
 
 
-def busiest(field):
-    """The value of `field` with the most visible entries."""
-    return (
-        InteractionLogEntry.objects.visible()
-        .values(field)
-        .annotate(entries=Count("pk"))
-        .order_by("-entries")
-        .values_list(field, flat=True)
-        .first()
-    )
-
-
 def filters():
     """Label → query string of each filter the issue names, on busy values."""
     today = timezone.localdate()
-    contact = Contact.objects.get(pk=busiest("contact"))
-    company = Contact.objects.get(pk=busiest("contact_company"))
+    contact = Contact.objects.get(pk=support.busiest("contact"))
+    company = Contact.objects.get(pk=support.busiest("contact_company"))
     return {
         "no filter": {},
         "contact": {"contact": contact.no},
         "company": {"company": company.no},
-        "salesperson": {"salesperson": busiest("salesperson")},
-        "template": {"template": busiest("template")},
+        "salesperson": {"salesperson": support.busiest("salesperson")},
+        "template": {"template": support.busiest("template")},
         "date range (last 30 days)": {
             "date_from": (today - datetime.timedelta(days=30)).isoformat(),
             "date_to": today.isoformat(),
