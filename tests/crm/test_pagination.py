@@ -105,3 +105,21 @@ class TestListPages:
         CompanyFactory.create_batch(3)
         response = sales_client.get(reverse("crm:contact_list"), {"page": 9})
         assert response.status_code == 404
+
+    @pytest.mark.parametrize(
+        "url_name", ["crm:contact_list", "interactions:entry_list"]
+    )
+    def test_query_count_does_not_grow_with_rows(
+        self, sales_client, small_limit, url_name
+    ):
+        from django.test.utils import CaptureQueriesContext
+
+        def queries():
+            with CaptureQueriesContext(connection) as captured:
+                assert sales_client.get(reverse(url_name)).status_code == 200
+            return len(captured)
+
+        InteractionLogEntryFactory.create_batch(8)  # past the exact limit already
+        few = queries()
+        InteractionLogEntryFactory.create_batch(60)
+        assert queries() == few
