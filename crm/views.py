@@ -1,12 +1,15 @@
+import sys
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
-from django.shortcuts import redirect
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from django.views.generic import (
     CreateView,
     DeleteView,
@@ -24,6 +27,30 @@ from crm.pagination import EstimatedCountPaginator
 from interactions.selectors import interaction_card
 
 PAGE_SIZE = 25
+
+
+def server_error(request):
+    """handler500: a 503 "try again" page when the database cannot be reached.
+
+    Django calls it while handling the exception, so sys.exc_info() names it. The
+    page touches nothing that needs the database (no user, no messages); once the
+    database is back, CONN_HEALTH_CHECKS replaces the broken connection by itself.
+    """
+    if not isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return defaults.server_error(request)
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {
+                "detail": str(
+                    _("The database cannot be reached; try again in a minute.")
+                )
+            },
+            status=503,
+        )
+    else:
+        response = render(request, "503.html", status=503)
+    response["Retry-After"] = "30"
+    return response
 
 
 def add_service_error(form, error):
