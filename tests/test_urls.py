@@ -5,33 +5,18 @@ Pages send anonymous users to the login page; the HTTP API (namespace `api`) ans
 """
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
-# Reachable without a login on purpose: logging in, resetting a password, the language.
-PUBLIC = {"login", "set_language"}
-PUBLIC_PREFIXES = ("password_reset", "admin:")
-API_PREFIX = "api:"
-
-
-def named_patterns(resolver=None, namespace=""):
-    """(url name, number of arguments) of every named pattern, namespaces included."""
-    for pattern in (resolver or get_resolver()).url_patterns:
-        if isinstance(pattern, URLResolver):
-            inner = namespace
-            if pattern.namespace:
-                inner = f"{namespace}{pattern.namespace}:"
-            yield from named_patterns(pattern, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}{pattern.name}", pattern.pattern.regex.groups
+from tests.url_names import API_PREFIX, is_public, url_names
 
 
 def project_urls(api=False):
     """The URLs of the pages, or with `api` those of the HTTP API."""
-    for name, arguments in sorted(set(named_patterns())):
-        if name in PUBLIC or name.startswith(PUBLIC_PREFIXES):
+    for name, arguments in url_names().items():
+        if is_public(name):
             continue
         if name.startswith(API_PREFIX) == api:
-            yield reverse(name, args=[1] * arguments)
+            yield reverse(name, args=[1] * len(arguments))
 
 
 @pytest.mark.django_db
