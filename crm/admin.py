@@ -38,9 +38,11 @@ class MarketingSetupAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        """There is only one row: go straight to it."""
-        setup = MarketingSetup.load()
-        return redirect(reverse("admin:crm_marketingsetup_change", args=[setup.pk]))
+        """There is only one row: go straight to it, or to adding it (a GET never
+        writes)."""
+        if MarketingSetup.objects.filter(pk=1).exists():
+            return redirect(reverse("admin:crm_marketingsetup_change", args=[1]))
+        return redirect(reverse("admin:crm_marketingsetup_add"))
 
     def save_model(self, request, obj, form, change):
         obj.pk = 1  # The singleton's key, whatever an id sequence would hand out.

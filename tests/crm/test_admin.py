@@ -53,6 +53,7 @@ def test_contact_changelist_has_a_date_hierarchy_and_filters(admin_client, rows)
 
 
 def test_marketing_setup_changelist_goes_straight_to_the_single_row(admin_client):
+    MarketingSetup.load()
     response = admin_client.get(reverse("admin:crm_marketingsetup_changelist"))
 
     assert response.status_code == 302

@@ -702,3 +702,15 @@ def test_an_empty_sort_choice_keeps_the_default_order(sales_client):
         PersonFactory(name=name)
     response = sales_client.get(reverse("crm:contact_list"), {"ordering": ","})
     assert response.context["filter"].qs.ordered
+
+
+def test_marketing_setup_pages_do_not_write_on_get(crm_admin_client, admin_client):
+    assert crm_admin_client.get(reverse("crm:marketing_setup")).status_code == 200
+    response = admin_client.get(reverse("admin:crm_marketingsetup_changelist"))
+    assert response.url == reverse("admin:crm_marketingsetup_add")
+    assert not MarketingSetup.objects.exists()
+    response = crm_admin_client.post(
+        reverse("crm:marketing_setup"), {"default_correspondence_type": "email"}
+    )
+    assert response.status_code == 302
+    assert MarketingSetup.objects.get().default_correspondence_type == "email"
