@@ -477,6 +477,15 @@ def set_canceled(entries, canceled, *, user):
         return changing.update(
             canceled=True, canceled_by=_actor(user), canceled_at=timezone.now()
         )
+    # Lock the entries' logged segments so set_logged_segment_canceled cannot cancel
+    # one between the check below and the UPDATE (it would keep uncanceled entries).
+    logged_segments = apps.get_model("segments", "LoggedSegment").objects
+    list(
+        logged_segments.select_for_update()
+        .filter(pk__in=changing.values("logged_segment"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     blocked = (
         changing.filter(logged_segment__canceled=True)
         .order_by("entry_no")
