@@ -113,7 +113,7 @@ def test_load_demo_data_numbers_contacts_from_the_series_and_links_persons():
     assert not Contact.objects.filter(email="").exists()
 
 
-def test_load_demo_data_creates_working_logins(client):
+def test_load_demo_data_creates_working_logins(client, rf):
     load_demo_data()
 
     sales = User.objects.get(username="sales")
@@ -126,9 +126,13 @@ def test_load_demo_data_creates_working_logins(client):
     assert not admin.is_superuser
     assert superuser.is_superuser
     assert superuser.is_staff
-    assert client.login(username="sales", password="demo-sales-2026")
-    assert client.login(username="admin", password="demo-admin-2026")
-    assert client.login(username="superuser", password="demo-super-2026")
+    # The login rate limiting (django-axes) needs the request it counts failures for.
+    request = rf.post("/accounts/login/")
+    assert client.login(request=request, username="sales", password="demo-sales-2026")
+    assert client.login(request=request, username="admin", password="demo-admin-2026")
+    assert client.login(
+        request=request, username="superuser", password="demo-super-2026"
+    )
 
 
 def test_load_demo_data_resets_a_changed_demo_password():

@@ -1,0 +1,55 @@
+"""The site's own middleware, and the hooks django-axes' middleware calls."""
+
+from axes.helpers import get_cool_off
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.shortcuts import render
+
+
+def policy_header(policy):
+    """`{"default-src": ["'self'"], …}` as a header value: `default-src 'self'; …`."""
+    return "; ".join(
+        " ".join([directive, *sources]) for directive, sources in policy.items()
+    )
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send the Content-Security-Policy of settings.SECURE_CSP, or the policy
+    SECURE_CSP_VIEWS names for the view that answered."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # Unset when no URL matched (a 404): those pages get the site's policy.
+        match = request.resolver_match
+        policy = settings.SECURE_CSP_VIEWS.get(match.view_name) if match else None
+        response.headers.setdefault(
+            "Content-Security-Policy", policy_header(policy or settings.SECURE_CSP)
+        )
+        return response
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """The login page with the lockout message (axes' AXES_LOCKOUT_CALLABLE), for the
+    site's login and the admin's."""
+    minutes = round(get_cool_off(request).total_seconds() / 60)
+    context = {
+        "form": AuthenticationForm(request),
+        "next": request.POST.get("next", request.GET.get("next", "")),
+        "locked_out_minutes": minutes,
+    }
+    return render(
+        request,
+        "registration/login.html",
+        context,
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )
+
+
+def forwarded_client_ip(request):
+    """The client's address behind our proxy (AXES_CLIENT_IP_CALLABLE): the last one in
+    X-Forwarded-For, which the proxy added; earlier ones come from the client."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+    return forwarded or request.META.get("REMOTE_ADDR")

@@ -1,0 +1,301 @@
+"""Web security: CSRF, login rate limiting (django-axes) and the security headers."""
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from crm.middleware import forwarded_client_ip
+from crm.models import Contact
+from tests.factories import SalesUserFactory, UserFactory
+
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
+PASSWORD = "secret-pass-123"
+LOCKED_OUT = (
+    "Too many failed login attempts. Logging in as this user is blocked for 15 "
+    "minutes after the last failed attempt."
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def csrf_client():
+    """A logged-in superuser whose browser sends no CSRF token."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    return client
+
+
+# CSRF --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("crm:contact_create", []),
+        ("crm:contact_delete", [1]),
+        ("interactions:entry_bulk", []),
+        ("segments:segment_log", ["SG00001"]),
+        ("segments:add_contacts", ["SG00001"]),
+        ("logout", []),
+        ("set_language", []),
+        ("admin:crm_contact_add", []),
+    ],
+)
+def test_a_post_without_the_csrf_token_is_refused(csrf_client, name, args):
+    response = csrf_client.post(
+        reverse(name, args=args), {"type": "company", "name": "Acme B.V."}
+    )
+
+    assert response.status_code == 403
+    assert "CSRF verification failed" in response.content.decode()
+    assert not Contact.objects.exists()
+
+
+def test_the_same_post_with_the_csrf_token_goes_through(csrf_client, marketing_setup):
+    form = csrf_client.get(reverse("crm:contact_create"))
+
+    response = csrf_client.post(
+        reverse("crm:contact_create"),
+        {
+            "type": "company",
+            "name": "Acme B.V.",
+            "csrfmiddlewaretoken": str(form.context["csrf_token"]),
+        },
+    )
+
+    assert response.status_code == 302
+    assert Contact.objects.get().name == "Acme B.V."
+
+
+def test_an_api_post_with_the_session_needs_the_csrf_token(csrf_client):
+    response = csrf_client.post(reverse("api:document_create"), {})
+
+    assert response.status_code == 403
+    assert "CSRF Failed" in response.json()["detail"]
+
+
+def test_an_api_post_with_a_token_needs_no_csrf_token():
+    # A token is sent by the integration itself, never by a browser on its own.
+    token = Token.objects.create(user=SalesUserFactory())
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(
+        reverse("api:document_create"), {}, headers={"authorization": f"Token {token}"}
+    )
+
+    assert response.status_code == 400
+
+
+# Login rate limiting -----------------------------------------------------------------
+
+
+def log_in(client, username, password, url="login", address="10.0.0.1", **headers):
+    return client.post(
+        reverse(url),
+        {"username": username, "password": password},
+        REMOTE_ADDR=address,
+        headers=headers,
+    )
+
+
+def fail(client, username, times, **kwargs):
+    for _ in range(times):
+        response = log_in(client, username, "wrong-password", **kwargs)
+        assert response.status_code == 200, "locked out too early"
+
+
+def test_five_failed_logins_lock_the_user_out_with_a_message(client):
+    SalesUserFactory(username="anna")
+    fail(client, "anna", 4)
+
+    fifth = log_in(client, "anna", "wrong-password")
+    right_password = log_in(client, "anna", PASSWORD)
+
+    assert fifth.status_code == 429
+    assert LOCKED_OUT in " ".join(fifth.content.decode().split())
+    assert right_password.status_code == 429
+    assert LOCKED_OUT in " ".join(right_password.content.decode().split())
+    assert "_auth_user_id" not in client.session
+    # The login page itself, so the user can try again later.
+    assert 'name="password"' in right_password.content.decode()
+
+
+def test_the_lockout_message_is_translated(client):
+    SalesUserFactory(username="anna")
+    fail(client, "anna", 4)
+
+    response = log_in(client, "anna", "wrong-password", accept_language="nl")
+
+    assert response.status_code == 429
+    assert "Te veel mislukte aanmeldpogingen." in response.content.decode()
+
+
+def test_the_admin_login_is_locked_out_with_the_same_message(client):
+    UserFactory(username="root", is_staff=True, is_superuser=True)
+    fail(client, "root", 4, url="admin:login")
+
+    fifth = log_in(client, "root", "wrong-password", url="admin:login")
+    right_password = log_in(client, "root", PASSWORD, url="admin:login")
+
+    assert fifth.status_code == 429
+    assert LOCKED_OUT in " ".join(fifth.content.decode().split())
+    assert right_password.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_successful_login_resets_the_failures(client):
+    SalesUserFactory(username="anna")
+    fail(client, "anna", 4)
+
+    assert log_in(client, "anna", PASSWORD).status_code == 302
+    client.logout()
+
+    fail(client, "anna", 4)
+    assert log_in(client, "anna", PASSWORD).status_code == 302
+
+
+def test_the_lockout_is_for_the_user_name_from_that_address(client):
+    SalesUserFactory(username="anna")
+    SalesUserFactory(username="ben")
+    fail(client, "anna", 5 - 1)
+    assert log_in(client, "anna", "wrong-password").status_code == 429
+
+    assert log_in(client, "ben", PASSWORD).status_code == 302
+    client.logout()
+    assert log_in(client, "anna", PASSWORD, address="10.0.0.2").status_code == 302
+
+
+def test_the_lockout_ends_after_the_cool_off(client):
+    SalesUserFactory(username="anna")
+    fail(client, "anna", 4)
+    assert log_in(client, "anna", "wrong-password").status_code == 429
+
+    AccessAttempt.objects.update(
+        attempt_time=AccessAttempt.objects.get().attempt_time - timedelta(minutes=14)
+    )
+    assert log_in(client, "anna", PASSWORD).status_code == 429
+    AccessAttempt.objects.update(
+        attempt_time=AccessAttempt.objects.get().attempt_time - timedelta(minutes=2)
+    )
+    assert log_in(client, "anna", PASSWORD).status_code == 302
+
+
+def test_the_failure_limit_is_a_setting(client, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    SalesUserFactory(username="anna")
+    fail(client, "anna", 1)
+
+    assert log_in(client, "anna", "wrong-password").status_code == 429
+
+
+def test_api_tokens_work_while_the_password_login_is_locked_out(client):
+    user = SalesUserFactory(username="anna")
+    token = Token.objects.create(user=user)
+    fail(client, "anna", 4)
+    assert log_in(client, "anna", "wrong-password").status_code == 429
+
+    response = Client().get(
+        reverse("api:contact_list"), headers={"authorization": f"Token {token}"}
+    )
+
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+def test_no_password_is_stored_with_the_failures(client):
+    SalesUserFactory(username="anna")
+    fail(client, "anna", 1)
+
+    attempt = AccessAttempt.objects.get()
+    assert attempt.username == "anna"
+    assert "wrong-password" not in attempt.post_data
+
+
+def test_behind_the_proxy_the_client_is_the_address_the_proxy_added(rf):
+    request = rf.get(
+        "/", REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.7"
+    )
+
+    assert forwarded_client_ip(request) == "192.0.2.7"
+    assert forwarded_client_ip(rf.get("/", REMOTE_ADDR="10.9.9.9")) == "10.9.9.9"
+
+
+# Security headers --------------------------------------------------------------------
+
+SITE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def test_pages_send_the_security_headers(sales_client):
+    response = sales_client.get(reverse("home"))
+
+    assert response["Content-Security-Policy"] == SITE_POLICY
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize(
+    "url", ["/accounts/login/", "/no-such-page/", "/admin/login/", "/api/v1/contacts/"]
+)
+def test_login_error_admin_and_api_responses_send_the_site_policy(client, url):
+    assert client.get(url)["Content-Security-Policy"] == SITE_POLICY
+
+
+def test_only_the_api_docs_may_run_inline_script(sales_client):
+    # drf-spectacular's Swagger UI page starts itself with an inline script and style.
+    response = sales_client.get(reverse("api:docs"))
+
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self' 'unsafe-inline'" in policy
+    assert "style-src 'self' 'unsafe-inline'" in policy
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_htmx_is_told_not_to_inject_styles_or_run_inline_code(sales_client):
+    html = sales_client.get(reverse("home")).content.decode()
+
+    assert (
+        '<meta name="htmx-config" content=\'{"includeIndicatorStyles": false, '
+        '"allowEval": false, "allowScriptTags": false}\'>'
+    ) in html
+
+
+INLINE_CODE = re.compile(
+    r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+=|javascript:", re.I
+)
+
+
+@pytest.mark.parametrize(
+    "template",
+    sorted(str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*.html")),
+)
+def test_templates_have_no_inline_script_style_or_event_handler(template):
+    # The CSP blocks them: they would silently stop working in the browser.
+    assert INLINE_CODE.findall((TEMPLATES / template).read_text()) == []
+
+
+# Sessions ----------------------------------------------------------------------------
+
+
+def test_a_login_lasts_eight_hours_by_default(client):
+    SalesUserFactory(username="anna")
+
+    log_in(client, "anna", PASSWORD)
+
+    assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60
+    assert client.cookies["sessionid"]["max-age"] == 8 * 60 * 60
