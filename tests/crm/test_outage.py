@@ -44,6 +44,13 @@ def test_the_api_answers_503_in_json(client_seeing_errors):
     assert "database cannot be reached" in response.json()["detail"]
 
 
+def test_the_503_page_is_in_the_users_language(client_seeing_errors):
+    with connection.execute_wrapper(unreachable):
+        response = client_seeing_errors.get(CONTACTS, HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 503
+    assert "tijdelijk niet beschikbaar" in response.content.decode()
+
+
 def test_other_errors_stay_a_500(client_seeing_errors, monkeypatch):
     from crm import views
 
