@@ -145,6 +145,9 @@ TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Europe/Amsterdam")
 USE_I18N = True
 USE_TZ = True
 
+# Attachments (templates, entries, segments) may be at most this big.
+ATTACHMENT_MAX_SIZE = int(os.environ.get("DJANGO_ATTACHMENT_MAX_MB", "10")) * 2**20
+
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]

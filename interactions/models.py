@@ -3,10 +3,12 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, DecimalField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +76,28 @@ def attachment_upload_to(instance, filename):
     today = timezone.localdate()
     extension = os.path.splitext(filename)[1].lower()
     return f"attachments/{today:%Y}/{today:%m}/{uuid.uuid4().hex}{extension}"
+
+
+def validate_attachment_size(file):
+    """Attachments are at most ATTACHMENT_MAX_SIZE bytes (DJANGO_ATTACHMENT_MAX_MB)."""
+    limit = settings.ATTACHMENT_MAX_SIZE
+    if file.size > limit:
+        raise ValidationError(
+            _("The file is %(size)s; an attachment may be at most %(limit)s."),
+            code="file_too_large",
+            params={"size": filesizeformat(file.size), "limit": filesizeformat(limit)},
+        )
+
+
+def attachment_field():
+    """The optional attachment every model with one declares alike."""
+    return models.FileField(
+        _("attachment"),
+        upload_to=attachment_upload_to,
+        max_length=255,
+        blank=True,
+        validators=[validate_attachment_size],
+    )
 
 
 def money_field(verbose_name, negative_message):
@@ -160,9 +184,7 @@ class InteractionTemplate(models.Model):
             "Use the template's correspondence type even when the contact has its own."
         ),
     )
-    attachment = models.FileField(
-        _("attachment"), upload_to=attachment_upload_to, max_length=255, blank=True
-    )
+    attachment = attachment_field()
     letter_text = models.TextField(
         _("letter text"),
         blank=True,
@@ -424,9 +446,7 @@ class InteractionLogEntry(models.Model):
         related_name="log_entries",
         db_index=False,
     )
-    attachment = models.FileField(
-        _("attachment"), upload_to=attachment_upload_to, max_length=255, blank=True
-    )
+    attachment = attachment_field()
     postponed = models.BooleanField(_("postponed"), default=False)
     canceled = models.BooleanField(_("canceled"), default=False)
     created_by = models.ForeignKey(

@@ -13,7 +13,7 @@ from interactions.models import (
     InformationFlow,
     InitiatedBy,
     InteractionLogEntry,
-    attachment_upload_to,
+    attachment_field,
     information_flow_field,
     initiated_by_field,
     minutes_field,
@@ -103,9 +103,7 @@ class Segment(models.Model):
         ),
     )
     subject = models.CharField(_("subject"), max_length=100, blank=True)
-    attachment = models.FileField(
-        _("attachment"), upload_to=attachment_upload_to, max_length=255, blank=True
-    )
+    attachment = attachment_field()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -194,9 +192,7 @@ class SegmentLine(models.Model):
         blank=True,
         related_name="segment_lines",
     )
-    attachment = models.FileField(
-        _("attachment"), upload_to=attachment_upload_to, max_length=255, blank=True
-    )
+    attachment = attachment_field()
 
     objects = SegmentLineQuerySet.as_manager()
 

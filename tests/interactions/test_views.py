@@ -180,6 +180,25 @@ class TestCreateInteraction:
         assert entry.attachment.name.endswith(".pdf")
         assert "offer" not in entry.attachment.name
 
+    def test_an_attachment_over_the_size_limit_is_refused(
+        self, sales_client, contact, template, salesperson, settings, tmp_path
+    ):
+        settings.MEDIA_ROOT = tmp_path
+        settings.ATTACHMENT_MAX_SIZE = 1024
+        too_big = SimpleUploadedFile("scan.pdf", b"x" * 1025, "application/pdf")
+        response = sales_client.post(
+            CREATE_URL, form_data(contact, template, salesperson, attachment=too_big)
+        )
+        assert response.status_code == 200
+        assert "an attachment may be at most 1.0\xa0KB" in response.content.decode()
+        assert not InteractionLogEntry.objects.exists()
+        assert not list(tmp_path.rglob("*.pdf"))
+        fits = SimpleUploadedFile("scan.pdf", b"x" * 1024, "application/pdf")
+        sales_client.post(
+            CREATE_URL, form_data(contact, template, salesperson, attachment=fits)
+        )
+        assert InteractionLogEntry.objects.get().attachment
+
     def test_cancel_then_yes_postpones_an_incomplete_draft(
         self, sales_client, contact, salesperson
     ):
