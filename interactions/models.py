@@ -80,6 +80,8 @@ def attachment_upload_to(instance, filename):
 
 def validate_attachment_size(file):
     """Attachments are at most ATTACHMENT_MAX_SIZE bytes (DJANGO_ATTACHMENT_MAX_MB)."""
+    if getattr(file, "_committed", False):
+        return  # a stored file (copied from a template): checked when uploaded
     limit = settings.ATTACHMENT_MAX_SIZE
     if file.size > limit:
         raise ValidationError(
