@@ -733,6 +733,9 @@ class ContactActionMixin(PermissionRequiredMixin):
     permission_required = "interactions.add_interactionlogentry"
 
     def dispatch(self, request, *args, **kwargs):
+        # The permission first: without it, whether the object exists stays unknown.
+        if not self.has_permission():
+            return self.handle_no_permission()
         no = request.GET.get("contact") or request.POST.get("contact", "")
         self.contact = get_object_or_404(
             Contact.objects.select_related("company"), no=no.replace("\x00", "")

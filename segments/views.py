@@ -164,6 +164,9 @@ class SegmentActionMixin(PermissionRequiredMixin):
     permission_required = "segments.change_segment"
 
     def dispatch(self, request, *args, **kwargs):
+        # The permission first: without it, whether the object exists stays unknown.
+        if not self.has_permission():
+            return self.handle_no_permission()
         self.segment = get_object_or_404(
             Segment.objects.with_related(), no=kwargs["no"]
         )
@@ -370,6 +373,9 @@ class SegmentLogView(PermissionRequiredMixin, FormView):
     template_name = "segments/segment_log.html"
 
     def dispatch(self, request, *args, **kwargs):
+        # The permission first: without it, whether the object exists stays unknown.
+        if not self.has_permission():
+            return self.handle_no_permission()
         self.segment = Segment.objects.filter(no=kwargs["no"]).first()
         if self.segment is None:
             if (

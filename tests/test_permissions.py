@@ -379,3 +379,21 @@ def test_every_url_with_arguments_has_real_ones():
 def test_the_tables_name_only_urls_that_exist():
     named = {*ARGUMENTS, *QUERIES, *NO_PERMISSION, *EXCEPTIONS}
     assert named <= set(URL_NAMES), f"No such URL: {', '.join(named - set(URL_NAMES))}"
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "query"),
+    [
+        ("interactions:send_email", [], "?contact=NO-SUCH"),
+        ("interactions:letter", [], "?contact=NO-SUCH"),
+        ("segments:add_contacts", ["NO-SUCH"], ""),
+        ("segments:segment_log", ["NO-SUCH"], ""),
+    ],
+)
+def test_without_the_permission_a_missing_object_is_403_not_404(
+    client, db, name, args, query
+):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_user("nobody"))
+    assert client.get(reverse(name, args=args) + query).status_code == 403
