@@ -9,7 +9,6 @@ CONN_HEALTH_CHECKS replaces the broken connections). Exits 1 when any step diffe
 The database is DATABASE_URL, or crm_bench on 127.0.0.1:5432 (any migrated one).
 """
 
-import http.client
 import subprocess
 import sys
 import tempfile
@@ -19,7 +18,7 @@ from pathlib import Path
 import support
 from django.core.management import call_command
 from django.urls import reverse
-from scenarios.throughput import free_port, start_gunicorn, wait_until_serving
+from scenarios.throughput import free_port, get, start_gunicorn, wait_until_serving
 
 FRIENDLY = b"The CRM is temporarily unavailable"
 
@@ -50,16 +49,6 @@ def wait_for_postgresql(up, seconds=60):
             return
         time.sleep(0.5)
     raise RuntimeError(f"PostgreSQL did not come {'up' if up else 'down'}")
-
-
-def get(port, path, cookie):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("GET", path, headers={"Cookie": cookie})
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
 
 
 def main():

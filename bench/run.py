@@ -75,32 +75,6 @@ def arguments(argv):
     return parser.parse_args(argv)
 
 
-def recreate_database():
-    """Drop and create the scratch database: a clean, migrated start."""
-    import psycopg2
-    from psycopg2 import sql
-
-    settings = connection.settings_dict
-    connection.close()
-    server = psycopg2.connect(
-        dbname="postgres",
-        user=settings["USER"] or None,
-        password=settings["PASSWORD"] or None,
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-    )
-    server.autocommit = True
-    try:
-        with server.cursor() as cursor:
-            name = sql.Identifier(settings["NAME"])
-            cursor.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name)
-            )
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    finally:
-        server.close()
-
-
 def dataset(cursor):
     cursor.execute(
         "SELECT 1 FROM information_schema.tables WHERE table_name = %s", [MARKER]
@@ -131,7 +105,7 @@ def prepare_data(args):
             f"{connection.settings_dict['NAME']} was not made by bench/run.py; "
             "point DATABASE_URL at a scratch database or pass --force."
         )
-    recreate_database()
+    support.ensure_database(recreate=True)
     call_command("migrate", verbosity=0)
     call_command(
         "generate_data", contacts=args.contacts, entries=args.entries, seed=args.seed

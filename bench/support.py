@@ -81,14 +81,16 @@ def median_seconds(function, repeat, *, warmup=1):
     return statistics.median(times)
 
 
-def ensure_database():
-    """Create the PostgreSQL database DATABASE_URL names when it does not exist."""
+def ensure_database(*, recreate=False):
+    """Create the PostgreSQL database DATABASE_URL names when it does not exist;
+    with `recreate`, drop it first (a scratch database: a clean start)."""
     settings = connection.settings_dict
     if connection.vendor != "postgresql":
         return
     import psycopg2  # the driver Django uses here
     from psycopg2 import sql
 
+    connection.close()
     server = psycopg2.connect(
         dbname="postgres",
         user=settings["USER"] or None,
@@ -97,17 +99,18 @@ def ensure_database():
         port=settings["PORT"] or None,
     )
     server.autocommit = True  # CREATE DATABASE cannot run inside a transaction
+    name = sql.Identifier(settings["NAME"])
     try:
         with server.cursor() as cursor:
+            if recreate:
+                cursor.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name)
+                )
             cursor.execute(
                 "SELECT 1 FROM pg_database WHERE datname = %s", [settings["NAME"]]
             )
             if cursor.fetchone() is None:
-                cursor.execute(
-                    sql.SQL("CREATE DATABASE {}").format(
-                        sql.Identifier(settings["NAME"])
-                    )
-                )
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(name))
     finally:
         server.close()
 

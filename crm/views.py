@@ -62,6 +62,22 @@ def add_service_error(form, error):
         form.add_error(None, error)
 
 
+class PermissionFirstMixin(PermissionRequiredMixin):
+    """A page that loads the object it works on in `load()`, after the permission
+    check: without the permission, whether the object exists stays unknown (403,
+    never 404)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_permission():
+            return self.handle_no_permission()
+        return self.load(request, **kwargs) or super().dispatch(
+            request, *args, **kwargs
+        )
+
+    def load(self, request, **kwargs):
+        """Set the page's objects; a response returned ends the request there."""
+
+
 class ServiceFormMixin:
     """Save a valid form through a service; its ValidationError goes onto the form."""
 

@@ -33,7 +33,13 @@ from django_filters.views import FilterView
 
 from crm.models import Contact, Salesperson
 from crm.pagination import EstimatedCountPaginator
-from crm.views import PAGE_SIZE, ServiceFormMixin, SetupFormMixin, add_service_error
+from crm.views import (
+    PAGE_SIZE,
+    PermissionFirstMixin,
+    ServiceFormMixin,
+    SetupFormMixin,
+    add_service_error,
+)
 from interactions import correspondence, services
 from interactions.filters import InteractionLogEntryFilter, PostponedFilter
 from interactions.forms import (
@@ -727,20 +733,16 @@ class TemplateSetupView(PermissionRequiredMixin, FormView):
         return redirect("interactions:template_setup")
 
 
-class ContactActionMixin(PermissionRequiredMixin):
+class ContactActionMixin(PermissionFirstMixin):
     """A page started from a contact card: `?contact=<no>` names the contact."""
 
     permission_required = "interactions.add_interactionlogentry"
 
-    def dispatch(self, request, *args, **kwargs):
-        # The permission first: without it, whether the object exists stays unknown.
-        if not self.has_permission():
-            return self.handle_no_permission()
+    def load(self, request, **kwargs):
         no = request.GET.get("contact") or request.POST.get("contact", "")
         self.contact = get_object_or_404(
             Contact.objects.select_related("company"), no=no.replace("\x00", "")
         )
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

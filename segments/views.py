@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
@@ -21,7 +21,12 @@ from django_filters.views import FilterView
 from crm.filters import ContactFilter
 from crm.models import Contact
 from crm.pagination import EstimatedCountPaginator
-from crm.views import PAGE_SIZE, ServiceFormMixin, add_service_error
+from crm.views import (
+    PAGE_SIZE,
+    PermissionFirstMixin,
+    ServiceFormMixin,
+    add_service_error,
+)
 from interactions.models import InteractionTemplate
 from segments import selectors, services
 from segments.filters import LoggedSegmentFilter, SegmentFilter, SegmentLineFilter
@@ -158,19 +163,15 @@ class SegmentDeleteView(PermissionRequiredMixin, DeleteView):
         return HttpResponseRedirect(self.success_url)
 
 
-class SegmentActionMixin(PermissionRequiredMixin):
+class SegmentActionMixin(PermissionFirstMixin):
     """A page that works on the segment named in the URL."""
 
     permission_required = "segments.change_segment"
 
-    def dispatch(self, request, *args, **kwargs):
-        # The permission first: without it, whether the object exists stays unknown.
-        if not self.has_permission():
-            return self.handle_no_permission()
+    def load(self, request, **kwargs):
         self.segment = get_object_or_404(
             Segment.objects.with_related(), no=kwargs["no"]
         )
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -359,7 +360,7 @@ class ReuseLoggedSegmentView(SegmentActionMixin, FormView):
         return self.back()
 
 
-class SegmentLogView(PermissionRequiredMixin, FormView):
+class SegmentLogView(PermissionFirstMixin, FormView):
     """ "Log segment": one entry per line, the logged segment, optionally a follow-up.
 
     A second submit (double click, another user) finds the segment logged and says so.
@@ -372,10 +373,7 @@ class SegmentLogView(PermissionRequiredMixin, FormView):
     form_class = LogSegmentForm
     template_name = "segments/segment_log.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        # The permission first: without it, whether the object exists stays unknown.
-        if not self.has_permission():
-            return self.handle_no_permission()
+    def load(self, request, **kwargs):
         self.segment = Segment.objects.filter(no=kwargs["no"]).first()
         if self.segment is None:
             if (
@@ -387,8 +385,7 @@ class SegmentLogView(PermissionRequiredMixin, FormView):
                     _("Segment %(no)s has already been logged.") % {"no": kwargs["no"]},
                 )
                 return redirect(logged_list_for(kwargs["no"]))
-            return get_object_or_404(Segment, no=kwargs["no"])
-        return super().dispatch(request, *args, **kwargs)
+            raise Http404
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

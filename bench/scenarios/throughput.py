@@ -65,13 +65,13 @@ def start_gunicorn(port, log):
     )
 
 
-def get_status(port, path, cookie):
-    server = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+def get(port, path, cookie, timeout=30):
+    """GET `path` from the local server with the session cookie: (status, body)."""
+    server = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         server.request("GET", path, headers={"Cookie": cookie})
         response = server.getresponse()
-        response.read()
-        return response.status
+        return response.status, response.read()
     finally:
         server.close()
 
@@ -83,7 +83,7 @@ def wait_until_serving(server, port, path, cookie, log, seconds=60):
         if server.poll() is not None:
             raise RuntimeError(f"gunicorn exited ({server.returncode}):\n{tail(log)}")
         try:
-            status = get_status(port, path, cookie)
+            status, _body = get(port, path, cookie)
         except OSError:
             time.sleep(0.2)
             continue

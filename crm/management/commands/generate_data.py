@@ -93,7 +93,7 @@ EVALUATIONS = [
 ]
 
 
-def positive_int(value):
+def row_count(value):
     try:
         number = int(value)
     except ValueError:
@@ -114,8 +114,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--contacts", type=positive_int, default=1000)
-        parser.add_argument("--entries", type=positive_int, default=10_000)
+        parser.add_argument("--contacts", type=row_count, default=1000)
+        parser.add_argument("--entries", type=row_count, default=10_000)
         parser.add_argument(
             "--seed",
             type=int,
