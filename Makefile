@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Development settings (insecure key, no HTTPS redirect) unless the caller says otherwise.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test install migrate demo lint format messages audit bench clean
+.PHONY: run test install migrate demo lint format messages audit bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ run: demo
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Retake the README's screenshots (docs/screenshots/) from the demo data in Chromium.
+screenshots: install
+	README_SCREENSHOTS=1 $(BIN)/pytest tests/e2e/test_readme_screenshots.py
 
 # The benchmark suite on PostgreSQL (DATABASE_URL, or crm_bench on 127.0.0.1): a scratch
 # database it fills with generate_data. BENCH_ARGS="--entries 2000 --repeat 1" for a quick run.

@@ -1,0 +1,85 @@
+"""The README's screenshots, taken on the demo data as the demo users see it.
+
+Every run checks the pages and saves the pictures in test-artifacts/; with
+README_SCREENSHOTS=1 (`make screenshots`) they replace those in docs/screenshots/.
+"""
+
+import os
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db.models import Count
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from crm import roles
+from crm.models import Contact
+from segments.models import Segment
+from tests.e2e.conftest import ARTIFACTS, field
+from tests.factories import role_group
+
+README_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture
+def picture(page):
+    """Save the page as <name>.png where the README (or the test artifacts) wants it."""
+    folder = README_DIR if os.environ.get("README_SCREENSHOTS") == "1" else ARTIFACTS
+    folder.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 860})
+
+    def take(name):
+        page.screenshot(path=folder / f"{name}.png", full_page=True)
+
+    return take
+
+
+@pytest.fixture
+def demo(page, login, live_server):
+    role_group(roles.SALES)  # the live server's flushes take the migrated groups too
+    role_group(roles.CRM_ADMIN)
+    call_command("load_demo_data", stdout=StringIO())
+
+
+def test_readme_screenshots(page, live_server, login, demo, picture):
+    login(User.objects.get(username="admin"), password="demo-admin-2026")
+
+    page.goto(f"{live_server.url}{reverse('home')}")
+    expect(page.locator("main h1")).to_be_visible()
+    picture("dashboard")
+
+    company = (
+        Contact.objects.filter(type=Contact.Type.COMPANY)
+        .annotate(entries=Count("company_interaction_log_entries"))
+        .order_by("-entries")
+        .first()
+    )
+    page.goto(f"{live_server.url}{company.get_absolute_url()}")
+    expect(page.get_by_role("heading", name=company.name)).to_be_visible()
+    picture("contact-card")
+
+    person = company.persons.order_by("no").first()
+    page.goto(f"{live_server.url}{person.get_absolute_url()}")
+    page.get_by_role("link", name="Create interaction").click()
+    field(page, "Interaction template").select_option(index=1)
+    expect(field(page, "Description")).not_to_have_value("")
+    picture("create-interaction")
+
+    page.goto(f"{live_server.url}{reverse('interactions:entry_list')}")
+    expect(page.locator("table tbody tr").first).to_be_visible()
+    picture("interaction-log-entries")
+
+    segment = Segment.objects.filter(lines__isnull=False).distinct().first()
+    page.goto(f"{live_server.url}{segment.get_absolute_url()}")
+    expect(page.get_by_role("heading", name=segment.description)).to_be_visible()
+    picture("segment-card")
+
+    page.context.add_cookies(
+        [{"name": "django_language", "value": "nl", "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}{reverse('crm:contact_list')}")
+    expect(page.get_by_role("heading", name="Contacten")).to_be_visible()
+    picture("contacts-dutch")
