@@ -406,7 +406,8 @@ class AuditRecord(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}".strip()
+        when = timezone.localtime(self.at)
+        return f"{when:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
 
     def detail_lines(self):
         """The details as (label, text) pairs, in the order they were recorded."""
