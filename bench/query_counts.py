@@ -1,5 +1,5 @@
 """Print the SQL query count of each list page with 10 and with 1,000 log entries
-(and as many segment lines).
+(and as many segment lines and audit records).
 
     DJANGO_DEBUG=1 .venv/bin/python bench/query_counts.py          # scratch SQLite file
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench ... # or PostgreSQL
@@ -29,7 +29,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from crm.models import Contact, Salesperson  # noqa: E402
+from crm.models import AuditRecord, Contact, Salesperson  # noqa: E402
 from interactions.models import (  # noqa: E402
     InteractionGroup,
     InteractionLogEntry,
@@ -70,6 +70,16 @@ def fill(total):
     add_contacts(segment, Contact.objects.filter(no__startswith="QC"))
     logged = LoggedSegment.objects.get_or_create(segment_no="QCLOG")[0]
     InteractionLogEntry.objects.update(logged_segment=logged, segment_no="QCLOG")
+    AuditRecord.objects.bulk_create(
+        AuditRecord(
+            action="canceled",
+            username="qc-admin",
+            object_type="interaction_log_entry",
+            count=number,
+            details={"filters": {"contact": f"QC{number:06d}"}},
+        )
+        for number in range(AuditRecord.objects.count(), total)
+    )
     return company, salesperson, segment
 
 
@@ -101,6 +111,7 @@ def main():
             "segment card (all lines)": segment.get_absolute_url(),
             "add contacts (count)": reverse("segments:add_contacts", args=[segment.no]),
             "logged segments": reverse("segments:loggedsegment_list"),
+            "audit trail": reverse("crm:audit_list"),
         }
         rows.append((total, {name: count(client, url) for name, url in pages.items()}))
     print(f"{'page':<26}" + "".join(f"{total:>8} entries" for total, _ in rows))

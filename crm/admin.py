@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from crm import services
 from crm.models import (
     MISSING_SERIES_MESSAGES,
+    AuditRecord,
     Contact,
     MarketingSetup,
     NumberSeries,
@@ -128,3 +129,30 @@ class ContactAdmin(admin.ModelAdmin):
         created = services.create_contact(user=request.user, **form.cleaned_data)
         # The admin goes on with its own instance (change message, redirect).
         vars(obj).update(vars(created))
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(admin.ModelAdmin):
+    """Read-only: records are written by the services, and kept."""
+
+    list_display = (
+        "at",
+        "username",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "count",
+    )
+    list_filter = ("action", "object_type")
+    search_fields = ("username", "object_id", "object_repr")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

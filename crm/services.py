@@ -1,4 +1,5 @@
-"""Domain operations on contacts; views, admin and commands all call these."""
+"""Domain operations on contacts, and the audit trail that every service writes to;
+views, admin and commands all call these."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -6,7 +7,7 @@ from django.db.models import ProtectedError
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from crm.models import Contact, MarketingSetup
+from crm.models import AuditRecord, Contact, MarketingSetup
 
 
 @transaction.atomic
@@ -53,3 +54,35 @@ def delete_contact(contact, *, user):
             % {"contact": capfirst(str(contact)), "used_by": protected_summary(error)},
             code="protected",
         ) from error
+
+
+def record_audit(
+    *,
+    action,
+    user,
+    object_type,
+    count=1,
+    object_id="",
+    object_repr="",
+    details=None,
+):
+    """Write the audit record of one action: on one object, or on `count` of them.
+
+    Call it inside the action's transaction, so the record is kept exactly when the
+    action commits. `details` (JSON) says which: the filters used, the entries chosen.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_audit() must run inside the action's transaction.")
+    actor = user if user is not None and user.is_authenticated else None
+    return AuditRecord.objects.create(
+        action=action,
+        user=actor,
+        username=actor.get_username() if actor is not None else "",
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr=str(object_repr)[
+            : AuditRecord._meta.get_field("object_repr").max_length
+        ],
+        count=count,
+        details=details or {},
+    )

@@ -57,6 +57,7 @@ app_patterns = [
         views.NumberSeriesUpdateView.as_view(),
         name="numberseries_update",
     ),
+    path("setup/audit-trail/", views.AuditRecordListView.as_view(), name="audit_list"),
 ]
 
 urlpatterns = [

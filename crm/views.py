@@ -20,9 +20,15 @@ from django.views.generic import (
 from django_filters.views import FilterView
 
 from crm import services
-from crm.filters import ContactFilter, SalespersonFilter
+from crm.filters import AuditRecordFilter, ContactFilter, SalespersonFilter
 from crm.forms import ContactForm, MarketingSetupForm, NumberSeriesForm, SalespersonForm
-from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
+from crm.models import (
+    AuditRecord,
+    Contact,
+    MarketingSetup,
+    NumberSeries,
+    Salesperson,
+)
 from crm.pagination import EstimatedCountPaginator
 from interactions.selectors import interaction_card
 
@@ -298,3 +304,15 @@ class MarketingSetupUpdateView(
 
     def get_success_url(self):
         return reverse("crm:marketing_setup")
+
+
+class AuditRecordListView(PermissionRequiredMixin, FilterView):
+    """Audit trail: who created, postponed, resumed, canceled, evaluated, deleted or
+    logged what, and when; newest first."""
+
+    permission_required = "crm.view_auditrecord"
+    filterset_class = AuditRecordFilter
+    queryset = AuditRecord.objects.all()
+    paginate_by = PAGE_SIZE
+    paginator_class = EstimatedCountPaginator
+    template_name = "crm/auditrecord_list.html"

@@ -18,6 +18,21 @@ from interactions.services import (
 )
 
 
+def selection_criteria(request, queryset):
+    """How an admin action's rows were chosen, for the service's audit record: the
+    list's filters when "select all" was used, else the ticked rows."""
+    if request.POST.get("select_across") == "1":
+        ignored = {"o", "p", "_facets"}  # sorting, page, facet counts
+        return {
+            "filters": {
+                name: value
+                for name, value in request.GET.items()
+                if name not in ignored
+            }
+        }
+    return {"entries": sorted(queryset.values_list("pk", flat=True))}
+
+
 @admin.register(InteractionGroup)
 class InteractionGroupAdmin(admin.ModelAdmin):
     list_display = ["code", "description"]
@@ -128,7 +143,12 @@ class InteractionLogEntryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Mark canceled"), permissions=["change"])
     def mark_canceled(self, request, queryset):
-        count = set_canceled(queryset, True, user=request.user)
+        count = set_canceled(
+            queryset,
+            True,
+            user=request.user,
+            criteria=selection_criteria(request, queryset),
+        )
         self.message_user(
             request,
             ngettext(
@@ -143,7 +163,12 @@ class InteractionLogEntryAdmin(admin.ModelAdmin):
     @admin.action(description=_("Remove canceled mark"), permissions=["change"])
     def remove_canceled_mark(self, request, queryset):
         try:
-            count = set_canceled(queryset, False, user=request.user)
+            count = set_canceled(
+                queryset,
+                False,
+                user=request.user,
+                criteria=selection_criteria(request, queryset),
+            )
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return
@@ -162,7 +187,11 @@ class InteractionLogEntryAdmin(admin.ModelAdmin):
         description=_("Delete canceled entries"), permissions=["delete_canceled"]
     )
     def delete_canceled(self, request, queryset):
-        count = delete_canceled_entries(entries=queryset)
+        count = delete_canceled_entries(
+            entries=queryset,
+            user=request.user,
+            criteria=selection_criteria(request, queryset),
+        )
         self.message_user(
             request,
             ngettext(

@@ -12,8 +12,14 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from crm.models import Contact, MarketingSetup, Salesperson
-from crm.services import protected_summary
+from crm.models import (
+    AuditAction,
+    AuditObjectType,
+    Contact,
+    MarketingSetup,
+    Salesperson,
+)
+from crm.services import protected_summary, record_audit
 from interactions.models import (
     DocumentType,
     Evaluation,
@@ -240,6 +246,17 @@ def _save(entry, *, contact, template, user, values, postponed):
     return entry
 
 
+def _audit_entry(action, entry, *, user, object_type=AuditObjectType.ENTRY, **details):
+    record_audit(
+        action=action,
+        user=user,
+        object_type=object_type,
+        object_id=entry.pk,
+        object_repr=entry.description,
+        details={"contact": str(entry.contact), **details},
+    )
+
+
 def _lock_postponed(entry):
     # The row lock makes a second session that resumes the same entry wait, then find
     # it finished: the interaction is logged once.
@@ -260,7 +277,7 @@ def create_interaction(*, contact, template, user, **values):
 
     Values not given come from the template, the user's salesperson, today and now.
     """
-    return _save(
+    entry = _save(
         InteractionLogEntry(),
         contact=contact,
         template=template,
@@ -268,6 +285,8 @@ def create_interaction(*, contact, template, user, **values):
         values=values,
         postponed=False,
     )
+    _audit_entry(AuditAction.CREATED, entry, user=user)
+    return entry
 
 
 @transaction.atomic
@@ -282,7 +301,7 @@ def postpone_interaction(*, contact, user, entry=None, **values):
     else:
         entry = _lock_postponed(entry)
         template = values.pop("template", entry.template)
-    return _save(
+    entry = _save(
         entry,
         contact=contact,
         template=template,
@@ -290,6 +309,10 @@ def postpone_interaction(*, contact, user, entry=None, **values):
         values=values,
         postponed=True,
     )
+    _audit_entry(
+        AuditAction.POSTPONED, entry, user=user, object_type=AuditObjectType.POSTPONED
+    )
+    return entry
 
 
 @transaction.atomic
@@ -301,7 +324,7 @@ def resume_interaction(entry, *, user, **values):
     entry = _lock_postponed(entry)
     contact = values.pop("contact", entry.contact)
     template = values.pop("template", entry.template)
-    return _save(
+    entry = _save(
         entry,
         contact=contact,
         template=template,
@@ -309,6 +332,10 @@ def resume_interaction(entry, *, user, **values):
         values=values,
         postponed=False,
     )
+    _audit_entry(
+        AuditAction.RESUMED, entry, user=user, object_type=AuditObjectType.POSTPONED
+    )
+    return entry
 
 
 # Automatic recording (NAV's LogDocument, reference §2.8)
@@ -390,7 +417,7 @@ def log_document(
         "correspondence_type": correspondence_type,
     }
     values.update({name: value for name, value in optional.items() if value})
-    return _save(
+    entry = _save(
         InteractionLogEntry(),
         contact=contact,
         template=template,
@@ -398,6 +425,14 @@ def log_document(
         values=values,
         postponed=False,
     )
+    _audit_entry(
+        AuditAction.CREATED,
+        entry,
+        user=user,
+        document_type=document_type,
+        document_no=document_no,
+    )
+    return entry
 
 
 @transaction.atomic
@@ -448,11 +483,35 @@ def _selected(entries):
     return InteractionLogEntry.objects.filter(pk__in=_keys(entries))
 
 
+def _selection(entries, criteria):
+    """How `entries` were chosen, for the audit record: `criteria` when the caller
+    gives them (the filters of a page), else the numbers of listed entries."""
+    if criteria is not None:
+        return dict(criteria)
+    if isinstance(entries, models.QuerySet):
+        return {}
+    return {"entries": sorted(_keys(entries))}
+
+
+def _audit_many(action, count, *, user, selection, object_type=AuditObjectType.ENTRY):
+    chosen = selection.get("entries", ())
+    record_audit(
+        action=action,
+        user=user,
+        object_type=object_type,
+        count=count,
+        # One entry chosen: the record names it, so the page can find it by number.
+        object_id=chosen[0] if len(chosen) == 1 else "",
+        details=selection,
+    )
+
+
 @transaction.atomic
-def delete_postponed(entries, *, user):
+def delete_postponed(entries, *, user, criteria=None):
     """Delete the postponed ones of `entries`; returns how many.
 
     Without "delete_others_postponed" a user may only delete the entries they created.
+    `criteria` (how the caller chose the entries) goes into the audit record.
     """
     postponed = _selected(entries).filter(postponed=True)
     if (
@@ -462,16 +521,42 @@ def delete_postponed(entries, *, user):
         raise PermissionDenied(
             _("You can only delete postponed interactions that you created.")
         )
-    return _delete(postponed)
+    count = _delete(postponed)
+    _audit_many(
+        AuditAction.DELETED,
+        count,
+        user=user,
+        selection=_selection(entries, criteria),
+        object_type=AuditObjectType.POSTPONED,
+    )
+    return count
 
 
 @transaction.atomic
-def set_canceled(entries, canceled, *, user):
+def set_canceled(entries, canceled, *, user, criteria=None, logged_segment=None):
     """Mark `entries` canceled (or remove the mark) in one UPDATE; returns the count.
 
     Postponed entries are never touched; un-canceling is refused while an entry's
-    logged segment is canceled.
+    logged segment is canceled. The audit record names `logged_segment` when the
+    entries are canceled with it, else `criteria` (how the caller chose them).
     """
+    count = _update_canceled(entries, canceled, user=user)
+    action = AuditAction.CANCELED if canceled else AuditAction.UNCANCELED
+    if logged_segment is None:
+        _audit_many(action, count, user=user, selection=_selection(entries, criteria))
+    else:
+        record_audit(
+            action=action,
+            user=user,
+            object_type=AuditObjectType.LOGGED_SEGMENT,
+            count=count,
+            object_id=logged_segment.segment_no,
+            object_repr=logged_segment.description,
+        )
+    return count
+
+
+def _update_canceled(entries, canceled, *, user):
     changing = _selected(entries).filter(postponed=False, canceled=not canceled)
     if canceled:
         return changing.update(
@@ -506,8 +591,11 @@ def set_canceled(entries, canceled, *, user):
 
 
 @transaction.atomic
-def evaluate_entries(entries, evaluation, *, user):
-    """Set the evaluation of the logged (not postponed) `entries` in one UPDATE."""
+def evaluate_entries(entries, evaluation, *, user, criteria=None):
+    """Set the evaluation of the logged (not postponed) `entries` in one UPDATE.
+
+    `criteria` (how the caller chose the entries) goes into the audit record.
+    """
     if evaluation not in Evaluation.values:
         raise ValidationError(
             {
@@ -517,7 +605,15 @@ def evaluate_entries(entries, evaluation, *, user):
                 )
             }
         )
-    return _selected(entries).filter(postponed=False).update(evaluation=evaluation)
+    count = _selected(entries).filter(postponed=False).update(evaluation=evaluation)
+    selection = _selection(entries, criteria)
+    _audit_many(
+        AuditAction.EVALUATED,
+        count,
+        user=user,
+        selection={**selection, "evaluation": evaluation},
+    )
+    return count
 
 
 @transaction.atomic
@@ -531,30 +627,42 @@ def delete_canceled_entries(
     salesperson=None,
     entries=None,
     dry_run=False,
+    user=None,
+    criteria=None,
 ):
     """Delete canceled entries dated after `after` and before `before` (both exclusive).
 
     Postponed and uncanceled entries are never deleted. Returns the number deleted,
-    or that would be deleted with `dry_run`. `entries` narrows it to a selection.
+    or that would be deleted with `dry_run`. `entries` narrows it to a selection;
+    `criteria` says how the caller chose that, for the audit record.
     """
     doomed = InteractionLogEntry.objects.filter(canceled=True, postponed=False)
     if entries is not None:
         doomed = doomed.filter(pk__in=_keys(entries))
+    filters = {}
     if before is not None:
         doomed = doomed.filter(date__lt=before)
+        filters["before"] = str(before)
     if after is not None:
         doomed = doomed.filter(date__gt=after)
-    for field, value in (
-        ("contact", contact),
-        ("template", template),
-        ("group", group),
-        ("salesperson", salesperson),
+        filters["after"] = str(after)
+    for field, value, key in (
+        ("contact", contact, "no"),
+        ("template", template, "code"),
+        ("group", group, "code"),
+        ("salesperson", salesperson, "code"),
     ):
         if value is not None:
             doomed = doomed.filter(**{field: value})
+            filters[field] = str(getattr(value, key, value))
     if dry_run:
         return doomed.count()
-    return _delete(doomed)
+    count = _delete(doomed)
+    selection = {} if entries is None else _selection(entries, criteria)
+    if filters or entries is None:
+        selection["filters"] = {**selection.get("filters", {}), **filters}
+    _audit_many(AuditAction.DELETED, count, user=user, selection=selection)
+    return count
 
 
 def _delete(queryset):

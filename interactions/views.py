@@ -18,6 +18,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -272,11 +273,21 @@ class SelectionForm(forms.Form):
             raise ValidationError(_("Choose an evaluation."))
         return cleaned
 
+    @cached_property
+    def filterset(self):
+        query = QueryDict(self.cleaned_data["query"])
+        return self.filterset_class(query, queryset=self.base_queryset)
+
     def entries(self):
         if self.cleaned_data["scope"] == "all":
-            query = QueryDict(self.cleaned_data["query"])
-            return self.filterset_class(query, queryset=self.base_queryset).qs
+            return self.filterset.qs
         return self.cleaned_data["selected"]
+
+    def criteria(self):
+        """How the entries were chosen, for the service's audit record."""
+        if self.cleaned_data["scope"] == "all":
+            return {"filters": self.filterset.criteria()}
+        return {"entries": sorted(entry.pk for entry in self.cleaned_data["selected"])}
 
 
 class BulkActionView(PermissionRequiredMixin, TemplateView):
@@ -318,7 +329,7 @@ class BulkActionView(PermissionRequiredMixin, TemplateView):
                 }
             )
         try:
-            count = self.perform(action, entries, form.cleaned_data)
+            count = self.perform(action, entries, form.cleaned_data, form.criteria())
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         except PermissionDenied as error:
@@ -356,11 +367,15 @@ class EntryBulkView(BulkActionView):
             count,
         ) % {"count": count, "evaluation": Evaluation(data["evaluation"]).label}
 
-    def perform(self, action, entries, data):
+    def perform(self, action, entries, data, criteria):
         user = self.request.user
         if action == "evaluate":
-            return services.evaluate_entries(entries, data["evaluation"], user=user)
-        return services.set_canceled(entries, action == "cancel", user=user)
+            return services.evaluate_entries(
+                entries, data["evaluation"], user=user, criteria=criteria
+            )
+        return services.set_canceled(
+            entries, action == "cancel", user=user, criteria=criteria
+        )
 
     def done_message(self, action, count):
         return {
@@ -396,8 +411,10 @@ class PostponedBulkView(BulkActionView):
             count,
         ) % {"count": count}
 
-    def perform(self, action, entries, data):
-        return services.delete_postponed(entries, user=self.request.user)
+    def perform(self, action, entries, data, criteria):
+        return services.delete_postponed(
+            entries, user=self.request.user, criteria=criteria
+        )
 
     def done_message(self, action, count):
         return ngettext(
@@ -586,7 +603,7 @@ class DeleteCanceledView(PermissionRequiredMixin, FormView):
                     form=form, count=count, counted_filters=counted_filters
                 )
             )
-        count = services.delete_canceled_entries(**filters)
+        count = services.delete_canceled_entries(**filters, user=self.request.user)
         messages.success(
             self.request,
             ngettext(

@@ -11,7 +11,8 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.models import Contact, MarketingSetup
+from crm.models import AuditAction, AuditObjectType, Contact, MarketingSetup
+from crm.services import record_audit
 from interactions.models import InteractionLogEntry
 from interactions.services import remove_unreferenced_attachments, set_canceled
 from segments.models import LoggedSegment, Segment, SegmentLine
@@ -694,7 +695,7 @@ def log_segment(segment, *, user, create_follow_up=False):
             )
     except IntegrityError as error:
         raise _already_logged(segment) from error
-    _insert_entries(segment, logged_segment, user=user)
+    count = _insert_entries(segment, logged_segment, user=user)
     header_attachment = segment.attachment.name
     # Lines cascade as one DELETE: nothing listens to their deletion.
     segment.delete()
@@ -708,6 +709,15 @@ def log_segment(segment, *, user, create_follow_up=False):
             salesperson=segment.salesperson,
         )
         add_contacts(follow_up, _logged_contacts(logged_segment), user=user)
+    record_audit(
+        action=AuditAction.SEGMENT_LOGGED,
+        user=user,
+        object_type=AuditObjectType.LOGGED_SEGMENT,
+        count=count,
+        object_id=logged_segment.segment_no,
+        object_repr=logged_segment.description,
+        details={"follow_up": follow_up.no} if follow_up is not None else {},
+    )
     return logged_segment, follow_up
 
 
@@ -715,11 +725,13 @@ def log_segment(segment, *, user, create_follow_up=False):
 def set_logged_segment_canceled(logged_segment, canceled, *, user):
     """Mark a logged segment and all its entries canceled, or remove the mark.
 
-    Returns the number of entries changed (one UPDATE).
+    Returns the number of entries changed (one UPDATE); one audit record names it.
     """
     locked = LoggedSegment.objects.select_for_update().get(pk=logged_segment.pk)
     # The flag first: set_canceled refuses to un-cancel entries of a canceled one.
     locked.canceled = canceled
     locked.save(update_fields=["canceled"])
     logged_segment.canceled = canceled
-    return set_canceled(locked.log_entries.all(), canceled, user=user)
+    return set_canceled(
+        locked.log_entries.all(), canceled, user=user, logged_segment=locked
+    )

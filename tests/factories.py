@@ -150,6 +150,19 @@ class MarketingSetupFactory(factory.django.DjangoModelFactory):
     segment_nos = factory.SubFactory(NumberSeriesFactory, code="SEGMENT", prefix="SM")
 
 
+class AuditRecordFactory(factory.django.DjangoModelFactory):
+    """A record written directly; crm.services.record_audit writes real ones."""
+
+    class Meta:
+        model = "crm.AuditRecord"
+
+    action = "canceled"
+    username = factory.Sequence(lambda n: f"user{n}")
+    object_type = "interaction_log_entry"
+    object_id = factory.Sequence(lambda n: str(n + 1))
+    object_repr = "Phone call"
+
+
 class SegmentFactory(factory.django.DjangoModelFactory):
     """A segment row; segments.services.create_segment numbers real ones."""
 

@@ -18,7 +18,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 
-from crm.models import NumberSeries
+from crm.models import AuditRecord, NumberSeries
 from interactions import services as interaction_services
 from interactions.models import InteractionLogEntry
 from segments import services
@@ -190,6 +190,10 @@ def test_logging_a_segment_twice_at_once_logs_it_once_with_one_follow_up(
     assert list(Segment.objects.values_list("no", flat=True)) == ["SM00002"]
     assert follow_up.lines.count() == 20
     assert NumberSeries.objects.get(code="SEGMENT").next_number == 3
+    # One audit record, of the session that logged it.
+    assert list(AuditRecord.objects.values_list("action", "object_id", "count")) == [
+        ("segment_logged", "SM00001", 20)
+    ]
 
 
 # Number series
@@ -323,6 +327,11 @@ def test_resuming_and_deleting_a_postponed_entry_at_once_does_one_of_them(
     else:
         assert deleted == 0
         assert InteractionLogEntry.objects.get().postponed is False
+    # Each committed action has its record, with what it really did.
+    resumed_records = 0 if isinstance(resumed, Exception) else 1
+    assert sorted(
+        AuditRecord.objects.exclude(action="postponed").values_list("action", "count")
+    ) == sorted([("deleted", deleted), *[("resumed", 1)] * resumed_records])
     expected = {"resume_writes_first": False, "delete_writes_first": True}
     if interleaving in expected:
         assert isinstance(resumed, Exception) is expected[interleaving]
@@ -359,6 +368,12 @@ def cancel_or_delete(interleaving, cancel, delete, *, cancel_sql):
 INTERLEAVINGS = ["together", "cancel_writes_first", "delete_writes_first"]
 
 
+def last_records(number):
+    """(action, count) of the newest audit records: one per committed action."""
+    records = AuditRecord.objects.order_by("-id")[:number]
+    return {(record.action, record.count) for record in records}
+
+
 @pytest.mark.parametrize("interleaving", INTERLEAVINGS)
 def test_canceling_while_deleting_canceled_entries_loses_no_row(entries, interleaving):
     canceled, deleted = cancel_or_delete(
@@ -375,6 +390,7 @@ def test_canceling_while_deleting_canceled_entries_loses_no_row(entries, interle
     assert not entries.filter(canceled=False).exists()
     if interleaving != "together":
         assert deleted == CANCELED  # the delete could not see uncommitted cancels
+    assert last_records(2) == {("canceled", canceled), ("deleted", deleted)}
 
 
 @pytest.mark.parametrize("interleaving", INTERLEAVINGS)
@@ -392,6 +408,7 @@ def test_uncanceling_while_deleting_canceled_entries_loses_no_row(
     assert uncanceled + deleted == CANCELED
     assert entries.count() == ENTRIES - deleted
     assert not entries.filter(canceled=True).exists()
+    assert last_records(2) == {("uncanceled", uncanceled), ("deleted", deleted)}
     expected = {"cancel_writes_first": 0, "delete_writes_first": CANCELED}
     if interleaving in expected:
         assert deleted == expected[interleaving]

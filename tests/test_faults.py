@@ -24,6 +24,7 @@ from django.db import (
     transaction,
 )
 
+from crm.models import AuditRecord
 from interactions import services as interaction_services
 from interactions.models import InteractionLogEntry
 from segments import services
@@ -425,4 +426,41 @@ def test_delete_canceled_entries_losing_the_connection_after_the_delete_keeps_th
         interaction_services.delete_canceled_entries(before=DAY + datetime.timedelta(1))
 
     assert len(statements_writing(ran, '"interactions_interactionlogentry"')) == 1
+    assert snapshot() == before
+
+
+# The audit record: written in the action's transaction, so an action whose record
+# cannot be written is undone.
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        lambda: interaction_services.set_canceled(
+            InteractionLogEntry.objects.all(), False, user=None
+        ),
+        lambda: interaction_services.delete_canceled_entries(),
+        lambda: services.set_logged_segment_canceled(
+            LoggedSegment.objects.get(segment_no="SM00002"), True, user=None
+        ),
+    ],
+    ids=["set_canceled", "delete_canceled_entries", "set_logged_segment_canceled"],
+)
+def test_an_action_whose_audit_record_fails_is_undone(canceled, fail_on_row, action):
+    fail_on_row(AuditRecord, "INSERT", 1)
+    before = snapshot()
+
+    with pytest.raises(DatabaseError, match="injected fault at row 1"):
+        action()
+
+    assert snapshot() == before
+
+
+def test_log_segment_whose_audit_record_fails_logs_nothing(segment, fail_on_row):
+    fail_on_row(AuditRecord, "INSERT", 1)
+    before = snapshot()
+
+    with pytest.raises(DatabaseError, match="injected fault at row 1"):
+        services.log_segment(segment, user=None, create_follow_up=True)
+
     assert snapshot() == before

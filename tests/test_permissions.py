@@ -25,6 +25,7 @@ from rest_framework.authtoken.models import Token
 from crm.models import Contact
 from tests.factories import (
     AdminUserFactory,
+    AuditRecordFactory,
     CompanyFactory,
     InteractionLogEntryFactory,
     InteractionTemplateFactory,
@@ -249,6 +250,7 @@ def world(marketing_setup):
     segment = SegmentFactory(template=template, salesperson=salesperson)
     # A token of its own, so the admin's token pages have a row.
     Token.objects.create(user=UserFactory(username="integration", groups=[]))
+    AuditRecordFactory()
     return SimpleNamespace(
         setup=marketing_setup,
         salesperson=salesperson,

@@ -46,6 +46,7 @@ def test_crm_admin_group_adds_salespeople_and_setup():
         "crm.change_numberseries",
         "crm.view_marketingsetup",
         "crm.change_marketingsetup",
+        "crm.view_auditrecord",
     }
 
 
@@ -57,6 +58,8 @@ def test_crm_admin_group_adds_salespeople_and_setup():
         ("crm.change_marketingsetup", False, True),
         ("crm.add_salesperson", False, True),
         ("crm.change_numberseries", False, True),
+        ("crm.view_auditrecord", False, True),
+        ("crm.delete_auditrecord", False, False),
         ("crm.delete_salesperson", False, False),
         ("crm.delete_numberseries", False, False),
     ],
