@@ -1,6 +1,9 @@
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Contact, Salesperson
@@ -32,6 +35,31 @@ class FilterSet(django_filters.FilterSet):
                 )
                 field.widget.attrs["class"] = css
         return self._form
+
+    def applied(self):
+        """(label, value as shown) of each filter in use, for a page that names the
+        filters it was reached with; sorting is not a filter."""
+        if not self.form.is_valid():
+            return []
+        shown = []
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, "") or isinstance(
+                self.filters[name], django_filters.OrderingFilter
+            ):
+                continue
+            field = self.form.fields[name]
+            if isinstance(value, bool):
+                text = _("Yes") if value else _("No")
+            elif isinstance(value, datetime.date):
+                text = date_format(value, "SHORT_DATE_FORMAT")
+            elif isinstance(field, forms.ChoiceField) and not isinstance(
+                field, forms.ModelChoiceField
+            ):
+                text = dict(field.choices).get(value, value)
+            else:
+                text = str(value)
+            shown.append((field.label, text))
+        return shown
 
 
 class ContactFilter(FilterSet):
