@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import AuditRecord, Contact, Salesperson
@@ -36,17 +37,38 @@ class FilterSet(django_filters.FilterSet):
                 field.widget.attrs["class"] = css
         return self._form
 
-    def criteria(self):
-        """The filters in use as {name: text}, sorting left out: what an audit record
-        of a bulk action on the filtered rows keeps."""
+    def in_use(self):
+        """(name, form field, value) of each filter in use; sorting is not a filter."""
         if not self.form.is_valid():
-            return {}
-        return {
-            name: str(value)
-            for name, value in self.form.cleaned_data.items()
-            if value not in (None, "", [])
-            and not isinstance(self.filters[name], django_filters.OrderingFilter)
-        }
+            return
+        for name, value in self.form.cleaned_data.items():
+            if value not in (None, "", []) and not isinstance(
+                self.filters[name], django_filters.OrderingFilter
+            ):
+                yield name, self.form.fields[name], value
+
+    def criteria(self):
+        """The filters in use as {name: text}: what an audit record of a bulk action
+        on the filtered rows keeps."""
+        return {name: str(value) for name, _field, value in self.in_use()}
+
+    def applied(self):
+        """(label, value as shown) of each filter in use, for a page that names the
+        filters it was reached with."""
+        return [(field.label, shown(field, value)) for _, field, value in self.in_use()]
+
+
+def shown(field, value):
+    """A cleaned filter value as a person reads it."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(field, forms.ChoiceField) and not isinstance(
+        field, forms.ModelChoiceField
+    ):
+        return dict(field.choices).get(value, value)
+    return str(value)
 
 
 class ContactFilter(FilterSet):

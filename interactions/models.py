@@ -311,6 +311,14 @@ class InteractionLogEntryQuerySet(models.QuerySet):
             queryset = queryset.filter(date__lte=end)
         return queryset
 
+    def contacts(self):
+        """The distinct contacts of these entries, as a Contact queryset.
+
+        The entries stay a subquery (`contact IN (SELECT …)`): one statement, however
+        many entries match, and duplicates are gone without a DISTINCT.
+        """
+        return Contact.objects.filter(pk__in=self.order_by().values("contact_id"))
+
     def with_related(self):
         return self.select_related(
             "contact",

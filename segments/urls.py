@@ -12,6 +12,11 @@ urlpatterns = [
         views.SegmentFormFieldsView.as_view(),
         name="segment_form_fields",
     ),
+    path(
+        "from-entries/",
+        views.SegmentFromEntriesView.as_view(),
+        name="segment_from_entries",
+    ),
     path("logged/", views.LoggedSegmentListView.as_view(), name="loggedsegment_list"),
     path(
         "logged/<int:pk>/cancel/",
@@ -24,6 +29,11 @@ urlpatterns = [
     path("<str:no>/log/", views.SegmentLogView.as_view(), name="segment_log"),
     path(
         "<str:no>/add-contacts/", views.AddContactsView.as_view(), name="add_contacts"
+    ),
+    path(
+        "<str:no>/add-from-entries/",
+        views.AddContactsFromEntriesView.as_view(),
+        name="add_contacts_from_entries",
     ),
     path(
         "<str:no>/remove-contacts/",

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -27,7 +28,8 @@ from crm.views import (
     ServiceFormMixin,
     add_service_error,
 )
-from interactions.models import InteractionTemplate
+from interactions.filters import InteractionLogEntryFilter
+from interactions.models import InteractionLogEntry, InteractionTemplate
 from segments import selectors, services
 from segments.filters import LoggedSegmentFilter, SegmentFilter, SegmentLineFilter
 from segments.forms import (
@@ -245,10 +247,11 @@ class SegmentLineRowView(SegmentActionMixin, DetailView):
 
 
 class ContactCriteriaMixin(SegmentActionMixin):
-    """Add/Remove contacts: the contact filters, a live count, then the change."""
+    """Add/Remove contacts: the filters (`criteria`), a live count, then the change."""
 
     template_name = "segments/contacts_form.html"
     preview_template_name = "segments/partials/contacts_preview.html"
+    invalid_message = _("The contact filters are not valid.")
 
     def get_template_names(self):
         if is_htmx(self.request):
@@ -258,26 +261,26 @@ class ContactCriteriaMixin(SegmentActionMixin):
     def get_context_data(self, **kwargs):
         return super().get_context_data(mode=self.mode, **kwargs)
 
-    def contact_filter(self, data):
+    def criteria(self, data):
         return ContactFilter(data, queryset=Contact.objects.all())
 
     def get(self, request, *args, **kwargs):
-        contacts = self.contact_filter(request.GET)
+        criteria = self.criteria(request.GET)
         return self.render_to_response(
             self.get_context_data(
-                filter=contacts,
-                preview=self.preview(contacts),
+                filter=criteria,
+                preview=self.preview(criteria),
                 query=request.GET.urlencode(),
             )
         )
 
     def post(self, request, *args, **kwargs):
-        contacts = self.contact_filter(QueryDict(request.POST.get("query", "")))
-        if not contacts.is_valid():
-            messages.error(request, _("The contact filters are not valid."))
+        criteria = self.criteria(QueryDict(request.POST.get("query", "")))
+        if not criteria.is_valid():
+            messages.error(request, self.invalid_message)
             return self.back()
-        count = self.perform(contacts.qs)
-        messages.success(request, self.done_message(count))
+        result = self.perform(criteria.qs)
+        messages.success(request, self.done_message(result))
         return self.back()
 
 
@@ -298,6 +301,123 @@ class AddContactsView(ContactCriteriaMixin, TemplateView):
             "%(count)s contacts added to segment %(no)s.",
             count,
         ) % {"count": count, "no": self.segment.no}
+
+
+def entry_filter(data):
+    """The log entry list's filters over the entries it lists, as its CSV export."""
+    return InteractionLogEntryFilter(
+        data, queryset=InteractionLogEntry.objects.visible()
+    )
+
+
+def skipped_message(result):
+    """The contacts that adding the contacts of log entries skipped, in words."""
+    parts = []
+    if result.excluded:
+        parts.append(
+            ngettext(
+                "%(count)s contact marked “exclude from segment” was skipped.",
+                "%(count)s contacts marked “exclude from segment” were skipped.",
+                result.excluded,
+            )
+            % {"count": result.excluded}
+        )
+    if result.already:
+        parts.append(
+            ngettext(
+                "%(count)s contact was already in the segment.",
+                "%(count)s contacts were already in the segment.",
+                result.already,
+            )
+            % {"count": result.already}
+        )
+    return parts
+
+
+class AddContactsFromEntriesView(ContactCriteriaMixin, TemplateView):
+    """Add contacts from interactions: the log entry filters, a live count, then the
+    distinct contacts of the matching entries are added."""
+
+    permission_required = (
+        "segments.change_segment",
+        "interactions.view_interactionlogentry",
+    )
+    mode = "entries"
+    template_name = "segments/entries_form.html"
+    preview_template_name = "segments/partials/entries_preview.html"
+    invalid_message = _("The interaction log entry filters are not valid.")
+
+    def criteria(self, data):
+        return entry_filter(data)
+
+    def preview(self, entries):
+        if not entries.is_valid():
+            return None
+        return selectors.entries_preview(entries.qs, self.segment)
+
+    def perform(self, entries):
+        return services.add_contacts_from_entries(
+            self.segment, entries=entries, user=self.request.user
+        )
+
+    def done_message(self, result):
+        added = ngettext(
+            "%(count)s contact added to segment %(no)s.",
+            "%(count)s contacts added to segment %(no)s.",
+            result.added,
+        ) % {"count": result.added, "no": self.segment.no}
+        return " ".join([added, *skipped_message(result)])
+
+
+class SegmentFromEntriesView(PermissionRequiredMixin, FormView):
+    """Create segment from these contacts: reached from the log entry list with its
+    filters in the query string; shows the count, asks for the header, creates."""
+
+    permission_required = (
+        "segments.add_segment",
+        "segments.change_segment",
+        "interactions.view_interactionlogentry",
+    )
+    form_class = SegmentForm
+    template_name = "segments/segment_from_entries.html"
+
+    @cached_property
+    def entries(self):
+        return entry_filter(self.request.GET)
+
+    def get_initial(self):
+        return {"salesperson": getattr(self.request.user, "salesperson", None)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        valid = self.entries.is_valid()
+        context.update(
+            entry_filter=self.entries,
+            preview=selectors.entries_preview(self.entries.qs) if valid else None,
+            entry_list_url=(
+                f"{reverse('interactions:entry_list')}?{self.request.GET.urlencode()}"
+            ),
+        )
+        return context
+
+    def form_valid(self, form):
+        if not self.entries.is_valid():
+            form.add_error(None, _("The interaction log entry filters are not valid."))
+            return self.form_invalid(form)
+        try:
+            segment, result = services.create_segment_from_entries(
+                self.entries.qs, user=self.request.user, **form.service_values()
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        created = ngettext(
+            "Segment %(no)s has been created with %(count)s contact.",
+            "Segment %(no)s has been created with %(count)s contacts.",
+            result.added,
+        ) % {"no": segment.no, "count": result.added}
+        messages.success(self.request, " ".join([created, *skipped_message(result)]))
+        return redirect(segment)
 
 
 class RemoveContactsView(ContactCriteriaMixin, TemplateView):

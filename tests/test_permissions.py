@@ -69,6 +69,7 @@ ARGUMENTS = {
     "segments:segment_delete": lambda w: {"no": w.segment.no},
     "segments:segment_log": lambda w: {"no": w.segment.no},
     "segments:add_contacts": lambda w: {"no": w.segment.no},
+    "segments:add_contacts_from_entries": lambda w: {"no": w.segment.no},
     "segments:remove_contacts": lambda w: {"no": w.segment.no},
     "segments:reuse_logged_segment": lambda w: {"no": w.segment.no},
     "segments:line_row": lambda w: {"no": w.segment.no, "pk": w.line.pk},
