@@ -342,28 +342,20 @@ class TestDuplicateWarning:
             "on Nov. 20, 2026 by Anna Visser at 09:05 — log anyway?"
         )
 
-    @pytest.mark.parametrize(
-        "different",
-        [
-            {"template": "other"},
-            {"date": "yesterday"},
-            {"canceled": True},
-        ],
-    )
+    @pytest.mark.parametrize("earlier_one", ["other template", "yesterday", "canceled"])
     def test_without_a_duplicate_ok_logs_at_once(
-        self, sales_client, contact, template, salesperson, sales_user, different
+        self, sales_client, contact, template, salesperson, sales_user, earlier_one
     ):
-        logged_template = (
-            InteractionTemplateFactory() if "template" in different else template
-        )
+        days_ago = 1 if earlier_one == "yesterday" else 0
         earlier = log(
             contact,
-            logged_template,
+            InteractionTemplateFactory()
+            if earlier_one == "other template"
+            else template,
             sales_user,
-            date=timezone.localdate()
-            - datetime.timedelta(days=1 if "date" in different else 0),
+            date=timezone.localdate() - datetime.timedelta(days=days_ago),
         )
-        if "canceled" in different:
+        if earlier_one == "canceled":
             services.set_canceled([earlier], True, user=sales_user)
 
         response = self.post(sales_client, contact, template, salesperson)
