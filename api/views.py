@@ -219,7 +219,9 @@ class ContactListView(generics.ListAPIView):
             "Values left out or blank come from the template (description, cost, "
             "duration, information flow, initiated by, correspondence type), your own "
             "salesperson or else the contact's, today and now. An unknown contact, "
-            "template or salesperson is a field error (400)."
+            "template or salesperson is a field error (400). Unlike the page, which "
+            "asks before logging a template the contact already had that day, the "
+            "API logs it: an integration has no one to ask."
         ),
         request=InteractionCreateSerializer,
         responses={

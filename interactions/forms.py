@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Contact, Salesperson
@@ -117,6 +118,73 @@ class InteractionForm(forms.ModelForm):
         if not values.get("attachment"):
             values.pop("attachment", None)
         return values
+
+    def unconfirmed_duplicate(self):
+        """The newest entry already logged for this contact with this template on this
+        date, unless the user saw the warning about it and chose "Log anyway".
+
+        That button sends the entry's number: an entry logged by someone else in the
+        meantime is warned about in turn.
+        """
+        duplicate = (
+            InteractionLogEntry.objects.same_day_duplicates(
+                self.cleaned_data["contact"],
+                self.cleaned_data["template"],
+                self.cleaned_data["date"],
+            )
+            .select_related("created_by__salesperson", "salesperson")
+            .first()
+        )
+        if duplicate is None or self.data.get(CONFIRM_DUPLICATE) == str(duplicate.pk):
+            return None
+        return duplicate
+
+
+# The name of the "Log anyway" button; its value is the entry the warning was about.
+CONFIRM_DUPLICATE = "duplicate_of"
+
+
+def duplicate_warning(entry):
+    """The question asked before logging an interaction like `entry` again."""
+    user = entry.created_by
+    if user is not None:
+        salesperson = getattr(user, "salesperson", None)
+        who = (
+            user.get_full_name()
+            or (salesperson.name if salesperson else "")
+            or user.get_username()
+        )
+    elif entry.salesperson is not None:
+        who = entry.salesperson.name
+    else:
+        who = _("an unknown user")
+    values = {
+        "who": who,
+        "date": formats.date_format(entry.date, "DATE_FORMAT"),
+        "time": formats.time_format(entry.time, "H:i") if entry.time else "",
+    }
+    if entry.date == timezone.localdate():
+        if entry.time:
+            message = _(
+                "An interaction with this template was already logged for this "
+                "contact today by %(who)s at %(time)s — log anyway?"
+            )
+        else:
+            message = _(
+                "An interaction with this template was already logged for this "
+                "contact today by %(who)s — log anyway?"
+            )
+    elif entry.time:
+        message = _(
+            "An interaction with this template was already logged for this "
+            "contact on %(date)s by %(who)s at %(time)s — log anyway?"
+        )
+    else:
+        message = _(
+            "An interaction with this template was already logged for this "
+            "contact on %(date)s by %(who)s — log anyway?"
+        )
+    return message % values
 
 
 class EvaluationForm(forms.Form):

@@ -319,6 +319,21 @@ class InteractionLogEntryQuerySet(models.QuerySet):
         """
         return Contact.objects.filter(pk__in=self.order_by().values("contact_id"))
 
+    def same_day_duplicates(self, contact, template, date):
+        """Entries logged for `contact` with `template` on `date`, newest first: what
+        "Create interaction" warns about before logging another.
+
+        Canceled entries do not count (logging again is how a mistake is put right),
+        nor do postponed drafts (nothing was logged yet). ile_contact_idx finds them.
+        """
+        return self.filter(
+            contact=contact,
+            template=template,
+            date=date,
+            postponed=False,
+            canceled=False,
+        ).order_by("-entry_no")
+
     def with_related(self):
         return self.select_related(
             "contact",

@@ -44,6 +44,7 @@ from crm.views import (
 from interactions import correspondence, services
 from interactions.filters import InteractionLogEntryFilter, PostponedFilter
 from interactions.forms import (
+    CONFIRM_DUPLICATE,
     DeleteCanceledForm,
     EvaluationForm,
     InteractionForm,
@@ -52,6 +53,7 @@ from interactions.forms import (
     LetterForm,
     SendEmailForm,
     TemplateSetupForm,
+    duplicate_warning,
 )
 from interactions.models import (
     DocumentType,
@@ -67,7 +69,8 @@ from interactions.models import (
 
 
 class InteractionFormMixin:
-    """What "Create interaction" and "Resume" share: the form, OK, Cancel → postpone."""
+    """What "Create interaction" and "Resume" share: the form, OK (asking first when
+    the same template was logged for the contact that day), Cancel → postpone."""
 
     form_class = InteractionForm
     template_name = "interactions/entry_form.html"
@@ -100,6 +103,18 @@ class InteractionFormMixin:
         return context
 
     def form_valid(self, form):
+        if not self.postponing():
+            duplicate = form.unconfirmed_duplicate()
+            if duplicate is not None:
+                # Nothing is logged yet: the page asks first, "Log anyway" confirms.
+                return self.render_to_response(
+                    self.get_context_data(
+                        form=form,
+                        duplicate=duplicate,
+                        duplicate_warning=duplicate_warning(duplicate),
+                        confirm_duplicate=CONFIRM_DUPLICATE,
+                    )
+                )
         values = form.service_values()
         contact = form.cleaned_data["contact"]
         try:

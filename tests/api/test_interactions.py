@@ -145,6 +145,21 @@ class TestCreate:
         assert (entry.initiated_by, entry.evaluation) == ("them", "positive")
         assert entry.attempt_failed
 
+    def test_the_same_template_again_that_day_is_logged_without_asking(
+        self, api, contact, call_template, sales_user
+    ):
+        # The page asks "log anyway?"; an integration cannot answer, so the API
+        # logs it as it did before the warning existed (issue 8).
+        earlier = log(contact, call_template, sales_user)
+
+        response = api.post(
+            URL, {"contact": "CT00010", "template": "CALL"}, format="json"
+        )
+
+        assert response.status_code == 201
+        assert response.json()["entry_no"] != earlier.pk
+        assert InteractionLogEntry.objects.count() == 2
+
     @pytest.mark.parametrize(
         ("overrides", "errors"),
         [

@@ -221,6 +221,28 @@ def test_between_includes_both_ends_and_leaves_missing_ends_open():
     assert objects.between().count() == 5
 
 
+def test_same_day_duplicates_are_the_logged_entries_of_that_contact_template_and_day():
+    contact, template = PersonFactory(), InteractionTemplateFactory()
+    first = InteractionLogEntryFactory(contact=contact, template=template, date=TODAY)
+    second = InteractionLogEntryFactory(contact=contact, template=template, date=TODAY)
+    for different in (
+        {"template": InteractionTemplateFactory()},
+        {"date": TODAY - datetime.timedelta(days=1)},
+        {"date": TODAY + datetime.timedelta(days=1)},
+        {"contact": PersonFactory()},
+        {"contact": contact.company},  # the person's company is another contact
+        {"canceled": True},
+        {"postponed": True},
+    ):
+        InteractionLogEntryFactory(
+            **{"contact": contact, "template": template, "date": TODAY, **different}
+        )
+
+    found = InteractionLogEntry.objects.same_day_duplicates(contact, template, TODAY)
+
+    assert list(found) == [second, first]  # newest first
+
+
 def test_with_related_loads_the_list_columns_in_one_query(django_assert_num_queries):
     InteractionLogEntryFactory.create_batch(
         3, contact=PersonFactory(), logged_segment=LoggedSegmentFactory()

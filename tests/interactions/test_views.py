@@ -7,14 +7,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interactions import services
+from interactions.forms import InteractionForm, duplicate_warning
 from interactions.models import InteractionLogEntry
 from tests.factories import (
     CompanyFactory,
     InteractionGroupFactory,
+    InteractionLogEntryFactory,
     InteractionTemplateFactory,
     LoggedSegmentFactory,
     PersonFactory,
     SalespersonFactory,
+    SalesUserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -217,6 +220,252 @@ class TestCreateInteraction:
         response = sales_client.post(CREATE_URL, {"action": "postpone"})
         assert response.context["form"].errors["contact"] == ["This field is required."]
         assert not InteractionLogEntry.objects.exists()
+
+
+class TestDuplicateWarning:
+    """Issue 8: the same template for the same contact on the same day asks first."""
+
+    @pytest.fixture
+    def earlier(self, contact, template):
+        maria = SalesUserFactory(username="maria")
+        SalespersonFactory(code="MB", name="Maria Bakker", user=maria)
+        return log(
+            contact,
+            template,
+            maria,
+            date=timezone.localdate(),
+            time=datetime.time(10, 42),
+        )
+
+    def post(self, client, contact, template, salesperson, **overrides):
+        return client.post(
+            f"{CREATE_URL}?contact={contact.no}",
+            form_data(
+                contact,
+                template,
+                salesperson,
+                **{
+                    "date": timezone.localdate().isoformat(),
+                    "time": "15:00",
+                    "next": contact.get_absolute_url(),
+                    **overrides,
+                },
+            ),
+        )
+
+    def test_ok_asks_first_naming_who_and_when_and_logs_nothing(
+        self, sales_client, contact, template, salesperson, earlier
+    ):
+        response = self.post(sales_client, contact, template, salesperson)
+
+        assert response.status_code == 200
+        assert response.context["duplicate_warning"] == (
+            "An interaction with this template was already logged for this contact "
+            "today by Maria Bakker at 10:42 — log anyway?"
+        )
+        page = response.content.decode()
+        assert '<p role="alert">An interaction with this template' in page
+        assert (
+            f'<button type="submit" name="duplicate_of" value="{earlier.pk}" '
+            'class="btn btn-warning">Log anyway</button>'
+        ) in page
+        assert f'href="{contact.get_absolute_url()}">Don\'t log</a>' in page
+        assert "Choose the attachment again" not in page
+        # The form keeps what was typed.
+        assert response.context["form"]["time"].value() == "15:00"
+        assert list(InteractionLogEntry.objects.all()) == [earlier]
+
+    def test_log_anyway_logs_exactly_one_entry(
+        self, sales_client, contact, template, salesperson, earlier
+    ):
+        response = self.post(
+            sales_client, contact, template, salesperson, duplicate_of=earlier.pk
+        )
+
+        assert response.status_code == 302
+        assert response["Location"] == contact.get_absolute_url()
+        new = InteractionLogEntry.objects.exclude(pk=earlier.pk).get()
+        assert (new.contact, new.template, new.time) == (
+            contact,
+            template,
+            datetime.time(15, 0),
+        )
+        messages = [str(m) for m in response.wsgi_request._messages]
+        assert messages == [f"Interaction {new.pk} has been logged for {contact}."]
+
+    def test_confirming_one_entry_does_not_confirm_one_logged_since(
+        self, sales_client, contact, template, salesperson, earlier, sales_user
+    ):
+        since = log(contact, template, sales_user, time=datetime.time(14, 5))
+
+        response = self.post(
+            sales_client, contact, template, salesperson, duplicate_of=earlier.pk
+        )
+
+        assert response.status_code == 200
+        assert response.context["duplicate"] == since
+        assert response.context["duplicate_warning"] == (
+            "An interaction with this template was already logged for this contact "
+            "today by Anna Visser at 14:05 — log anyway?"
+        )
+        assert InteractionLogEntry.objects.count() == 2
+
+    @pytest.mark.parametrize("value", ["", "abc", "0", "-1", "1e3"])
+    def test_a_made_up_confirmation_only_asks_again(
+        self, sales_client, contact, template, salesperson, earlier, value
+    ):
+        response = self.post(
+            sales_client, contact, template, salesperson, duplicate_of=value
+        )
+
+        assert response.status_code == 200
+        assert response.context["duplicate"] == earlier
+        assert InteractionLogEntry.objects.count() == 1
+
+    def test_another_day_names_the_date(
+        self, sales_client, contact, template, salesperson, sales_user
+    ):
+        log(
+            contact,
+            template,
+            sales_user,
+            date=datetime.date(2026, 11, 20),
+            time=datetime.time(9, 5),
+        )
+
+        response = self.post(
+            sales_client, contact, template, salesperson, date="2026-11-20"
+        )
+
+        assert response.context["duplicate_warning"] == (
+            "An interaction with this template was already logged for this contact "
+            "on Nov. 20, 2026 by Anna Visser at 09:05 — log anyway?"
+        )
+
+    @pytest.mark.parametrize("earlier_one", ["other template", "yesterday", "canceled"])
+    def test_without_a_duplicate_ok_logs_at_once(
+        self, sales_client, contact, template, salesperson, sales_user, earlier_one
+    ):
+        days_ago = 1 if earlier_one == "yesterday" else 0
+        earlier = log(
+            contact,
+            InteractionTemplateFactory()
+            if earlier_one == "other template"
+            else template,
+            sales_user,
+            date=timezone.localdate() - datetime.timedelta(days=days_ago),
+        )
+        if earlier_one == "canceled":
+            services.set_canceled([earlier], True, user=sales_user)
+
+        response = self.post(sales_client, contact, template, salesperson)
+
+        assert response.status_code == 302
+        assert InteractionLogEntry.objects.count() == 2
+
+    def test_postponing_does_not_ask(
+        self, sales_client, contact, template, salesperson, earlier
+    ):
+        response = self.post(
+            sales_client, contact, template, salesperson, action="postpone"
+        )
+
+        assert response.status_code == 302
+        assert InteractionLogEntry.objects.postponed().count() == 1
+
+    def test_resuming_asks_too_and_log_anyway_finishes_the_same_entry(
+        self, sales_client, contact, template, salesperson, sales_user, earlier
+    ):
+        draft = services.postpone_interaction(
+            contact=contact, user=sales_user, template=template, description="Draft"
+        )
+        url = reverse("interactions:entry_resume", args=[draft.pk])
+        data = form_data(
+            contact, template, salesperson, date=timezone.localdate().isoformat()
+        )
+
+        asked = sales_client.post(url, data)
+        assert asked.context["duplicate"] == earlier
+        assert InteractionLogEntry.objects.get(pk=draft.pk).postponed
+
+        sales_client.post(url, {**data, "duplicate_of": earlier.pk})
+        assert not InteractionLogEntry.objects.get(pk=draft.pk).postponed
+        assert InteractionLogEntry.objects.count() == 2
+
+    def test_an_attachment_must_be_chosen_again(
+        self, sales_client, contact, template, salesperson, earlier, settings, tmp_path
+    ):
+        settings.MEDIA_ROOT = tmp_path
+        upload = SimpleUploadedFile("offer.pdf", b"%PDF-1.4", "application/pdf")
+
+        response = self.post(
+            sales_client, contact, template, salesperson, attachment=upload
+        )
+
+        assert (
+            "Choose the attachment again first: a file is not kept when the page asks."
+            in response.content.decode()
+        )
+        assert InteractionLogEntry.objects.count() == 1
+
+    def test_the_check_is_one_query(
+        self, contact, template, salesperson, earlier, django_assert_num_queries
+    ):
+        form = InteractionForm(
+            form_data(
+                contact, template, salesperson, date=timezone.localdate().isoformat()
+            )
+        )
+        assert form.is_valid(), form.errors
+
+        with django_assert_num_queries(1):
+            assert form.unconfirmed_duplicate() == earlier
+            duplicate_warning(earlier)
+
+
+class TestDuplicateWarningText:
+    """Who and when, in words, for entries logged in every way."""
+
+    def warning(self, **values):
+        defaults = {
+            "salesperson": SalespersonFactory(name="Piet Jansen"),
+            "date": timezone.localdate(),
+            "time": datetime.time(8, 30),
+        }
+        return duplicate_warning(InteractionLogEntryFactory(**{**defaults, **values}))
+
+    def test_a_user_with_a_full_name_is_named_by_it(self, sales_user):
+        sales_user.first_name, sales_user.last_name = "Anna", "de Boer"
+        sales_user.save()
+        assert self.warning(created_by=sales_user) == (
+            "An interaction with this template was already logged for this contact "
+            "today by Anna de Boer at 08:30 — log anyway?"
+        )
+
+    def test_else_by_the_users_salesperson_else_by_the_user_name(self, sales_user):
+        assert "today by sales at 08:30" in self.warning(created_by=sales_user)
+        SalespersonFactory(name="Anna Visser", user=sales_user)
+        sales_user.refresh_from_db()
+        assert "today by Anna Visser at 08:30" in self.warning(created_by=sales_user)
+
+    def test_without_a_user_by_the_entrys_salesperson_else_unknown(self):
+        assert "today by Piet Jansen at 08:30" in self.warning()
+        assert "today by an unknown user at 08:30" in self.warning(salesperson=None)
+
+    def test_without_a_time_there_is_no_at(self):
+        assert self.warning(time=None) == (
+            "An interaction with this template was already logged for this contact "
+            "today by Piet Jansen — log anyway?"
+        )
+        entry = InteractionLogEntryFactory(
+            salesperson=SalespersonFactory(name="Piet Jansen"),
+            date=datetime.date(2026, 1, 5),
+            time=None,
+        )
+        assert duplicate_warning(entry) == (
+            "An interaction with this template was already logged for this contact "
+            "on Jan. 5, 2026 by Piet Jansen — log anyway?"
+        )
 
 
 class TestTemplateFill:
