@@ -77,15 +77,21 @@ class ReferenceWidget(widgets.ForeignKeyWidget):
     def __init__(self, model, field, not_found, **kwargs):
         super().__init__(model, field, **kwargs)
         self.not_found = not_found
+        # Rows found so far (each resource has its own copy of its widgets): a file
+        # names the same few companies and salespeople again and again. What was not
+        # found is asked again, as an earlier row may have created it.
+        self.found = {}
 
     def clean(self, value, row=None, **kwargs):
         text = TextWidget().clean(value)
         if not text:
             return None
-        try:
-            return super().clean(text, row, **kwargs)
-        except ObjectDoesNotExist:
-            raise ValueError(self.not_found % {"value": text}) from None
+        if text not in self.found:
+            try:
+                self.found[text] = super().clean(text, row, **kwargs)
+            except ObjectDoesNotExist:
+                raise ValueError(self.not_found % {"value": text}) from None
+        return self.found[text]
 
 
 def column(name, widget):
@@ -146,8 +152,6 @@ class ContactResource(resources.ModelResource):
             "exclude_from_segment",
         )
         import_id_fields = ["no"]
-        # Every error of a row at once: the model's validation runs on it too.
-        clean_model_instances = True
         # A row that changes nothing is reported, not written.
         skip_unchanged = True
         report_skipped = True
@@ -165,6 +169,8 @@ class ContactResource(resources.ModelResource):
         return Contact.objects.with_related()
 
     def get_instance(self, instance_loader, row):
+        if is_blank(row.get("no")):
+            return None  # a new contact, numbered from the series
         try:
             return super().get_instance(instance_loader, row)
         except ValueError:
@@ -192,6 +198,24 @@ class ContactResource(resources.ModelResource):
                     % {"code": instance.salesperson.code}
                 }
             )
+
+    def validate_instance(
+        self, instance, import_validation_errors=None, validate_unique=True
+    ):
+        """Every error of the row's own values at once, before anything is saved.
+        The checks that ask the database (unique numbers, constraints, the company
+        being a company) are the contact service's, made once as it saves."""
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(
+                exclude=[*errors, "company", "salesperson"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def save_instance(self, instance, is_create, row, **kwargs):
         """Save through the contact services, as the pages do: a new contact without
