@@ -2,6 +2,8 @@
 
 import csv
 import io
+import os
+import time
 
 import pytest
 from django.contrib.messages import get_messages
@@ -159,6 +161,21 @@ def test_a_new_upload_replaces_the_waiting_one(
     assert crm_admin_client.post(CONFIRM, {"token": first}).url == IMPORT
     crm_admin_client.post(CONFIRM, {"token": second})
     assert list(Contact.objects.values_list("name", flat=True)) == ["Initech"]
+
+
+def test_an_upload_removes_uploads_older_than_a_session(
+    crm_admin_client, marketing_setup, tmp_path, settings
+):
+    folder = tmp_path / "django-import-export"
+    folder.mkdir()
+    (folder / "stale").write_bytes(b"name\nOld\n")
+    (folder / "recent").write_bytes(b"name\nNew\n")
+    an_hour_past_a_session = time.time() - settings.SESSION_COOKIE_AGE - 3600
+    os.utime(folder / "stale", (an_hour_past_a_session, an_hour_past_a_session))
+
+    token = upload(crm_admin_client, GOOD_AND_BAD).context["token"]
+
+    assert waiting_files(tmp_path) == sorted(["recent", token])
 
 
 def test_cancel_forgets_the_file(crm_admin_client, marketing_setup, tmp_path):
