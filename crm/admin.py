@@ -3,6 +3,9 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.results import RowResult
 
 from crm import services
 from crm.models import (
@@ -13,6 +16,7 @@ from crm.models import (
     NumberSeries,
     Salesperson,
 )
+from crm.resources import ContactResource
 
 
 @admin.register(NumberSeries)
@@ -74,7 +78,7 @@ class ContactAdminForm(forms.ModelForm):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(ImportExportMixin, admin.ModelAdmin):
     list_display = (
         "no",
         "name",
@@ -130,6 +134,47 @@ class ContactAdmin(admin.ModelAdmin):
         # The admin goes on with its own instance (change message, redirect).
         vars(obj).update(vars(created))
 
+    # Import and export (django-import-export) with the import page's resource: the
+    # admin's import needs crm.import_contact, its export crm.view_contact.
+    resource_classes = [ContactResource]
+    formats = [CSV, XLSX]
+    import_template_name = "admin/crm/contact/import.html"
+
+    def import_action(self, request, **kwargs):
+        """django-import-export's preview, except that rejected rows do not hold the
+        others back: confirming imports the valid rows, as the import page does."""
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        result = context.get("result")
+        if (
+            result
+            and "confirm_form" not in context
+            and not result.has_errors()
+            and (
+                result.totals[RowResult.IMPORT_TYPE_NEW]
+                or result.totals[RowResult.IMPORT_TYPE_UPDATE]
+            )
+        ):
+            context["confirm_form"] = self.create_confirm_form(
+                request, import_form=context["form"]
+            )
+        return response
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        self.message_user(
+            request,
+            _(
+                "Import finished: %(new)s created, %(update)s updated, "
+                "%(unchanged)s unchanged, %(rejected)s rejected."
+            )
+            % {
+                "new": totals[RowResult.IMPORT_TYPE_NEW],
+                "update": totals[RowResult.IMPORT_TYPE_UPDATE],
+                "unchanged": totals[RowResult.IMPORT_TYPE_SKIP],
+                "rejected": totals[RowResult.IMPORT_TYPE_INVALID],
+            },
+        )
 
 @admin.register(AuditRecord)
 class AuditRecordAdmin(admin.ModelAdmin):

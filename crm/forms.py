@@ -1,8 +1,13 @@
+import os
+
 from django import forms
+from django.core.validators import FileExtensionValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
+from crm.resources import read_dataset
+from interactions.models import validate_attachment_size
 
 
 class ContactForm(forms.ModelForm):
@@ -76,3 +81,23 @@ class MarketingSetupForm(forms.ModelForm):
             "contact_nos": _("Numbers new contacts whose no. is left blank."),
             "segment_nos": _("Numbers new segments, including follow-up segments."),
         }
+
+
+class ContactImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("A CSV file (UTF-8) or an Excel workbook (.xlsx)."),
+        validators=[
+            FileExtensionValidator(["csv", "xlsx"]),
+            validate_attachment_size,
+        ],
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def clean_file(self):
+        """Read the rows now: a file that cannot be read is an error of this field."""
+        file = self.cleaned_data["file"]
+        self.file_format = os.path.splitext(file.name)[1].lower().lstrip(".")
+        self.content = file.read()
+        self.dataset = read_dataset(self.content, self.file_format)
+        return file

@@ -195,6 +195,7 @@ class Contact(models.Model):
         ordering = ["no"]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
+        permissions = [("import_contact", _("Can import contacts"))]
         indexes = [
             # Numbers are looked up in any case ("ct00012"): filters use iexact.
             models.Index(Upper("no"), name="contact_no_upper_idx"),

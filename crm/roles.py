@@ -32,6 +32,7 @@ SALES_PERMISSIONS = [
 
 CRM_ADMIN_PERMISSIONS = [
     *SALES_PERMISSIONS,
+    "crm.import_contact",
     "crm.add_salesperson",
     "crm.change_salesperson",
     "crm.view_numberseries",

@@ -7,6 +7,7 @@ from django.db.models import ProtectedError
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from crm import resources
 from crm.models import AuditRecord, Contact, MarketingSetup
 
 
@@ -29,6 +30,36 @@ def update_contact(contact, *, user, **values):
     contact.full_clean()
     contact.save()
     return contact
+
+
+def preview_contact_import(dataset, *, user):
+    """What importing the rows of `dataset` would do, row by row. Nothing is written:
+    the import runs in a transaction that is rolled back, with the numbers it took from
+    the contact series."""
+    resource = resources.ContactResource()
+    result = resource.import_data(dataset, dry_run=True, user=user)
+    return resources.ImportReport.from_result(resource, result)
+
+
+@transaction.atomic
+def import_contacts(dataset, *, user):
+    """Create and update the contacts of the valid rows of `dataset` (see
+    crm.resources.ContactResource) in one transaction; rejected rows are left out.
+    A row failing for another reason imports nothing."""
+    resource = resources.ContactResource()
+    result = resource.import_data(dataset, dry_run=False, user=user)
+    report = resources.ImportReport.from_result(resource, result)
+    failed = [row for row in report.rows if row.outcome == resources.ImportRow.FAILED]
+    if report.errors or failed:
+        # The resource has rolled its part back already; this undoes the rest.
+        raise ValidationError(
+            _("Row %(row)s could not be imported, so nothing was imported.")
+            % {"row": failed[0].line}
+            if failed
+            else report.errors[0],
+            code="import_failed",
+        )
+    return report
 
 
 def protected_summary(error):

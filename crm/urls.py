@@ -9,6 +9,20 @@ app_patterns = [
     path("contacts/", views.ContactListView.as_view(), name="contact_list"),
     path("contacts/new/", views.ContactCreateView.as_view(), name="contact_create"),
     path(
+        "contacts/export.csv", views.ContactExportView.as_view(), name="contact_export"
+    ),
+    path(
+        "contacts/export.xlsx",
+        views.ContactExportView.as_view(file_format="xlsx"),
+        name="contact_export_xlsx",
+    ),
+    path("contacts/import/", views.ContactImportView.as_view(), name="contact_import"),
+    path(
+        "contacts/import/confirm/",
+        views.ContactImportConfirmView.as_view(),
+        name="contact_import_confirm",
+    ),
+    path(
         "contacts/<int:pk>/", views.ContactDetailView.as_view(), name="contact_detail"
     ),
     path(

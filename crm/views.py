@@ -1,27 +1,41 @@
 import sys
+from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from django.views.generic import (
     CreateView,
     DeleteView,
     DetailView,
+    FormView,
     TemplateView,
     UpdateView,
+    View,
 )
 from django_filters.views import FilterView
+from import_export.tmp_storages import MediaStorage
 
 from crm import services
+from crm.exports import SpreadsheetExportMixin
 from crm.filters import AuditRecordFilter, ContactFilter, SalespersonFilter
-from crm.forms import ContactForm, MarketingSetupForm, NumberSeriesForm, SalespersonForm
+from crm.forms import (
+    ContactForm,
+    ContactImportForm,
+    MarketingSetupForm,
+    NumberSeriesForm,
+    SalespersonForm,
+)
 from crm.models import (
     AuditRecord,
     Contact,
@@ -30,6 +44,7 @@ from crm.models import (
     Salesperson,
 )
 from crm.pagination import EstimatedCountPaginator
+from crm.resources import ContactResource, read_dataset
 from interactions.selectors import interaction_card
 
 PAGE_SIZE = 25
@@ -206,6 +221,151 @@ class ContactDeleteView(PermissionRequiredMixin, DeleteView):
             _("Contact %(object)s has been deleted.") % {"object": self.object},
         )
         return HttpResponseRedirect(self.success_url)
+
+
+class ContactExportView(PermissionRequiredMixin, SpreadsheetExportMixin, FilterView):
+    """The filtered contact list as a file the import page takes back unchanged: the
+    same column names, companies by number and salespeople by code."""
+
+    permission_required = "crm.view_contact"
+    filterset_class = ContactFilter
+    queryset = Contact.objects.all()
+    filename = "contacts"
+    columns = [
+        ("no", "no"),
+        ("type", "type"),
+        ("name", "name"),
+        ("company__no", "company"),
+        ("salesperson__code", "salesperson"),
+        ("email", "email"),
+        ("phone", "phone"),
+        ("address", "address"),
+        ("post_code", "post_code"),
+        ("city", "city"),
+        ("country", "country"),
+        ("language_code", "language_code"),
+        ("correspondence_type", "correspondence_type"),
+        ("exclude_from_segment", "exclude_from_segment"),
+    ]
+    formula_safe = {
+        "type",
+        "language_code",
+        "correspondence_type",
+        "exclude_from_segment",
+    }
+
+
+# The session names the one upload of the user that waits for confirmation.
+PENDING_IMPORT = "contact_import"
+
+
+def discard_pending_import(request):
+    """Forget the waiting upload, and remove its file."""
+    pending = request.session.pop(PENDING_IMPORT, None)
+    if pending:
+        MediaStorage(name=pending["name"]).remove()
+    return pending
+
+
+def remove_stale_uploads():
+    """Remove uploads nobody confirmed (the session ended, or the admin's preview was
+    left) once they are older than a session lasts."""
+    folder = MediaStorage().MEDIA_FOLDER
+    try:
+        _folders, names = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    cutoff = timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    for name in names:
+        if default_storage.get_modified_time(f"{folder}/{name}") < cutoff:
+            default_storage.delete(f"{folder}/{name}")
+
+
+class ContactImportView(PermissionRequiredMixin, FormView):
+    """Upload a CSV or Excel file and see what importing it would do to each row.
+    Nothing is written until the preview is confirmed (ContactImportConfirmView)."""
+
+    permission_required = "crm.import_contact"
+    form_class = ContactImportForm
+    template_name = "crm/contact_import.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            columns=ContactResource.column_names(),
+            export_url=reverse("crm:contact_export"),
+        )
+        return context
+
+    def form_valid(self, form):
+        report = services.preview_contact_import(form.dataset, user=self.request.user)
+        # A new upload replaces the one waiting; the file waits in the storage under a
+        # generated name, which only this session knows.
+        discard_pending_import(self.request)
+        remove_stale_uploads()
+        token = ""
+        if report.importable:
+            storage = MediaStorage()
+            storage.save(form.content)
+            token = storage.name
+            self.request.session[PENDING_IMPORT] = {
+                "name": token,
+                "format": form.file_format,
+            }
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                report=report,
+                token=token,
+                file_name=form.cleaned_data["file"].name,
+            )
+        )
+
+
+class ContactImportConfirmView(PermissionRequiredMixin, View):
+    """Import the previewed file (its valid rows), or cancel it."""
+
+    permission_required = "crm.import_contact"
+
+    def post(self, request):
+        pending = request.session.get(PENDING_IMPORT)
+        if not pending or request.POST.get("token") != pending["name"]:
+            messages.error(
+                request,
+                _(
+                    "This import is no longer waiting for confirmation. Upload the "
+                    "file again."
+                ),
+            )
+            return redirect("crm:contact_import")
+        if "cancel" in request.POST:
+            discard_pending_import(request)
+            messages.info(request, _("The import has been canceled."))
+            return redirect("crm:contact_list")
+        try:
+            content = MediaStorage(name=pending["name"]).read()
+        except FileNotFoundError:
+            content = None
+        discard_pending_import(request)
+        if content is None:
+            messages.error(request, _("The uploaded file is gone. Upload it again."))
+            return redirect("crm:contact_import")
+        try:
+            report = services.import_contacts(
+                read_dataset(content, pending["format"]), user=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("crm:contact_import")
+        messages.success(
+            request,
+            _(
+                "Import finished: %(new)s created, %(update)s updated, "
+                "%(unchanged)s unchanged, %(rejected)s rejected."
+            )
+            % report.counts,
+        )
+        return redirect("crm:contact_list")
 
 
 class SalespersonListView(PermissionRequiredMixin, FilterView):

@@ -1,19 +1,12 @@
-import contextlib
-import csv
-import io
-from itertools import islice
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections, transaction
 from django.http import (
     FileResponse,
     Http404,
     HttpResponseRedirect,
     QueryDict,
-    StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
@@ -32,6 +25,7 @@ from django.views.generic import (
 )
 from django_filters.views import FilterView
 
+from crm.exports import SpreadsheetExportMixin
 from crm.models import Contact, Salesperson
 from crm.pagination import EstimatedCountPaginator
 from crm.views import (
@@ -490,17 +484,15 @@ class AttachmentDownloadView(PermissionRequiredMixin, DetailView):
         return FileResponse(attachment.open("rb"), as_attachment=True)
 
 
-# Spreadsheets run a cell starting with one of these as a formula; a ' in front of it
-# shows the text instead.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-class InteractionLogEntryExportView(PermissionRequiredMixin, FilterView):
+class InteractionLogEntryExportView(
+    PermissionRequiredMixin, SpreadsheetExportMixin, FilterView
+):
     """CSV of exactly the filtered entries, streamed: no million rows in memory."""
 
     permission_required = "interactions.view_interactionlogentry"
     filterset_class = InteractionLogEntryFilter
     queryset = InteractionLogEntry.objects.visible()
+    filename = "interaction-log-entries"
     columns = [
         ("entry_no", _("Entry no.")),
         ("date", _("Date")),
@@ -525,8 +517,6 @@ class InteractionLogEntryExportView(PermissionRequiredMixin, FilterView):
         ("segment_no", _("Segment no.")),
         ("canceled", _("Canceled")),
     ]
-    # Columns that cannot start a formula: numbers, dates, booleans and choice codes
-    # (CheckConstraints hold them). Every other column is neutralised, new ones too.
     formula_safe = {
         "entry_no",
         "date",
@@ -541,60 +531,10 @@ class InteractionLogEntryExportView(PermissionRequiredMixin, FilterView):
         "document_type",
         "canceled",
     }
-    # Rows per database fetch and per chunk sent: a chunk per row costs more than
-    # writing the row (bench/scenarios/export.py).
-    chunk_size = 5000
 
     def export_rows(self, queryset):
         """The columns of `queryset`'s entries as tuples, in entry order."""
-        fields = [name for name, _label in self.columns]
-        return queryset.order_by("entry_no").values_list(*fields)
-
-    def render_to_response(self, context):
-        rows = self.export_rows(self.object_list)
-        text_positions = [
-            position
-            for position, (name, _label) in enumerate(self.columns)
-            if name not in self.formula_safe
-        ]
-
-        def neutralised(row):
-            row = list(row)
-            for position in text_positions:
-                value = row[position]
-                if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-                    row[position] = f"'{value}"
-            return row
-
-        def stream():
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            writer.writerow([str(label) for _name, label in self.columns])
-            # In a transaction PostgreSQL's server-side cursor needs no WITH HOLD,
-            # which would build the whole result before the first row is sent. Not
-            # on SQLite: its transactions take the write lock for the whole download.
-            postgresql = connections[rows.db].vendor == "postgresql"
-            with transaction.atomic() if postgresql else contextlib.nullcontext():
-                chunks = rows.iterator(chunk_size=self.chunk_size)
-                try:
-                    while batch := list(islice(chunks, self.chunk_size)):
-                        writer.writerows(map(neutralised, batch))
-                        yield buffer.getvalue()
-                        buffer.seek(0)
-                        buffer.truncate()
-                finally:
-                    # Close the cursor inside its transaction, also when the client
-                    # leaves early: once the transaction ends, closing it fails.
-                    chunks.close()
-            if buffer.tell():  # no entries: the header alone
-                yield buffer.getvalue()
-
-        response = StreamingHttpResponse(
-            stream(), content_type="text/csv; charset=utf-8"
-        )
-        filename = f"interaction-log-entries-{timezone.localdate():%Y%m%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return super().export_rows(queryset.order_by("entry_no"))
 
 
 class DeleteCanceledView(PermissionRequiredMixin, FormView):

@@ -32,8 +32,9 @@ def test_sales_group_has_the_contact_permissions_and_nothing_of_setup():
     }
 
 
-def test_crm_admin_group_adds_salespeople_and_setup():
+def test_crm_admin_group_adds_salespeople_setup_and_import():
     assert crm_permissions(roles.CRM_ADMIN) == {
+        "crm.import_contact",
         "crm.view_contact",
         "crm.add_contact",
         "crm.change_contact",
@@ -55,6 +56,7 @@ def test_crm_admin_group_adds_salespeople_and_setup():
     [
         ("crm.view_contact", True, True),
         ("crm.delete_contact", True, True),
+        ("crm.import_contact", False, True),
         ("crm.change_marketingsetup", False, True),
         ("crm.add_salesperson", False, True),
         ("crm.change_numberseries", False, True),

@@ -12,8 +12,9 @@ import pytest
 from django.db.models import CharField, TextField
 from django.urls import reverse
 
+from crm.exports import FORMULA_STARTS
 from interactions.models import InteractionLogEntry
-from interactions.views import FORMULA_STARTS, InteractionLogEntryExportView
+from interactions.views import InteractionLogEntryExportView
 from tests.factories import (
     CompanyFactory,
     InteractionGroupFactory,

@@ -1,0 +1,455 @@
+"""The contact import page, its admin twin, and the export of the contact list."""
+
+import csv
+import io
+import os
+import time
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from crm.models import Contact, NumberSeries
+from crm.views import PENDING_IMPORT
+from tests.factories import CompanyFactory, PersonFactory, SalespersonFactory
+
+pytestmark = pytest.mark.django_db
+
+IMPORT = reverse("crm:contact_import")
+CONFIRM = reverse("crm:contact_import_confirm")
+EXPORT = reverse("crm:contact_export")
+EXPORT_XLSX = reverse("crm:contact_export_xlsx")
+
+GOOD_AND_BAD = (
+    "no,type,name,company,email\n"
+    ",company,Globex,,info@globex.example\n"
+    ",person,Bad Bob,CO404,\n"
+    ",person,Ann,,ann@example.com\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def upload(client, content, name="contacts.csv"):
+    if isinstance(content, str):
+        content = content.encode()
+    return client.post(IMPORT, {"file": SimpleUploadedFile(name, content)})
+
+
+def waiting_files(tmp_path):
+    folder = tmp_path / "django-import-export"
+    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+
+
+def message_texts(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_sales_users_may_not_import(sales_client):
+    assert sales_client.get(IMPORT).status_code == 403
+    assert upload(sales_client, GOOD_AND_BAD).status_code == 403
+    assert sales_client.post(CONFIRM, {"token": "x"}).status_code == 403
+
+
+def test_the_contact_list_links_to_the_import_for_crm_admins_only(
+    sales_client, client, admin_user_crm
+):
+    assert IMPORT not in sales_client.get(reverse("crm:contact_list")).text
+    client.force_login(admin_user_crm)
+    assert IMPORT in client.get(reverse("crm:contact_list")).text
+
+
+def test_the_import_page_names_the_columns(crm_admin_client):
+    response = crm_admin_client.get(IMPORT)
+
+    assert response.status_code == 200
+    assert "no, type, name, company, salesperson, email" in response.text
+
+
+def test_preview_shows_every_row_and_writes_nothing(
+    crm_admin_client, marketing_setup, tmp_path
+):
+    before = list(NumberSeries.objects.values_list())
+
+    response = upload(crm_admin_client, GOOD_AND_BAD)
+
+    assert response.status_code == 200
+    rows = [
+        (row.line, row.outcome, row.no, row.name, row.errors)
+        for row in response.context["report"].rows
+    ]
+    assert rows == [
+        (2, "new", "CT00001", "Globex", []),
+        (
+            3,
+            "rejected",
+            "",
+            "Bad Bob",
+            [("company", "There is no contact with no. CO404.")],
+        ),
+        (4, "new", "CT00002", "Ann", []),
+    ]
+    assert "There is no contact with no. CO404." in response.text
+    assert "Confirm import" in response.text
+    assert not Contact.objects.exists()
+    assert list(NumberSeries.objects.values_list()) == before
+    # The file waits for the confirmation under a generated name only the session has.
+    (name,) = waiting_files(tmp_path)
+    assert crm_admin_client.session[PENDING_IMPORT] == {"name": name, "format": "csv"}
+    assert response.context["token"] == name
+
+
+def test_confirm_imports_the_valid_rows_and_says_how_many(
+    crm_admin_client, marketing_setup, tmp_path
+):
+    token = upload(crm_admin_client, GOOD_AND_BAD).context["token"]
+
+    response = crm_admin_client.post(CONFIRM, {"token": token})
+
+    assert response.status_code == 302
+    assert response.url == reverse("crm:contact_list")
+    assert message_texts(response) == [
+        "Import finished: 2 created, 0 updated, 0 unchanged, 1 rejected."
+    ]
+    assert list(Contact.objects.values_list("no", "name")) == [
+        ("CT00001", "Globex"),
+        ("CT00002", "Ann"),
+    ]
+    assert waiting_files(tmp_path) == []
+    assert PENDING_IMPORT not in crm_admin_client.session
+
+
+def test_confirming_twice_imports_once(crm_admin_client, marketing_setup):
+    token = upload(crm_admin_client, GOOD_AND_BAD).context["token"]
+    crm_admin_client.post(CONFIRM, {"token": token})
+
+    response = crm_admin_client.post(CONFIRM, {"token": token})
+
+    assert response.url == IMPORT
+    assert message_texts(response)[-1] == (
+        "This import is no longer waiting for confirmation. Upload the file again."
+    )
+    assert Contact.objects.count() == 2
+
+
+@pytest.mark.parametrize("token", ["", "../../crm/settings.py", "0" * 32])
+def test_confirm_with_another_token_imports_nothing(
+    crm_admin_client, marketing_setup, token
+):
+    upload(crm_admin_client, GOOD_AND_BAD)
+
+    response = crm_admin_client.post(CONFIRM, {"token": token})
+
+    assert response.url == IMPORT
+    assert not Contact.objects.exists()
+
+
+def test_a_new_upload_replaces_the_waiting_one(
+    crm_admin_client, marketing_setup, tmp_path
+):
+    first = upload(crm_admin_client, GOOD_AND_BAD).context["token"]
+    second = upload(crm_admin_client, "name\nInitech\n").context["token"]
+
+    assert waiting_files(tmp_path) == [second]
+    assert crm_admin_client.post(CONFIRM, {"token": first}).url == IMPORT
+    crm_admin_client.post(CONFIRM, {"token": second})
+    assert list(Contact.objects.values_list("name", flat=True)) == ["Initech"]
+
+
+def test_an_upload_removes_uploads_older_than_a_session(
+    crm_admin_client, marketing_setup, tmp_path, settings
+):
+    folder = tmp_path / "django-import-export"
+    folder.mkdir()
+    (folder / "stale").write_bytes(b"name\nOld\n")
+    (folder / "recent").write_bytes(b"name\nNew\n")
+    an_hour_past_a_session = time.time() - settings.SESSION_COOKIE_AGE - 3600
+    os.utime(folder / "stale", (an_hour_past_a_session, an_hour_past_a_session))
+
+    token = upload(crm_admin_client, GOOD_AND_BAD).context["token"]
+
+    assert waiting_files(tmp_path) == sorted(["recent", token])
+
+
+def test_cancel_forgets_the_file(crm_admin_client, marketing_setup, tmp_path):
+    token = upload(crm_admin_client, GOOD_AND_BAD).context["token"]
+
+    response = crm_admin_client.post(CONFIRM, {"token": token, "cancel": "1"})
+
+    assert response.url == reverse("crm:contact_list")
+    assert message_texts(response) == ["The import has been canceled."]
+    assert waiting_files(tmp_path) == []
+    assert not Contact.objects.exists()
+
+
+def test_a_file_with_nothing_to_import_offers_no_confirmation(
+    crm_admin_client, marketing_setup, tmp_path
+):
+    response = upload(crm_admin_client, "name,email\nBob,bad\n")
+
+    assert response.status_code == 200
+    assert "Nothing can be imported from this file." in response.text
+    assert "Confirm import" not in response.text
+    assert waiting_files(tmp_path) == []
+
+
+def test_a_failure_while_confirming_imports_nothing_and_says_so(
+    crm_admin_client, marketing_setup, monkeypatch
+):
+    token = upload(crm_admin_client, GOOD_AND_BAD).context["token"]
+
+    def fail(**values):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("crm.services.create_contact", fail)
+    response = crm_admin_client.post(CONFIRM, {"token": token})
+
+    assert response.url == IMPORT
+    assert message_texts(response) == [
+        "Row 2 could not be imported, so nothing was imported."
+    ]
+    assert not Contact.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "contacts.txt",
+            b"name\nAnn\n",
+            "File extension \u201ctxt\u201d is not allowed. Allowed extensions are: "
+            "csv, xlsx.",
+        ),
+        ("contacts.csv", b"", "The submitted file is empty."),
+        (
+            "contacts.xlsx",
+            b"\x00\x01garbage\xff" * 10,
+            "The file cannot be read as an Excel workbook (.xlsx).",
+        ),
+        (
+            "contacts.csv",
+            b"\xff\xfe\x00garbage",
+            'The file is not UTF-8 text. Save it as "CSV UTF-8" and try again.',
+        ),
+        ("contacts.csv", b"name\n", "The file has column names but no rows."),
+    ],
+    ids=["wrong type", "empty", "garbage xlsx", "garbage csv", "no rows"],
+)
+def test_a_bad_file_is_a_message_not_an_error(crm_admin_client, name, content, message):
+    response = upload(crm_admin_client, content, name)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"file": [message]}
+    assert "report" not in response.context
+
+
+def test_a_file_over_the_attachment_limit_is_refused(crm_admin_client, settings):
+    settings.ATTACHMENT_MAX_SIZE = 1024
+
+    response = upload(crm_admin_client, "name\n" + "Ann\n" * 300)
+
+    assert response.context["form"].errors == {
+        "file": ["The file is 1.2\xa0KB; an attachment may be at most 1.0\xa0KB."]
+    }
+
+
+def test_an_excel_workbook_is_imported(crm_admin_client, marketing_setup):
+    workbook = Workbook()
+    workbook.active.append(["name", "type", "city"])
+    workbook.active.append(["Globex", "company", "Utrecht"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    token = upload(crm_admin_client, buffer.getvalue(), "contacts.xlsx").context[
+        "token"
+    ]
+    crm_admin_client.post(CONFIRM, {"token": token})
+
+    assert list(Contact.objects.values_list("no", "name", "city")) == [
+        ("CT00001", "Globex", "Utrecht")
+    ]
+
+
+# Export
+
+
+def export_rows(client, query=None):
+    response = client.get(EXPORT, query or {})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="contacts-')
+    text = b"".join(response.streaming_content).decode()
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_export_writes_the_columns_the_import_reads(sales_client):
+    company = CompanyFactory(
+        no="CO1",
+        name="Acme",
+        salesperson=SalespersonFactory(code="JV"),
+        city="Utrecht",
+        email="info@acme.example",
+    )
+    PersonFactory(no="P1", name="Ann", company=company, exclude_from_segment=True)
+
+    rows = export_rows(sales_client)
+
+    assert [row["no"] for row in rows] == ["CO1", "P1"]
+    assert rows[0] == {
+        "no": "CO1",
+        "type": "company",
+        "name": "Acme",
+        "company": "",
+        "salesperson": "JV",
+        "email": "info@acme.example",
+        "phone": "",
+        "address": "",
+        "post_code": "",
+        "city": "Utrecht",
+        "country": "NL",
+        "language_code": "",
+        "correspondence_type": "",
+        "exclude_from_segment": "False",
+    }
+    assert (rows[1]["company"], rows[1]["exclude_from_segment"]) == ("CO1", "True")
+
+
+def test_export_has_exactly_the_filtered_contacts_in_their_order(sales_client):
+    CompanyFactory(no="CO1", name="Acme", city="Utrecht")
+    CompanyFactory(no="CO2", name="Zeta", city="Utrecht")
+    CompanyFactory(no="CO3", name="Beta", city="Delft")
+
+    rows = export_rows(sales_client, {"city": "utrecht", "ordering": "-name"})
+
+    assert [row["no"] for row in rows] == ["CO2", "CO1"]
+
+
+def test_export_neutralises_formulas(sales_client):
+    CompanyFactory(no="=1", name="+SUM(A1)", city="-2", email="", address="@x")
+
+    (row,) = export_rows(sales_client)
+
+    assert (row["no"], row["name"], row["city"], row["address"]) == (
+        "'=1",
+        "'+SUM(A1)",
+        "'-2",
+        "'@x",
+    )
+
+
+def test_an_exported_file_imports_back_unchanged(
+    sales_client, crm_admin_client, marketing_setup
+):
+    company = CompanyFactory(no="CO1", name="=Acme", salesperson=SalespersonFactory())
+    PersonFactory(
+        no="P1", company=company, language_code="nl", correspondence_type="email"
+    )
+    exported = b"".join(sales_client.get(EXPORT).streaming_content)
+
+    response = upload(crm_admin_client, exported)
+
+    assert [row.outcome for row in response.context["report"].rows] == [
+        "unchanged",
+        "unchanged",
+    ]
+
+
+def test_export_query_count_does_not_grow_with_the_contacts(sales_client):
+    PersonFactory(salesperson=SalespersonFactory())
+    with CaptureQueriesContext(connection) as one:
+        export_rows(sales_client)
+    PersonFactory.create_batch(50, salesperson=SalespersonFactory())
+
+    with CaptureQueriesContext(connection) as fifty_one:
+        assert len(export_rows(sales_client)) == 102
+
+    assert len(fifty_one) == len(one)
+
+
+def test_export_to_excel(sales_client):
+    CompanyFactory(no="CO1", name="=Acme\x01", city="Utrecht")
+
+    response = sales_client.get(EXPORT_XLSX, {"city": "Utrecht"})
+
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header, row = sheet.iter_rows(values_only=True)
+    assert header[:3] == ("no", "type", "name")
+    assert row[:3] == ("CO1", "company", "'=Acme")
+
+
+def test_export_needs_the_view_contact_permission(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("nobody"))
+
+    assert client.get(EXPORT).status_code == 403
+    assert client.get(EXPORT_XLSX).status_code == 403
+
+
+# The admin
+
+
+ADMIN_IMPORT = reverse("admin:crm_contact_import")
+ADMIN_PROCESS = reverse("admin:crm_contact_process_import")
+
+
+def test_admin_import_leaves_out_rejected_rows_and_imports_the_rest(
+    admin_client, marketing_setup
+):
+    preview = admin_client.post(
+        ADMIN_IMPORT,
+        {
+            "format": "0",
+            "resource": "0",
+            "import_file": SimpleUploadedFile("c.csv", GOOD_AND_BAD.encode()),
+        },
+    )
+    assert preview.status_code == 200
+    assert not Contact.objects.exists()
+    assert "There is no contact with no. CO404." in preview.text
+    assert "Rows to import" in preview.text
+    confirm = preview.context["confirm_form"]
+
+    response = admin_client.post(
+        ADMIN_PROCESS, {name: confirm.initial[name] for name in confirm.fields}
+    )
+
+    assert response.status_code == 302
+    assert message_texts(response) == [
+        "Import finished: 2 created, 0 updated, 0 unchanged, 1 rejected."
+    ]
+    assert list(Contact.objects.values_list("no", "name")) == [
+        ("CT00001", "Globex"),
+        ("CT00002", "Ann"),
+    ]
+
+
+def test_admin_export_neutralises_formulas(admin_client):
+    CompanyFactory(no="CO1", name="=Acme")
+
+    response = admin_client.post(
+        reverse("admin:crm_contact_export"),
+        {
+            "format": "0",
+            "resource": "0",
+            "contactresource_name": "on",
+            "contactresource_no": "on",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "'=Acme" in response.content.decode()
+
+
+def test_admin_import_needs_the_import_permission(client, django_user_model):
+    user = django_user_model.objects.create_user("staff", is_staff=True)
+    client.force_login(user)
+
+    assert client.get(ADMIN_IMPORT).status_code == 403
