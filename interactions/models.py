@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, DecimalField, Max, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncWeek
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
@@ -353,6 +353,35 @@ class InteractionLogEntryQuerySet(models.QuerySet):
         )
         found = {row.pop(field): row for row in rows}
         return {key: found.get(key, dict(NO_STATISTICS)) for key in keys}
+
+    # The start page's charts: each one grouped query over the entries as filtered.
+
+    def count_by_week_and_group(self):
+        """Rows of `week` (its Monday), `group__code`, `group__description`, `count`."""
+        return (
+            self.order_by()
+            # A date's week needs no time zone; output_field keeps it a date on
+            # PostgreSQL, whose DATE_TRUNC answers a timestamp.
+            .annotate(week=TruncWeek("date", output_field=models.DateField()))
+            .values("week", "group__code", "group__description")
+            .annotate(count=Count("pk"))
+            .order_by("week", "group__code")
+        )
+
+    def totals_by_salesperson(self):
+        """Rows of `salesperson__code`, `salesperson__name` and statistics()' values."""
+        return (
+            self.order_by()
+            .values("salesperson__code", "salesperson__name")
+            .annotate(**statistics_aggregates())
+            .order_by("salesperson__code")
+        )
+
+    def count_by_evaluation(self):
+        """{evaluation: number of entries}; evaluations without entries are left out."""
+        return dict(
+            self.order_by().values_list("evaluation").annotate(count=Count("pk"))
+        )
 
 
 class InteractionLogEntry(models.Model):
