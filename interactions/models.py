@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, DecimalField, Max, Q, Sum, Value
+from django.db.models import Count, DecimalField, F, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncWeek
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -369,12 +369,14 @@ class InteractionLogEntryQuerySet(models.QuerySet):
         )
 
     def totals_by_salesperson(self):
-        """Rows of `salesperson__code`, `salesperson__name` and statistics()' values."""
+        """Rows of `salesperson__code`, `salesperson__name` and statistics()' values,
+        by code."""
         return (
             self.order_by()
             .values("salesperson__code", "salesperson__name")
             .annotate(**statistics_aggregates())
-            .order_by("salesperson__code")
+            # Entries without a salesperson last, on every database.
+            .order_by(F("salesperson__code").asc(nulls_last=True))
         )
 
     def count_by_evaluation(self):

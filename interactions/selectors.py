@@ -222,20 +222,17 @@ def _evaluation_chart(entries, start, end):
         end,
         kind="evaluations",
         labels=[label for label, _count in rows],
-        datasets=[
-            {"label": _("Interactions"), "data": [count for _l, count in rows]}
-        ],
+        datasets=[{"label": _("Interactions"), "data": [count for _l, count in rows]}],
         table=(
             _("Evaluation"),
             [_("Interactions"), _("Share")],
             [
                 (
                     label,
+                    # Without entries the chart is empty and no table is shown.
                     [
                         count,
-                        f"{formats.number_format(100 * count / total, 1)} %"
-                        if total
-                        else "–",
+                        f"{formats.number_format(100 * count / (total or 1), 1)} %",
                     ],
                 )
                 for label, count in rows
