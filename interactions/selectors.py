@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from interactions.models import Evaluation, InteractionLogEntry
+from interactions.models import Evaluation, InteractionGroup, InteractionLogEntry
 
 CARD_PAGE_SIZE = 10
 # Rows of the start page's resume queue and recent interactions.
@@ -100,8 +100,9 @@ def default_periods(today):
 
 def dashboard_charts(entries, *, weeks_period, period):
     """The start page's three charts over the counted ones of `entries`, one grouped
-    query each: interactions per week and group over `weeks_period`, cost and duration
-    per salesperson and the evaluations over `period` ((first, last day) pairs).
+    query each (and one for the groups' names): interactions per week and group over
+    `weeks_period`, cost and duration per salesperson and the evaluations over
+    `period` ((first, last day) pairs).
 
     Each chart is a dict: `id`, `title`, `start`, `end`, `empty` (nothing in the
     period), `data` (what static/js/dashboard.js draws) and the same numbers as a
@@ -131,21 +132,20 @@ def _chart(chart_id, title, start, end, *, kind, labels, datasets, table):
 
 
 def _week_chart(entries, start, end):
+    first_monday = start - datetime.timedelta(days=start.weekday())
+    weeks = [
+        first_monday + datetime.timedelta(weeks=number)
+        for number in range((end - first_monday).days // 7 + 1)
+    ]
     counts = defaultdict(int)
-    groups = {}
-    for row in entries.count_by_week_and_group():
-        code = row["group__code"]
-        groups[code] = (
-            f"{code} {row['group__description']}".strip() if code else _("No group")
-        )
-        counts[row["week"], code] = row["count"]
-    weeks = []
-    week = start - datetime.timedelta(days=start.weekday())
-    while week <= end:
-        weeks.append(week)
-        week += datetime.timedelta(weeks=1)
-    # Entries without a group come last.
-    codes = sorted(groups, key=lambda code: (code is None, code or ""))
+    for row in entries.count_by_date_and_group():
+        monday = row["date"] - datetime.timedelta(days=row["date"].weekday())
+        counts[monday, row["group"]] += row["count"]
+    found = {group for _week, group in counts}
+    groups = InteractionGroup.objects.in_bulk(found - {None})
+    # By code; entries without a group come last.
+    keys = sorted(found, key=lambda key: (key is None, key and groups[key].code))
+    names = [str(groups[key]) if key else _("No group") for key in keys]
     labels = [formats.date_format(week, "SHORT_DATE_FORMAT") for week in weeks]
     return _chart(
         "weeks",
@@ -155,18 +155,18 @@ def _week_chart(entries, start, end):
         kind="weeks",
         labels=labels,
         datasets=[
-            {"label": groups[code], "data": [counts[week, code] for week in weeks]}
-            for code in codes
+            {"label": name, "data": [counts[week, key] for week in weeks]}
+            for key, name in zip(keys, names, strict=True)
         ],
         table=(
             _("Week starting"),
-            [*(groups[code] for code in codes), _("Total")],
+            [*names, _("Total")],
             [
                 (
                     label,
                     [
-                        *(counts[week, code] for code in codes),
-                        sum(counts[week, code] for code in codes),
+                        *(counts[week, key] for key in keys),
+                        sum(counts[week, key] for key in keys),
                     ],
                 )
                 for label, week in zip(labels, weeks, strict=True)

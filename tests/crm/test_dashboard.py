@@ -386,7 +386,7 @@ def test_query_count_does_not_grow_with_the_data(
     def grow(count):
         for n in range(count):
             template = InteractionTemplateFactory(group=InteractionGroupFactory())
-            salesperson = own if n % 2 else SalespersonFactory()
+            salesperson = SalespersonFactory() if n % 2 else own
             date = today - datetime.timedelta(days=n)
             log(template, salesperson, date, evaluation="positive" if n % 3 else "")
             log(template, own, date, canceled=True)

@@ -91,38 +91,21 @@ def test_default_periods_are_twelve_whole_weeks_and_the_quarter(today, weeks, qu
 # QuerySet methods: one grouped query each
 
 
-def test_count_by_week_and_group_puts_a_sunday_and_a_monday_in_different_weeks(
-    letters, calls
-):
+def test_count_by_date_and_group(letters, calls):
     for date, template in [
         (SUNDAY, letters),
-        (MONDAY, letters),
+        (SATURDAY, letters),
         (SATURDAY, letters),
         (SATURDAY, calls),
     ]:
         InteractionLogEntryFactory(template=template, date=date)
 
-    rows = list(InteractionLogEntry.objects.count_by_week_and_group())
+    rows = list(InteractionLogEntry.objects.count_by_date_and_group())
 
     assert rows == [
-        {
-            "week": datetime.date(2026, 11, 9),
-            "group__code": "LETTERS",
-            "group__description": "Letters",
-            "count": 1,
-        },
-        {
-            "week": MONDAY,
-            "group__code": "CALLS",
-            "group__description": "Phone calls",
-            "count": 1,
-        },
-        {
-            "week": MONDAY,
-            "group__code": "LETTERS",
-            "group__description": "Letters",
-            "count": 2,
-        },
+        {"date": SUNDAY, "group": letters.group.pk, "count": 1},
+        {"date": SATURDAY, "group": letters.group.pk, "count": 2},
+        {"date": SATURDAY, "group": calls.group.pk, "count": 1},
     ]
 
 
@@ -156,6 +139,7 @@ def test_count_by_evaluation(letters):
 
 def test_week_chart_fills_empty_weeks_and_adds_totals(letters, calls):
     InteractionLogEntryFactory(template=letters, date=datetime.date(2026, 9, 1))
+    InteractionLogEntryFactory(template=letters, date=SUNDAY)
     InteractionLogEntryFactory(template=letters, date=SATURDAY)
     InteractionLogEntryFactory(template=calls, date=MONDAY)
     InteractionLogEntryFactory(template=calls, date=MONDAY, group=None)
@@ -174,7 +158,7 @@ def test_week_chart_fills_empty_weeks_and_adds_totals(letters, calls):
     assert len(week_chart["data"]["labels"]) == 12
     assert week_chart["data"]["datasets"] == [
         {"label": "CALLS Phone calls", "data": [0] * 11 + [1]},
-        {"label": "LETTERS Letters", "data": [1] + [0] * 10 + [1]},
+        {"label": "LETTERS Letters", "data": [1] + [0] * 9 + [1, 1]},
         {"label": "No group", "data": [0] * 11 + [1]},
     ]
     assert week_chart["row_header"] == "Week starting"
@@ -186,6 +170,8 @@ def test_week_chart_fills_empty_weeks_and_adds_totals(letters, calls):
     ]
     assert week_chart["rows"][0] == ("08/31/2026", [0, 1, 0, 1])
     assert week_chart["rows"][1] == ("09/07/2026", [0, 0, 0, 0])
+    # Sunday the 15th ends the week before Monday the 16th.
+    assert week_chart["rows"][-2] == ("11/09/2026", [0, 1, 0, 1])
     assert week_chart["rows"][-1] == ("11/16/2026", [1, 1, 1, 3])
     assert not week_chart["empty"]
 
@@ -273,10 +259,12 @@ def test_charts_of_an_empty_period_are_empty(letters):
     assert [chart["empty"] for chart in charts] == [True, True, True]
 
 
-def test_each_chart_is_one_query(letters, django_assert_num_queries):
+def test_each_chart_is_one_grouped_query(letters, calls, django_assert_num_queries):
     InteractionLogEntryFactory(template=letters, date=MONDAY)
+    InteractionLogEntryFactory(template=calls, date=SATURDAY)
 
-    with django_assert_num_queries(3):
+    # Plus one for the names of the interaction groups.
+    with django_assert_num_queries(4):
         dashboard_charts(
             InteractionLogEntry.objects.all(), weeks_period=QUARTER, period=QUARTER
         )
