@@ -101,6 +101,7 @@ def main():
     for total in (10, 1000):
         company, salesperson, segment = fill(total)
         pages = {
+            "start page (whole team)": reverse("home"),
             "interaction log entries": reverse("interactions:entry_list"),
             "postponed interactions": reverse("interactions:postponed_list"),
             "contact card (company)": company.get_absolute_url(),

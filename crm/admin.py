@@ -176,6 +176,7 @@ class ContactAdmin(ImportExportMixin, admin.ModelAdmin):
             },
         )
 
+
 @admin.register(AuditRecord)
 class AuditRecordAdmin(admin.ModelAdmin):
     """Read-only: records are written by the services, and kept."""

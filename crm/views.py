@@ -32,6 +32,7 @@ from crm.filters import AuditRecordFilter, ContactFilter, SalespersonFilter
 from crm.forms import (
     ContactForm,
     ContactImportForm,
+    DashboardForm,
     MarketingSetupForm,
     NumberSeriesForm,
     SalespersonForm,
@@ -45,7 +46,7 @@ from crm.models import (
 )
 from crm.pagination import EstimatedCountPaginator
 from crm.resources import ContactResource, read_dataset
-from interactions.selectors import interaction_card
+from interactions.selectors import dashboard, interaction_card
 
 PAGE_SIZE = 25
 
@@ -138,12 +139,50 @@ class SetupFormMixin:
         return context
 
 
+# Who manages the salespeople sees the whole team on the start page (CRM admins).
+TEAM_PERMISSION = "crm.change_salesperson"
+
+
 class HomeView(TemplateView):
+    """The start page: the user's postponed interactions to resume, recent
+    interactions and charts. Open to every logged-in user; its sections need the
+    permission to view interactions.
+
+    "Mine" is the salesperson linked to the login. Who holds TEAM_PERMISSION sees the
+    whole team, or one salesperson chosen in the form, instead.
+    """
+
     template_name = "crm/home.html"
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        # The page still answers, on the default periods, with the form's errors.
+        status = 400 if context["form"].errors else 200
+        return self.render_to_response(context, status=status)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["salesperson"] = getattr(self.request.user, "salesperson", None)
+        user = self.request.user
+        own = Salesperson.objects.filter(user=user).first()
+        team = user.has_perm(TEAM_PERMISSION)
+        form = DashboardForm(self.request.GET or None, team=team)
+        context.update(salesperson=own, team=team, form=form)
+        if not user.has_perm("interactions.view_interactionlogentry"):
+            return context
+        chosen = None
+        if team and form.is_bound and form.is_valid():
+            chosen = form.cleaned_data["salesperson"]
+        shown = chosen if team else own
+        context.update(
+            dashboard(
+                user=user,
+                own_salesperson=own,
+                salesperson=shown,
+                whole_team=team and chosen is None,
+                period=form.period(),
+            ),
+            shown_salesperson=shown,
+        )
         return context
 
 

@@ -12,6 +12,7 @@ from tests.factories import (
     NumberSeriesFactory,
     PersonFactory,
     SalespersonFactory,
+    SalesUserFactory,
     UserFactory,
 )
 
@@ -679,7 +680,7 @@ def test_sales_user_cannot_post_to_the_marketing_setup(sales_client):
 
 
 def test_home_shows_the_users_salesperson(client):
-    user = UserFactory(first_name="Jan", last_name="Visser")
+    user = SalesUserFactory(first_name="Jan", last_name="Visser")
     salesperson = SalespersonFactory(code="JV", name="Jan Visser", user=user)
     client.force_login(user)
 
