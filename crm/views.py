@@ -8,6 +8,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from django.views.generic import (
@@ -24,7 +25,8 @@ from crm.filters import ContactFilter, SalespersonFilter
 from crm.forms import ContactForm, MarketingSetupForm, NumberSeriesForm, SalespersonForm
 from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
 from crm.pagination import EstimatedCountPaginator
-from interactions.selectors import interaction_card
+from interactions.models import InteractionLogEntry
+from interactions.selectors import contact_timeline, interaction_card
 
 PAGE_SIZE = 25
 
@@ -136,20 +138,43 @@ class ContactListView(PermissionRequiredMixin, FilterView):
 
 
 class ContactDetailView(PermissionRequiredMixin, DetailView):
+    """The contact card; its timeline is filtered and paged with GET parameters.
+
+    htmx asks for the timeline's rows alone (HX-Target names them): the card's URL
+    stays the one address of every view of the timeline, with or without JavaScript.
+    """
+
     permission_required = "crm.view_contact"
     queryset = Contact.objects.with_related()
     template_name = "crm/contact_detail.html"
+    timeline_target = "timeline-stream"
+
+    def timeline_only(self):
+        return self.request.headers.get("HX-Target") == self.timeline_target
+
+    def get_template_names(self):
+        if self.timeline_only():
+            return ["interactions/partials/timeline_stream.html"]
+        return super().get_template_names()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["persons"] = self.object.persons.select_related("salesperson").order_by(
-            "name"
-        )
+        context["timeline"] = contact_timeline(self.object, self.request.GET)
+        if self.timeline_only():
+            return context
         context.update(
-            interaction_card(contact=self.object, page=self.request.GET.get("page")),
+            persons=self.object.persons.select_related("salesperson").order_by("name"),
+            statistics=InteractionLogEntry.objects.for_contact(
+                self.object
+            ).statistics(),
             filter_query=urlencode({"contact": self.object.no}),
         )
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        patch_vary_headers(response, ["HX-Target"])
+        return response
 
 
 class ContactCreateView(PermissionRequiredMixin, ServiceFormMixin, CreateView):
