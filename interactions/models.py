@@ -574,16 +574,10 @@ class InteractionLogEntry(models.Model):
             models.Index(
                 fields=["postponed", "-date", "-entry_no"], name="ile_list_idx"
             ),
-            # A company card: its newest entries (and postponed ones) and statistics.
-            models.Index(
-                fields=["contact_company", "postponed", "-date", "-entry_no"],
-                name="ile_company_card_idx",
-            ),
-            models.Index(
-                fields=["contact", "postponed", "date"], name="ile_contact_idx"
-            ),
-            # A contact card's timeline (TIMELINE_ORDER), postponed entries included:
-            # without them a page sorts all of a contact's entries first.
+            # A contact's timeline (TIMELINE_ORDER, postponed entries among the others),
+            # its statistics, and the log entry list filtered by contact or company.
+            # They replace (contact_company, postponed, …) and (contact, postponed, …):
+            # every index keyed on the contact makes logging a segment slower.
             models.Index(
                 fields=["contact_company", "-date", "-time", "-entry_no"],
                 name="ile_company_timeline_idx",
@@ -591,6 +585,12 @@ class InteractionLogEntry(models.Model):
             models.Index(
                 fields=["contact", "-date", "-time", "-entry_no"],
                 name="ile_contact_timeline_idx",
+            ),
+            # A contact's postponed interactions: few rows, none written by logging.
+            models.Index(
+                fields=["contact", "-date", "-entry_no"],
+                name="ile_contact_postponed_idx",
+                condition=Q(postponed=True),
             ),
             models.Index(
                 fields=["group", "canceled", "date", "postponed"], name="ile_group_idx"

@@ -13,16 +13,10 @@ CARD_PAGE_SIZE = 10
 TIMELINE_PAGE_SIZE = 25
 
 
-def interaction_card(*, contact=None, salesperson=None, page=None):
-    """Statistics, a page of entries (newest first) and the postponed ones for a card.
-
-    A company's card covers its persons too, as NAV's contact statistics do.
-    """
-    entries = InteractionLogEntry.objects.all()
-    if contact is not None:
-        entries = entries.for_contact(contact)
-    if salesperson is not None:
-        entries = entries.for_salesperson(salesperson)
+def interaction_card(*, salesperson, page=None):
+    """Statistics, a page of entries (newest first) and the postponed ones for a
+    salesperson's card (a contact's card has its timeline instead)."""
+    entries = InteractionLogEntry.objects.for_salesperson(salesperson)
     statistics = entries.statistics(with_visible_count=True)
     paginator = Paginator(entries.visible().for_rows(), CARD_PAGE_SIZE)
     # Counted with the statistics: a second COUNT would read every entry again.
