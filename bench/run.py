@@ -34,6 +34,7 @@ SCENARIOS = [
     "list_pages",
     "pagination",
     "cards",
+    "timeline",
     "delete_canceled",
     "export",
     "throughput",

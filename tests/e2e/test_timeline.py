@@ -78,7 +78,9 @@ def test_walk_a_contacts_timeline_filter_it_and_page_through_it(
     shot("timeline")
 
     # Filter by template: htmx swaps the stream in, and the address says what it shows.
-    field(page, "Template").select_option(label="LETTER Letter")
+    with page.expect_response(re.compile(r"template=\d+")) as answer:
+        field(page, "Template").select_option(label="LETTER Letter")
+    assert answer.value.text().lstrip().startswith('<div id="timeline-stream"')
     expect(stream).to_have_count(11)  # ten letters and the logged segment
     expect(page).to_have_url(re.compile(r"template=\d+"))
     for row in stream.all():
