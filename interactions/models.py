@@ -360,9 +360,11 @@ class InteractionLogEntryQuerySet(models.QuerySet):
 
         Of the entries of one logged segment here (several persons of a company in one
         mailing) only the newest stays, annotated with `segment_entries`, how many
-        there are; entries of no segment get None. One query whose subqueries run for
-        the rows a page reads only: logging writes one date for all of a segment's
-        entries, so the timeline index finds an entry's siblings under its own date.
+        there are; entries of no segment get None. One query, in the timeline index's
+        order, so that a page reads its own rows only (grouping the segments, or a
+        UNION with them, would read all of a contact's entries for every page); its
+        subqueries run for those rows: logging writes one date for all of a segment's
+        entries, so the same index finds an entry's siblings under its own date.
         """
         same_segment = self.filter(
             logged_segment=OuterRef("logged_segment"), date=OuterRef("date")

@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 
@@ -50,11 +51,10 @@ class Position:
         garbled link shows the newest items, as a bad page number shows page 1."""
         try:
             day, time, number = (value or "").split("_")
-            return cls(
-                datetime.date.fromisoformat(day),
-                datetime.time.fromisoformat(time) if time else None,
-                int(number),
-            )
+            time = datetime.time.fromisoformat(time) if time else None
+            if time is not None and time.tzinfo is not None:
+                return None  # entry times are local, and SQLite refuses aware ones
+            return cls(datetime.date.fromisoformat(day), time, int(number))
         except ValueError:
             return None
 
@@ -89,7 +89,7 @@ def contact_timeline(contact, query):
     scope = "company" if contact.type == Contact.Type.COMPANY else "contact"
     timeline_filter = ContactTimelineFilter(query, queryset=entries)
     found = Timeline(
-        filter=timeline_filter, items=[], scope_query=f"{scope}={contact.no}"
+        filter=timeline_filter, items=[], scope_query=urlencode({scope: contact.no})
     )
     if not timeline_filter.is_valid():
         return found

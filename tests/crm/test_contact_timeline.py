@@ -264,6 +264,8 @@ def test_query_count_does_not_grow_with_entries_postponed_ones_or_segments(
         "older=9999-12-31__1",
         "newer=0001-01-01__1",
         "older=garbage&newer=garbage",
+        "older=2026-03-16_10:42:00%2B05:00_1",
+        "newer=2026-03-16_10:42:00Z_1",
     ],
 )
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])

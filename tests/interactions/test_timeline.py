@@ -296,6 +296,8 @@ def test_contact_timeline_with_a_bad_filter_shows_nothing_and_says_why(
         "2026-03-16__one",
         "2026-03-16___1",
         "2026-03-16_09:00_1_2",
+        "2026-03-16_09:00+02:00_1",
+        "2026-03-16_09:00Z_1",
         None,
     ],
 )
