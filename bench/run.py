@@ -35,6 +35,7 @@ SCENARIOS = [
     "pagination",
     "cards",
     "dashboard",
+    "timeline",
     "delete_canceled",
     "export",
     "throughput",

@@ -12,6 +12,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from django.views.generic import (
@@ -46,7 +47,8 @@ from crm.models import (
 )
 from crm.pagination import EstimatedCountPaginator
 from crm.resources import ContactResource, read_dataset
-from interactions.selectors import dashboard, interaction_card
+from interactions.models import InteractionLogEntry
+from interactions.selectors import contact_timeline, dashboard, interaction_card
 
 PAGE_SIZE = 25
 
@@ -196,20 +198,43 @@ class ContactListView(PermissionRequiredMixin, FilterView):
 
 
 class ContactDetailView(PermissionRequiredMixin, DetailView):
+    """The contact card; its timeline is filtered and paged with GET parameters.
+
+    htmx asks for the timeline's rows alone (HX-Target names them): the card's URL
+    stays the one address of every view of the timeline, with or without JavaScript.
+    """
+
     permission_required = "crm.view_contact"
     queryset = Contact.objects.with_related()
     template_name = "crm/contact_detail.html"
+    timeline_target = "timeline-stream"
+
+    def timeline_only(self):
+        return self.request.headers.get("HX-Target") == self.timeline_target
+
+    def get_template_names(self):
+        if self.timeline_only():
+            return ["interactions/partials/timeline_stream.html"]
+        return super().get_template_names()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["persons"] = self.object.persons.select_related("salesperson").order_by(
-            "name"
-        )
+        context["timeline"] = contact_timeline(self.object, self.request.GET)
+        if self.timeline_only():
+            return context
         context.update(
-            interaction_card(contact=self.object, page=self.request.GET.get("page")),
+            persons=self.object.persons.select_related("salesperson").order_by("name"),
+            statistics=InteractionLogEntry.objects.for_contact(
+                self.object
+            ).statistics(),
             filter_query=urlencode({"contact": self.object.no}),
         )
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        patch_vary_headers(response, ["HX-Target"])
+        return response
 
 
 class ContactCreateView(PermissionRequiredMixin, ServiceFormMixin, CreateView):

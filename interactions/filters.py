@@ -53,12 +53,27 @@ class EntryFilterMixin(FilterSet):
         }
 
 
-class InteractionLogEntryFilter(EntryFilterMixin):
-    company = django_filters.CharFilter(
-        label=_("Company no."), field_name="contact_company", method="contact_number"
-    )
+class EntryValueFilterMixin(FilterSet):
+    """Filters on what an entry records, shared by the log entry list and the
+    contact timeline."""
+
     group = django_filters.ModelChoiceFilter(
         label=_("Group"), queryset=InteractionGroup.objects.all(), empty_label=_("All")
+    )
+    evaluation = django_filters.ChoiceFilter(
+        label=_("Evaluation"), choices=Evaluation.choices[1:], empty_label=_("All")
+    )
+    canceled = django_filters.BooleanFilter(
+        label=_("Canceled"),
+        widget=forms.Select(
+            choices=[("", _("All")), ("false", _("No")), ("true", _("Yes"))]
+        ),
+    )
+
+
+class InteractionLogEntryFilter(EntryFilterMixin, EntryValueFilterMixin):
+    company = django_filters.CharFilter(
+        label=_("Company no."), field_name="contact_company", method="contact_number"
     )
     date_from = django_filters.DateFilter(
         label=_("From"), field_name="date", lookup_expr="gte", widget=DATE_INPUT
@@ -66,19 +81,10 @@ class InteractionLogEntryFilter(EntryFilterMixin):
     date_to = django_filters.DateFilter(
         label=_("To"), field_name="date", lookup_expr="lte", widget=DATE_INPUT
     )
-    evaluation = django_filters.ChoiceFilter(
-        label=_("Evaluation"), choices=Evaluation.choices[1:], empty_label=_("All")
-    )
     correspondence_type = django_filters.ChoiceFilter(
         label=_("Correspondence type"),
         choices=CorrespondenceType.choices[1:],
         empty_label=_("All"),
-    )
-    canceled = django_filters.BooleanFilter(
-        label=_("Canceled"),
-        widget=forms.Select(
-            choices=[("", _("All")), ("false", _("No")), ("true", _("Yes"))]
-        ),
     )
     document_no = django_filters.CharFilter(
         label=_("Document no."), lookup_expr="iexact"
@@ -111,6 +117,18 @@ class InteractionLogEntryFilter(EntryFilterMixin):
 
 
 class PostponedFilter(EntryFilterMixin):
+    class Meta:
+        model = InteractionLogEntry
+        fields = []
+
+
+class ContactTimelineFilter(EntryFilterMixin, EntryValueFilterMixin):
+    """The contact card's timeline: group, template, evaluation, salesperson and
+    canceled."""
+
+    # The card names the contact; a name set here hides the inherited filter.
+    contact = None
+
     class Meta:
         model = InteractionLogEntry
         fields = []

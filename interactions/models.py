@@ -6,7 +6,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, DecimalField, F, Max, Q, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -281,6 +292,21 @@ def statistics_aggregates(condition=None):
     }
 
 
+# A contact's timeline, newest first. An entry without a time sorts as the day's
+# latest: NULLS FIRST is PostgreSQL's own order for a descending index column, so the
+# timeline indexes serve it (SQLite, which sorts NULL lowest, is told explicitly).
+TIMELINE_ORDER = (
+    F("date").desc(),
+    F("time").desc(nulls_first=True),
+    F("entry_no").desc(),
+)
+TIMELINE_ORDER_REVERSED = (
+    F("date").asc(),
+    F("time").asc(nulls_last=True),
+    F("entry_no").asc(),
+)
+
+
 class InteractionLogEntryQuerySet(models.QuerySet):
     def visible(self):
         """What the log entry lists show: everything but postponed drafts."""
@@ -351,6 +377,64 @@ class InteractionLogEntryQuerySet(models.QuerySet):
         eight tables can take longer than running it.
         """
         return self.select_related("contact", "template", "salesperson")
+
+    def timeline(self):
+        """These entries newest first (TIMELINE_ORDER), one item per logged segment.
+
+        Of the entries of one logged segment here (several persons of a company in one
+        mailing) only the newest stays, annotated with `segment_entries`, how many
+        there are; entries of no segment get None. One query, in the timeline index's
+        order, so that a page reads its own rows only (grouping the segments, or a
+        UNION with them, would read all of a contact's entries for every page); its
+        subqueries run for those rows: logging writes one date for all of a segment's
+        entries, so the same index finds an entry's siblings under its own date.
+        """
+        same_segment = self.filter(
+            logged_segment=OuterRef("logged_segment"), date=OuterRef("date")
+        )
+        newer_sibling = same_segment.filter(entry_no__gt=OuterRef("entry_no"))
+        count = (
+            same_segment.order_by()
+            .values("logged_segment")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            self.filter(Q(logged_segment__isnull=True) | ~Exists(newer_sibling))
+            .annotate(segment_entries=Subquery(count))
+            .order_by(*TIMELINE_ORDER)
+        )
+
+    def older_than(self, position):
+        """Entries after `position` (anything with date, time and entry_no) in
+        TIMELINE_ORDER: the next page of a timeline, read from the index."""
+        if position.time is None:
+            same_day = Q(time__isnull=False) | Q(entry_no__lt=position.entry_no)
+        else:
+            same_day = Q(time__lt=position.time) | Q(
+                time=position.time, entry_no__lt=position.entry_no
+            )
+        # date <= … on its own lets the index start at the position's day.
+        return self.filter(date__lte=position.date).filter(
+            Q(date__lt=position.date) | Q(date=position.date) & same_day
+        )
+
+    def newer_than(self, position):
+        """Entries before `position` in TIMELINE_ORDER (the previous page), oldest
+        first: take a page's worth and reverse it."""
+        if position.time is None:
+            same_day = Q(time__isnull=True, entry_no__gt=position.entry_no)
+        else:
+            same_day = (
+                Q(time__isnull=True)
+                | Q(time__gt=position.time)
+                | Q(time=position.time, entry_no__gt=position.entry_no)
+            )
+        return (
+            self.filter(date__gte=position.date)
+            .filter(Q(date__gt=position.date) | Q(date=position.date) & same_day)
+            .order_by(*TIMELINE_ORDER_REVERSED)
+        )
 
     def statistics(self, *, with_visible_count=False):
         """{count, cost, duration, last_date} of the counted entries, in one query.
@@ -555,13 +639,23 @@ class InteractionLogEntry(models.Model):
             models.Index(
                 fields=["postponed", "-date", "-entry_no"], name="ile_list_idx"
             ),
-            # A company card: its newest entries (and postponed ones) and statistics.
+            # A contact's timeline (TIMELINE_ORDER, postponed entries among the others),
+            # its statistics, and the log entry list filtered by contact or company.
+            # They replace (contact_company, postponed, …) and (contact, postponed, …):
+            # every index keyed on the contact makes logging a segment slower.
             models.Index(
-                fields=["contact_company", "postponed", "-date", "-entry_no"],
-                name="ile_company_card_idx",
+                fields=["contact_company", "-date", "-time", "-entry_no"],
+                name="ile_company_timeline_idx",
             ),
             models.Index(
-                fields=["contact", "postponed", "date"], name="ile_contact_idx"
+                fields=["contact", "-date", "-time", "-entry_no"],
+                name="ile_contact_timeline_idx",
+            ),
+            # A contact's postponed interactions: few rows, none written by logging.
+            models.Index(
+                fields=["contact", "-date", "-entry_no"],
+                name="ile_contact_postponed_idx",
+                condition=Q(postponed=True),
             ),
             models.Index(
                 fields=["group", "canceled", "date", "postponed"], name="ile_group_idx"

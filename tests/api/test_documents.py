@@ -344,7 +344,7 @@ def test_an_invoice_posted_to_the_api_shows_on_the_contact_card_and_in_the_log(
     assert (first.status_code, again.status_code) == (201, 200)
     entry = InteractionLogEntry.objects.get()
     card = crm_admin_client.get(reverse("crm:contact_detail", args=[contact.pk]))
-    assert list(card.context["entries_page"].object_list) == [entry]
+    assert card.context["timeline"].items == [entry]
     assert "Sales invoice sent" in card.content.decode()
     log = crm_admin_client.get(reverse("interactions:entry_list"))
     assert list(log.context["page_obj"].object_list) == [entry]
