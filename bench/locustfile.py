@@ -42,8 +42,6 @@ FORM_ERROR = re.compile(
     re.S,
 )
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-
-
 PERCENTILES = {"p50_ms": 0.5, "p95_ms": 0.95, "p99_ms": 0.99}
 
 
