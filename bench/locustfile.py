@@ -37,6 +37,7 @@ LOGGED_INTERACTION = re.compile(r"Interaction (\d+) has been logged for")
 SEGMENT_CREATED = re.compile(r"Segment (\S+) [^<]*has been created\.")
 ADDED = re.compile(r"(\d+) contacts? added to segment (\S+)\.")
 SEGMENT_LOGGED = re.compile(r"Segment (\S+) has been logged\.")
+DUPLICATE = re.compile(r'name="duplicate_of" value="(\d+)"')  # "Log anyway"
 FORM_ERROR = re.compile(
     r'class="[^"]*(?:invalid-feedback|alert-danger)[^"]*"[^>]*>(.*?)</(?:span|div)>',
     re.S,
@@ -162,22 +163,34 @@ class SalesUser(FastHttpUser):
         contact = random.choice(PLAN["contacts"])
         path = f"{URLS['entry_create']}?{urlencode({'contact': contact['no']})}"
         now = datetime.now()
+        data = {
+            "template": random.choice(PLAN["templates"]),
+            "description": self.description("call"),
+            "salesperson": random.choice(PLAN["salespeople"]),
+            "date": now.date().isoformat(),
+            "time": now.strftime("%H:%M"),
+            "interaction_successful": "on",
+            "action": "finish",
+        }
         logged = self.submit(
             path,
             "create interaction",
             self.form(path, "interaction form"),
-            {
-                "template": random.choice(PLAN["templates"]),
-                "description": self.description("call"),
-                "salesperson": random.choice(PLAN["salespeople"]),
-                "date": now.date().isoformat(),
-                "time": now.strftime("%H:%M"),
-                "interaction_successful": "on",
-                "action": "finish",
-            },
+            data,
             then="entry list",
             expect=LOGGED_INTERACTION,
+            question=DUPLICATE,
         )
+        if logged is not None and logged.re is DUPLICATE:
+            # The contact has such an interaction today already: "Log anyway".
+            logged = self.submit(
+                path,
+                "log anyway",
+                CSRF.search(logged.string).group(1),
+                {**data, "duplicate_of": logged.group(1)},
+                then="entry list",
+                expect=LOGGED_INTERACTION,
+            )
         if logged is not None:
             TALLY["interactions"].append(int(logged.group(1)))
 
@@ -250,10 +263,11 @@ class SalesUser(FastHttpUser):
         token = self.get(path, name, expect=CSRF)
         return None if token is None else token.group(1)
 
-    def submit(self, path, name, token, data, *, then, expect=None):
+    def submit(self, path, name, token, data, *, then, expect=None, question=None):
         """POST `data` with the form's CSRF `token`; the answer must redirect, and
         the page it leads to is fetched as the request named `then`. Returns what
-        get() returns for that page; None when there was no form or it failed."""
+        get() returns for that page, or the match of `question` when the form came
+        back asking it; None when there was no form or it failed."""
         if token is None:
             return None
         with self.client.post(
@@ -264,6 +278,10 @@ class SalesUser(FastHttpUser):
             allow_redirects=False,
             catch_response=True,
         ) as response:
+            asked = question and response.status_code == 200
+            if asked and (found := question.search(response.text)):
+                response.success()
+                return found
             if checked(response, 302) is None:
                 return None
             location = response.headers["Location"]
