@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Development settings (insecure key, no HTTPS redirect) unless the caller says otherwise.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test install migrate demo lint format messages audit bench screenshots clean
+.PHONY: run test install migrate demo lint format messages audit bench load screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ screenshots: install
 bench: install
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	cd bench && ../$(BIN)/python run.py $(BENCH_ARGS)
+
+# Load: simulated sales users (locust) reading and writing against gunicorn and
+# PostgreSQL (DATABASE_URL, or crm_load on 127.0.0.1) for 5 minutes, then a count check
+# of every row they wrote. LOAD_ARGS="--seconds 20" for a short run.
+load: install
+	cd bench && ../$(BIN)/python load.py $(LOAD_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -17,8 +17,6 @@ The table is also written as JSON to bench/results/ (ignored by git).
 import argparse
 import datetime
 import importlib
-import json
-import platform
 import sys
 import time
 
@@ -147,29 +145,6 @@ def print_table(results):
             print(f"{result.scenario}: {note}")
 
 
-def write_json(args, results, started):
-    folder = support.ROOT / "bench" / "results"
-    folder.mkdir(exist_ok=True)
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        server = cursor.fetchone()[0]
-    report = {
-        "started": started.isoformat(timespec="seconds"),
-        "database": f"{connection.vendor} {server}",
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-        "arguments": {
-            name: value for name, value in vars(args).items() if name != "force"
-        },
-        "results": [result.as_dict() for result in results],
-    }
-    path = folder / f"bench-{started:%Y%m%d-%H%M%S}.json"
-    text = json.dumps(report, indent=2, default=str)
-    path.write_text(text)
-    (folder / "latest.json").write_text(text)
-    return path
-
-
 def main(argv=None):
     args = arguments(argv)
     if connection.vendor != "postgresql":
@@ -189,7 +164,17 @@ def main(argv=None):
             print(f"  {result.scenario}: {result.seconds:.4f} s{ratio}", flush=True)
         print(f"  ({time.perf_counter() - clock:.0f} s)", flush=True)
     print_table(results)
-    path = write_json(args, results, started)
+    path = support.write_results(
+        "bench",
+        started,
+        {
+            "arguments": {
+                name: value for name, value in vars(args).items() if name != "force"
+            },
+            "results": [result.as_dict() for result in results],
+        },
+        latest="latest.json",
+    )
     print(f"\nwritten to {path.relative_to(support.ROOT)}")
     return results
 

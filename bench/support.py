@@ -5,7 +5,9 @@ Import this module before any Django model: it configures the settings (DEBUG of
 as in production, since debug mode keeps every query in memory).
 """
 
+import json
 import os
+import platform
 import re
 import statistics
 import sys
@@ -139,10 +141,10 @@ def busiest(field):
     )
 
 
-def sales_user():
+def sales_user(username="bench-sales"):
     """A user with the Sales role, as the people who use the lists every day."""
     roles.sync_roles(django_apps, None)
-    user, _created = User.objects.get_or_create(username="bench-sales")
+    user, _created = User.objects.get_or_create(username=username)
     user.groups.add(Group.objects.get(name=roles.SALES))
     return user
 
@@ -164,6 +166,28 @@ def fetch(client, url):
     if response.status_code != 200:
         raise RuntimeError(f"GET {url} answered {response.status_code}")
     return response, [query["sql"] for query in queries]
+
+
+def write_results(name, started, body, *, latest):
+    """Write `body`, with what the run ran on, as JSON to bench/results/ (ignored by
+    git): `<name>-<start time>.json` and `latest`; returns the first path."""
+    folder = ROOT / "bench" / "results"
+    folder.mkdir(exist_ok=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        server = cursor.fetchone()[0]
+    report = {
+        "started": started.isoformat(timespec="seconds"),
+        "database": f"{connection.vendor} {server}",
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        **body,
+    }
+    path = folder / f"{name}-{started:%Y%m%d-%H%M%S}.json"
+    text = json.dumps(report, indent=2, default=str)
+    path.write_text(text)
+    (folder / latest).write_text(text)
+    return path
 
 
 # How Django opens a server-side cursor (QuerySet.iterator() on PostgreSQL).

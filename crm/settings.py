@@ -154,9 +154,7 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "crm.storage.GzipManifestStaticFilesStorage"},
 }
 # Uploaded attachments live outside static/ and are only served through views that
 # check the login; MEDIA_URL is never routed publicly.

@@ -5,6 +5,7 @@ Reports requests/s and the latency percentiles; every answer that is not a 2xx, 
 every connect, read, write or timeout error, counts as an error (there must be none).
 """
 
+import contextlib
 import http.client
 import json
 import os
@@ -63,6 +64,26 @@ def start_gunicorn(port, log):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+
+
+@contextlib.contextmanager
+def serving(path, cookie):
+    """gunicorn on a free port, answering `path` with a 200 for the session `cookie`
+    (a page anyone may see with none), until the block ends; yields (server, port,
+    log), the log being gunicorn's output."""
+    port = free_port()
+    with tempfile.NamedTemporaryFile("w+", prefix="gunicorn-", suffix=".log") as log:
+        server = start_gunicorn(port, log)
+        try:
+            wait_until_serving(server, port, path, cookie, log)
+            yield server, port, log
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
 
 def get(port, path, cookie, timeout=30):
@@ -134,21 +155,10 @@ def run(args):
     _response, queries = support.fetch(client, path)
     cookie = f"sessionid={client.cookies['sessionid'].value}"
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}{path}"
-    with tempfile.NamedTemporaryFile("w+", prefix="gunicorn-", suffix=".log") as log:
-        server = start_gunicorn(port, log)
-        try:
-            wait_until_serving(server, port, path, cookie, log)
-            load(url, cookie, WARMUP_SECONDS)  # both workers' first requests
-            totals = load(url, cookie, args.load_seconds)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    with serving(path, cookie) as (_server, port, _log):
+        url = f"http://127.0.0.1:{port}{path}"
+        load(url, cookie, WARMUP_SECONDS)  # both workers' first requests
+        totals = load(url, cookie, args.load_seconds)
 
     seconds = totals["duration_us"] / 1_000_000
     rps = totals["requests"] / seconds
