@@ -163,7 +163,7 @@ class ContactCreateView(PermissionRequiredMixin, ServiceFormMixin, CreateView):
         initial = super().get_initial()
         # "New person" from a company card arrives with ?company=<pk>.
         company = self.request.GET.get("company", "")
-        if company.isdigit():
+        if company.isdecimal():
             initial.update(type=Contact.Type.PERSON, company=company)
         return initial
 

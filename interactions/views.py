@@ -11,6 +11,7 @@ from django.db import connections, transaction
 from django.http import (
     FileResponse,
     Http404,
+    HttpResponseBadRequest,
     HttpResponseRedirect,
     QueryDict,
     StreamingHttpResponse,
@@ -31,6 +32,7 @@ from django.views.generic import (
 )
 from django_filters.views import FilterView
 
+from crm.forms import RowsField
 from crm.models import Contact, Salesperson
 from crm.pagination import EstimatedCountPaginator
 from crm.views import (
@@ -131,9 +133,10 @@ class InteractionCreateView(PermissionRequiredMixin, InteractionFormMixin, FormV
 
     def prefilled(self):
         contact = salesperson = None
-        if no := self.request.GET.get("contact"):
+        # No number holds a NUL character, which PostgreSQL refuses in text.
+        if no := self.request.GET.get("contact", "").replace("\x00", ""):
             contact = get_object_or_404(Contact, no=no)
-        if (pk := self.request.GET.get("salesperson", "")).isdigit():
+        if (pk := self.request.GET.get("salesperson", "")).isdecimal():
             salesperson = get_object_or_404(Salesperson, pk=pk)
         return contact, salesperson
 
@@ -214,7 +217,7 @@ class InteractionFormFieldsView(PermissionRequiredMixin, TemplateView):
         contact_no = data.get("contact", "").replace("\x00", "")
         contact = Contact.objects.filter(no=contact_no).first()
         template = None
-        if data.get("template", "").isdigit():
+        if data.get("template", "").isdecimal():
             template = InteractionTemplate.objects.filter(pk=data["template"]).first()
         if template:
             description = data.get("description", "")
@@ -251,9 +254,7 @@ class SelectionForm(forms.Form):
     scope = forms.ChoiceField(
         choices=[("selected", ""), ("all", "")], initial="selected"
     )
-    selected = forms.ModelMultipleChoiceField(
-        queryset=InteractionLogEntry.objects.all(), required=False
-    )
+    selected = RowsField(queryset=InteractionLogEntry.objects.all(), required=False)
     query = forms.CharField(required=False)
     evaluation = forms.ChoiceField(choices=Evaluation.choices[1:], required=False)
     confirmed = forms.BooleanField(required=False)
@@ -266,7 +267,8 @@ class SelectionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("scope") == "selected" and not cleaned.get("selected"):
+        selected = cleaned.get("selected") or "selected" in self.errors
+        if cleaned.get("scope") == "selected" and not selected:
             raise ValidationError(_("Select at least one line first."))
         if cleaned.get("action") == "evaluate" and not cleaned.get("evaluation"):
             raise ValidationError(_("Choose an evaluation."))
@@ -519,6 +521,18 @@ class InteractionLogEntryExportView(PermissionRequiredMixin, FilterView):
         return queryset.order_by("entry_no").values_list(*fields)
 
     def render_to_response(self, context):
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            # A file cannot show the filters' errors, and an empty one would hide
+            # them: say what is wrong instead.
+            form = self.filterset.form
+            lines = [
+                f"{form.fields[name].label if name in form.fields else ''}: {error}"
+                for name, errors in form.errors.items()
+                for error in errors
+            ]
+            return HttpResponseBadRequest(
+                "\n".join(lines), content_type="text/plain; charset=utf-8"
+            )
         rows = self.export_rows(self.object_list)
         text_positions = [
             position

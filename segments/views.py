@@ -31,6 +31,7 @@ from interactions.models import InteractionTemplate
 from segments import selectors, services
 from segments.filters import LoggedSegmentFilter, SegmentFilter, SegmentLineFilter
 from segments.forms import (
+    LineSelectionForm,
     LoggedSegmentCancelForm,
     LogSegmentForm,
     ReuseLoggedSegmentForm,
@@ -46,7 +47,7 @@ def is_htmx(request):
 
 def template_from(data):
     pk = data.get("template", "")
-    if not pk.isdigit():
+    if not pk.isdecimal():
         return None
     return InteractionTemplate.objects.filter(pk=pk, blocked=False).first()
 
@@ -314,15 +315,13 @@ class RemoveContactsView(ContactCriteriaMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         if "selected" in request.POST or request.POST.get("scope") == "selected":
-            keys = [key for key in request.POST.getlist("selected") if key.isdigit()]
-            if not keys:
-                messages.error(request, _("Select at least one line first."))
+            form = LineSelectionForm(request.POST, segment=self.segment)
+            if not form.is_valid():
+                messages.error(request, " ".join(form.errors["selected"]))
                 return self.back()
             count = services.remove_contacts(
                 self.segment,
-                Contact.objects.filter(
-                    segment_lines__segment=self.segment, segment_lines__pk__in=keys
-                ),
+                Contact.objects.filter(segment_lines__in=form.cleaned_data["selected"]),
             )
             messages.success(request, self.done_message(count))
             return self.back()
