@@ -213,6 +213,17 @@ def test_api_tokens_work_while_the_password_login_is_locked_out(client):
     assert response.json()["results"] == []
 
 
+@pytest.mark.parametrize("url", ["login", "admin:login"])
+def test_a_user_name_too_long_to_store_is_a_failed_login(client, url):
+    # Django's login forms do not limit the user name; PostgreSQL refused to store
+    # the failure of a longer one than axes' table holds.
+    response = log_in(client, "a" * 300, "wrong-password", url=url)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["__all__"][0].startswith("Please enter ")
+    assert AccessAttempt.objects.get().username == "a" * 255
+
+
 def test_no_password_is_stored_with_the_failures(client):
     SalesUserFactory(username="anna")
     fail(client, "anna", 1)
