@@ -41,6 +41,7 @@ from crm.views import (
     ServiceFormMixin,
     SetupFormMixin,
     add_service_error,
+    back_to_list,
 )
 from interactions import correspondence, services
 from interactions.filters import InteractionLogEntryFilter, PostponedFilter
@@ -272,12 +273,21 @@ class SelectionForm(forms.Form):
             raise ValidationError(_("Select at least one line first."))
         if cleaned.get("action") == "evaluate" and not cleaned.get("evaluation"):
             raise ValidationError(_("Choose an evaluation."))
+        if cleaned.get("scope") == "all":
+            self.filters = self.filterset_class(
+                QueryDict(cleaned.get("query", "")), queryset=self.base_queryset
+            )
+            # A filter it cannot read would be left out, and "all matching" would
+            # then be more than the list showed (it shows none).
+            if not self.filters.is_valid():
+                raise ValidationError(
+                    _("The list's filters are not valid. Filter the list again.")
+                )
         return cleaned
 
     def entries(self):
         if self.cleaned_data["scope"] == "all":
-            query = QueryDict(self.cleaned_data["query"])
-            return self.filterset_class(query, queryset=self.base_queryset).qs
+            return self.filters.qs
         return self.cleaned_data["selected"]
 
 
@@ -286,16 +296,17 @@ class BulkActionView(PermissionRequiredMixin, TemplateView):
 
     template_name = "interactions/bulk_confirm.html"
     http_method_names = ["post"]
+    form_class = SelectionForm
     queryset = None
     filterset_class = None
     list_url = None
     allowed_actions = ()
 
     def post(self, request):
-        form = SelectionForm(
+        form = self.form_class(
             request.POST, queryset=self.queryset, filterset_class=self.filterset_class
         )
-        back = f"{reverse(self.list_url)}?{request.POST.get('query', '')}"
+        back = back_to_list(self.list_url, request.POST.get("query", ""))
         if (
             not form.is_valid()
             or form.cleaned_data["action"] not in self.allowed_actions

@@ -26,6 +26,7 @@ from crm.views import (
     PermissionFirstMixin,
     ServiceFormMixin,
     add_service_error,
+    back_to_list,
 )
 from interactions.models import InteractionTemplate
 from segments import selectors, services
@@ -441,12 +442,14 @@ class LoggedSegmentCancelView(PermissionRequiredMixin, View):
         "interactions.change_interactionlogentry",
     )
     http_method_names = ["post"]
+    form_class = LoggedSegmentCancelForm
 
     def post(self, request, pk):
         logged = get_object_or_404(LoggedSegment, pk=pk)
-        form = LoggedSegmentCancelForm(request.POST)
-        back = request.POST.get("query", "")
-        back_url = f"{reverse('segments:loggedsegment_list')}?{back}"
+        form = self.form_class(request.POST)
+        back_url = back_to_list(
+            "segments:loggedsegment_list", request.POST.get("query", "")
+        )
         if not form.is_valid():
             messages.error(request, _("The request was not valid."))
             return redirect(back_url)

@@ -506,6 +506,38 @@ class TestBulkActions:
         other.refresh_from_db()
         assert not other.canceled
 
+    def test_all_matching_filters_it_cannot_read_is_refused(
+        self, sales_client, entries
+    ):
+        # The filter would be left out, and "all" be more than the list showed.
+        response = bulk(
+            sales_client,
+            "cancel",
+            scope="all",
+            query="contact=CT00010&date_from=2026-02-30",
+            confirmed="on",
+        )
+        assert response.status_code == 302
+        messages = [str(m) for m in response.wsgi_request._messages]
+        assert messages == ["The list's filters are not valid. Filter the list again."]
+        assert not InteractionLogEntry.objects.filter(canceled=True).exists()
+
+    def test_a_query_too_long_to_redirect_to_goes_back_to_the_plain_list(
+        self, sales_client, entries
+    ):
+        # Django refuses to redirect to a URL this long: the page answered 400
+        # although the entries were canceled.
+        response = bulk(
+            sales_client,
+            "cancel",
+            entries[:1],
+            query=f"q={'x' * 20_000}",
+            confirmed="on",
+        )
+        assert response.status_code == 302
+        assert response["Location"] == LIST_URL
+        assert InteractionLogEntry.objects.filter(canceled=True).count() == 1
+
     def test_remove_canceled_mark_refused_while_the_logged_segment_is_canceled(
         self, sales_client, entries
     ):

@@ -189,6 +189,12 @@ class TestCreateAndEdit:
         assert set(response.context["form"].errors) == {"description", "unit_cost"}
         assert not Segment.objects.exists()
 
+    def test_an_error_of_a_hidden_field_is_shown(self, sales_client, marketing_setup):
+        response = sales_client.post(CREATE_URL, header_data(filled_from="1\x00"))
+        assert response.status_code == 200
+        assert "Null characters are not allowed." in response.content.decode()
+        assert not Segment.objects.exists()
+
     def test_without_a_segment_series_the_form_says_so(self, sales_client, db):
         MarketingSetup.load()
         response = sales_client.post(CREATE_URL, header_data())
@@ -499,6 +505,19 @@ class TestLoggedSegments:
         assert not InteractionLogEntry.objects.filter(canceled=True).exists()
         logged.refresh_from_db()
         assert not logged.canceled
+
+    def test_a_query_too_long_to_redirect_to_goes_back_to_the_plain_list(
+        self, sales_client, logged
+    ):
+        # Django refuses to redirect to a URL this long: the page answered 400
+        # although the entries were canceled.
+        cancel = reverse("segments:loggedsegment_cancel", args=[logged.pk])
+        response = sales_client.post(
+            cancel, {"canceled": "true", "query": f"q={'x' * 20_000}"}
+        )
+        assert response.status_code == 302
+        assert response["Location"] == LOGGED_URL
+        assert InteractionLogEntry.objects.filter(canceled=True).count() == 4
 
     def test_a_bad_request_changes_nothing(self, sales_client, logged):
         cancel = reverse("segments:loggedsegment_cancel", args=[logged.pk])
