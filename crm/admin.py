@@ -1,5 +1,9 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import widgets
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views import main
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +23,70 @@ from crm.models import (
 from crm.resources import ContactResource
 
 
+class AutocompleteSelect(widgets.AutocompleteSelect):
+    """The admin's autocomplete drop-down, for a form shown again with its errors.
+
+    Django's widget looks the submitted value up to show it, and a value that is no
+    key ("abc" for a number) makes that lookup a server error; it is left out here,
+    and the field's own error says what was wrong.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [key for key in value if self.is_key(key)], attr)
+
+    def is_key(self, value):
+        try:
+            self.field.target_field.clean(value, None)
+        except ValidationError:
+            return False
+        return True
+
+
+class AutocompleteMixin:
+    """For model admins and inlines: their autocomplete_fields use the widget above."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(
+            request
+        ):
+            kwargs["widget"] = AutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ChangeList(main.ChangeList):
+    """The admin's list, where a filter holding a NUL character, which PostgreSQL
+    refuses in text, is a wrong filter like any other: the admin shows the list
+    again without filters (`?e=1`) instead of failing. Its search form refuses
+    NUL with a message by itself."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        for name, values in request.GET.lists():
+            if name == main.SEARCH_VAR:
+                continue
+            if "\x00" in name or any("\x00" in value for value in values):
+                raise IncorrectLookupParameters
+        return super().get_queryset(request, exclude_parameters)
+
+
+class ModelAdmin(AutocompleteMixin, admin.ModelAdmin):
+    """The admin of every CRM model: whatever is typed into its forms, filters and
+    searches, it answers without a server error."""
+
+    def get_changelist(self, request, **kwargs):
+        return ChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        # The autocomplete drop-downs' search (the list's own search form refuses
+        # NUL with a message). Nothing stored holds one.
+        if "\x00" in search_term:
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
+
+
 @admin.register(NumberSeries)
-class NumberSeriesAdmin(admin.ModelAdmin):
+class NumberSeriesAdmin(ModelAdmin):
     list_display = ("code", "description", "prefix", "width", "next_no_preview")
     search_fields = ("code", "description", "prefix")
 
@@ -30,7 +96,7 @@ class NumberSeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(MarketingSetup)
-class MarketingSetupAdmin(admin.ModelAdmin):
+class MarketingSetupAdmin(ModelAdmin):
     autocomplete_fields = ("contact_nos", "segment_nos", "default_salesperson")
 
     # A singleton: the one row (pk=1) is edited, never added twice or deleted.
@@ -55,7 +121,7 @@ class MarketingSetupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Salesperson)
-class SalespersonAdmin(admin.ModelAdmin):
+class SalespersonAdmin(ModelAdmin):
     list_display = ("code", "name", "email", "phone", "job_title", "user", "blocked")
     list_filter = ("blocked",)
     search_fields = ("code", "name", "email")
@@ -78,7 +144,7 @@ class ContactAdminForm(forms.ModelForm):
 
 
 @admin.register(Contact)
-class ContactAdmin(ImportExportMixin, admin.ModelAdmin):
+class ContactAdmin(ImportExportMixin, ModelAdmin):
     list_display = (
         "no",
         "name",

@@ -8,7 +8,7 @@ import tempfile
 from itertools import islice
 
 from django.db import connections, transaction
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -79,11 +79,26 @@ class SpreadsheetExportMixin:
         return [str(label) for _name, label in self.columns]
 
     def render_to_response(self, context):
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return self.invalid_filters_response()
         rows = self.export_rows(self.object_list)
         filename = f"{self.filename}-{timezone.localdate():%Y%m%d}.{self.file_format}"
         if self.file_format == "xlsx":
             return self.xlsx_response(rows, filename)
         return self.csv_response(rows, filename)
+
+    def invalid_filters_response(self):
+        """400 naming the filters that cannot be read: a file cannot show the form's
+        errors, and an empty one would hide them."""
+        form = self.filterset.form
+        lines = [
+            f"{form.fields[name].label if name in form.fields else ''}: {error}"
+            for name, errors in form.errors.items()
+            for error in errors
+        ]
+        return HttpResponseBadRequest(
+            "\n".join(lines), content_type="text/plain; charset=utf-8"
+        )
 
     def csv_response(self, rows, filename):
         def stream():

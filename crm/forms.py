@@ -14,6 +14,27 @@ from interactions.models import validate_attachment_size
 from interactions.selectors import DASHBOARD_WEEKS, LONGEST_PERIOD
 
 
+class RowsField(forms.ModelMultipleChoiceField):
+    """The rows ticked in a list, by key. A key the database cannot hold (a number
+    past its integer range) is an invalid choice like any other; Django's field would
+    send it to SQLite, which fails on it."""
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            options = self.queryset.model._meta
+            key_field = options.get_field(self.to_field_name or options.pk.name)
+            for key in value:
+                try:
+                    key_field.clean(key, None)
+                except ValidationError:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": key},
+                    ) from None
+        return super().clean(value)
+
+
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact

@@ -1,6 +1,7 @@
 """The site's own middleware, and the hooks django-axes' middleware calls."""
 
 from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
@@ -53,3 +54,17 @@ def forwarded_client_ip(request):
     X-Forwarded-For, which the proxy added; earlier ones come from the client."""
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
     return forwarded or request.META.get("REMOTE_ADDR")
+
+
+def client_username(request, credentials=None):
+    """The user name a failed login is recorded under (AXES_USERNAME_CALLABLE): the one
+    typed, cut to what axes' table holds. Django's login forms do not limit its
+    length, and PostgreSQL refused a longer one with a server error."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        username = credentials.get(field)
+    else:
+        username = getattr(request, "data", request.POST).get(field)
+    if not isinstance(username, str):
+        return username
+    return username[: AccessAttempt._meta.get_field("username").max_length]

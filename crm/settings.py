@@ -280,6 +280,7 @@ AXES_RESET_ON_SUCCESS = True
 # Attempts while locked out do not restart the cool-off: it ends when it said it would.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "crm.middleware.login_locked_out"
+AXES_USERNAME_CALLABLE = "crm.middleware.client_username"
 # Only the failures needed for the lockout are stored, not a log of every login.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False  # no banner on every manage.py command

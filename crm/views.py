@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.http import MAX_URL_REDIRECT_LENGTH
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from django.views.generic import (
@@ -75,6 +76,15 @@ def server_error(request):
         response = render(request, "503.html", status=503)
     response["Retry-After"] = "30"
     return response
+
+
+def back_to_list(name, query=""):
+    """The list page `name` with the query string it was shown with, to go back to
+    after an action on it; without the query when that is too long to redirect to."""
+    url = reverse(name)
+    if query and len(url) + len(query) < MAX_URL_REDIRECT_LENGTH:
+        url = f"{url}?{query}"
+    return url
 
 
 def add_service_error(form, error):
@@ -248,7 +258,7 @@ class ContactCreateView(PermissionRequiredMixin, ServiceFormMixin, CreateView):
         initial = super().get_initial()
         # "New person" from a company card arrives with ?company=<pk>.
         company = self.request.GET.get("company", "")
-        if company.isdigit():
+        if company.isdecimal():
             initial.update(type=Contact.Type.PERSON, company=company)
         return initial
 

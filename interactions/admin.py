@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from crm.admin import ModelAdmin
 from interactions.forms import InteractionTemplateForm
 from interactions.models import (
     InteractionGroup,
@@ -34,13 +35,13 @@ def selection_criteria(request, queryset):
 
 
 @admin.register(InteractionGroup)
-class InteractionGroupAdmin(admin.ModelAdmin):
+class InteractionGroupAdmin(ModelAdmin):
     list_display = ["code", "description"]
     search_fields = ["code", "description"]
 
 
 @admin.register(InteractionTemplate)
-class InteractionTemplateAdmin(admin.ModelAdmin):
+class InteractionTemplateAdmin(ModelAdmin):
     list_display = [
         "code",
         "group",
@@ -68,7 +69,7 @@ class InteractionTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(InteractionTemplateSetup)
-class InteractionTemplateSetupAdmin(admin.ModelAdmin):
+class InteractionTemplateSetupAdmin(ModelAdmin):
     """One row per document type, made by a migration: only the template changes."""
 
     list_display = ["document_type", "template"]
@@ -90,7 +91,7 @@ class InteractionTemplateSetupAdmin(admin.ModelAdmin):
 
 
 @admin.register(InteractionLogEntry)
-class InteractionLogEntryAdmin(admin.ModelAdmin):
+class InteractionLogEntryAdmin(ModelAdmin):
     """Read-mostly: entries are written by the services; only the evaluation is edited.
 
     Foreign keys are read-only, so they need no autocomplete widgets.

@@ -26,6 +26,7 @@ from django.views.generic import (
 from django_filters.views import FilterView
 
 from crm.exports import SpreadsheetExportMixin
+from crm.forms import RowsField
 from crm.models import Contact, Salesperson
 from crm.pagination import EstimatedCountPaginator
 from crm.views import (
@@ -34,6 +35,7 @@ from crm.views import (
     ServiceFormMixin,
     SetupFormMixin,
     add_service_error,
+    back_to_list,
 )
 from interactions import correspondence, services
 from interactions.filters import InteractionLogEntryFilter, PostponedFilter
@@ -141,9 +143,10 @@ class InteractionCreateView(PermissionRequiredMixin, InteractionFormMixin, FormV
 
     def prefilled(self):
         contact = salesperson = None
-        if no := self.request.GET.get("contact"):
+        # No number holds a NUL character, which PostgreSQL refuses in text.
+        if no := self.request.GET.get("contact", "").replace("\x00", ""):
             contact = get_object_or_404(Contact, no=no)
-        if (pk := self.request.GET.get("salesperson", "")).isdigit():
+        if (pk := self.request.GET.get("salesperson", "")).isdecimal():
             salesperson = get_object_or_404(Salesperson, pk=pk)
         return contact, salesperson
 
@@ -224,7 +227,7 @@ class InteractionFormFieldsView(PermissionRequiredMixin, TemplateView):
         contact_no = data.get("contact", "").replace("\x00", "")
         contact = Contact.objects.filter(no=contact_no).first()
         template = None
-        if data.get("template", "").isdigit():
+        if data.get("template", "").isdecimal():
             template = InteractionTemplate.objects.filter(pk=data["template"]).first()
         if template:
             description = data.get("description", "")
@@ -261,9 +264,7 @@ class SelectionForm(forms.Form):
     scope = forms.ChoiceField(
         choices=[("selected", ""), ("all", "")], initial="selected"
     )
-    selected = forms.ModelMultipleChoiceField(
-        queryset=InteractionLogEntry.objects.all(), required=False
-    )
+    selected = RowsField(queryset=InteractionLogEntry.objects.all(), required=False)
     query = forms.CharField(required=False)
     evaluation = forms.ChoiceField(choices=Evaluation.choices[1:], required=False)
     confirmed = forms.BooleanField(required=False)
@@ -276,15 +277,22 @@ class SelectionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("scope") == "selected" and not cleaned.get("selected"):
+        selected = cleaned.get("selected") or "selected" in self.errors
+        if cleaned.get("scope") == "selected" and not selected:
             raise ValidationError(_("Select at least one line first."))
         if cleaned.get("action") == "evaluate" and not cleaned.get("evaluation"):
             raise ValidationError(_("Choose an evaluation."))
+        # A filter it cannot read would be left out, and "all matching" would then be
+        # more than the list showed (it shows none).
+        if cleaned.get("scope") == "all" and not self.filterset.is_valid():
+            raise ValidationError(
+                _("The list's filters are not valid. Filter the list again.")
+            )
         return cleaned
 
     @cached_property
     def filterset(self):
-        query = QueryDict(self.cleaned_data["query"])
+        query = QueryDict(self.cleaned_data.get("query", ""))
         return self.filterset_class(query, queryset=self.base_queryset)
 
     def entries(self):
@@ -304,16 +312,17 @@ class BulkActionView(PermissionRequiredMixin, TemplateView):
 
     template_name = "interactions/bulk_confirm.html"
     http_method_names = ["post"]
+    form_class = SelectionForm
     queryset = None
     filterset_class = None
     list_url = None
     allowed_actions = ()
 
     def post(self, request):
-        form = SelectionForm(
+        form = self.form_class(
             request.POST, queryset=self.queryset, filterset_class=self.filterset_class
         )
-        back = f"{reverse(self.list_url)}?{request.POST.get('query', '')}"
+        back = back_to_list(self.list_url, request.POST.get("query", ""))
         if (
             not form.is_valid()
             or form.cleaned_data["action"] not in self.allowed_actions

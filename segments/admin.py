@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from crm.admin import AutocompleteMixin, ModelAdmin
 from crm.models import MISSING_SERIES_MESSAGES, MarketingSetup
 from segments.models import LoggedSegment, Segment, SegmentLine
 from segments.services import log_segment, set_logged_segment_canceled
@@ -15,7 +16,7 @@ from segments.services import log_segment, set_logged_segment_canceled
 INLINE_LINE_LIMIT = 200
 
 
-class SegmentLineInline(admin.TabularInline):
+class SegmentLineInline(AutocompleteMixin, admin.TabularInline):
     model = SegmentLine
     extra = 0
     fields = [
@@ -40,7 +41,7 @@ class SegmentAdminForm(forms.ModelForm):
 
 
 @admin.register(Segment)
-class SegmentAdmin(admin.ModelAdmin):
+class SegmentAdmin(ModelAdmin):
     """Site administrators' view of segments; header changes here do not touch the
     lines (the Segments pages offer that)."""
 
@@ -107,7 +108,7 @@ class SegmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(SegmentLine)
-class SegmentLineAdmin(admin.ModelAdmin):
+class SegmentLineAdmin(ModelAdmin):
     list_display = [
         "segment",
         "contact",
@@ -125,7 +126,7 @@ class SegmentLineAdmin(admin.ModelAdmin):
 
 
 @admin.register(LoggedSegment)
-class LoggedSegmentAdmin(admin.ModelAdmin):
+class LoggedSegmentAdmin(ModelAdmin):
     """Logged segments are made by logging a segment; canceling one must also cancel
     its entries, so both happen through the segment services, not here."""
 

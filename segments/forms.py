@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crm.forms import RowsField
 from crm.models import Salesperson
 from interactions.models import InteractionTemplate
 from segments.models import LoggedSegment, Segment, SegmentLine
@@ -151,3 +152,16 @@ class LoggedSegmentCancelForm(forms.Form):
         choices=[("true", "true"), ("false", "false")],
         coerce=lambda value: value == "true",
     )
+
+
+class LineSelectionForm(forms.Form):
+    """The lines ticked on the segment card, for "Remove selected"."""
+
+    selected = RowsField(
+        queryset=SegmentLine.objects.none(),
+        error_messages={"required": _("Select at least one line first.")},
+    )
+
+    def __init__(self, *args, segment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["selected"].queryset = segment.lines.all()

@@ -1,6 +1,17 @@
-from django.urls import path
+from django.urls import path, register_converter
+from django.urls.converters import StringConverter
 
 from segments import views
+
+
+class SegmentNoConverter(StringConverter):
+    """A segment number in a URL: no slash, and no NUL character, which PostgreSQL
+    refuses in text (such a URL is a 404, not a server error)."""
+
+    regex = r"[^/\x00]+"
+
+
+register_converter(SegmentNoConverter, "number")
 
 app_name = "segments"
 
@@ -23,35 +34,39 @@ urlpatterns = [
         views.LoggedSegmentCancelView.as_view(),
         name="loggedsegment_cancel",
     ),
-    path("<str:no>/", views.SegmentDetailView.as_view(), name="segment_detail"),
-    path("<str:no>/edit/", views.SegmentUpdateView.as_view(), name="segment_update"),
-    path("<str:no>/delete/", views.SegmentDeleteView.as_view(), name="segment_delete"),
-    path("<str:no>/log/", views.SegmentLogView.as_view(), name="segment_log"),
+    path("<number:no>/", views.SegmentDetailView.as_view(), name="segment_detail"),
+    path("<number:no>/edit/", views.SegmentUpdateView.as_view(), name="segment_update"),
     path(
-        "<str:no>/add-contacts/", views.AddContactsView.as_view(), name="add_contacts"
+        "<number:no>/delete/", views.SegmentDeleteView.as_view(), name="segment_delete"
+    ),
+    path("<number:no>/log/", views.SegmentLogView.as_view(), name="segment_log"),
+    path(
+        "<number:no>/add-contacts/",
+        views.AddContactsView.as_view(),
+        name="add_contacts",
     ),
     path(
-        "<str:no>/add-from-entries/",
+        "<number:no>/add-from-entries/",
         views.AddContactsFromEntriesView.as_view(),
         name="add_contacts_from_entries",
     ),
     path(
-        "<str:no>/remove-contacts/",
+        "<number:no>/remove-contacts/",
         views.RemoveContactsView.as_view(),
         name="remove_contacts",
     ),
     path(
-        "<str:no>/reuse/",
+        "<number:no>/reuse/",
         views.ReuseLoggedSegmentView.as_view(),
         name="reuse_logged_segment",
     ),
     path(
-        "<str:no>/lines/<int:pk>/",
+        "<number:no>/lines/<int:pk>/",
         views.SegmentLineRowView.as_view(),
         name="line_row",
     ),
     path(
-        "<str:no>/lines/<int:pk>/edit/",
+        "<number:no>/lines/<int:pk>/edit/",
         views.SegmentLineUpdateView.as_view(),
         name="line_update",
     ),

@@ -27,12 +27,14 @@ from crm.views import (
     PermissionFirstMixin,
     ServiceFormMixin,
     add_service_error,
+    back_to_list,
 )
 from interactions.filters import InteractionLogEntryFilter
 from interactions.models import InteractionLogEntry, InteractionTemplate
 from segments import selectors, services
 from segments.filters import LoggedSegmentFilter, SegmentFilter, SegmentLineFilter
 from segments.forms import (
+    LineSelectionForm,
     LoggedSegmentCancelForm,
     LogSegmentForm,
     ReuseLoggedSegmentForm,
@@ -48,7 +50,7 @@ def is_htmx(request):
 
 def template_from(data):
     pk = data.get("template", "")
-    if not pk.isdigit():
+    if not pk.isdecimal():
         return None
     return InteractionTemplate.objects.filter(pk=pk, blocked=False).first()
 
@@ -434,15 +436,13 @@ class RemoveContactsView(ContactCriteriaMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         if "selected" in request.POST or request.POST.get("scope") == "selected":
-            keys = [key for key in request.POST.getlist("selected") if key.isdigit()]
-            if not keys:
-                messages.error(request, _("Select at least one line first."))
+            form = LineSelectionForm(request.POST, segment=self.segment)
+            if not form.is_valid():
+                messages.error(request, " ".join(form.errors["selected"]))
                 return self.back()
             count = services.remove_contacts(
                 self.segment,
-                Contact.objects.filter(
-                    segment_lines__segment=self.segment, segment_lines__pk__in=keys
-                ),
+                Contact.objects.filter(segment_lines__in=form.cleaned_data["selected"]),
             )
             messages.success(request, self.done_message(count))
             return self.back()
@@ -562,12 +562,14 @@ class LoggedSegmentCancelView(PermissionRequiredMixin, View):
         "interactions.change_interactionlogentry",
     )
     http_method_names = ["post"]
+    form_class = LoggedSegmentCancelForm
 
     def post(self, request, pk):
         logged = get_object_or_404(LoggedSegment, pk=pk)
-        form = LoggedSegmentCancelForm(request.POST)
-        back = request.POST.get("query", "")
-        back_url = f"{reverse('segments:loggedsegment_list')}?{back}"
+        form = self.form_class(request.POST)
+        back_url = back_to_list(
+            "segments:loggedsegment_list", request.POST.get("query", "")
+        )
         if not form.is_valid():
             messages.error(request, _("The request was not valid."))
             return redirect(back_url)

@@ -53,3 +53,29 @@ def marketing_setup(db):
     setup.segment_nos = NumberSeriesFactory(code="SEGMENT", prefix="SM", next_number=1)
     setup.save()
     return setup
+
+
+@pytest.fixture
+def tried(record_property):
+    """A property-based test's count of the inputs it tried: `tried[0] += 1` per
+    example. It is recorded as the property "generated_inputs"."""
+    count = [0]
+    yield count
+    record_property("generated_inputs", count[0])
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many inputs the fuzz tests made up and tried in this run (each test
+    records its count as the property "generated_inputs")."""
+    counts = [
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "teardown"
+        for name, value in getattr(report, "user_properties", ())
+        if name == "generated_inputs"
+    ]
+    if counts:
+        terminalreporter.write_line(
+            f"Fuzzing: {sum(counts):,} generated inputs tried in {len(counts)} tests."
+        )

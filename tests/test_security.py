@@ -7,15 +7,18 @@ from pathlib import Path
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from crm.middleware import forwarded_client_ip
 from crm.models import Contact
+from interactions.models import InteractionGroup
 from tests.factories import SalesUserFactory, UserFactory
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
+CRM_APPS = ("crm", "interactions", "segments")
 PASSWORD = "secret-pass-123"
 LOCKED_OUT = (
     "Too many failed login attempts. Logging in as this user is blocked for 15 "
@@ -210,6 +213,17 @@ def test_api_tokens_work_while_the_password_login_is_locked_out(client):
     assert response.json()["results"] == []
 
 
+@pytest.mark.parametrize("url", ["login", "admin:login"])
+def test_a_user_name_too_long_to_store_is_a_failed_login(client, url):
+    # Django's login forms do not limit the user name; PostgreSQL refused to store
+    # the failure of a longer one than axes' table holds.
+    response = log_in(client, "a" * 300, "wrong-password", url=url)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["__all__"][0].startswith("Please enter ")
+    assert AccessAttempt.objects.get().username == "a" * 255
+
+
 def test_no_password_is_stored_with_the_failures(client):
     SalesUserFactory(username="anna")
     fail(client, "anna", 1)
@@ -287,6 +301,49 @@ INLINE_CODE = re.compile(
 def test_templates_have_no_inline_script_style_or_event_handler(template):
     # The CSP blocks them: they would silently stop working in the browser.
     assert INLINE_CODE.findall((TEMPLATES / template).read_text()) == []
+
+
+@pytest.fixture
+def no_action_bars(monkeypatch):
+    """The interaction group list in the admin without its action bars."""
+    group_admin = admin.site.get_model_admin(InteractionGroup)
+    monkeypatch.setattr(group_admin, "actions_on_top", False)
+    monkeypatch.setattr(group_admin, "actions_on_bottom", False)
+    return reverse("admin:interactions_interactiongroup_changelist")
+
+
+def test_an_admin_list_without_action_bars_takes_its_style_from_a_file(
+    admin_client, no_action_bars
+):
+    # Django's change list would set a column width in an inline style element.
+    html = admin_client.get(no_action_bars).content.decode()
+
+    assert INLINE_CODE.findall(html) == []
+    assert '<link rel="stylesheet" href="/static/css/admin-changelist.css">' in html
+
+
+def test_an_admin_list_with_action_bars_needs_no_extra_style(admin_client):
+    html = admin_client.get(
+        reverse("admin:interactions_interactiongroup_changelist")
+    ).content.decode()
+
+    assert 'id="changelist-form"' in html
+    assert "admin-changelist.css" not in html
+
+
+@pytest.mark.parametrize("page", ["changelist", "add"])
+@pytest.mark.parametrize(
+    "model",
+    [model for model in admin.site._registry if model._meta.app_label in CRM_APPS],
+    ids=lambda model: model._meta.label,
+)
+def test_the_crm_admin_pages_have_no_inline_script_or_style(admin_client, model, page):
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{page}")
+
+    response = admin_client.get(url, follow=True)
+
+    assert response.status_code in (200, 403)
+    assert INLINE_CODE.findall(response.content.decode()) == []
 
 
 # Sessions ----------------------------------------------------------------------------

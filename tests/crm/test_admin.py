@@ -1,4 +1,5 @@
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 
 from crm.models import Contact, MarketingSetup, NumberSeries
@@ -170,3 +171,83 @@ def test_company_autocomplete_offers_only_companies(admin_client):
 
     assert response.status_code == 200
     assert [row["id"] for row in response.json()["results"]] == [str(person.company.pk)]
+
+
+# Input that once made the admin fail (tests/test_fuzz_forms.py) --------------------
+
+AUTOCOMPLETE_FIELDS = [
+    pytest.param(model, name, id=f"{model._meta.label}.{name}")
+    for model, model_admin in admin.site._registry.items()
+    if model._meta.app_label in ("crm", "interactions", "segments")
+    for name in model_admin.autocomplete_fields
+]
+
+
+@pytest.mark.parametrize(("model", "field"), AUTOCOMPLETE_FIELDS)
+@pytest.mark.parametrize("value", ["abc", "²", "99999999999999999999"])
+def test_an_autocomplete_field_given_no_key_shows_the_form_with_its_error(
+    admin_client, model, field, value
+):
+    # Django's widget looks the value up to show it again, and failed on it.
+    opts = model._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+    if model is MarketingSetup:  # the singleton is changed, never added
+        url = reverse(
+            "admin:crm_marketingsetup_change", args=[MarketingSetup.load().pk]
+        )
+
+    response = admin_client.post(url, {field: value})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field]
+
+
+def test_a_segment_line_given_no_contact_key_shows_the_segment_form_again(
+    admin_client, marketing_setup
+):
+    response = admin_client.post(
+        reverse("admin:segments_segment_add"),
+        {
+            "description": "Spring mailing",
+            "date": "2026-11-21",
+            "lines-TOTAL_FORMS": "1",
+            "lines-INITIAL_FORMS": "0",
+            "lines-0-contact": "abc",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"][0].formset.errors[0]["contact"]
+
+
+@pytest.mark.parametrize("query", [{"language_code": "\x00"}, {"\x00": "x"}])
+def test_a_list_filter_with_a_nul_character_shows_the_list_again(admin_client, query):
+    # PostgreSQL refuses NUL in text: the admin treats it as any wrong filter.
+    url = reverse("admin:crm_contact_changelist")
+
+    response = admin_client.get(url, query)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?e=1"
+
+
+def test_a_search_with_a_nul_character_is_refused_with_a_message(admin_client):
+    CompanyFactory(name="Acme")
+
+    changelist = admin_client.get(
+        reverse("admin:crm_contact_changelist"), {"q": "A\x00"}
+    )
+    autocomplete = admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "crm",
+            "model_name": "contact",
+            "field_name": "company",
+            "term": "A\x00",
+        },
+    )
+
+    assert changelist.status_code == 200
+    assert "Null characters are not allowed." in changelist.content.decode()
+    assert autocomplete.status_code == 200
+    assert autocomplete.json()["results"] == []

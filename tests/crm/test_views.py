@@ -284,6 +284,27 @@ def test_contact_list_sort_header_links_keep_the_filter(sales_client, filter_con
     assert 'aria-sort="ascending"' in html
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "crm:contact_list",
+        "interactions:entry_list",
+        "segments:segment_list",
+        "segments:loggedsegment_list",
+    ],
+)
+def test_a_sort_order_that_cannot_be_read_is_named_and_dropped(sales_client, name):
+    response = sales_client.get(reverse(name), {"ordering": "bogus", "q": "x"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (
+        "Sort by: Select a valid choice. bogus is not one of the available choices."
+    ) in html
+    assert 'name="ordering"' not in html  # filtering again sorts as usual
+    assert 'name="q"' in html
+
+
 def test_contact_list_paginates(sales_client):
     CompanyFactory.create_batch(30)
 

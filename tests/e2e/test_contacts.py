@@ -1,7 +1,8 @@
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import field, menu
-from tests.factories import SalespersonFactory, SalesUserFactory
+from tests.factories import CompanyFactory, SalespersonFactory, SalesUserFactory
 
 
 def test_create_company_and_person_find_person_and_switch_to_dutch(
@@ -52,3 +53,25 @@ def test_create_company_and_person_find_person_and_switch_to_dutch(
     expect(page.get_by_role("link", name="Nieuw contact")).to_be_visible()
     expect(page.locator("table tbody tr").first).to_contain_text("Sanne de Vries")
     shot("dutch-list")
+
+
+def test_a_link_with_a_sort_order_the_list_cannot_read_says_so_and_filters_again(
+    page, live_server, login, shot
+):
+    # An old bookmark, or a hand-edited address: the list names the problem instead
+    # of showing nothing, and filtering again sorts as usual.
+    CompanyFactory(name="Bakkerij Utrecht", city="Utrecht")
+    login(SalesUserFactory(username="anna"))
+
+    page.goto(f"{live_server.url}{reverse('crm:contact_list')}?ordering=postcode")
+
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Sort by: Select a valid choice. postcode is not one of the available choices."
+    )
+    expect(page.get_by_text("No contacts match these filters.")).to_be_visible()
+    shot("unreadable-sort-order")
+    field(page, "City").fill("Utrecht")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(page.locator("table tbody tr")).to_have_count(1)
+    expect(page.locator("table tbody tr").first).to_contain_text("Bakkerij Utrecht")

@@ -93,6 +93,27 @@ class TestCreateInteraction:
     def test_unknown_contact_number_is_404(self, sales_client):
         assert sales_client.get(CREATE_URL, {"contact": "NOPE"}).status_code == 404
 
+    @pytest.mark.parametrize(
+        ("query", "status"),
+        [
+            # str.isdigit() accepts "²", int() does not.
+            ({"salesperson": "²"}, 200),
+            ({"salesperson": "99999999999999999999"}, 404),
+            # PostgreSQL refuses a NUL character in text.
+            ({"contact": "\x00"}, 200),
+        ],
+    )
+    def test_a_prefill_that_is_no_key_is_no_server_error(
+        self, sales_client, query, status
+    ):
+        response = sales_client.get(CREATE_URL, query)
+
+        assert response.status_code == status
+        if status == 200:
+            form = response.context["form"]
+            assert not form.fields["contact"].disabled
+            assert not form.fields["salesperson"].disabled
+
     def test_ok_logs_the_entry_and_returns_to_the_next_page(
         self, sales_client, contact, template, salesperson
     ):
@@ -515,6 +536,13 @@ class TestTemplateFill:
         )
         assert response.status_code == 200
 
+    def test_a_template_key_that_int_cannot_read_renders_the_blank_form(
+        self, sales_client, template
+    ):
+        response = sales_client.get(self.url, {"template": "²"})
+        assert response.status_code == 200
+        assert response.context["form"]["description"].value() is None
+
 
 class TestResume:
     @pytest.fixture
@@ -705,6 +733,19 @@ class TestBulkActions:
         messages = [str(m) for m in response.wsgi_request._messages]
         assert messages == ["2 interaction log entries marked canceled."]
 
+    @pytest.mark.parametrize("key", ["99999999999999999999", "²"])
+    def test_a_key_the_database_cannot_hold_is_refused(
+        self, sales_client, entries, key
+    ):
+        # SQLite cannot compare with a number past its integer range.
+        response = bulk(
+            sales_client, "cancel", selected=[entries[0].pk, key], confirmed="on"
+        )
+        assert response.status_code == 302
+        messages = [str(m) for m in response.wsgi_request._messages]
+        assert messages == ["The request was not valid."]
+        assert not InteractionLogEntry.objects.filter(canceled=True).exists()
+
     def test_all_matching_the_filter(self, sales_client, entries, template, sales_user):
         other = log(PersonFactory(no="CT00077"), template, sales_user)
         bulk(
@@ -713,6 +754,38 @@ class TestBulkActions:
         assert set(InteractionLogEntry.objects.filter(canceled=True)) == set(entries)
         other.refresh_from_db()
         assert not other.canceled
+
+    def test_all_matching_filters_it_cannot_read_is_refused(
+        self, sales_client, entries
+    ):
+        # The filter would be left out, and "all" be more than the list showed.
+        response = bulk(
+            sales_client,
+            "cancel",
+            scope="all",
+            query="contact=CT00010&date_from=2026-02-30",
+            confirmed="on",
+        )
+        assert response.status_code == 302
+        messages = [str(m) for m in response.wsgi_request._messages]
+        assert messages == ["The list's filters are not valid. Filter the list again."]
+        assert not InteractionLogEntry.objects.filter(canceled=True).exists()
+
+    def test_a_query_too_long_to_redirect_to_goes_back_to_the_plain_list(
+        self, sales_client, entries
+    ):
+        # Django refuses to redirect to a URL this long: the page answered 400
+        # although the entries were canceled.
+        response = bulk(
+            sales_client,
+            "cancel",
+            entries[:1],
+            query=f"q={'x' * 20_000}",
+            confirmed="on",
+        )
+        assert response.status_code == 302
+        assert response["Location"] == LIST_URL
+        assert InteractionLogEntry.objects.filter(canceled=True).count() == 1
 
     def test_remove_canceled_mark_refused_while_the_logged_segment_is_canceled(
         self, sales_client, entries
@@ -857,6 +930,18 @@ class TestCsvExport:
         assert lines[0].startswith("Entry no.,Date,Time,Contact no.")
         assert len(lines) == 2
         assert "'=HYPERLINK(evil)" in lines[1]
+
+    def test_filters_it_cannot_read_are_a_400_that_names_them(self, sales_client):
+        response = sales_client.get(
+            self.url, {"date_from": "2026-02-30", "ordering": "nonsense"}
+        )
+        assert response.status_code == 400
+        assert response["Content-Type"] == "text/plain; charset=utf-8"
+        assert response.content.decode().splitlines() == [
+            "From: Enter a valid date.",
+            "Sort by: Select a valid choice. nonsense is not one of the available "
+            "choices.",
+        ]
 
     def test_query_count_does_not_grow_with_rows(
         self,

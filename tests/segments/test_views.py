@@ -172,9 +172,10 @@ class TestCreateAndEdit:
         assert form["description"].value() == "Kept"
         assert form["filled_from"].value() == letter.pk
 
-    def test_form_fields_view_ignores_garbage(self, sales_client):
+    @pytest.mark.parametrize("template", ["x\x00", "²"])
+    def test_form_fields_view_ignores_garbage(self, sales_client, template):
         response = sales_client.get(
-            reverse("segments:segment_form_fields"), {"template": "x\x00"}
+            reverse("segments:segment_form_fields"), {"template": template}
         )
         assert response.status_code == 200
 
@@ -186,6 +187,12 @@ class TestCreateAndEdit:
         )
         assert response.status_code == 200
         assert set(response.context["form"].errors) == {"description", "unit_cost"}
+        assert not Segment.objects.exists()
+
+    def test_an_error_of_a_hidden_field_is_shown(self, sales_client, marketing_setup):
+        response = sales_client.post(CREATE_URL, header_data(filled_from="1\x00"))
+        assert response.status_code == 200
+        assert "Null characters are not allowed." in response.content.decode()
         assert not Segment.objects.exists()
 
     def test_without_a_segment_series_the_form_says_so(self, sales_client, db):
@@ -295,6 +302,16 @@ class TestPersonaliseLine:
         line.refresh_from_db()
         assert (line.description, line.cost) == ("Dear Sanne", Decimal("2"))
 
+    def test_a_template_key_that_int_cannot_read_shows_the_line_unchanged(
+        self, sales_client, filled
+    ):
+        line = filled.lines.first()
+        response = sales_client.get(
+            url("line_update", filled, line.pk), {"template": "²"}
+        )
+        assert response.status_code == 200
+        assert response.context["form"]["cost"].value() == line.cost
+
     def test_a_line_of_another_segment_is_404(self, sales_client, filled, letter):
         other = services.create_segment(user=None, description="Other")
         services.add_contacts(other, [PersonFactory()])
@@ -365,6 +382,29 @@ class TestAddAndRemoveContacts:
             third.contact_id
         ]
 
+    @pytest.mark.parametrize(
+        ("key", "message"),
+        [
+            ("²", "“²” is not a valid value."),
+            ("99999999999999999999", "“99999999999999999999” is not a valid value."),
+            (
+                "999999",
+                "Select a valid choice. 999999 is not one of the available choices.",
+            ),
+        ],
+    )
+    def test_remove_selected_refuses_a_line_that_is_not_there(
+        self, sales_client, filled, key, message
+    ):
+        first = filled.lines.first()
+        response = sales_client.post(
+            url("remove_contacts", filled),
+            {"scope": "selected", "selected": [first.pk, key]},
+            follow=True,
+        )
+        assert [str(m) for m in response.context["messages"]] == [message]
+        assert filled.lines.count() == 4
+
     def test_remove_without_selection_says_so(self, sales_client, filled):
         response = sales_client.post(
             url("remove_contacts", filled), {"scope": "selected"}, follow=True
@@ -385,6 +425,15 @@ class TestAddAndRemoveContacts:
         )
         assert response.status_code == 200
         assert response.context["form"].errors
+
+
+def test_a_segment_number_with_a_nul_character_is_404(sales_client, filled):
+    # PostgreSQL refuses NUL in text; the URL pattern does not match it.
+    for name in ("segment_detail", "add_contacts", "segment_log"):
+        path = reverse(f"segments:{name}", args=[filled.no]).replace(
+            filled.no, f"{filled.no}%00"
+        )
+        assert sales_client.get(path).status_code == 404
 
 
 class TestLog:
@@ -456,6 +505,19 @@ class TestLoggedSegments:
         assert not InteractionLogEntry.objects.filter(canceled=True).exists()
         logged.refresh_from_db()
         assert not logged.canceled
+
+    def test_a_query_too_long_to_redirect_to_goes_back_to_the_plain_list(
+        self, sales_client, logged
+    ):
+        # Django refuses to redirect to a URL this long: the page answered 400
+        # although the entries were canceled.
+        cancel = reverse("segments:loggedsegment_cancel", args=[logged.pk])
+        response = sales_client.post(
+            cancel, {"canceled": "true", "query": f"q={'x' * 20_000}"}
+        )
+        assert response.status_code == 302
+        assert response["Location"] == LOGGED_URL
+        assert InteractionLogEntry.objects.filter(canceled=True).count() == 4
 
     def test_a_bad_request_changes_nothing(self, sales_client, logged):
         cancel = reverse("segments:loggedsegment_cancel", args=[logged.pk])
