@@ -19,6 +19,7 @@ from crm import roles
 from crm.models import Contact
 from segments.models import Segment
 from tests.e2e.conftest import ARTIFACTS, field
+from tests.e2e.test_dashboard import CHARTS_DRAWN
 from tests.factories import role_group
 
 README_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -30,6 +31,7 @@ def picture(page):
     folder = README_DIR if os.environ.get("README_SCREENSHOTS") == "1" else ARTIFACTS
     folder.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 860})
+    page.emulate_media(reduced_motion="reduce")  # charts drawn at once, not mid-way
 
     def take(name):
         page.screenshot(path=folder / f"{name}.png", full_page=True)
@@ -49,6 +51,7 @@ def test_readme_screenshots(page, live_server, login, demo, picture):
 
     page.goto(f"{live_server.url}{reverse('home')}")
     expect(page.locator("main h1")).to_be_visible()
+    page.wait_for_function(CHARTS_DRAWN)
     picture("dashboard")
 
     company = (
