@@ -69,6 +69,10 @@ def main_pages():
         reverse("segments:loggedsegment_list"),
         reverse("crm:salesperson_list"),
         reverse("crm:marketing_setup"),
+        reverse("crm:contact_import"),
+        reverse("crm:audit_list"),
+        reverse("segments:segment_from_entries") + "?evaluation=negative",
+        reverse("segments:add_contacts_from_entries", args=[segment.no]),
     ]
 
 
