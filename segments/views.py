@@ -306,7 +306,13 @@ class AddContactsView(ContactCriteriaMixin, TemplateView):
 
 
 def entry_filter(data):
-    """The log entry list's filters over the entries it lists, as its CSV export."""
+    """The log entry list's filters over the entries it lists, as its CSV export.
+
+    The list's sort order, which its links carry along, does not change which
+    contacts match: it is left out, so one the list could not read refuses nothing.
+    """
+    data = data.copy()
+    data.pop("ordering", None)
     return InteractionLogEntryFilter(
         data, queryset=InteractionLogEntry.objects.visible()
     )

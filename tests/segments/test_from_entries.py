@@ -508,6 +508,16 @@ class TestAddContactsFromInteractionsPage:
         ) in page_text(response)
         assert "Add 1 contact" in page_text(response)
 
+    @pytest.mark.parametrize("ordering", ["-date", "0", "no-such-column"])
+    def test_the_lists_sort_order_changes_nothing(
+        self, sales_client, segment, call, outcomes, ordering
+    ):
+        # The entry list's links carry its sort order; one it could not read must
+        # not make the filters invalid here, where no list is sorted.
+        response = sales_client.get(add_url(segment), query(call, ordering=ordering))
+
+        assert response.context["preview"]["matching"] == 3
+
     def test_htmx_gets_only_the_preview(self, sales_client, segment, call):
         response = sales_client.get(
             add_url(segment), query(call), HTTP_HX_REQUEST="true"
