@@ -4,6 +4,7 @@ from django.contrib.admin import widgets
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views import main
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
 
 from crm import services
+from crm.forms import FiniteDecimalField
 from crm.models import (
     MISSING_SERIES_MESSAGES,
     AuditRecord,
@@ -42,8 +44,11 @@ class AutocompleteSelect(widgets.AutocompleteSelect):
         return True
 
 
-class AutocompleteMixin:
-    """For model admins and inlines: their autocomplete_fields use the widget above."""
+class FormFieldsMixin:
+    """For model admins and inlines: their autocomplete_fields use the widget above,
+    and their decimals refuse NaN at once (crm.forms.FiniteDecimalField)."""
+
+    formfield_overrides = {models.DecimalField: {"form_class": FiniteDecimalField}}
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(
@@ -70,7 +75,7 @@ class ChangeList(main.ChangeList):
         return super().get_queryset(request, exclude_parameters)
 
 
-class ModelAdmin(AutocompleteMixin, admin.ModelAdmin):
+class ModelAdmin(FormFieldsMixin, admin.ModelAdmin):
     """The admin of every CRM model: whatever is typed into its forms, filters and
     searches, it answers without a server error."""
 

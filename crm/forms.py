@@ -35,6 +35,18 @@ class RowsField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
+class FiniteDecimalField(forms.DecimalField):
+    """A DecimalField that refuses NaN and infinities when it reads the value, not
+    only when it validates it: a formset asks whether an extra row has changed
+    before validating it, and comparing with a signalling NaN ("sNaN") raises."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and not value.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
+
+
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact

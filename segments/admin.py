@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from crm.admin import AutocompleteMixin, ModelAdmin
+from crm.admin import FormFieldsMixin, ModelAdmin
 from crm.models import MISSING_SERIES_MESSAGES, MarketingSetup
 from segments.models import LoggedSegment, Segment, SegmentLine
 from segments.services import log_segment, set_logged_segment_canceled
@@ -16,7 +16,7 @@ from segments.services import log_segment, set_logged_segment_canceled
 INLINE_LINE_LIMIT = 200
 
 
-class SegmentLineInline(AutocompleteMixin, admin.TabularInline):
+class SegmentLineInline(FormFieldsMixin, admin.TabularInline):
     model = SegmentLine
     extra = 0
     fields = [

@@ -82,6 +82,31 @@ def test_admin_add_segment_takes_the_next_number(admin_client, marketing_setup):
     assert Segment.objects.get().no == "SM00001"
 
 
+@pytest.mark.parametrize("cost", ["sNaN", "NaN", "Infinity"])
+def test_admin_a_line_cost_that_is_no_number_shows_the_error(
+    admin_client, marketing_setup, cost
+):
+    # The formset compares a new line's values with the defaults to see whether it
+    # was filled in, and comparing with "sNaN" raised.
+    response = admin_client.post(
+        reverse("admin:segments_segment_add"),
+        {
+            "description": "From admin",
+            "date": "2026-03-15",
+            "unit_cost": "0",
+            "unit_duration": "0",
+            "lines-TOTAL_FORMS": "1",
+            "lines-INITIAL_FORMS": "0",
+            "lines-0-cost": cost,
+        },
+    )
+
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert formset.errors[0]["cost"] == ["Enter a number."]
+    assert not Segment.objects.exists()
+
+
 def test_admin_add_segment_without_series_shows_the_error(admin_client, db):
     response = admin_client.post(
         reverse("admin:segments_segment_add"),
