@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Development settings (insecure key, no HTTPS redirect) unless the caller says otherwise.
 export DJANGO_DEBUG ?= 1
+# Where `make run` serves: `make run PORT=8080 HOST=0.0.0.0`.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: run test install migrate demo lint format messages audit bench load screenshots clean
 
@@ -25,7 +28,7 @@ demo: migrate
 	$(BIN)/python manage.py load_demo_data
 
 run: demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -55,9 +58,9 @@ format: install
 	$(BIN)/ruff format .
 
 messages: install
-	$(BIN)/python manage.py makemessages --locale nl --ignore ".venv/*" --ignore "static/*" \
+	$(BIN)/python manage.py makemessages --locale nl --ignore ".venv/*" --ignore ".venv-newest/*" --ignore "static/*" \
 		--ignore "staticfiles/*" --ignore "tests/*" --ignore "bench/*" --no-obsolete
-	$(BIN)/python manage.py compilemessages --locale nl --ignore ".venv/*"
+	$(BIN)/python manage.py compilemessages --locale nl --ignore ".venv/*" --ignore ".venv-newest/*"
 
 # Known vulnerabilities in every installed package, the app's and the dev tools'.
 # --strict: a package the vulnerability service gives no answer for fails the audit too.
@@ -65,4 +68,4 @@ audit: install
 	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
 
 clean:
-	rm -rf $(VENV) staticfiles test-artifacts
+	rm -rf $(VENV) .venv-newest staticfiles test-artifacts
