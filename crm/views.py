@@ -546,7 +546,7 @@ class AuditRecordListView(PermissionRequiredMixin, FilterView):
 
     permission_required = "crm.view_auditrecord"
     filterset_class = AuditRecordFilter
-    queryset = AuditRecord.objects.all()
+    queryset = AuditRecord.objects.select_related("user")
     paginate_by = PAGE_SIZE
     paginator_class = EstimatedCountPaginator
     template_name = "crm/auditrecord_list.html"

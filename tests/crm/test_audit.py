@@ -495,6 +495,22 @@ def test_a_record_without_a_user_shows_system(crm_admin_client):
     assert "System" in response.content.decode()
 
 
+def test_people_and_times_are_shown_as_the_users_language_writes_them(
+    crm_admin_client,
+):
+    anna = UserFactory(username="anna", first_name="Anna", last_name="de Boer")
+    AuditRecordFactory(user=anna, username="anna", at=at(datetime.date(2026, 3, 16), 9))
+    AuditRecordFactory(username="gone", at=at(datetime.date(2026, 3, 15), 14))
+
+    html = crm_admin_client.get(LIST_URL, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+
+    assert '<span title="anna">Anna de Boer</span>' in html
+    # A deleted user's name as it was recorded.
+    assert "<td>gone</td>" in html
+    assert "16-3-2026 09:00:00" in html
+    assert "2026-03-16" not in html
+
+
 def at(day, hour):
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=AMSTERDAM)
 
@@ -556,10 +572,11 @@ def test_the_page_paginates(crm_admin_client):
 def test_query_count_does_not_grow_with_rows(
     crm_admin_client, django_assert_max_num_queries
 ):
-    AuditRecordFactory(details={"entries": [1, 2]})
+    AuditRecordFactory(details={"entries": [1, 2]}, user=UserFactory())
     with CaptureQueriesContext(connection) as one:
         crm_admin_client.get(LIST_URL, {"action": "canceled"})
-    AuditRecordFactory.create_batch(50, details={"filters": {"contact": "CT1"}})
+    for _ in range(50):
+        AuditRecordFactory(details={"filters": {"contact": "CT1"}}, user=UserFactory())
 
     with django_assert_max_num_queries(len(one)):
         response = crm_admin_client.get(LIST_URL, {"action": "canceled"})
