@@ -36,6 +36,7 @@ SCENARIOS = [
     "timeline",
     "delete_canceled",
     "export",
+    "import_file",
     "throughput",
 ]
 MARKER = "bench_dataset"

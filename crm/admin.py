@@ -9,7 +9,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
 
 from crm import services
@@ -22,7 +21,7 @@ from crm.models import (
     NumberSeries,
     Salesperson,
 )
-from crm.resources import ContactResource
+from crm.resources import BoundedCSV, BoundedXLSX, ContactResource
 
 
 class AutocompleteSelect(widgets.AutocompleteSelect):
@@ -208,7 +207,7 @@ class ContactAdmin(ImportExportMixin, ModelAdmin):
     # Import and export (django-import-export) with the import page's resource: the
     # admin's import needs crm.import_contact, its export crm.view_contact.
     resource_classes = [ContactResource]
-    formats = [CSV, XLSX]
+    formats = [BoundedCSV, BoundedXLSX]
     import_template_name = "admin/crm/contact/import.html"
 
     def import_action(self, request, **kwargs):
@@ -230,6 +229,13 @@ class ContactAdmin(ImportExportMixin, ModelAdmin):
                 request, import_form=context["form"]
             )
         return response
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        """A file the bounded reader refuses says why, as on the import page."""
+        if isinstance(e, ValidationError):
+            form.add_error("import_file", e)
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def add_success_message(self, result, request):
         totals = result.totals

@@ -2,15 +2,16 @@ import datetime
 import os
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
 from crm.resources import read_dataset
-from interactions.models import validate_attachment_size
 from interactions.selectors import DASHBOARD_WEEKS, LONGEST_PERIOD
 
 
@@ -120,14 +121,22 @@ class MarketingSetupForm(forms.ModelForm):
         }
 
 
+def validate_import_size(file):
+    """An import file is at most IMPORT_MAX_UPLOAD_SIZE bytes."""
+    limit = settings.IMPORT_MAX_UPLOAD_SIZE
+    if file.size > limit:
+        raise ValidationError(
+            _("The file is %(size)s; a file to import may be at most %(limit)s."),
+            code="file_too_large",
+            params={"size": filesizeformat(file.size), "limit": filesizeformat(limit)},
+        )
+
+
 class ContactImportForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
         help_text=_("A CSV file (UTF-8) or an Excel workbook (.xlsx)."),
-        validators=[
-            FileExtensionValidator(["csv", "xlsx"]),
-            validate_attachment_size,
-        ],
+        validators=[FileExtensionValidator(["csv", "xlsx"]), validate_import_size],
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
 

@@ -5,14 +5,18 @@ Excel files, and the row-by-row report of an import."""
 import csv
 import io
 import logging
+import zipfile
 from dataclasses import dataclass, field
 
 import tablib
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
+from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
 from openpyxl import load_workbook
 
@@ -237,26 +241,74 @@ class ContactResource(resources.ModelResource):
         return neutralise(super().export_field(field, instance, **kwargs))
 
 
+class BoundedFormat:
+    """A django-import-export format for the admin's import that reads the file
+    with read_dataset, as the import page does, bounds included."""
+
+    def get_read_mode(self):
+        return "rb"
+
+    def is_binary(self):
+        return True
+
+    def create_dataset(self, in_stream, **kwargs):
+        return read_dataset(in_stream, self.get_extension())
+
+
+class BoundedCSV(BoundedFormat, CSV):
+    pass
+
+
+class BoundedXLSX(BoundedFormat, XLSX):
+    pass
+
+
 def read_dataset(content, file_format):
     """The rows of an uploaded file ("csv": UTF-8, comma or semicolon separated;
-    "xlsx": the first sheet) with the first row as the column names."""
+    "xlsx": the first sheet) with the first row as the column names.
+
+    The file is read row by row and never held as a sheet: a file that claims or
+    holds more rows, columns or unpacked bytes than the IMPORT_MAX_* settings allow
+    is refused once it passes them, whatever its size on disk.
+    """
     rows = xlsx_rows(content) if file_format == "xlsx" else csv_rows(content)
-    return dataset_of(rows)
+    return dataset_of(bounded(rows))
+
+
+def bounded(rows):
+    """The rows, refused past IMPORT_MAX_ROWS rows (blank ones too: a file of blank
+    lines costs as much to read) or past IMPORT_MAX_COLUMNS non-blank columns."""
+    max_rows, max_columns = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS
+    for line, row in enumerate(rows, 1):
+        if line > max_rows:
+            raise ValidationError(
+                _("The file has more than %(limit)s rows."),
+                code="too_many_rows",
+                params={"limit": intcomma(max_rows)},
+            )
+        if len(row) > max_columns and not all(map(is_blank, row[max_columns:])):
+            raise ValidationError(
+                _("Row %(row)s has more than %(limit)s columns."),
+                code="too_many_columns",
+                params={"row": line, "limit": max_columns},
+            )
+        yield row[:max_columns]
 
 
 def csv_rows(content):
+    # Decoded as it is read: the text of a large file is never held whole.
+    text = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
     try:
-        text = content.decode("utf-8-sig")
+        first_line = text.readline()
+        # Spreadsheets in Dutch and other languages with a decimal comma write ";".
+        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+        text.seek(0)
+        yield from csv.reader(text, delimiter=delimiter)
     except UnicodeDecodeError:
         raise ValidationError(
             _('The file is not UTF-8 text. Save it as "CSV UTF-8" and try again.'),
             code="encoding",
         ) from None
-    first_line = text.partition("\n")[0]
-    # Spreadsheets in Dutch and other languages with a decimal comma write ";".
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    try:
-        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as error:
         raise ValidationError(
             _("The file cannot be read as CSV: %(error)s"),
@@ -266,20 +318,41 @@ def csv_rows(content):
 
 
 def xlsx_rows(content):
+    unreadable = ValidationError(
+        _("The file cannot be read as an Excel workbook (.xlsx)."), code="unreadable"
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise unreadable from None
+    # A workbook is a zip archive: a small file can unpack to gigabytes.
+    if unpacked > settings.IMPORT_MAX_UNPACKED_SIZE:
+        raise ValidationError(
+            _("The workbook unpacks to %(size)s; at most %(limit)s can be imported."),
+            code="too_large_unpacked",
+            params={
+                "size": filesizeformat(unpacked),
+                "limit": filesizeformat(settings.IMPORT_MAX_UNPACKED_SIZE),
+            },
+        )
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
-            return [list(row) for row in workbook.active.iter_rows(values_only=True)]
+            sheet = workbook.active
+            # Read the cells that are there, not the size the sheet declares: a
+            # declared A1:XFD1048576 would pad every row to 16,384 cells.
+            sheet.reset_dimensions()
+            yield from (list(row) for row in sheet.iter_rows(values_only=True))
         finally:
             workbook.close()
+    except ValidationError:
+        raise
     # Any damage to the file surfaces as some exception of zipfile, the XML parser
     # or openpyxl; all of them mean the same to the user.
     except Exception as error:
         logger.info("Unreadable workbook uploaded: %r", error)
-        raise ValidationError(
-            _("The file cannot be read as an Excel workbook (.xlsx)."),
-            code="unreadable",
-        ) from None
+        raise unreadable from None
 
 
 def is_blank(value):
@@ -287,11 +360,13 @@ def is_blank(value):
 
 
 def dataset_of(rows):
-    """A Dataset of the non-blank rows, headers normalised ("Post code" → post_code)."""
-    rows = [row for row in rows if not all(map(is_blank, row))]
-    if not rows:
+    """A Dataset of the non-blank rows, headers normalised ("Post code" → post_code).
+    Rows past MAX_ROWS are counted for the message, not kept."""
+    rows = (row for row in rows if not all(map(is_blank, row)))
+    first = next(rows, None)
+    if first is None:
         raise ValidationError(_("The file is empty."), code="empty")
-    headers = [str(value or "").strip().lower().replace(" ", "_") for value in rows[0]]
+    headers = [str(value or "").strip().lower().replace(" ", "_") for value in first]
     while headers and not headers[-1]:
         headers.pop()
     known = ContactResource.column_names()
@@ -313,21 +388,24 @@ def dataset_of(rows):
             )
     width = len(headers)
     data = []
-    for line, row in enumerate(rows[1:], 2):
+    count = 0
+    for line, row in enumerate(rows, 2):
         if not all(map(is_blank, row[width:])):
             raise ValidationError(
                 _("Row %(row)s has more cells than the first row has column names."),
                 code="too_wide",
                 params={"row": line},
             )
-        data.append([*row[:width], *[""] * (width - len(row))])
+        count += 1
+        if count <= MAX_ROWS:
+            data.append([*row[:width], *[""] * (width - len(row))])
     if not data:
         raise ValidationError(_("The file has column names but no rows."), "no_rows")
-    if len(data) > MAX_ROWS:
+    if count > MAX_ROWS:
         raise ValidationError(
             _("The file has %(count)s rows; import at most %(limit)s at a time."),
             code="too_many_rows",
-            params={"count": len(data), "limit": MAX_ROWS},
+            params={"count": count, "limit": MAX_ROWS},
         )
     return tablib.Dataset(*data, headers=headers)
 

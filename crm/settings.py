@@ -219,6 +219,17 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
+# Bounds of every contact import, so that no file can exhaust a worker's memory: the
+# upload's size, the rows and columns read (streamed, blank rows counted) and what an
+# .xlsx (a zip archive) unpacks to. The import page also stops at 1,000 data rows.
+IMPORT_MAX_UPLOAD_SIZE = (
+    int(os.environ.get("DJANGO_IMPORT_MAX_UPLOAD_MB", "50")) * 2**20
+)
+IMPORT_MAX_ROWS = int(os.environ.get("DJANGO_IMPORT_MAX_ROWS", "1000000"))
+IMPORT_MAX_COLUMNS = int(os.environ.get("DJANGO_IMPORT_MAX_COLUMNS", "100"))
+IMPORT_MAX_UNPACKED_SIZE = (
+    int(os.environ.get("DJANGO_IMPORT_MAX_UNPACKED_MB", "200")) * 2**20
+)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

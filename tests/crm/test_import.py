@@ -2,6 +2,9 @@
 services (tests/crm/test_import_views.py has the pages and the admin)."""
 
 import io
+import re
+import tracemalloc
+import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -430,3 +433,105 @@ def test_a_file_with_too_many_rows_is_refused(monkeypatch):
 
     with pytest.raises(ValidationError, match="The file has 3 rows; import at most 2"):
         csv_dataset("name\nA\nB\nC\n")
+
+
+# Bounds: no file can make the import exhaust a worker's memory (issue 16, finding 1)
+
+
+def workbook_bytes(*rows):
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def with_declared_dimension(content, dimension):
+    """The workbook, its sheet claiming to span `dimension` (as a forged file can)."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    forged = io.BytesIO()
+    with zipfile.ZipFile(forged, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            data = source.read(member.filename)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                data, count = re.subn(
+                    rb'<dimension ref="[^"]*"\s*/>',
+                    f'<dimension ref="{dimension}"/>'.encode(),
+                    data,
+                )
+                assert count == 1
+            target.writestr(member, data)
+    return forged.getvalue()
+
+
+def peak_memory(read, *args):
+    """What `read(*args)` returned or raised, and the most memory it held at once."""
+    tracemalloc.start()
+    try:
+        try:
+            outcome = read(*args)
+        except ValidationError as error:
+            outcome = error
+        return outcome, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_small_workbook_declaring_the_largest_sheet_is_read_in_little_memory():
+    bomb = with_declared_dimension(
+        workbook_bytes(["no", "name"], ["CT1", "Ann"]), "A1:XFD1048576"
+    )
+    assert len(bomb) < 8 * 1024
+
+    dataset, peak = peak_memory(read_dataset, bomb, "xlsx")
+
+    assert dataset.dict == [{"no": "CT1", "name": "Ann"}]
+    assert peak < 20 * 2**20
+
+
+def test_a_csv_of_blank_lines_stops_at_the_row_limit_in_little_memory(settings):
+    settings.IMPORT_MAX_ROWS = 100_000
+    content = b"no,name\n" + b"\n" * 2_000_000
+
+    error, peak = peak_memory(read_dataset, content, "csv")
+
+    assert error.messages == ["The file has more than 100,000 rows."]
+    assert peak < 20 * 2**20
+
+
+def test_a_workbook_past_the_row_limit_is_refused(settings):
+    settings.IMPORT_MAX_ROWS = 3
+    content = workbook_bytes(["name"], ["A"], ["B"], ["C"])
+
+    with pytest.raises(ValidationError, match="The file has more than 3 rows"):
+        read_dataset(content, "xlsx")
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_a_row_past_the_column_limit_is_refused(settings, file_format):
+    settings.IMPORT_MAX_COLUMNS = 3
+    rows = [["name", "city", "", "", ""], ["Ann", "Utrecht", "", "", "x"]]
+    if file_format == "csv":
+        content = "".join(",".join(row) + "\n" for row in rows).encode()
+    else:
+        content = workbook_bytes(*rows)
+
+    with pytest.raises(ValidationError, match="Row 2 has more than 3 columns"):
+        read_dataset(content, file_format)
+
+
+def test_blank_cells_past_the_column_limit_are_no_columns(settings):
+    settings.IMPORT_MAX_COLUMNS = 2
+
+    dataset = csv_dataset("name,city,,,\nAnn,Utrecht,,,\n")
+
+    assert dataset.dict == [{"name": "Ann", "city": "Utrecht"}]
+
+
+def test_a_workbook_unpacking_past_the_limit_is_refused(settings):
+    settings.IMPORT_MAX_UNPACKED_SIZE = 4096
+    content = workbook_bytes(["name"], *[[f"Contact {n}"] for n in range(200)])
+
+    with pytest.raises(ValidationError, match=r"The workbook unpacks to .+ at most 4"):
+        read_dataset(content, "xlsx")

@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 from crm.models import Contact, NumberSeries
 from crm.views import PENDING_IMPORT
+from tests.crm.test_import import with_declared_dimension, workbook_bytes
 from tests.factories import CompanyFactory, PersonFactory, SalespersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -250,13 +251,13 @@ def test_a_bad_file_is_a_message_not_an_error(crm_admin_client, name, content, m
     assert "report" not in response.context
 
 
-def test_a_file_over_the_attachment_limit_is_refused(crm_admin_client, settings):
-    settings.ATTACHMENT_MAX_SIZE = 1024
+def test_a_file_over_the_upload_limit_is_refused(crm_admin_client, settings):
+    settings.IMPORT_MAX_UPLOAD_SIZE = 1024
 
     response = upload(crm_admin_client, "name\n" + "Ann\n" * 300)
 
     assert response.context["form"].errors == {
-        "file": ["The file is 1.2\xa0KB; an attachment may be at most 1.0\xa0KB."]
+        "file": ["The file is 1.2\xa0KB; a file to import may be at most 1.0\xa0KB."]
     }
 
 
@@ -453,3 +454,45 @@ def test_admin_import_needs_the_import_permission(client, django_user_model):
     client.force_login(user)
 
     assert client.get(ADMIN_IMPORT).status_code == 403
+
+
+def test_the_page_and_the_admin_read_a_forged_workbook_within_the_bounds(
+    admin_client, marketing_setup
+):
+    bomb = with_declared_dimension(
+        workbook_bytes(["name"], ["Globex"]), "A1:XFD1048576"
+    )
+
+    page = upload(admin_client, bomb, "contacts.xlsx")
+    admin_preview = admin_client.post(
+        ADMIN_IMPORT,
+        {
+            "format": "1",
+            "resource": "0",
+            "import_file": SimpleUploadedFile("c.xlsx", bomb),
+        },
+    )
+
+    assert [row.name for row in page.context["report"].rows] == ["Globex"]
+    assert admin_preview.status_code == 200
+    result = admin_preview.context["result"]
+    assert [row.validation_error for row in result.rows] == [None]
+    assert result.totals["new"] == 1
+
+
+def test_the_admin_refuses_a_file_past_the_bounds_with_a_message(
+    admin_client, settings
+):
+    settings.IMPORT_MAX_ROWS = 2
+
+    response = admin_client.post(
+        ADMIN_IMPORT,
+        {
+            "format": "0",
+            "resource": "0",
+            "import_file": SimpleUploadedFile("c.csv", b"name\nA\nB\nC\n"),
+        },
+    )
+
+    assert response.status_code == 200
+    assert "The file has more than 2 rows." in response.text
