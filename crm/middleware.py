@@ -1,5 +1,7 @@
 """The site's own middleware, and the hooks django-axes' middleware calls."""
 
+import ipaddress
+
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -49,11 +51,33 @@ def login_locked_out(request, original_response=None, credentials=None):
     )
 
 
-def forwarded_client_ip(request):
-    """The client's address behind our proxy (AXES_CLIENT_IP_CALLABLE): the last one in
-    X-Forwarded-For, which the proxy added; earlier ones come from the client."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
-    return forwarded or request.META.get("REMOTE_ADDR")
+def client_ip(request):
+    """The client's address (AXES_CLIENT_IP_CALLABLE): the direct peer, unless that
+    is one of settings.TRUSTED_PROXIES; then the right-most X-Forwarded-For hop that
+    is not a trusted proxy. Hops further left were written by the client, who can
+    put any address there, so they are never believed."""
+    peer = request.META.get("REMOTE_ADDR", "")
+    if not is_trusted_proxy(peer):
+        return peer
+    hops = [
+        hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    ]
+    for hop in reversed([hop for hop in hops if hop]):
+        if not is_trusted_proxy(hop):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                # Not an address: a proxy we trust would not have written it.
+                return peer
+    return peer
+
+
+def is_trusted_proxy(address):
+    try:
+        address = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(address in network for network in settings.TRUSTED_PROXIES)
 
 
 def client_username(request, credentials=None):

@@ -1,5 +1,6 @@
 """Settings for the CRM, read from the environment (see README "Configuration")."""
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -255,6 +256,29 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLO
 if env_bool("DJANGO_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+
+def networks(text):
+    """Comma-separated addresses or networks, as ip_network objects."""
+    try:
+        return [
+            ipaddress.ip_network(network.strip(), strict=False)
+            for network in text.split(",")
+            if network.strip()
+        ]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DJANGO_TRUSTED_PROXIES: {error}") from None
+
+
+# The proxies whose X-Forwarded-For is believed: crm.middleware.client_ip takes the
+# client's address from that header only when the request comes straight from one of
+# them. Behind a proxy the default is this machine (nginx in front of gunicorn).
+TRUSTED_PROXIES = networks(
+    os.environ.get(
+        "DJANGO_TRUSTED_PROXIES",
+        "127.0.0.1,::1" if env_bool("DJANGO_BEHIND_PROXY") else "",
+    )
+)
+
 # Content-Security-Policy (crm.middleware): our own origin only, no inline script or
 # style anywhere; Bootstrap's CSS draws its icons from data: URIs. The format is that of
 # Django 6's SECURE_CSP, which can take over on an upgrade.
@@ -295,8 +319,7 @@ AXES_USERNAME_CALLABLE = "crm.middleware.client_username"
 # Only the failures needed for the lockout are stored, not a log of every login.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False  # no banner on every manage.py command
-if env_bool("DJANGO_BEHIND_PROXY"):
-    AXES_CLIENT_IP_CALLABLE = "crm.middleware.forwarded_client_ip"
+AXES_CLIENT_IP_CALLABLE = "crm.middleware.client_ip"
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,6 @@
 """Web security: CSRF, login rate limiting (django-axes) and the security headers."""
 
+import ipaddress
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -12,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from crm.middleware import forwarded_client_ip
+from crm.middleware import client_ip
 from crm.models import Contact
 from interactions.models import InteractionGroup
 from tests.factories import SalesUserFactory, UserFactory
@@ -233,13 +234,73 @@ def test_no_password_is_stored_with_the_failures(client):
     assert "wrong-password" not in attempt.post_data
 
 
-def test_behind_the_proxy_the_client_is_the_address_the_proxy_added(rf):
-    request = rf.get(
-        "/", REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.7"
+@pytest.fixture
+def behind_proxies(settings):
+    """Trusted: this machine's nginx and the load balancers' network."""
+    settings.TRUSTED_PROXIES = [
+        ipaddress.ip_network("127.0.0.1/32"),
+        ipaddress.ip_network("10.0.0.0/8"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded_for", "client"),
+    [
+        # Straight from the client: the header is the client's own words.
+        ("192.0.2.7", "6.6.6.6", "192.0.2.7"),
+        ("192.0.2.7", "", "192.0.2.7"),
+        # Through nginx: the address nginx added.
+        ("127.0.0.1", "192.0.2.7", "192.0.2.7"),
+        # A forged hop in front of the real one is not believed.
+        ("127.0.0.1", "6.6.6.6, 192.0.2.7", "192.0.2.7"),
+        # Load balancer, then nginx: the right-most hop that is no proxy of ours.
+        ("127.0.0.1", "6.6.6.6, 192.0.2.7, 10.1.2.3", "192.0.2.7"),
+        ("127.0.0.1", "2001:db8::1", "2001:db8::1"),
+        # Only proxies in the header, or none: the proxy nearest the client.
+        ("127.0.0.1", "10.1.2.3", "127.0.0.1"),
+        ("127.0.0.1", "", "127.0.0.1"),
+        # Junk where an address belongs: not believed.
+        ("127.0.0.1", "not-an-address", "127.0.0.1"),
+    ],
+)
+def test_the_client_is_the_right_most_address_no_trusted_proxy_wrote(
+    rf, behind_proxies, peer, forwarded_for, client
+):
+    request = rf.get("/", REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR=forwarded_for)
+
+    assert client_ip(request) == client
+
+
+def test_without_trusted_proxies_the_header_is_never_believed(rf, settings):
+    settings.TRUSTED_PROXIES = []
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6")
+
+    assert client_ip(request) == "127.0.0.1"
+
+
+def test_a_forged_header_cannot_escape_the_login_lockout(client, behind_proxies):
+    """Finding 5: with the header believed from anyone, a new made-up address per
+    attempt escaped the lockout."""
+    SalesUserFactory(username="anna")
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        log_in(
+            client,
+            "anna",
+            "wrong-password",
+            address="192.0.2.7",
+            x_forwarded_for=f"6.6.6.{attempt}",
+        )
+
+    response = log_in(
+        client,
+        "anna",
+        "secret-pass-123",
+        address="192.0.2.7",
+        x_forwarded_for="6.6.6.99",
     )
 
-    assert forwarded_client_ip(request) == "192.0.2.7"
-    assert forwarded_client_ip(rf.get("/", REMOTE_ADDR="10.9.9.9")) == "10.9.9.9"
+    assert response.status_code == settings.AXES_HTTP_RESPONSE_CODE
+    assert AccessAttempt.objects.get().ip_address == "192.0.2.7"
 
 
 # Security headers --------------------------------------------------------------------
