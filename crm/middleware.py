@@ -6,7 +6,10 @@ from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 
 def policy_header(policy):
@@ -32,6 +35,29 @@ class ContentSecurityPolicyMiddleware:
             "Content-Security-Policy", policy_header(policy or settings.SECURE_CSP)
         )
         return response
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request whose declared body is over settings.MAX_REQUEST_BODY with 413
+    before anything reads it: Django's own limits apply only once a form is parsed,
+    and reading a 300 MB upload to find out costs the worker the time it takes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BODY:
+            return HttpResponse(
+                _("The request is too large: at most %(limit)s can be sent.")
+                % {"limit": filesizeformat(settings.MAX_REQUEST_BODY)},
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
 
 
 def login_locked_out(request, original_response=None, credentials=None):

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "crm.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "crm.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -231,6 +232,13 @@ IMPORT_MAX_COLUMNS = int(os.environ.get("DJANGO_IMPORT_MAX_COLUMNS", "100"))
 IMPORT_MAX_UNPACKED_SIZE = (
     int(os.environ.get("DJANGO_IMPORT_MAX_UNPACKED_MB", "200")) * 2**20
 )
+# The largest request body accepted: the largest upload and the form around it. A
+# longer declared body is refused (413) before it is read; nginx refuses it first in
+# production (client_max_body_size in deploy/nginx/crm.conf, kept equal). Form fields
+# without files may hold 2.5 MB (Django's limit, kept), files over that go to disk.
+MAX_REQUEST_BODY = max(ATTACHMENT_MAX_SIZE, IMPORT_MAX_UPLOAD_SIZE) + 2**20
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
