@@ -35,9 +35,7 @@ def test_a_dutch_user_types_an_amount_and_reads_it_back(
     cost.fill(typed)
     shot("typed")
     page.get_by_role("button", name="OK").click()
-    expect(page.get_by_role("alert")).to_contain_text(
-        f"(kosten {typed}, duur 15 min.)"
-    )
+    expect(page.get_by_role("alert")).to_contain_text(f"(kosten {typed}, duur 15 min.)")
 
     navigation = page.get_by_role("navigation", name="Hoofdnavigatie")
     navigation.get_by_role("button", name="Interacties").click()
