@@ -315,3 +315,27 @@ def test_the_admin_reads_amounts_in_the_users_language(admin_client):
     )
     assert response.status_code == 302, response.context["errors"]
     assert InteractionTemplate.objects.get().unit_cost == Decimal("12.50")
+
+
+@pytest.mark.parametrize(
+    "name", ["interactions:entry_form_fields", "segments:segment_form_fields"]
+)
+@pytest.mark.parametrize(("language", "shown"), [("nl", "2,50"), ("en", "2.50")])
+def test_choosing_a_template_fills_its_cost_in_the_users_format(
+    crm_admin_client, name, language, shown
+):
+    # What the htmx refresh swaps in on Create interaction and the segment header.
+    template = InteractionTemplateFactory(unit_cost=Decimal("2.50"))
+    page = crm_admin_client.get(
+        reverse(name), {"template": template.pk}, HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    assert f'value="{shown}" inputmode="decimal"' in page
+
+
+def test_a_filter_names_its_amount_in_the_users_format(db):
+    with translation.override("nl"):
+        filterset = InteractionLogEntryFilter(
+            {"cost_from": "1.250,5"}, queryset=InteractionLogEntry.objects.all()
+        )
+        applied = [(str(label), value) for label, value in filterset.applied()]
+    assert applied == [("Kosten van", "1.250,50")]
