@@ -42,6 +42,12 @@ def test_a_dutch_user_types_an_amount_and_reads_it_back(
     navigation.get_by_role("link", name="Interactielogposten", exact=True).click()
     row = page.locator("table tbody tr").first
     expect(row.locator("td.text-end").first).to_have_text(typed)
+    # The list's cost filter reads the amount as typed, and keeps it so.
+    field(page, "Kosten van").fill(typed)
+    page.get_by_role("button", name="Filteren").click()
+    expect(field(page, "Kosten van")).to_have_value(typed)
+    expect(page.locator("table tbody tr")).to_have_count(1)
+    shot("list-filtered")
     entry = InteractionLogEntry.objects.get()
     row.get_by_role("link", name=str(entry.pk), exact=True).click()
     expect(page.locator("dt", has_text="Kosten").locator("+ dd")).to_have_text(typed)
