@@ -16,6 +16,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from api.filters import EntryApiFilter
 from api.permissions import HasPermission
 from api.serializers import (
     ContactSerializer,
@@ -29,7 +30,6 @@ from api.serializers import (
 from crm.filters import ContactFilter
 from crm.models import Contact
 from interactions import services
-from interactions.filters import InteractionLogEntryFilter
 from interactions.models import DocumentType, InteractionLogEntry
 
 
@@ -245,7 +245,7 @@ class InteractionLogEntryListCreateView(generics.ListCreateAPIView):
         .select_related("contact_company", "group")
     )
     serializer_class = InteractionLogEntrySerializer
-    filterset_class = InteractionLogEntryFilter
+    filterset_class = EntryApiFilter
 
     def post(self, request):
         serializer = InteractionCreateSerializer(

@@ -12,7 +12,7 @@ from import_export.admin import ImportExportMixin
 from import_export.results import RowResult
 
 from crm import services
-from crm.forms import FiniteDecimalField
+from crm.amounts import number_formfield
 from crm.models import (
     MISSING_SERIES_MESSAGES,
     AuditRecord,
@@ -45,9 +45,15 @@ class AutocompleteSelect(widgets.AutocompleteSelect):
 
 class FormFieldsMixin:
     """For model admins and inlines: their autocomplete_fields use the widget above,
-    and their decimals refuse NaN at once (crm.forms.FiniteDecimalField)."""
+    and their amounts and whole numbers are read as on every other page
+    (crm.forms.number_formfield): in the user's language, NaN refused at once."""
 
-    formfield_overrides = {models.DecimalField: {"form_class": FiniteDecimalField}}
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.DecimalField | models.IntegerField) and not (
+            isinstance(db_field, models.AutoField) or db_field.is_relation
+        ):
+            return number_formfield(db_field, **kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(

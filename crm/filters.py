@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import django_filters
 from django import forms
@@ -7,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from crm.amounts import AmountField, format_amount
 from crm.models import AuditRecord, Contact, Salesperson
 
 
@@ -18,6 +20,20 @@ class OrderingFilter(django_filters.OrderingFilter):
         if not any(value or ()):
             return qs
         return super().filter(qs, value)
+
+
+class AmountFilter(django_filters.NumberFilter):
+    """An amount to filter on, read like every amount typed on a page
+    (crm.forms.AmountField): `12,50` in Dutch, `12.50` in English."""
+
+    field_class = AmountField
+
+    def __init__(self, *args, **kwargs):
+        # As the amounts stored (interactions.models.money_field): a third decimal
+        # is an error, not a filter on a value no row can hold.
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)
 
 
 class FilterSet(django_filters.FilterSet):
@@ -62,6 +78,8 @@ def shown(field, value):
     """A cleaned filter value as a person reads it."""
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if isinstance(value, Decimal):
+        return format_amount(value)
     if isinstance(value, datetime.date):
         return date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(field, forms.ChoiceField) and not isinstance(

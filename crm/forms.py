@@ -10,6 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.amounts import number_formfield
 from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
 from crm.resources import read_dataset
 from interactions.selectors import DASHBOARD_WEEKS, LONGEST_PERIOD
@@ -34,18 +35,6 @@ class RowsField(forms.ModelMultipleChoiceField):
                         params={"pk": key},
                     ) from None
         return super().clean(value)
-
-
-class FiniteDecimalField(forms.DecimalField):
-    """A DecimalField that refuses NaN and infinities when it reads the value, not
-    only when it validates it: a formset asks whether an extra row has changed
-    before validating it, and comparing with a signalling NaN ("sNaN") raises."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value is not None and not value.is_finite():
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return value
 
 
 class ContactForm(forms.ModelForm):
@@ -101,6 +90,13 @@ class NumberSeriesForm(forms.ModelForm):
     class Meta:
         model = NumberSeries
         fields = ["code", "description", "prefix", "width", "next_number"]
+        formfield_callback = number_formfield
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Counters, shown as typed in a number: 12000, not 12.000.
+        for name in ("width", "next_number"):
+            self.fields[name].widget.grouping = False
 
     def clean_code(self):
         return self.cleaned_data["code"].upper()

@@ -128,9 +128,14 @@ class ServiceFormMixin:
             return self.form_invalid(form)
         if self.success_message:
             messages.success(
-                self.request, self.success_message % {"object": self.object}
+                self.request, self.success_message % self.success_message_values()
             )
         return HttpResponseRedirect(self.get_success_url())
+
+    def success_message_values(self):
+        """The values the success message names: the saved object, and what a
+        view adds."""
+        return {"object": self.object}
 
 
 class SetupFormMixin:

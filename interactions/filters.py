@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.filters import FilterSet, OrderingFilter
+from crm.filters import AmountFilter, FilterSet, OrderingFilter
 from crm.models import Contact, CorrespondenceType, Salesperson
 from interactions.models import (
     Evaluation,
@@ -86,6 +86,8 @@ class InteractionLogEntryFilter(EntryFilterMixin, EntryValueFilterMixin):
         choices=CorrespondenceType.choices[1:],
         empty_label=_("All"),
     )
+    cost_from = AmountFilter(label=_("Cost from"), field_name="cost", lookup_expr="gte")
+    cost_to = AmountFilter(label=_("Cost to"), field_name="cost", lookup_expr="lte")
     document_no = django_filters.CharFilter(
         label=_("Document no."), lookup_expr="iexact"
     )

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.amounts import number_formfield
 from crm.models import Contact, Salesperson
 from interactions.correspondence import letter_errors
 from interactions.models import (
@@ -46,6 +47,7 @@ class InteractionForm(forms.ModelForm):
 
     class Meta:
         model = InteractionLogEntry
+        formfield_callback = number_formfield
         fields = [
             "contact",
             "template",
@@ -243,6 +245,7 @@ class InteractionGroupForm(forms.ModelForm):
 class InteractionTemplateForm(forms.ModelForm):
     class Meta:
         model = InteractionTemplate
+        formfield_callback = number_formfield
         fields = [
             "code",
             "group",

@@ -25,6 +25,7 @@ from django.views.generic import (
 )
 from django_filters.views import FilterView
 
+from crm.amounts import format_amount, format_whole_number
 from crm.exports import SpreadsheetExportMixin
 from crm.forms import RowsField
 from crm.models import Contact, Salesperson
@@ -122,12 +123,23 @@ class InteractionFormMixin:
                 )
             else:
                 entry = self.finish(contact, values)
-                message = _("Interaction %(entry_no)s has been logged for %(contact)s.")
+                # The amounts as stored, in the user's format: a misread one shows.
+                message = _(
+                    "Interaction %(entry_no)s has been logged for %(contact)s "
+                    "(cost %(cost)s, duration %(duration)s min.)."
+                )
         except ValidationError as error:
             add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(
-            self.request, message % {"entry_no": entry.pk, "contact": contact}
+            self.request,
+            message
+            % {
+                "entry_no": entry.pk,
+                "contact": contact,
+                "cost": format_amount(entry.cost),
+                "duration": format_whole_number(entry.duration),
+            },
         )
         return HttpResponseRedirect(self.get_success_url())
 
@@ -663,26 +675,52 @@ class InteractionTemplateDetailView(PermissionRequiredMixin, DetailView):
         return context
 
 
+class TemplateSavedMessageMixin:
+    """The template's saved message names its unit cost and duration as stored, in
+    the user's format: an amount read otherwise than meant shows at once."""
+
+    def success_message_values(self):
+        return {
+            **super().success_message_values(),
+            "cost": format_amount(self.object.unit_cost),
+            "duration": format_whole_number(self.object.unit_duration),
+        }
+
+
 class InteractionTemplateCreateView(
-    PermissionRequiredMixin, SetupFormMixin, ServiceFormMixin, CreateView
+    PermissionRequiredMixin,
+    SetupFormMixin,
+    TemplateSavedMessageMixin,
+    ServiceFormMixin,
+    CreateView,
 ):
     permission_required = "interactions.add_interactiontemplate"
     model = InteractionTemplate
     form_class = InteractionTemplateForm
     template_name = "crm/setup_form.html"
-    success_message = _("Interaction template %(object)s has been created.")
+    success_message = _(
+        "Interaction template %(object)s has been created "
+        "(unit cost %(cost)s, unit duration %(duration)s min.)."
+    )
     title = _("New interaction template")
     cancel_url = reverse_lazy("interactions:template_list")
 
 
 class InteractionTemplateUpdateView(
-    PermissionRequiredMixin, SetupFormMixin, ServiceFormMixin, UpdateView
+    PermissionRequiredMixin,
+    SetupFormMixin,
+    TemplateSavedMessageMixin,
+    ServiceFormMixin,
+    UpdateView,
 ):
     permission_required = "interactions.change_interactiontemplate"
     model = InteractionTemplate
     form_class = InteractionTemplateForm
     template_name = "crm/setup_form.html"
-    success_message = _("Interaction template %(object)s has been saved.")
+    success_message = _(
+        "Interaction template %(object)s has been saved "
+        "(unit cost %(cost)s, unit duration %(duration)s min.)."
+    )
     cancel_url = reverse_lazy("interactions:template_list")
 
     def get_title(self):

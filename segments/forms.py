@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crm.amounts import number_formfield
 from crm.forms import RowsField
 from crm.models import Salesperson
 from interactions.models import InteractionTemplate
@@ -62,6 +63,7 @@ class SegmentForm(FilledFromTemplateMixin, forms.ModelForm):
 
     class Meta:
         model = Segment
+        formfield_callback = number_formfield
         fields = [
             "description",
             "date",
@@ -110,6 +112,7 @@ class SegmentLineForm(FilledFromTemplateMixin, forms.ModelForm):
 
     class Meta:
         model = SegmentLine
+        formfield_callback = number_formfield
         fields = [
             "template",
             "description",

@@ -19,6 +19,7 @@ from django.views.generic import (
 )
 from django_filters.views import FilterView
 
+from crm.amounts import format_amount, format_whole_number
 from crm.filters import ContactFilter
 from crm.models import Contact
 from crm.pagination import EstimatedCountPaginator
@@ -71,10 +72,21 @@ class SegmentFormMixin(ServiceFormMixin):
     form_class = SegmentForm
     template_name = "segments/segment_form.html"
 
+    def success_message_values(self):
+        # The amounts as stored, in the user's format: a misread one shows at once.
+        return {
+            **super().success_message_values(),
+            "cost": format_amount(self.object.unit_cost),
+            "duration": format_whole_number(self.object.unit_duration),
+        }
+
 
 class SegmentCreateView(PermissionRequiredMixin, SegmentFormMixin, CreateView):
     permission_required = "segments.add_segment"
-    success_message = _("Segment %(object)s has been created.")
+    success_message = _(
+        "Segment %(object)s has been created "
+        "(unit cost %(cost)s, unit duration %(duration)s min.)."
+    )
 
     def get_initial(self):
         salesperson = getattr(self.request.user, "salesperson", None)
@@ -86,7 +98,10 @@ class SegmentCreateView(PermissionRequiredMixin, SegmentFormMixin, CreateView):
 
 class SegmentUpdateView(PermissionRequiredMixin, SegmentFormMixin, UpdateView):
     permission_required = "segments.change_segment"
-    success_message = _("Segment %(object)s has been saved.")
+    success_message = _(
+        "Segment %(object)s has been saved "
+        "(unit cost %(cost)s, unit duration %(duration)s min.)."
+    )
 
     def perform(self, form):
         return services.update_header(
@@ -230,7 +245,15 @@ class SegmentLineUpdateView(SegmentActionMixin, UpdateView):
             )
         messages.success(
             self.request,
-            _("The line of %(contact)s has been saved.") % {"contact": line.contact},
+            _(
+                "The line of %(contact)s has been saved "
+                "(cost %(cost)s, duration %(duration)s min.)."
+            )
+            % {
+                "contact": line.contact,
+                "cost": format_amount(line.cost),
+                "duration": format_whole_number(line.duration),
+            },
         )
         return self.back()
 

@@ -55,7 +55,7 @@ class TestLogged:
             "correspondence_type": "",
             "evaluation": "",
             "attempt_failed": False,
-            "cost": "0.50",
+            "cost": 0.5,
             "duration": 1,
             "segment_no": "",
             "canceled": False,

@@ -67,7 +67,7 @@ class TestCreate:
             "group": "PHONE",
             "description": "Phone call",
             "salesperson": "AV",
-            "cost": "2.50",
+            "cost": 2.5,
             "duration": 15,
             "information_flow": "outbound",
             "initiated_by": "us",
@@ -100,7 +100,7 @@ class TestCreate:
         body = response.json()
         assert (body["description"], body["cost"], body["duration"]) == (
             "Phone call",
-            "2.50",
+            2.5,
             15,
         )
         assert body["information_flow"] == "outbound"
@@ -286,6 +286,24 @@ class TestList:
         assert [row["entry_no"] for row in response.json()["results"]] == [
             entries[index].pk for index in expected
         ]
+
+    def test_amounts_are_json_numbers_and_read_as_programs_write_them_in_any_language(
+        self, api, entries
+    ):
+        # A Dutch Accept-Language changes the messages, never the numbers: cost is a
+        # JSON number, and `1.250` is 1.25 (in a Dutch form it would be 1250).
+        entries[2].cost = Decimal("1250.50")
+        entries[2].save(update_fields=["cost"])
+
+        response = api.get(URL, {"cost_from": "1.250"}, HTTP_ACCEPT_LANGUAGE="nl")
+
+        assert response.status_code == 200
+        rows = response.json()["results"]
+        assert [(row["entry_no"], row["cost"]) for row in rows] == [
+            (entries[2].pk, 1250.5),
+            (entries[0].pk, 2.5),
+        ]
+        assert api.get(URL, {"cost_from": "1.250,50"}).status_code == 400
 
     def test_filters_by_template_group_and_salesperson_by_key(
         self, api, entries, call_template

@@ -150,7 +150,7 @@ def test_postponing_in_dutch(page, live_server, login, shot):
     page.get_by_role("link", name="Interactie maken").click()
     expect(page.get_by_role("heading", name="Interactie maken")).to_be_visible()
     field(page, "Interactiesjabloon").select_option(label="CALL Phone call")
-    expect(field(page, "Kosten")).to_have_value("2.50")
+    expect(field(page, "Kosten")).to_have_value("2,50")
     page.get_by_role("button", name="Annuleren").click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_contain_text("Wilt u deze interactie later voltooien?")

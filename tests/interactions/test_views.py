@@ -134,7 +134,10 @@ class TestCreateInteraction:
         assert not entry.postponed
         assert not entry.attempt_failed
         messages = [str(m) for m in response.wsgi_request._messages]
-        assert messages == [f"Interaction {entry.pk} has been logged for {contact}."]
+        assert messages == [
+            f"Interaction {entry.pk} has been logged for {contact} "
+            "(cost 2.50, duration 15 min.)."
+        ]
 
     def test_unticked_successful_is_a_failed_attempt(
         self, sales_client, contact, template, salesperson
@@ -312,7 +315,10 @@ class TestDuplicateWarning:
             datetime.time(15, 0),
         )
         messages = [str(m) for m in response.wsgi_request._messages]
-        assert messages == [f"Interaction {new.pk} has been logged for {contact}."]
+        assert messages == [
+            f"Interaction {new.pk} has been logged for {contact} "
+            "(cost 2.50, duration 15 min.)."
+        ]
 
     def test_confirming_one_entry_does_not_confirm_one_logged_since(
         self, sales_client, contact, template, salesperson, earlier, sales_user

@@ -103,7 +103,7 @@ def test_admin_a_line_cost_that_is_no_number_shows_the_error(
 
     assert response.status_code == 200
     formset = response.context["inline_admin_formsets"][0].formset
-    assert formset.errors[0]["cost"] == ["Enter a number."]
+    assert formset.errors[0]["cost"] == ["Enter an amount such as 12.50."]
     assert not Segment.objects.exists()
 
 
