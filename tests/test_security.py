@@ -303,6 +303,33 @@ def test_a_forged_header_cannot_escape_the_login_lockout(client, behind_proxies)
     assert AccessAttempt.objects.get().ip_address == "192.0.2.7"
 
 
+# Request bodies -----------------------------------------------------------------------
+
+
+def test_a_body_declared_over_the_limit_is_refused_before_it_is_read(client, settings):
+    """Finding 4: an anonymous 300 MB POST was read in full by gunicorn's worker."""
+    settings.MAX_REQUEST_BODY = 1024
+
+    response = client.post(
+        reverse("login"),
+        data=b"x" * 10,
+        content_type="application/octet-stream",
+        CONTENT_LENGTH=str(300 * 2**20),
+    )
+
+    assert response.status_code == 413
+    assert response.text == "The request is too large: at most 1.0\xa0KB can be sent."
+
+
+def test_a_body_within_the_limit_is_served(client, settings):
+    settings.MAX_REQUEST_BODY = 1024
+    SalesUserFactory(username="anna")
+
+    response = log_in(client, "anna", "secret-pass-123")
+
+    assert response.status_code == 302
+
+
 # Security headers --------------------------------------------------------------------
 
 SITE_POLICY = (
