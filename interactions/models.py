@@ -1,4 +1,5 @@
 import os
+import re
 import uuid
 from decimal import Decimal
 
@@ -78,6 +79,9 @@ class DocumentType(models.TextChoices):
     MEETING_INVITATION = "meeting_invitation", _("Meeting invitation")
 
 
+ATTACHMENT_EXTENSION = re.compile(r"\.[a-z0-9]{1,10}")
+
+
 def attachment_upload_to(instance, filename):
     """`attachments/<yyyy>/<mm>/<uuid4 hex><.ext>` for any model's attachment.
 
@@ -86,6 +90,10 @@ def attachment_upload_to(instance, filename):
     """
     today = timezone.localdate()
     extension = os.path.splitext(filename)[1].lower()
+    # An extension that is no short ASCII word (".pdf", ".docx") is dropped: a long or
+    # non-ASCII one made the path too long for the column and the upload a 500.
+    if not ATTACHMENT_EXTENSION.fullmatch(extension):
+        extension = ""
     return f"attachments/{today:%Y}/{today:%m}/{uuid.uuid4().hex}{extension}"
 
 

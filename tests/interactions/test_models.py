@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
@@ -35,6 +36,35 @@ def test_attachment_upload_to_generates_a_dated_uuid_name_with_lowercase_extensi
 
     assert re.fullmatch(r"attachments/\d{4}/\d{2}/[0-9a-f]{32}\.pdf", name)
     assert name != attachment_upload_to(None, "Quote for Mr. Smith.PDF")
+
+
+@pytest.mark.parametrize(
+    "filename",
+    [
+        "brief." + "é" * 120,
+        "brief.ä",
+        "brief." + "x" * 11,
+        "brief.p df",
+        "brief.pdf\x00",
+    ],
+    ids=["long non-ASCII", "non-ASCII", "too long", "space", "NUL"],
+)
+def test_an_extension_that_is_no_short_ascii_word_is_dropped(filename):
+    """Finding 8 of issue 16: a long non-ASCII extension made the stored path longer
+    than the column, and the upload a 500."""
+    name = attachment_upload_to(None, filename)
+
+    assert re.fullmatch(r"attachments/\d{4}/\d{2}/[0-9a-f]{32}", name)
+
+
+@pytest.mark.django_db
+def test_a_file_with_a_long_non_ascii_extension_is_stored(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    template = InteractionTemplateFactory()
+
+    template.attachment.save("brief." + "ñ" * 200, ContentFile(b"letter"))
+
+    assert template.attachment.read() == b"letter"
 
 
 def test_attachment_upload_to_keeps_no_extension_when_the_file_has_none():
