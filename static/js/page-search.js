@@ -59,7 +59,11 @@
     });
     node.dataset.url = url;
     node.append(element("span", { class: "page-search-label" }, label));
-    if (detail) node.append(element("span", { class: "page-search-detail" }, detail));
+    if (detail) {
+      // Read as "label, detail" by screen readers; the layout keeps them apart.
+      node.append(element("span", { class: "visually-hidden" }, ", "));
+      node.append(element("span", { class: "page-search-detail" }, detail));
+    }
     options.push(node);
     return node;
   }
