@@ -7,7 +7,7 @@
   if (!form) return;
   const input = form.querySelector("input[name=q]");
   const listbox = form.querySelector("[role=listbox]");
-  const status = form.querySelector("[role=status]");
+  const status = form.querySelector("[aria-live]");
   const DELAY_MS = 120;
   let options = [];
   let active = -1;

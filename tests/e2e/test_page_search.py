@@ -70,7 +70,7 @@ def test_alt_q_seg_arrows_to_logged_segments(page, live_server, login, shot):
     expect(
         listbox.get_by_role("group", name="Segmenten").get_by_role("option")
     ).to_have_text([re.compile("^SM00004 Opvolgingssegment voorjaar")])
-    expect(page.get_by_role("status")).to_have_text("5 resultaten")
+    expect(page.locator("#page-search-status")).to_have_text("5 resultaten")
     arrow_down_to(page, "Geregistreerde segmenten")
     shot("dropdown")
     page.keyboard.press("Enter")
