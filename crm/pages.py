@@ -219,11 +219,20 @@ def _rank(words, name, other):
 
 
 @functools.cache
-def _english_words():
-    """{url name: the page's English name and synonyms, folded}; English is the
-    source language, so this never changes while the process runs."""
+def _haystacks(language):
+    """{url name: (folded name, folded synonyms and English words)} in `language`;
+    translations do not change while the process runs, so each language is folded
+    once."""
     with translation.override("en"):
-        return {page.url_name: fold(f"{page.name} {page.keywords}") for page in PAGES}
+        english = {page.url_name: f"{page.name} {page.keywords}" for page in PAGES}
+    with translation.override(language):
+        return {
+            page.url_name: (
+                fold(page.name),
+                fold(f"{page.keywords} {english[page.url_name]}"),
+            )
+            for page in PAGES
+        }
 
 
 def find_pages(query, user):
@@ -231,13 +240,12 @@ def find_pages(query, user):
     order); every page the user may open when the query is empty. Names match in
     the user's language; synonyms and the English names match too."""
     words = query_words(query)
-    english = _english_words()
+    haystacks = _haystacks(translation.get_language() or "en")
     found = []
     for position, page in enumerate(PAGES):
         rank = 0
         if words:
-            other = f"{fold(page.keywords)} {english[page.url_name]}"
-            rank = _rank(words, fold(page.name), other)
+            rank = _rank(words, *haystacks[page.url_name])
             if rank is None:
                 continue
         if can_open(page, user):
