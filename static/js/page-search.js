@@ -112,8 +112,11 @@
         return;
       }
       const data = await response.json();
-      // Only the answer to what the box holds now; an older one may come in last.
-      if (data.query === input.value.trim()) render(data);
+      // Only the answer to what the box holds now (an older one may come in last),
+      // and not once the user has left the box.
+      if (data.query === input.value.trim() && document.activeElement === input) {
+        render(data);
+      }
     } catch (error) {
       if (error.name !== "AbortError") close();
     }

@@ -114,6 +114,19 @@ def test_slash_then_part_of_a_name_opens_the_contact_card(page, live_server, log
     ).to_be_visible()
 
 
+def test_markup_in_a_name_is_shown_as_text_in_the_dropdown(page, live_server, login):
+    PersonFactory(no="CT00102", name="<b>Vet</b> Jansen <img src=x>")
+    login(SalesUserFactory(username="anna"))
+    page.keyboard.press("Alt+q")
+    page.keyboard.type("vet")
+
+    option = page.get_by_role("option", name=re.compile("^CT00102"))
+    expect(option.locator(".page-search-label")).to_have_text(
+        "CT00102 <b>Vet</b> Jansen <img src=x>"
+    )
+    expect(page.get_by_role("listbox").locator("b, img")).to_have_count(0)
+
+
 def test_escape_closes_and_enter_without_a_choice_opens_the_results_page(
     page, live_server, login
 ):
