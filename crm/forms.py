@@ -207,3 +207,12 @@ class DashboardForm(forms.Form):
             return None
         start = self.cleaned_data["date_from"]
         return (start, self.cleaned_data["date_to"]) if start else None
+
+
+class PageSearchForm(forms.Form):
+    """The top bar's "Search for page or report" box. CharField refuses NUL
+    characters, which PostgreSQL cannot compare; no page or name is that long."""
+
+    q = forms.CharField(
+        label=_("Search for page or report"), max_length=100, required=False
+    )

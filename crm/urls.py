@@ -76,6 +76,12 @@ app_patterns = [
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("search/", views.PageSearchView.as_view(), name="search"),
+    path(
+        "search/suggestions/",
+        views.PageSearchSuggestionsView.as_view(),
+        name="search_suggestions",
+    ),
     path("", include((app_patterns, "crm"))),
     path("interactions/", include("interactions.urls")),
     path("segments/", include("segments.urls")),

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import MAX_URL_REDIRECT_LENGTH
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import defaults
 from django.views.generic import (
     CreateView,
@@ -37,6 +38,7 @@ from crm.forms import (
     DashboardForm,
     MarketingSetupForm,
     NumberSeriesForm,
+    PageSearchForm,
     SalespersonForm,
 )
 from crm.models import (
@@ -48,8 +50,10 @@ from crm.models import (
 )
 from crm.pagination import EstimatedCountPaginator
 from crm.resources import ContactResource, read_dataset
+from crm.search import DROPDOWN_PAGES, search
 from interactions.models import InteractionLogEntry
 from interactions.selectors import contact_timeline, dashboard, interaction_card
+from segments.selectors import active_segments
 
 PAGE_SIZE = 25
 
@@ -161,9 +165,9 @@ TEAM_PERMISSION = "crm.change_salesperson"
 
 
 class HomeView(TemplateView):
-    """The start page: the user's postponed interactions to resume, recent
-    interactions and charts. Open to every logged-in user; its sections need the
-    permission to view interactions.
+    """The start page: the user's postponed interactions to resume, the active
+    segments, recent interactions and charts. Open to every logged-in user; each
+    section needs the permission to view what it shows.
 
     "Mine" is the salesperson linked to the login. Who holds TEAM_PERMISSION sees the
     whole team, or one salesperson chosen in the form, instead.
@@ -184,6 +188,9 @@ class HomeView(TemplateView):
         team = user.has_perm(TEAM_PERMISSION)
         form = DashboardForm(self.request.GET or None, team=team)
         context.update(salesperson=own, team=team, form=form)
+        if user.has_perm("segments.view_segment"):
+            segments, more_segments = active_segments()
+            context.update(active_segments=segments, more_segments=more_segments)
         if not user.has_perm("interactions.view_interactionlogentry"):
             return context
         chosen = None
@@ -201,6 +208,48 @@ class HomeView(TemplateView):
             shown_salesperson=shown,
         )
         return context
+
+
+class PageSearchView(TemplateView):
+    """Zoeken naar pagina of rapport (search for page or report) as a page: the top
+    bar's box sends its form here without JavaScript. No query lists every page the
+    user may open. Open to every logged-in user; it offers only what they may open.
+    """
+
+    template_name = "crm/search.html"
+
+    def get(self, request, *args, **kwargs):
+        form = PageSearchForm(request.GET)
+        groups = []
+        if form.is_valid():
+            groups = search(form.cleaned_data["q"], user=request.user)
+        context = self.get_context_data(form=form, groups=groups)
+        return self.render_to_response(context, status=400 if form.errors else 200)
+
+
+class PageSearchSuggestionsView(View):
+    """The top bar's dropdown as JSON: what PageSearchView lists, a few pages fewer
+    (the dropdown links to the page for the rest), and a sentence that says how many
+    were found for screen readers."""
+
+    def get(self, request):
+        form = PageSearchForm(request.GET)
+        if not form.is_valid():
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+        query = form.cleaned_data["q"].strip()
+        groups = search(query, user=request.user, page_limit=DROPDOWN_PAGES)
+        count = sum(len(group["results"]) for group in groups)
+        summary = ngettext("%(count)s result", "%(count)s results", count) % {
+            "count": count
+        }
+        return JsonResponse(
+            {
+                "query": query,
+                "groups": groups,
+                "summary": summary if count else str(_("Nothing found")),
+                "results_url": f"{reverse('search')}?{urlencode({'q': query})}",
+            }
+        )
 
 
 class ContactListView(PermissionRequiredMixin, FilterView):

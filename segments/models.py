@@ -35,22 +35,35 @@ def _choice_constraints(prefix):
     ]
 
 
+def _segment_lines():
+    """The lines of the segment of the outer query, grouped by segment."""
+    return (
+        SegmentLine.objects.filter(segment=OuterRef("pk")).order_by().values("segment")
+    )
+
+
 class SegmentQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("salesperson", "template", "created_by")
+
+    def with_line_count(self):
+        """Annotate the number of lines (`line_count`).
+
+        A subquery, not a join: a page of segments counts only its own lines.
+        """
+        return self.annotate(
+            line_count=Coalesce(
+                Subquery(_segment_lines().annotate(n=Count("pk")).values("n")), 0
+            )
+        )
 
     def with_statistics(self):
         """Annotate number of lines and the planned cost and duration of the lines.
 
         Subqueries, not a join: a page of segments sums only its own lines.
         """
-        lines = (
-            SegmentLine.objects.filter(segment=OuterRef("pk"))
-            .order_by()
-            .values("segment")
-        )
-        return self.annotate(
-            line_count=Coalesce(Subquery(lines.annotate(n=Count("pk")).values("n")), 0),
+        lines = _segment_lines()
+        return self.with_line_count().annotate(
             planned_cost=Coalesce(
                 Subquery(lines.annotate(total=Sum("cost")).values("total")),
                 Value(Decimal("0")),

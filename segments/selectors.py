@@ -2,7 +2,8 @@
 
 from django.db.models import BooleanField, Count, Exists, OuterRef, Q, Value
 
-from segments.models import SegmentLine
+from crm.selectors import SEARCH_LIMIT, best_match_first
+from segments.models import Segment, SegmentLine
 
 
 def add_contacts_preview(segment, contacts):
@@ -38,3 +39,27 @@ def entries_preview(entries, segment=None):
         "entries": entries.count(),
         **add_contacts_preview(segment, entries.contacts()),
     }
+
+
+# Rows of the start page's "Active segments" tile.
+ACTIVE_SEGMENT_ROWS = 10
+
+
+def active_segments(limit=ACTIVE_SEGMENT_ROWS):
+    """The open segments (a logged one is gone), newest first, each with its
+    `line_count`, and whether there are more than `limit`; one query."""
+    segments = list(
+        Segment.objects.select_related("salesperson")
+        .with_line_count()
+        .order_by("-pk")[: limit + 1]
+    )
+    return segments[:limit], len(segments) > limit
+
+
+def find_segments(query, limit=SEARCH_LIMIT):
+    """At most `limit` segments whose number or description holds `query`, an exact
+    or leading number first; one query."""
+    segments = Segment.objects.all()
+    return list(
+        best_match_first(segments, number="no", name="description", query=query)[:limit]
+    )

@@ -37,6 +37,9 @@ def pages(company, person, entry, segment):
         reverse("segments:segment_list"),
         segment.get_absolute_url(),
         reverse("crm:contact_delete", args=[person.pk]),
+        # The start page's active segments, and the page search's results.
+        reverse("home"),
+        reverse("search") + "?q=alert",
     ]
 
 

@@ -92,6 +92,9 @@ QUERIES = {
 # anyone the public ones (tests/url_names.py).
 NO_PERMISSION = {
     "home",
+    # The page search offers each user only what they may open (crm/pages.py).
+    "search",
+    "search_suggestions",
     "login",
     "logout",
     "password_change",

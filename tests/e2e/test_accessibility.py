@@ -73,6 +73,7 @@ def main_pages():
         reverse("crm:audit_list"),
         reverse("segments:segment_from_entries") + "?evaluation=negative",
         reverse("segments:add_contacts_from_entries", args=[segment.no]),
+        reverse("search") + "?q=seg",
     ]
 
 
@@ -120,3 +121,22 @@ def test_main_pages_have_no_serious_violation(
             shot("violation")
 
     assert found == {}
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_page_search_dropdown_has_no_serious_violation(
+    page, live_server, crm_admin, language
+):
+    if language == "nl":
+        page.context.add_cookies(
+            [{"name": "django_language", "value": "nl", "url": live_server.url}]
+        )
+    page.goto(f"{live_server.url}{reverse('home')}")
+    page.keyboard.press("Alt+q")
+    page.keyboard.type("se")
+    options = page.get_by_role("listbox").get_by_role("option")
+    expect(options.first).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    expect(options.first).to_have_attribute("aria-selected", "true")
+
+    assert axe_violations(page) == []
