@@ -9,6 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 
@@ -58,6 +59,21 @@ class RequestBodyLimitMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages and API answers carry personal data: no browser or proxy may keep a copy
+    (Cache-Control: no-store), unless the view chose its own caching. Static files are
+    answered before this, by whitenoise, and keep their long cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response
 
 
 def login_locked_out(request, original_response=None, credentials=None):

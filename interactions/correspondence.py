@@ -53,8 +53,9 @@ def letter_errors(text):
     """The messages for everything in `text` a letter may not hold; [] when fine."""
     errors = []
     if TAG.search(text):
+        # Formatted (with nothing) so that "%%" comes out as "%", as in the others.
         errors.append(
-            _("Template tags such as {%% … %%} are not allowed in a letter text.")
+            _("Template tags such as {%% … %%} are not allowed in a letter text.") % {}
         )
     for match in PLACEHOLDER.finditer(text):
         name = match.group(1).strip()

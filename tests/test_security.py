@@ -330,6 +330,35 @@ def test_a_body_within_the_limit_is_served(client, settings):
     assert response.status_code == 302
 
 
+# Caching ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/contacts/", "/interactions/", "/api/v1/contacts/", "/accounts/login/"],
+)
+def test_pages_and_api_answers_are_never_stored(client, url):
+    """Finding 13: pages with personal data carried no Cache-Control."""
+    client.force_login(SalesUserFactory(username="anna"))
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_static_files_keep_their_long_cache(client, settings):
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.WHITENOISE_MAX_AGE = 3600
+
+    response = client.get("/static/css/crm.css")
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "max-age=3600, public"
+
+
 # Security headers --------------------------------------------------------------------
 
 SITE_POLICY = (

@@ -155,6 +155,18 @@ def test_load_demo_data_without_users():
     assert Contact.objects.count() == 65
 
 
+def test_load_demo_data_refuses_a_production_database_unless_forced(settings):
+    """Finding 14 of issue 16: demo logins loaded into production without a word."""
+    settings.DEVELOPMENT = False
+
+    with pytest.raises(CommandError, match="DJANGO_DEBUG is off"):
+        load_demo_data()
+    assert not Contact.objects.exists()
+
+    load_demo_data("--force")
+    assert Contact.objects.exists()
+
+
 def test_load_demo_data_fails_cleanly_without_the_role_groups():
     Group.objects.filter(name=roles.SALES).delete()
 

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from interactions import correspondence, services
 from interactions.models import (
@@ -380,6 +380,15 @@ class TestLetters:
         assert any(message in error for error in correspondence.letter_errors(text))
         with pytest.raises(ValidationError):
             correspondence.render_letter(template, contact=contact, salesperson=None)
+
+    @pytest.mark.parametrize("language", ["en", "nl"])
+    def test_the_template_tag_message_shows_single_percent_signs(self, language):
+        """Finding 15 of issue 16: the message showed {%% … %%} literally."""
+        with translation.override(language):
+            [message] = correspondence.letter_errors("{% debug %}")
+
+        assert "{% … %}" in message
+        assert "%%" not in message
 
     def test_values_are_plain_text_not_markup(self, letter_template, db):
         contact = PersonFactory(name="<script>alert(1)</script> {{ date }}")

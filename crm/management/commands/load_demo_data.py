@@ -9,6 +9,7 @@ demo database can reach a real mailbox.
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -235,8 +236,20 @@ class Command(BaseCommand):
             action="store_true",
             help="Do not create the demo logins or reset their passwords.",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load the demo data although DJANGO_DEBUG is off (a production "
+            "database, as far as the settings tell).",
+        )
 
-    def handle(self, *args, no_users=False, **options):
+    def handle(self, *args, no_users=False, force=False, **options):
+        if not (settings.DEVELOPMENT or force):
+            raise CommandError(
+                "DJANGO_DEBUG is off, so this database may be a production one: demo "
+                "data (with demo logins whose passwords are known) is loaded there "
+                "only with --force."
+            )
         with transaction.atomic():
             series = self.load_number_series()
             self.load_marketing_setup(series)
