@@ -220,8 +220,11 @@ class SegmentLineUpdateView(SegmentActionMixin, UpdateView):
     def get_initial(self):
         # The template drop-down's change re-renders the form filled from it.
         template = template_from(self.request.GET)
-        if template is None or self.request.method != "GET":
+        if self.request.method != "GET":
             return {}
+        if template is None:
+            # The empty choice: the form shows the line without a template, as chosen.
+            return {"template": None} if self.request.GET.get("template") == "" else {}
         values = services.line_template_values(self.object, template)
         del values["attachment"]  # a file input cannot be prefilled
         return {**values, "template": template, "filled_from": template.pk}

@@ -260,6 +260,19 @@ class TestPersonaliseLine:
         assert form["cost"].value() == Decimal("0.10")
         assert form["filled_from"].value() == email.pk
 
+    def test_choosing_no_template_shows_the_line_without_one(
+        self, sales_client, filled
+    ):
+        line = filled.lines.first()
+        response = sales_client.get(
+            url("line_update", filled, line.pk),
+            {"template": ""},
+            HTTP_HX_REQUEST="true",
+        )
+        assert response.context["form"]["template"].value() is None
+        response = sales_client.get(url("line_update", filled, line.pk))
+        assert response.context["form"]["template"].value() == line.template_id
+
     def test_post_personalises_the_line(self, sales_client, filled, email):
         line = filled.lines.first()
         response = sales_client.post(
