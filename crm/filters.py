@@ -3,12 +3,16 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from crm.amounts import AmountField, format_amount
+from crm.dates import validate_date_in_range
 from crm.models import AuditRecord, Contact, Salesperson
 
 
@@ -36,15 +40,78 @@ class AmountFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+# The longest text a filter takes when it searches no column with a length of its own
+# (a search over several columns, a number looked up first): PostgreSQL refuses a
+# pattern of tens of thousands of characters, and no one types one.
+LONGEST_FILTER_TEXT = 1000
+
+
+class FilterText(forms.CharField):
+    """A text filter's field: a value longer than what it searches is a form error
+    that names the limit, not a query the database may refuse."""
+
+    def __init__(self, *, max_length, **kwargs):
+        super().__init__(max_length=max_length, **kwargs)
+        self.validators = [
+            *(v for v in self.validators if not isinstance(v, MaxLengthValidator)),
+            MaxLengthValidator(
+                max_length,
+                message=ngettext_lazy(
+                    "Search for at most %(limit_value)d character "
+                    "(this is %(show_value)d).",
+                    "Search for at most %(limit_value)d characters "
+                    "(this is %(show_value)d).",
+                    "limit_value",
+                ),
+            ),
+        ]
+
+
+def filter_text_limit(model, field_name):
+    """The max_length of the text column `field_name` (a `__` path) of `model`, or
+    LONGEST_FILTER_TEXT when it names no such column."""
+    field = None
+    for part in field_name.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return LONGEST_FILTER_TEXT
+        model = field.related_model
+        if model is None:
+            break
+    if field is None or field.is_relation or not field.max_length:
+        return LONGEST_FILTER_TEXT
+    return min(field.max_length, LONGEST_FILTER_TEXT)
+
+
 class FilterSet(django_filters.FilterSet):
     """A FilterSet whose widgets carry Bootstrap's classes, for
     partials/filter_field.html: a list page renders its filters on every request,
-    and crispy-forms' field template costs more than the rest of the form."""
+    and crispy-forms' field template costs more than the rest of the form.
+
+    Every text filter takes at most the length of the column it searches (else
+    LONGEST_FILTER_TEXT), and every date lies in crm.dates' range: every list, export
+    and "all matching" bulk action reads its filters through here, so none sends an
+    over-long pattern or an out-of-range day to the database.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for filter_ in self.filters.values():
+            if type(filter_) is django_filters.CharFilter:
+                filter_.field_class = FilterText
+                filter_.extra.setdefault(
+                    "max_length",
+                    filter_text_limit(self.queryset.model, filter_.field_name),
+                )
 
     @property
     def form(self):
         if not hasattr(self, "_form"):
             for field in super().form.fields.values():
+                if isinstance(field, forms.DateField):
+                    # Days are shifted and widened in the queries: keep them in range.
+                    field.validators.append(validate_date_in_range)
                 css = (
                     "form-select"
                     if isinstance(field.widget, forms.Select)

@@ -8,31 +8,13 @@ from django.core.validators import FileExtensionValidator
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from crm.amounts import number_formfield
+from crm.dates import validate_date_in_range
 from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
 from crm.resources import read_dataset
 from interactions.selectors import DASHBOARD_WEEKS, LONGEST_PERIOD
-
-
-# The dates the pages take: date arithmetic (a day after, a quarter before) and the time
-# zone shift of a day's start stay inside Python's and the databases' ranges.
-FIRST_DATE = datetime.date(1900, 1, 1)
-LAST_DATE = datetime.date(9998, 12, 31)
-
-
-def validate_date_in_range(value):
-    if not FIRST_DATE <= value <= LAST_DATE:
-        raise ValidationError(
-            _("Enter a date between %(first)s and %(last)s."),
-            code="date_out_of_range",
-            params={
-                "first": date_format(FIRST_DATE, "SHORT_DATE_FORMAT"),
-                "last": date_format(LAST_DATE, "SHORT_DATE_FORMAT"),
-            },
-        )
 
 
 class RowsField(forms.ModelMultipleChoiceField):

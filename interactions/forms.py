@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.amounts import number_formfield
 from crm.models import Contact, Salesperson
+from interactions import services
 from interactions.correspondence import letter_errors
 from interactions.models import (
     DocumentType,
@@ -70,24 +71,26 @@ class InteractionForm(forms.ModelForm):
         }
 
     # Left blank, these take the template's values in the service.
-    optional_fields = (
-        "description",
-        "cost",
-        "duration",
-        "correspondence_type",
-        "information_flow",
-        "initiated_by",
-    )
+    optional_fields = services.TEMPLATE_VALUES
 
     def __init__(self, *args, postponing=False, locked=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # Blank, not the model's 0, until a template or the user fills them: a blank
+        # takes the template's value when saved, a 0 typed by the user stays 0.
+        if self.instance.template_id is None:
+            for name in ("cost", "duration"):
+                if name not in kwargs.get("initial", {}):
+                    self.initial[name] = None
+        for name in ("cost", "duration"):
+            self.fields[name].widget.attrs["placeholder"] = _("From the template")
         self.fields["template"].queryset = InteractionTemplate.objects.filter(
             blocked=False
         ).select_related("group")
         self.fields["salesperson"].queryset = Salesperson.objects.filter(blocked=False)
         for name in self.optional_fields:
             self.fields[name].required = False
-        for name in ("template", "description", "salesperson", "date"):
+        # The description too is left to the service: blank, it is the template's.
+        for name in ("template", "salesperson", "date"):
             self.fields[name].required = not postponing
         for name in locked:
             self.fields[name].disabled = True
@@ -116,10 +119,45 @@ class InteractionForm(forms.ModelForm):
         )
         for name in self.optional_fields:
             if values.get(name) in (None, ""):
-                values.pop(name, None)
+                values[name] = None  # the service fills in the template's value
         if not values.get("attachment"):
             values.pop("attachment", None)
         return values
+
+    @classmethod
+    def filled_from_template(cls, data, *, instance=None):
+        """The form again, unbound, with what the user entered in `data` and the
+        values of the template `data` names filled in (services.template_defaults).
+
+        "Apply template" without JavaScript and the live refill when the template
+        changes both show this, so the page and the saved entry agree.
+        """
+        data = data.copy()
+        locked = [
+            name for name in ("contact", "salesperson") if data.get(f"lock_{name}")
+        ]
+        for name in locked:
+            data[name] = data[f"lock_{name}"]
+        # PostgreSQL refuses NUL characters in text parameters; no number holds one.
+        contact_no = data.get("contact", "").replace("\x00", "")
+        contact = Contact.objects.filter(no=contact_no).first()
+        template = None
+        if data.get("template", "").isdecimal():
+            template = InteractionTemplate.objects.filter(pk=data["template"]).first()
+        if template:
+            description = data.get("description", "")
+            # A description that came from another template is replaced, not kept.
+            if InteractionTemplate.objects.filter(description=description).exists():
+                description = ""
+            defaults = services.template_defaults(
+                template, contact=contact, values={"description": description}
+            )
+            for name in services.TEMPLATE_VALUES:
+                data[name] = defaults[name]
+        initial = {name: data.get(name) for name in cls.base_fields}
+        initial["contact"] = contact.no if contact else data.get("contact", "")
+        initial["interaction_successful"] = data.get("interaction_successful") == "on"
+        return cls(initial=initial, locked=locked, instance=instance)
 
     def unconfirmed_duplicate(self):
         """The newest entry already logged for this contact with this template on this
@@ -142,6 +180,8 @@ class InteractionForm(forms.ModelForm):
         return duplicate
 
 
+# The value of the "Apply template" button (name "action"), which saves nothing.
+APPLY_TEMPLATE = "apply_template"
 # The name of the "Log anyway" button; its value is the entry the warning was about.
 CONFIRM_DUPLICATE = "duplicate_of"
 

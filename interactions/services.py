@@ -64,10 +64,24 @@ NOT_FIELD_CLEANED = (
 )
 
 
+# The values an entry takes from its template (and contact). Given blank (None or
+# "") to create/postpone/resume they are the template's: a form field left empty was
+# not typed, while a typed 0 is a value like any other.
+TEMPLATE_VALUES = (
+    "description",
+    "cost",
+    "duration",
+    "information_flow",
+    "initiated_by",
+    "correspondence_type",
+)
+
+
 def template_defaults(template, *, contact, values=None):
     """`values` plus what choosing `template` fills in; `description` only when blank.
 
-    Pure (no writes): the create form calls it whenever the template changes.
+    Pure (no writes). The one home of what an entry takes from a template: the
+    services, the form's "Apply template" and the form's live refill all call it.
     """
     result = dict(values or {})
     result.update(
@@ -180,10 +194,20 @@ def _fill(entry, *, contact, template, user, values):
     entry.date = timezone.localdate()
     if entry.time is None:
         entry.time = _now_to_the_minute()
+    blank = {field for field in TEMPLATE_VALUES if values.get(field, 0) in (None, "")}
     for field, value in values.items():
         if field == "attachment" and not value:
             continue  # no upload: keep the template's or the postponed entry's file
-        setattr(entry, field, value)
+        if field not in blank:
+            setattr(entry, field, value)
+    if blank:
+        taken = (
+            template_defaults(template, contact=contact) if template is not None else {}
+        )
+        for field in blank:
+            # Without a template (a postponed draft) a blank is the field's default.
+            default = InteractionLogEntry._meta.get_field(field).get_default()
+            setattr(entry, field, taken.get(field, default))
     if not entry.description and template is not None:
         entry.description = template.description
     return previous_attachment
@@ -275,7 +299,8 @@ def _lock_postponed(entry):
 def create_interaction(*, contact, template, user, **values):
     """Log a finished interaction with `contact` and return the new entry.
 
-    Values not given come from the template, the user's salesperson, today and now.
+    Values not given come from the template, the user's salesperson, today and now;
+    so do the TEMPLATE_VALUES given blank (None or "").
     """
     entry = _save(
         InteractionLogEntry(),
@@ -319,7 +344,8 @@ def postpone_interaction(*, contact, user, entry=None, **values):
 def resume_interaction(entry, *, user, **values):
     """Finish a postponed entry with the rules of create_interaction; same row.
 
-    `values` may also change `contact` and `template`; what is not given is kept.
+    `values` may also change `contact` and `template`; what is not given is kept,
+    and the TEMPLATE_VALUES given blank take the template's.
     """
     entry = _lock_postponed(entry)
     contact = values.pop("contact", entry.contact)

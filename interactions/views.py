@@ -41,6 +41,7 @@ from crm.views import (
 from interactions import correspondence, services
 from interactions.filters import InteractionLogEntryFilter, PostponedFilter
 from interactions.forms import (
+    APPLY_TEMPLATE,
     CONFIRM_DUPLICATE,
     DeleteCanceledForm,
     EvaluationForm,
@@ -98,6 +99,15 @@ class InteractionFormMixin:
         context = super().get_context_data(**kwargs)
         context["next_url"] = self.get_success_url()
         return context
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") != APPLY_TEMPLATE:
+            return super().post(request, *args, **kwargs)
+        # "Apply template" (the page without JavaScript): nothing is saved, the form
+        # comes back with the template's values, as the live refill shows them.
+        self.object = self.get_object() if isinstance(self, UpdateView) else None
+        form = InteractionForm.filled_from_template(request.POST, instance=self.object)
+        return self.render_to_response(self.get_context_data(form=form))
 
     def form_valid(self, form):
         if not self.postponing():
@@ -226,36 +236,9 @@ class InteractionFormFieldsView(PermissionRequiredMixin, TemplateView):
 
     permission_required = "interactions.add_interactionlogentry"
     template_name = "interactions/partials/entry_form_fields.html"
-    filled = ("description", "cost", "duration", "information_flow", "initiated_by")
 
     def get_context_data(self, **kwargs):
-        data = self.request.GET.copy()
-        locked = [
-            name for name in ("contact", "salesperson") if data.get(f"lock_{name}")
-        ]
-        for name in locked:
-            data[name] = data[f"lock_{name}"]
-        # PostgreSQL refuses NUL characters in text parameters; no number holds one.
-        contact_no = data.get("contact", "").replace("\x00", "")
-        contact = Contact.objects.filter(no=contact_no).first()
-        template = None
-        if data.get("template", "").isdecimal():
-            template = InteractionTemplate.objects.filter(pk=data["template"]).first()
-        if template:
-            description = data.get("description", "")
-            # A description that came from another template is replaced, not kept.
-            if InteractionTemplate.objects.filter(description=description).exists():
-                description = ""
-            defaults = services.template_defaults(
-                template, contact=contact, values={"description": description}
-            )
-            for name in (*self.filled, "correspondence_type"):
-                if name in defaults:
-                    data[name] = defaults[name]
-        initial = {name: data.get(name) for name in InteractionForm.base_fields}
-        initial["contact"] = contact.no if contact else data.get("contact", "")
-        initial["interaction_successful"] = data.get("interaction_successful") == "on"
-        return {"form": InteractionForm(initial=initial, locked=locked)}
+        return {"form": InteractionForm.filled_from_template(self.request.GET)}
 
 
 # ---------------------------------------------------------------------------

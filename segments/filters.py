@@ -53,6 +53,12 @@ class SegmentLineFilter(FilterSet):
             attrs={"type": "search", "placeholder": _("Contact no. or name")}
         ),
     )
+    # The lines that stop the segment from being logged (the Log page links here).
+    blocking = django_filters.BooleanFilter(
+        label=_("Only lines that cannot be logged"),
+        method="only_blocking",
+        widget=forms.CheckboxInput,
+    )
     ordering = OrderingFilter(
         fields=[
             ("contact__no", "contact"),
@@ -72,6 +78,9 @@ class SegmentLineFilter(FilterSet):
         return queryset.filter(
             Q(contact__no__icontains=value) | Q(contact__name__icontains=value)
         )
+
+    def only_blocking(self, queryset, name, value):
+        return queryset.blocking() if value else queryset
 
 
 class LoggedSegmentFilter(FilterSet):

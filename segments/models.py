@@ -1,8 +1,20 @@
+import operator
 from decimal import Decimal
+from functools import reduce
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -152,10 +164,48 @@ class Segment(models.Model):
         return reverse("segments:segment_detail", args=[self.no])
 
 
+class BlockReason(models.TextChoices):
+    """Why a line stops its segment from being logged, in the order it is named."""
+
+    NO_TEMPLATE = "no_template", _("No interaction template")
+    NO_SALESPERSON = "no_salesperson", _("No salesperson")
+    BLOCKED_TEMPLATE = "blocked_template", _("Interaction template blocked")
+    BLOCKED_SALESPERSON = "blocked_salesperson", _("Salesperson blocked")
+
+
+# The one rule for a line that cannot be logged, as a condition and, in the same
+# order as BlockReason, as the reason: log_segment's check, the segment card's banner
+# and the lines' "blocking" filter all read it through SegmentLineQuerySet.
+BLOCKING_REASONS = (
+    (BlockReason.NO_TEMPLATE, Q(template__isnull=True)),
+    (BlockReason.NO_SALESPERSON, Q(salesperson__isnull=True)),
+    (BlockReason.BLOCKED_TEMPLATE, Q(template__blocked=True)),
+    (BlockReason.BLOCKED_SALESPERSON, Q(salesperson__blocked=True)),
+)
+BLOCKING = reduce(operator.or_, (condition for _reason, condition in BLOCKING_REASONS))
+
+
 class SegmentLineQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related(
             "contact", "contact__company", "template", "salesperson"
+        )
+
+    def blocking(self):
+        """The lines that stop their segment from being logged (BlockReason)."""
+        return self.filter(BLOCKING)
+
+    def with_block_reason(self):
+        """Annotate `block_reason`: the first BlockReason of the line, or ""."""
+        return self.annotate(
+            block_reason=Case(
+                *(
+                    When(condition, then=Value(reason.value))
+                    for reason, condition in BLOCKING_REASONS
+                ),
+                default=Value(""),
+                output_field=models.CharField(),
+            )
         )
 
 

@@ -1,9 +1,24 @@
 """Reads for the segment pages; each takes one or two queries whatever the sizes."""
 
+import dataclasses
+
+from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Count, Exists, OuterRef, Q, Value
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from crm.selectors import SEARCH_LIMIT, best_match_first
-from segments.models import Segment, SegmentLine
+from segments.models import (
+    BLOCKING,
+    BLOCKING_REASONS,
+    BlockReason,
+    LoggedSegment,
+    Segment,
+    SegmentLine,
+)
+
+# How many of the lines that block logging are named one by one.
+BLOCKING_SHOWN = 20
 
 
 def add_contacts_preview(segment, contacts):
@@ -62,4 +77,129 @@ def find_segments(query, limit=SEARCH_LIMIT):
     segments = Segment.objects.all()
     return list(
         best_match_first(segments, number="no", name="description", query=query)[:limit]
+    )
+
+
+@dataclasses.dataclass
+class LogCheck:
+    """What stops a segment from being logged: log_segment refuses while `errors()`
+    holds anything, and the segment card, its edit page and the Log page show it."""
+
+    segment: object
+    problems: list  # ValidationErrors of the segment itself
+    line_count: int
+    blocking_count: int
+    blocking_lines: list  # the first BLOCKING_SHOWN, with `block_reason`
+    reason_counts: list  # (BlockReason, lines it holds back), the reasons present
+
+    @property
+    def loggable(self):
+        return not self.problems and not self.blocking_count
+
+    @property
+    def header_without_template(self):
+        """Lines added now would have no template either (a follow-up segment)."""
+        return self.segment.template_id is None
+
+    def named_lines(self):
+        """(line, BlockReason) of each line named one by one."""
+        return [(line, BlockReason(line.block_reason)) for line in self.blocking_lines]
+
+    def line_errors(self):
+        """One message per named line, as log_segment gives them."""
+        return [line_error(self.segment, line) for line in self.blocking_lines]
+
+    def summary(self):
+        """The number of lines that block, in words ("" when none does)."""
+        if not self.blocking_count:
+            return ""
+        return ngettext(
+            "%(count)s line cannot be logged.",
+            "%(count)s lines cannot be logged.",
+            self.blocking_count,
+        ) % {"count": self.blocking_count}
+
+    def errors(self):
+        """Every reason, as the ValidationErrors log_segment raises."""
+        errors = list(self.problems)
+        if self.blocking_count:
+            errors.append(ValidationError(self.summary(), code="blocking_lines"))
+            errors.extend(self.line_errors())
+        return errors
+
+
+def line_error(segment, line):
+    """Why `line` (annotated with_block_reason) stops `segment` from being logged."""
+    values = {"no": segment.no, "contact": str(line.contact)}
+    reason = line.block_reason
+    if reason == BlockReason.NO_TEMPLATE:
+        message = _("Choose an interaction template for %(contact)s in segment %(no)s.")
+    elif reason == BlockReason.NO_SALESPERSON:
+        message = _("Choose a salesperson for %(contact)s in segment %(no)s.")
+    elif reason == BlockReason.BLOCKED_TEMPLATE:
+        message = _(
+            "Interaction template %(code)s of %(contact)s in segment %(no)s is blocked."
+        )
+        values["code"] = line.template.code
+    else:
+        message = _("Salesperson %(code)s of %(contact)s in segment %(no)s is blocked.")
+        values["code"] = line.salesperson.code
+    return ValidationError(message % values, code="blocking_line")
+
+
+def already_logged(segment):
+    return ValidationError(
+        _("Logged Segment for Segment No. %(no)s already exists.") % {"no": segment.no},
+        code="already_logged",
+    )
+
+
+def log_check(segment):
+    """What stops `segment` from being logged (LogCheck); three queries at most,
+    whatever the number of lines."""
+    problems = []
+    if not segment.description:
+        problems.append(
+            ValidationError(
+                _("Segment %(no)s needs a description before it can be logged.")
+                % {"no": segment.no},
+                code="no_description",
+            )
+        )
+    if LoggedSegment.objects.filter(segment_no=segment.no).exists():
+        problems.append(already_logged(segment))
+    counts = SegmentLine.objects.filter(segment=segment).aggregate(
+        lines=Count("pk"),
+        blocking=Count("pk", filter=BLOCKING),
+        **{
+            reason.value: Count("pk", filter=condition)
+            for reason, condition in BLOCKING_REASONS
+        },
+    )
+    if not counts["lines"]:
+        problems.append(
+            ValidationError(
+                _("Segment %(no)s is empty.") % {"no": segment.no}, code="empty"
+            )
+        )
+    blocking_lines = []
+    if counts["blocking"]:
+        blocking_lines = list(
+            SegmentLine.objects.filter(segment=segment)
+            .blocking()
+            .with_block_reason()
+            .select_related("contact", "template", "salesperson")
+            .order_by("pk")[:BLOCKING_SHOWN]
+        )
+    return LogCheck(
+        segment=segment,
+        problems=problems,
+        line_count=counts["lines"],
+        blocking_count=counts["blocking"],
+        blocking_lines=blocking_lines,
+        reason_counts=[
+            (reason, counts[reason.value])
+            for reason, _condition in BLOCKING_REASONS
+            if counts[reason.value]
+        ],
     )

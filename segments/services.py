@@ -14,12 +14,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from crm.models import AuditAction, AuditObjectType, Contact, MarketingSetup
+from crm.models import (
+    AuditAction,
+    AuditObjectType,
+    Contact,
+    MarketingSetup,
+    Salesperson,
+)
 from crm.services import record_audit
 from interactions.models import InteractionLogEntry
 from interactions.services import remove_unreferenced_attachments, set_canceled
 from segments.models import LoggedSegment, Segment, SegmentLine
-from segments.selectors import add_contacts_preview
+from segments.selectors import add_contacts_preview, already_logged, log_check
 
 # What create_segment and update_header accept.
 HEADER_FIELDS = frozenset(
@@ -207,6 +213,66 @@ def apply_template(segment, template, *, update_lines):
         )
         remove_unreferenced_attachments([old["attachment"]])
     return segment
+
+
+@transaction.atomic
+def apply_header_template_to_blocking_lines(segment, *, user):
+    """Give the lines that stop `segment` from being logged (SegmentLineQuerySet
+    .blocking()) the header's template and the values lines take from the header,
+    in one UPDATE; returns how many lines changed.
+
+    A line keeps a description, subject and attachment of its own, and a salesperson
+    who is not blocked; else it takes the header's, as add_contacts gives them.
+    """
+    segment = _lock(segment)
+    template = segment.template
+    if template is None:
+        raise ValidationError(
+            {
+                "template": ValidationError(
+                    _(
+                        "Choose an interaction template in the header of segment "
+                        "%(no)s first."
+                    )
+                    % {"no": segment.no},
+                    code="required",
+                )
+            }
+        )
+    _check_template(template)
+    changes = {"template": template}
+    for field, line_field in LINE_VALUES.items():
+        new = getattr(segment, field)
+        new = new.name if field == "attachment" else new
+        if field in INHERITED_ONLY:
+            # Only an empty value: a line's own text stays.
+            changes[line_field] = Case(
+                When(**{line_field: ""}, then=Value(new)),
+                default=F(line_field),
+                output_field=models.CharField(),
+            )
+        else:
+            changes[line_field] = Value(new)
+    changes["correspondence_type"] = _correspondence_expression(segment, template)
+    # No join in an UPDATE's values: the blocked salespeople as a subquery.
+    usable = ~Q(salesperson__isnull=True) & ~Q(
+        salesperson__in=Salesperson.objects.filter(blocked=True).values("pk")
+    )
+    changes["salesperson"] = Case(
+        When(usable, then=F("salesperson")),
+        default=_header_salesperson(segment),
+    )
+    return segment.lines.blocking().update(**changes)
+
+
+def _header_salesperson(segment):
+    """The salesperson a line takes: the header's, else its contact's (NAV's
+    InitLine), as an expression for an UPDATE of lines."""
+    if segment.salesperson_id is not None and not segment.salesperson.blocked:
+        return Value(segment.salesperson_id)
+    return Subquery(
+        Contact.objects.filter(pk=OuterRef("contact_id")).values("salesperson_id")[:1]
+    )
 
 
 def _line_changes(segment, old, fields):
@@ -572,82 +638,12 @@ def delete_segment(segment):
 # Logging
 
 
-def _line_error(segment, line, message, code):
-    return ValidationError(
-        message % {"no": segment.no, "contact": str(line.contact)}, code=code
-    )
-
-
 def _check_loggable(segment):
-    """Raise the first rule `segment` breaks; a constant number of queries."""
-    if not segment.description:
-        raise ValidationError(
-            _("Segment %(no)s needs a description before it can be logged.")
-            % {"no": segment.no},
-            code="no_description",
-        )
-    if LoggedSegment.objects.filter(segment_no=segment.no).exists():
-        raise _already_logged(segment)
-    if not segment.lines.exists():
-        raise ValidationError(
-            _("Segment %(no)s is empty.") % {"no": segment.no}, code="empty"
-        )
-    incomplete = (
-        segment.lines.filter(Q(template__isnull=True) | Q(salesperson__isnull=True))
-        .select_related("contact")
-        .order_by("pk")
-        .first()
-    )
-    if incomplete is not None and incomplete.template_id is None:
-        raise _line_error(
-            segment,
-            incomplete,
-            _("Choose an interaction template for %(contact)s in segment %(no)s."),
-            "no_template",
-        )
-    if incomplete is not None:
-        raise _line_error(
-            segment,
-            incomplete,
-            _("Choose a salesperson for %(contact)s in segment %(no)s."),
-            "no_salesperson",
-        )
-    blocked = (
-        segment.lines.filter(Q(template__blocked=True) | Q(salesperson__blocked=True))
-        .select_related("contact", "template", "salesperson")
-        .order_by("pk")
-        .first()
-    )
-    if blocked is not None and blocked.template.blocked:
-        raise ValidationError(
-            _(
-                "Interaction template %(code)s of %(contact)s in segment %(no)s "
-                "is blocked."
-            )
-            % {
-                "code": blocked.template.code,
-                "contact": blocked.contact,
-                "no": segment.no,
-            },
-            code="blocked",
-        )
-    if blocked is not None:
-        raise ValidationError(
-            _("Salesperson %(code)s of %(contact)s in segment %(no)s is blocked.")
-            % {
-                "code": blocked.salesperson.code,
-                "contact": blocked.contact,
-                "no": segment.no,
-            },
-            code="blocked",
-        )
-
-
-def _already_logged(segment):
-    return ValidationError(
-        _("Logged Segment for Segment No. %(no)s already exists.") % {"no": segment.no},
-        code="already_logged",
-    )
+    """Raise every rule `segment` breaks, the first BLOCKING_SHOWN blocking lines
+    named one by one (selectors.log_check); a constant number of queries."""
+    errors = log_check(segment).errors()
+    if errors:
+        raise ValidationError(errors)
 
 
 def _insert_entries(segment, logged_segment, *, user):
@@ -760,7 +756,7 @@ def log_segment(segment, *, user, create_follow_up=False):
                 created_by=_actor(user),
             )
     except IntegrityError as error:
-        raise _already_logged(segment) from error
+        raise already_logged(segment) from error
     count = _insert_entries(segment, logged_segment, user=user)
     header_attachment = segment.attachment.name
     # Lines cascade as one DELETE: nothing listens to their deletion.

@@ -41,6 +41,11 @@ urlpatterns = [
     ),
     path("<number:no>/log/", views.SegmentLogView.as_view(), name="segment_log"),
     path(
+        "<number:no>/log/apply-header-template/",
+        views.ApplyHeaderTemplateView.as_view(),
+        name="apply_header_template",
+    ),
+    path(
         "<number:no>/add-contacts/",
         views.AddContactsView.as_view(),
         name="add_contacts",

@@ -103,6 +103,19 @@ class SegmentUpdateView(PermissionRequiredMixin, SegmentFormMixin, UpdateView):
         "(unit cost %(cost)s, unit duration %(duration)s min.)."
     )
 
+    def get_context_data(self, **kwargs):
+        # What still stops logging, above the fields that fix it (a follow-up
+        # segment opens here, its header's interaction still to fill).
+        return super().get_context_data(
+            log_check=selectors.log_check(self.object), **kwargs
+        )
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.object.template_id is None:
+            form.fields["template"].widget.attrs["autofocus"] = True
+        return form
+
     def perform(self, form):
         return services.update_header(
             Segment.objects.get(pk=self.object.pk),
@@ -157,6 +170,7 @@ class SegmentDetailView(PermissionRequiredMixin, DetailView):
             paginator=paginator,
             statistics=Segment.objects.with_statistics().get(pk=self.object.pk),
             log_form=LogSegmentForm(),
+            log_check=selectors.log_check(self.object),
         )
         return context
 
@@ -221,8 +235,11 @@ class SegmentLineUpdateView(SegmentActionMixin, UpdateView):
     def get_initial(self):
         # The template drop-down's change re-renders the form filled from it.
         template = template_from(self.request.GET)
-        if template is None or self.request.method != "GET":
+        if self.request.method != "GET":
             return {}
+        if template is None:
+            # The empty choice: the form shows the line without a template, as chosen.
+            return {"template": None} if self.request.GET.get("template") == "" else {}
         values = services.line_template_values(self.object, template)
         del values["attachment"]  # a file input cannot be prefilled
         return {**values, "template": template, "filled_from": template.pk}
@@ -538,8 +555,10 @@ class SegmentLogView(PermissionFirstMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["segment"] = self.segment
-        context["line_count"] = self.segment.lines.count()
+        check = selectors.log_check(self.segment)
+        context.update(
+            segment=self.segment, line_count=check.line_count, log_check=check
+        )
         return context
 
     def form_valid(self, form):
@@ -550,9 +569,14 @@ class SegmentLogView(PermissionFirstMixin, FormView):
                 create_follow_up=form.cleaned_data["create_follow_up"],
             )
         except ValidationError as error:
-            if error.code == "gone":
+            if getattr(error, "code", None) == "gone":
                 messages.info(self.request, " ".join(error.messages))
                 return redirect(logged_list_for(self.segment.no))
+            # The lines named one by one are listed under the form, with a link.
+            if not hasattr(error, "error_dict"):
+                error = ValidationError(
+                    [item for item in error.error_list if item.code != "blocking_line"]
+                )
             add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(
@@ -562,10 +586,41 @@ class SegmentLogView(PermissionFirstMixin, FormView):
         if follow_up is not None:
             messages.info(
                 self.request,
-                _("Follow-up segment %(no)s has been created.") % {"no": follow_up.no},
+                _(
+                    "Follow-up segment %(no)s has been created. Fill in its "
+                    "interaction to log it."
+                )
+                % {"no": follow_up.no},
             )
-            return redirect(follow_up)
+            # Its header has no interaction yet: open the form that fills it in.
+            return redirect("segments:segment_update", follow_up.no)
         return redirect(logged_list_for(logged.segment_no))
+
+
+class ApplyHeaderTemplateView(SegmentActionMixin, View):
+    """ "Apply the header's template to these lines": the lines that block logging."""
+
+    permission_required = "segments.change_segment"
+    http_method_names = ["post"]
+
+    def post(self, request, **kwargs):
+        try:
+            count = services.apply_header_template_to_blocking_lines(
+                self.segment, user=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Interaction template %(code)s applied to %(count)s line.",
+                    "Interaction template %(code)s applied to %(count)s lines.",
+                    count,
+                )
+                % {"code": self.segment.template.code, "count": count},
+            )
+        return redirect("segments:segment_log", self.segment.no)
 
 
 def logged_list_for(segment_no):

@@ -95,6 +95,7 @@ FORM_PAGES = {
     "segments:loggedsegment_cancel": ["segments:loggedsegment_list"],
     "segments:remove_contacts": ["segments:remove_contacts", "segments:segment_detail"],
     "segments:segment_log": ["segments:segment_log", "segments:segment_detail"],
+    "segments:apply_header_template": ["segments:segment_log"],
     "logout": ["home"],
     "set_language": ["home"],
     # The htmx requests that fill a form in from the template chosen.
@@ -150,6 +151,7 @@ WRITES = {
     "segments:remove_contacts": {"segments.SegmentLine"},
     "segments:reuse_logged_segment": {"segments.SegmentLine"},
     "segments:line_update": {"segments.SegmentLine"},
+    "segments:apply_header_template": {"segments.SegmentLine"},
     "segments:loggedsegment_cancel": {
         "segments.LoggedSegment",
         "interactions.InteractionLogEntry",

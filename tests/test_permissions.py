@@ -68,6 +68,7 @@ ARGUMENTS = {
     "segments:segment_update": lambda w: {"no": w.segment.no},
     "segments:segment_delete": lambda w: {"no": w.segment.no},
     "segments:segment_log": lambda w: {"no": w.segment.no},
+    "segments:apply_header_template": lambda w: {"no": w.segment.no},
     "segments:add_contacts": lambda w: {"no": w.segment.no},
     "segments:add_contacts_from_entries": lambda w: {"no": w.segment.no},
     "segments:remove_contacts": lambda w: {"no": w.segment.no},

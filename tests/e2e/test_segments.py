@@ -99,7 +99,7 @@ def test_log_a_segment_with_a_personalised_line_and_a_follow_up(
     expect(joost).to_contain_text("EMAIL")
     expect(joost).to_contain_text("Personalised")
 
-    # Log with "Create follow-up segment": the follow-up opens.
+    # Log with "Create follow-up segment": the follow-up's header opens to fill in.
     page.get_by_role("button", name="Log", exact=True).click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_contain_text("each of the 3 contacts of segment SM00001")
@@ -110,9 +110,11 @@ def test_log_a_segment_with_a_personalised_line_and_a_follow_up(
         "Segment SM00001 has been logged."
     )
     expect(
-        page.get_by_role("heading", name="Follow-up on segment SM00001")
+        page.get_by_role("heading", name="Segment SM00002", exact=True)
     ).to_be_visible()
-    expect(page.locator("table tbody tr")).to_have_count(3)
+    expect(field(page, "Description")).to_have_value("Follow-up on segment SM00001")
+    expect(field(page, "Interaction template")).to_be_focused()
+    expect(page.locator("#log-check")).to_contain_text("3 lines cannot be logged.")
     shot("follow-up-segment")
     follow_up = Segment.objects.get()
     assert follow_up.no == "SM00002"

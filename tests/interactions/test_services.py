@@ -488,6 +488,94 @@ def test_postpone_interaction_needs_only_a_contact(person, salesperson, user):
     assert entry.created_by == user
 
 
+# Values given blank take the template's (the form's empty fields); a typed 0 stays.
+
+BLANK = {
+    "description": "",
+    "cost": None,
+    "duration": None,
+    "information_flow": "",
+    "initiated_by": None,
+    "correspondence_type": "",
+}
+
+
+def test_blank_values_take_the_templates(template, user, salesperson):
+    contact = PersonFactory(correspondence_type="email")
+
+    entry = create(contact, template, user, **BLANK)
+
+    assert (
+        entry.description,
+        entry.cost,
+        entry.duration,
+        entry.information_flow,
+        entry.initiated_by,
+        entry.correspondence_type,
+    ) == ("Letter sent", Decimal("12.50"), 20, "outbound", "us", "email")
+
+
+def test_blank_values_are_exactly_what_template_defaults_computes(
+    template, user, salesperson
+):
+    contact = PersonFactory(correspondence_type="email")
+    expected = services.template_defaults(template, contact=contact)
+
+    entry = create(contact, template, user, **BLANK)
+
+    assert {name: getattr(entry, name) for name in services.TEMPLATE_VALUES} == {
+        name: expected[name] for name in services.TEMPLATE_VALUES
+    }
+
+
+def test_typed_values_win_over_the_templates(template, person, user, salesperson):
+    entry = create(
+        person,
+        template,
+        user,
+        **{**BLANK, "cost": Decimal("3.75"), "duration": 5, "initiated_by": "them"},
+    )
+
+    assert (entry.cost, entry.duration, entry.initiated_by) == (
+        Decimal("3.75"),
+        5,
+        "them",
+    )
+    assert entry.information_flow == "outbound"  # left blank: the template's
+
+
+def test_a_typed_zero_stays_zero(template, person, user, salesperson):
+    entry = create(person, template, user, cost=Decimal("0"), duration=0)
+
+    assert (entry.cost, entry.duration) == (Decimal("0"), 0)
+
+
+def test_resume_takes_the_templates_values_for_blanks_and_keeps_what_is_not_given(
+    template, person, user, salesperson
+):
+    draft = services.postpone_interaction(
+        contact=person, user=user, template=template, cost=Decimal("9"), duration=99
+    )
+
+    entry = services.resume_interaction(draft, user=user, cost=None)
+
+    assert entry.pk == draft.pk
+    assert entry.cost == Decimal("12.50")  # blank: the template's
+    assert entry.duration == 99  # not given: kept
+
+
+def test_resume_with_a_template_chosen_now_fills_the_blanks(person, user, salesperson):
+    draft = services.postpone_interaction(contact=person, user=user, cost=None)
+    assert (draft.cost, draft.duration) == (Decimal("0"), 0)  # no template yet
+    template = InteractionTemplateFactory(unit_cost=Decimal("4.20"), unit_duration=7)
+
+    entry = services.resume_interaction(
+        draft, user=user, template=template, cost=None, duration=None
+    )
+
+    assert (entry.cost, entry.duration) == (Decimal("4.20"), 7)
+
+
 def test_postpone_interaction_requires_a_contact(user):
     with pytest.raises(
         ValidationError, match=re.escape("You must select a contact to interact with.")

@@ -550,6 +550,118 @@ class TestTemplateFill:
         assert response.context["form"]["description"].value() is None
 
 
+class TestWithoutJavaScript:
+    """The template's values reach the entry without the live refill: blank fields
+    take them when saved, and "Apply template" shows them first."""
+
+    def test_cost_and_duration_start_blank_not_zero(self, sales_client, contact):
+        response = sales_client.get(CREATE_URL, {"contact": contact.no})
+        form = response.context["form"]
+        assert form["cost"].value() is None
+        assert form["duration"].value() is None
+        assert form.fields["cost"].widget.attrs["placeholder"] == "From the template"
+        assert 'value="apply_template"' in response.content.decode()
+
+    def test_saving_with_blank_fields_takes_the_templates_values(
+        self, sales_client, contact, template, salesperson
+    ):
+        response = sales_client.post(
+            CREATE_URL,
+            form_data(
+                contact,
+                template,
+                salesperson,
+                description="",
+                cost="",
+                duration="",
+                information_flow="",
+                initiated_by="",
+            ),
+        )
+        assert response.status_code == 302
+        entry = InteractionLogEntry.objects.get()
+        assert (entry.description, entry.cost, entry.duration) == (
+            "Phone call",
+            Decimal("2.50"),
+            15,
+        )
+        assert (entry.information_flow, entry.initiated_by) == ("outbound", "us")
+
+    def test_a_typed_zero_is_saved_as_zero(
+        self, sales_client, contact, template, salesperson
+    ):
+        sales_client.post(
+            CREATE_URL,
+            form_data(contact, template, salesperson, cost="0", duration="0"),
+        )
+        entry = InteractionLogEntry.objects.get()
+        assert (entry.cost, entry.duration) == (Decimal("0"), 0)
+
+    def test_apply_template_fills_the_form_and_saves_nothing(
+        self, sales_client, contact, template, salesperson
+    ):
+        contact.correspondence_type = "email"
+        contact.save()
+        response = sales_client.post(
+            f"{CREATE_URL}?contact={contact.no}",
+            {
+                "lock_contact": contact.no,
+                "template": template.pk,
+                "description": "",
+                "salesperson": salesperson.pk,
+                "subject": "Offer",
+                "cost": "",
+                "duration": "",
+                "action": "apply_template",
+            },
+        )
+        assert response.status_code == 200
+        assert not InteractionLogEntry.objects.exists()
+        form = response.context["form"]
+        assert not form.is_bound
+        assert form.fields["contact"].disabled
+        assert form["contact"].value() == contact.no
+        assert form["template"].value() == str(template.pk)
+        assert form["description"].value() == "Phone call"
+        assert form["cost"].value() == Decimal("2.50")
+        assert form["duration"].value() == 15
+        assert form["information_flow"].value() == "outbound"
+        assert form["correspondence_type"].value() == "email"  # the contact's
+        assert form["subject"].value() == "Offer"  # what the user typed stays
+
+    def test_apply_template_and_the_live_refill_show_the_same_values(
+        self, sales_client, contact, template
+    ):
+        data = {"contact": contact.no, "template": template.pk, "description": ""}
+        applied = sales_client.post(CREATE_URL, {**data, "action": "apply_template"})
+        refilled = sales_client.get(reverse("interactions:entry_form_fields"), data)
+        names = services.TEMPLATE_VALUES
+        assert {name: applied.context["form"][name].value() for name in names} == {
+            name: refilled.context["form"][name].value() for name in names
+        }
+
+    def test_apply_template_on_resume_keeps_the_postponed_entry(
+        self, sales_client, contact, template, sales_user
+    ):
+        draft = services.postpone_interaction(contact=contact, user=sales_user)
+        url = reverse("interactions:entry_resume", args=[draft.pk])
+        assert sales_client.get(url).context["form"]["cost"].value() is None
+        response = sales_client.post(
+            url,
+            {
+                "contact": contact.no,
+                "template": template.pk,
+                "action": "apply_template",
+            },
+        )
+        assert response.status_code == 200
+        assert response.context["entry"] == draft
+        assert response.context["form"]["duration"].value() == 15
+        draft.refresh_from_db()
+        assert draft.postponed
+        assert draft.template is None
+
+
 class TestResume:
     @pytest.fixture
     def postponed(self, contact, template, sales_user):

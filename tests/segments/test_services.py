@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
 from interactions import services as interaction_services
 from interactions.models import InteractionLogEntry, InteractionTemplate
-from segments import services
+from segments import selectors, services
 from segments.models import LoggedSegment, Segment, SegmentLine
 from tests.factories import (
     CompanyFactory,
@@ -635,6 +635,175 @@ def test_log_segment_errors_write_nothing(filled, user, breakage, message):
         services.log_segment(filled, user=user, create_follow_up=True)
 
     assert row_counts() == before
+
+
+def test_log_segment_names_every_rule_broken_at_once(filled, user, template):
+    Segment.objects.filter(pk=filled.pk).update(description="")
+    lines_of(filled).update(template=None)
+    filled.refresh_from_db()
+
+    with pytest.raises(ValidationError) as refused:
+        services.log_segment(filled, user=user)
+
+    assert [error.code for error in refused.value.error_list] == [
+        "no_description",
+        "blocking_lines",
+        "blocking_line",
+        "blocking_line",
+    ]
+    assert refused.value.messages[1] == "2 lines cannot be logged."
+
+
+# log_check: the one rule for what blocks logging
+
+
+@pytest.mark.parametrize(
+    ("breakage", "reason"),
+    [
+        (lambda lines: lines.update(template=None), "no_template"),
+        (lambda lines: lines.update(salesperson=None), "no_salesperson"),
+        (
+            lambda lines: InteractionTemplate.objects.update(blocked=True),
+            "blocked_template",
+        ),
+        (lambda lines: Salesperson.objects.update(blocked=True), "blocked_salesperson"),
+    ],
+)
+def test_log_check_counts_each_reason(filled, breakage, reason):
+    breakage(lines_of(filled))
+
+    check = selectors.log_check(filled)
+
+    assert not check.loggable
+    assert check.blocking_count == 2
+    assert [(str(found), count) for found, count in check.reason_counts] == [
+        (reason, 2)
+    ]
+    assert [line.block_reason for line in check.blocking_lines] == [reason, reason]
+    assert check.blocking_lines[0].contact == lines_of(filled).first().contact
+
+
+def test_log_check_names_the_first_20_and_counts_them_all(
+    segment, user, django_assert_max_num_queries
+):
+    services.add_contacts(segment, PersonFactory.create_batch(37), user=user)
+    lines_of(segment).update(template=None)
+    lines_of(segment).filter(pk=lines_of(segment).first().pk).update(salesperson=None)
+
+    with django_assert_max_num_queries(3):
+        check = selectors.log_check(segment)
+
+    assert (check.line_count, check.blocking_count) == (37, 37)
+    assert len(check.blocking_lines) == 20
+    assert check.summary() == "37 lines cannot be logged."
+    # A line without both is named for its first reason and counted for both.
+    assert [(str(reason), count) for reason, count in check.reason_counts] == [
+        ("no_template", 37),
+        ("no_salesperson", 1),
+    ]
+    assert {line.pk for line in lines_of(segment).blocking()} == set(
+        lines_of(segment).values_list("pk", flat=True)
+    )
+
+
+def test_log_check_of_a_loggable_segment_is_empty(filled):
+    check = selectors.log_check(filled)
+
+    assert check.loggable
+    assert check.errors() == []
+    assert check.summary() == ""
+
+
+# apply_header_template_to_blocking_lines
+
+
+def test_apply_header_template_mends_the_blocking_lines_only(
+    filled, user, template, other_template, salesperson
+):
+    first, second = lines_of(filled)
+    third = SegmentLine.objects.create(
+        segment=filled,
+        contact=PersonFactory(correspondence_type="email"),
+        description="Own words",
+        salesperson=None,
+    )
+    lines_of(filled).filter(pk=first.pk).update(template=None, cost=Decimal("0"))
+
+    assert services.apply_header_template_to_blocking_lines(filled, user=user) == 2
+
+    first.refresh_from_db()
+    third.refresh_from_db()
+    for line in (first, third):
+        assert line.template == template
+        assert (line.cost, line.duration) == (Decimal("12.50"), 20)
+        assert (line.information_flow, line.initiated_by) == ("outbound", "us")
+        assert line.salesperson == salesperson
+        assert line.attachment.name == "attachments/2026/03/letter.pdf"
+    assert first.description == "Spring mailing"  # empty: the header's
+    assert third.description == "Own words"  # its own text stays
+    assert first.correspondence_type == "hard_copy"
+    assert third.correspondence_type == "email"  # the contact's, by the rule
+    second.refresh_from_db()
+    assert second.template == other_template  # not blocking: untouched
+    assert selectors.log_check(filled).loggable
+
+
+def test_apply_header_template_replaces_a_blocked_template_and_salesperson(
+    filled, user, template, other_template, salesperson
+):
+    other_template.blocked = True
+    other_template.save()
+    lines_of(filled).update(salesperson=SalespersonFactory(blocked=True))
+
+    assert services.apply_header_template_to_blocking_lines(filled, user=user) == 2
+
+    assert set(lines_of(filled).values_list("template", "salesperson")) == {
+        (template.pk, salesperson.pk)
+    }
+
+
+def test_apply_header_template_without_a_header_template_is_refused(filled, user):
+    Segment.objects.filter(pk=filled.pk).update(template=None)
+    lines_of(filled).update(template=None)
+
+    with pytest.raises(
+        ValidationError,
+        match=r"Choose an interaction template in the header of segment SM00001 first",
+    ):
+        services.apply_header_template_to_blocking_lines(filled, user=user)
+
+    assert not lines_of(filled).exclude(template=None).exists()
+
+
+def test_apply_header_template_with_a_blocked_header_template_is_refused(
+    filled, user, template
+):
+    lines_of(filled).update(template=None)
+    template.blocked = True
+    template.save()
+
+    with pytest.raises(
+        ValidationError, match=r"Interaction template LETTER is blocked\."
+    ):
+        services.apply_header_template_to_blocking_lines(filled, user=user)
+
+
+def test_apply_header_template_runs_in_constant_queries(
+    segment, user, django_assert_max_num_queries
+):
+    services.add_contacts(segment, PersonFactory.create_batch(1), user=user)
+    lines_of(segment).update(template=None)
+    with CaptureQueriesContext(connection) as queries:
+        services.apply_header_template_to_blocking_lines(segment, user=user)
+    services.add_contacts(segment, PersonFactory.create_batch(50), user=user)
+    lines_of(segment).update(template=None)
+
+    with django_assert_max_num_queries(len(queries)):
+        count = services.apply_header_template_to_blocking_lines(segment, user=user)
+
+    assert count == 51
+    updates = [q for q in queries if q["sql"].lstrip().upper().startswith("UPDATE")]
+    assert len(updates) == 1
 
 
 def test_log_segment_twice_is_refused_the_second_time(filled, user):

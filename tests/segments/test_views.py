@@ -260,6 +260,19 @@ class TestPersonaliseLine:
         assert form["cost"].value() == Decimal("0.10")
         assert form["filled_from"].value() == email.pk
 
+    def test_choosing_no_template_shows_the_line_without_one(
+        self, sales_client, filled
+    ):
+        line = filled.lines.first()
+        response = sales_client.get(
+            url("line_update", filled, line.pk),
+            {"template": ""},
+            HTTP_HX_REQUEST="true",
+        )
+        assert response.context["form"]["template"].value() is None
+        response = sales_client.get(url("line_update", filled, line.pk))
+        assert response.context["form"]["template"].value() == line.template_id
+
     def test_post_personalises_the_line(self, sales_client, filled, email):
         line = filled.lines.first()
         response = sales_client.post(
@@ -444,14 +457,27 @@ class TestLog:
         assert InteractionLogEntry.objects.filter(segment_no="SM00001").count() == 4
         assert not Segment.objects.exists()
 
-    def test_log_with_follow_up_opens_it(self, sales_client, filled):
+    def test_log_with_follow_up_opens_its_header_to_fill_in(self, sales_client, filled):
         response = sales_client.post(
-            url("segment_log", filled), {"create_follow_up": "on"}
+            url("segment_log", filled), {"create_follow_up": "on"}, follow=True
         )
         follow_up = Segment.objects.get()
-        assert response.url == follow_up.get_absolute_url()
+        assert response.redirect_chain == [(url("segment_update", follow_up), 302)]
         assert follow_up.description == "Follow-up on segment SM00001"
         assert follow_up.lines.count() == 4
+        assert [str(m) for m in response.context["messages"]] == [
+            "Segment SM00001 has been logged.",
+            "Follow-up segment SM00002 has been created. Fill in its interaction "
+            "to log it.",
+        ]
+        # The header's template is where the user starts, and the banner says why.
+        assert response.context["form"].fields["template"].widget.attrs["autofocus"]
+        html = response.content.decode()
+        assert "Before segment SM00002 can be logged" in html
+        assert "The header has no interaction template" in html
+        assert "4 lines cannot be logged." in html
+        assert "No interaction template: 4" in html
+        assert f"{url('segment_detail', follow_up)}?blocking=true" in html
 
     def test_an_error_is_shown_and_nothing_written(self, sales_client, filled):
         Segment.objects.filter(pk=filled.pk).update(description="")
@@ -481,6 +507,99 @@ class TestLog:
         client.force_login(user)
         assert client.post(url("segment_log", filled)).status_code == 403
         assert Segment.objects.filter(pk=filled.pk).exists()
+
+
+class TestBlockingLines:
+    """Log names every line that blocks it, links to them, and mends them."""
+
+    @pytest.fixture
+    def blocked(self, filled):
+        # One line without a salesperson, 28 without a template: 29 block, 20 named.
+        lines = list(filled.lines.order_by("pk"))
+        filled.lines.filter(pk=lines[0].pk).update(salesperson=None)
+        filled.lines.filter(pk__in=[line.pk for line in lines[1:]]).update(
+            template=None
+        )
+        more = PersonFactory.create_batch(25, company=None)
+        services.add_contacts(filled, more, user=None)
+        filled.lines.filter(contact__in=more).update(template=None)
+        return filled
+
+    def test_log_lists_the_first_20_the_total_and_links_to_exactly_those(
+        self, sales_client, blocked
+    ):
+        response = sales_client.post(url("segment_log", blocked))
+        assert response.status_code == 200
+        assert response.context["form"].non_field_errors() == [
+            "29 lines cannot be logged."
+        ]
+        check = response.context["log_check"]
+        assert check.blocking_count == 29
+        assert len(check.blocking_lines) == 20
+        html = response.content.decode()
+        assert "The first 20 are listed here." in html
+        assert html.count("<tr>") == 21  # the header and 20 lines
+        assert "No salesperson" in html
+        link = f"{url('segment_detail', blocked)}?blocking=true"
+        assert link in html
+        lines = sales_client.get(link).context["line_filter"].qs
+        assert {line.pk for line in lines} == set(
+            blocked.lines.filter(template=None).values_list("pk", flat=True)
+        ) | {blocked.lines.get(salesperson=None).pk}
+        assert not LoggedSegment.objects.exists()
+
+    def test_apply_the_headers_template_then_log(self, sales_client, blocked, letter):
+        response = sales_client.post(url("apply_header_template", blocked), follow=True)
+        assert response.redirect_chain == [(url("segment_log", blocked), 302)]
+        assert [str(m) for m in response.context["messages"]] == [
+            "Interaction template LETTER applied to 29 lines."
+        ]
+        assert not blocked.lines.filter(template=None).exists()
+        assert "cannot be logged" not in response.content.decode()
+        response = sales_client.post(url("segment_log", blocked))
+        assert response.status_code == 302
+        assert InteractionLogEntry.objects.count() == 29
+
+    def test_apply_without_a_header_template_says_so(self, sales_client, blocked):
+        Segment.objects.filter(pk=blocked.pk).update(template=None)
+        response = sales_client.post(url("apply_header_template", blocked), follow=True)
+        assert [str(m) for m in response.context["messages"]] == [
+            "Choose an interaction template in the header of segment SM00001 first."
+        ]
+        assert "Choose a template in the header" in response.content.decode()
+
+    def test_the_card_shows_the_banner_only_while_something_blocks(
+        self, sales_client, filled
+    ):
+        response = sales_client.get(url("segment_detail", filled))
+        assert response.context["log_check"].loggable
+        assert 'id="log-check"' not in response.content.decode()
+        filled.lines.filter(contact__no="CT00001").update(template=None)
+        response = sales_client.get(url("segment_detail", filled))
+        html = response.content.decode()
+        assert "1 line cannot be logged." in html
+        assert "The header has no interaction template" not in html
+
+    def test_the_blocking_filter_without_blocking_lines_lists_none(
+        self, sales_client, filled
+    ):
+        response = sales_client.get(url("segment_detail", filled), {"blocking": "true"})
+        assert list(response.context["page_obj"].object_list) == []
+        assert "Only the lines that cannot be logged are shown." in (
+            response.content.decode()
+        )
+
+    def test_log_page_query_count_does_not_grow_with_blocking_lines(
+        self, sales_client, filled, django_assert_max_num_queries
+    ):
+        filled.lines.update(template=None)
+        with CaptureQueriesContext(connection) as queries:
+            sales_client.post(url("segment_log", filled))
+        services.add_contacts(filled, PersonFactory.create_batch(50), user=None)
+        filled.lines.update(template=None)
+        with django_assert_max_num_queries(len(queries)):
+            response = sales_client.post(url("segment_log", filled))
+        assert response.context["log_check"].blocking_count == 54
 
 
 class TestLoggedSegments:
