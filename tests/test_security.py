@@ -473,3 +473,25 @@ def test_a_login_lasts_eight_hours_by_default(client):
 
     assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60
     assert client.cookies["sessionid"]["max-age"] == 8 * 60 * 60
+
+
+# Dates out of range ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/?date_to=0001-01-01", 400),
+        ("/?date_from=9999-12-31", 400),
+        ("/setup/audit-trail/?date_to=9999-12-31", 200),
+        ("/setup/audit-trail/?date_from=0001-01-01", 200),
+        ("/interactions/?date_from=0001-01-01", 200),
+        ("/segments/?date_to=9999-12-31", 200),
+    ],
+)
+def test_a_date_out_of_range_is_a_form_error_not_a_500(admin_client, url, status):
+    """Finding 7: the start page and the audit trail overflowed Python's dates."""
+    response = admin_client.get(url)
+
+    assert response.status_code == status
+    assert "Enter a date between 01/01/1900 and 12/31/9998." in response.text
