@@ -143,6 +143,17 @@ def send_email(*, contact, subject, body, user, template=None, attach=True):
             _("Contact %(contact)s has no e-mail address.") % {"contact": contact},
             code="no_email",
         )
+    if "\r" in subject or "\n" in subject:
+        # A line break would end the Subject header: Django refuses it with an
+        # exception of its own (BadHeaderError), which no caller expected.
+        raise ValidationError(
+            {
+                "subject": ValidationError(
+                    _("The subject must be one line, without line breaks."),
+                    code="line_break",
+                )
+            }
+        )
     template = template or document_template(DocumentType.EMAIL)
     if template is None:
         raise ValidationError(

@@ -475,7 +475,7 @@ def test_a_login_lasts_eight_hours_by_default(client):
     assert client.cookies["sessionid"]["max-age"] == 8 * 60 * 60
 
 
-# Dates out of range ---------------------------------------------------------------------
+# Dates out of range ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

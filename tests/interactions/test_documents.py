@@ -322,6 +322,25 @@ class TestSendEmail:
         assert len(mail.outbox) == 1
         assert InteractionLogEntry.objects.get().document_type == "email"
 
+    @pytest.mark.parametrize("subject", ["Hello\r\nBcc: x@example.com", "A\nB", "A\rB"])
+    def test_a_subject_with_a_line_break_is_refused_next_to_the_field(
+        self, settings, sales_client, contact, email_template, subject
+    ):
+        """Finding 6 of issue 16: CR/LF in the subject gave a 500."""
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        url = f"{reverse('interactions:send_email')}?contact={contact.no}"
+
+        response = sales_client.post(
+            url, {"subject": subject, "body": "Text", "template": email_template.pk}
+        )
+
+        assert response.status_code == 200
+        assert response.context["form"].errors == {
+            "subject": ["The subject must be one line, without line breaks."]
+        }
+        assert mail.outbox == []
+        assert not InteractionLogEntry.objects.exists()
+
     def test_page_errors_stay_on_the_form(self, sales_client, contact):
         set_up(DocumentType.EMAIL, None)
         url = f"{reverse('interactions:send_email')}?contact={contact.no}"
