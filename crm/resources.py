@@ -13,11 +13,13 @@ from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
+from import_export.tmp_storages import MediaStorage
 from openpyxl import load_workbook
 
 from crm import services
@@ -239,6 +241,24 @@ class ContactResource(resources.ModelResource):
 
     def export_field(self, field, instance, **kwargs):
         return neutralise(super().export_field(field, instance, **kwargs))
+
+
+def remove_stale_import_previews():
+    """Remove the uploads waiting for an import (the page's and the admin's) that
+    nobody confirmed within settings.IMPORT_PREVIEW_MAX_AGE; how many were removed."""
+    waiting = MediaStorage()
+    storage, folder = waiting._storage, waiting.MEDIA_FOLDER
+    try:
+        _folders, names = storage.listdir(folder)
+    except FileNotFoundError:
+        return 0
+    cutoff = timezone.now() - settings.IMPORT_PREVIEW_MAX_AGE
+    stale = [
+        name for name in names if storage.get_modified_time(f"{folder}/{name}") < cutoff
+    ]
+    for name in stale:
+        storage.delete(f"{folder}/{name}")
+    return len(stale)
 
 
 class BoundedFormat:

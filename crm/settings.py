@@ -161,6 +161,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "crm.storage.GzipManifestStaticFilesStorage"},
+    # Uploaded contact files waiting for their import to be confirmed (in the media
+    # folder, which every app process shares): readable by the app's user alone.
+    "import_export": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
 }
 # Uploaded attachments live outside static/ and are only served through views that
 # check the login; MEDIA_URL is never routed publicly.
@@ -233,6 +242,9 @@ IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 IMPORT_MAX_UPLOAD_SIZE = (
     int(os.environ.get("DJANGO_IMPORT_MAX_UPLOAD_MB", "50")) * 2**20
 )
+# An upload waiting for its import to be confirmed is removed after this long, by the
+# next upload or by `manage.py cleanup`.
+IMPORT_PREVIEW_MAX_AGE = timedelta(hours=1)
 IMPORT_MAX_ROWS = int(os.environ.get("DJANGO_IMPORT_MAX_ROWS", "1000000"))
 IMPORT_MAX_COLUMNS = int(os.environ.get("DJANGO_IMPORT_MAX_COLUMNS", "100"))
 IMPORT_MAX_UNPACKED_SIZE = (

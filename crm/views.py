@@ -1,17 +1,13 @@
 import sys
-from datetime import timedelta
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import MAX_URL_REDIRECT_LENGTH
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +45,11 @@ from crm.models import (
     Salesperson,
 )
 from crm.pagination import EstimatedCountPaginator
-from crm.resources import ContactResource, read_dataset
+from crm.resources import (
+    ContactResource,
+    read_dataset,
+    remove_stale_import_previews,
+)
 from crm.search import DROPDOWN_PAGES, search
 from interactions.models import InteractionLogEntry
 from interactions.selectors import contact_timeline, dashboard, interaction_card
@@ -395,20 +395,6 @@ def discard_pending_import(request):
     return pending
 
 
-def remove_stale_uploads():
-    """Remove uploads nobody confirmed (the session ended, or the admin's preview was
-    left) once they are older than a session lasts."""
-    folder = MediaStorage().MEDIA_FOLDER
-    try:
-        _folders, names = default_storage.listdir(folder)
-    except FileNotFoundError:
-        return
-    cutoff = timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE)
-    for name in names:
-        if default_storage.get_modified_time(f"{folder}/{name}") < cutoff:
-            default_storage.delete(f"{folder}/{name}")
-
-
 class ContactImportView(PermissionRequiredMixin, FormView):
     """Upload a CSV or Excel file and see what importing it would do to each row.
     Nothing is written until the preview is confirmed (ContactImportConfirmView)."""
@@ -430,7 +416,7 @@ class ContactImportView(PermissionRequiredMixin, FormView):
         # A new upload replaces the one waiting; the file waits in the storage under a
         # generated name, which only this session knows.
         discard_pending_import(self.request)
-        remove_stale_uploads()
+        remove_stale_import_previews()
         token = ""
         if report.importable:
             storage = MediaStorage()

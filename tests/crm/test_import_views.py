@@ -3,11 +3,13 @@
 import csv
 import io
 import os
+import stat
 import time
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -164,19 +166,49 @@ def test_a_new_upload_replaces_the_waiting_one(
     assert list(Contact.objects.values_list("name", flat=True)) == ["Initech"]
 
 
-def test_an_upload_removes_uploads_older_than_a_session(
-    crm_admin_client, marketing_setup, tmp_path, settings
+def age(path, seconds):
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+def test_an_upload_removes_uploads_older_than_an_hour(
+    crm_admin_client, marketing_setup, tmp_path
 ):
     folder = tmp_path / "django-import-export"
     folder.mkdir()
     (folder / "stale").write_bytes(b"name\nOld\n")
     (folder / "recent").write_bytes(b"name\nNew\n")
-    an_hour_past_a_session = time.time() - settings.SESSION_COOKIE_AGE - 3600
-    os.utime(folder / "stale", (an_hour_past_a_session, an_hour_past_a_session))
+    age(folder / "stale", 3601)
+    age(folder / "recent", 3500)
 
     token = upload(crm_admin_client, GOOD_AND_BAD).context["token"]
 
     assert waiting_files(tmp_path) == sorted(["recent", token])
+
+
+def test_the_cleanup_command_removes_previews_older_than_an_hour(tmp_path):
+    """Finding 12 of issue 16: previews stayed on disk with no expiry."""
+    folder = tmp_path / "django-import-export"
+    folder.mkdir()
+    for name, seconds in [("stale", 3601), ("older", 86_400), ("recent", 60)]:
+        (folder / name).write_bytes(b"name\nAnn\n")
+        age(folder / name, seconds)
+    out = io.StringIO()
+
+    call_command("cleanup", stdout=out)
+
+    assert waiting_files(tmp_path) == ["recent"]
+    assert out.getvalue() == "2 import preview(s) removed.\n"
+
+
+def test_a_waiting_upload_is_readable_by_the_app_alone(
+    crm_admin_client, marketing_setup, tmp_path
+):
+    token = upload(crm_admin_client, GOOD_AND_BAD).context["token"]
+
+    folder = tmp_path / "django-import-export"
+    assert stat.S_IMODE((folder / token).stat().st_mode) == 0o600
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
 
 
 def test_cancel_forgets_the_file(crm_admin_client, marketing_setup, tmp_path):
