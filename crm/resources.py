@@ -17,7 +17,7 @@ from import_export.results import RowResult
 from openpyxl import load_workbook
 
 from crm import services
-from crm.exports import FORMULA_STARTS, neutralise
+from crm.exports import FORMULA_STARTS, sanitise
 from crm.models import Contact, CorrespondenceType, Salesperson
 
 logger = logging.getLogger(__name__)
@@ -234,7 +234,7 @@ class ContactResource(resources.ModelResource):
         vars(instance).update(vars(created))
 
     def export_field(self, field, instance, **kwargs):
-        return neutralise(super().export_field(field, instance, **kwargs))
+        return sanitise(super().export_field(field, instance, **kwargs))
 
 
 def read_dataset(content, file_format):
