@@ -10,7 +10,9 @@ row to a temporary file; the CSV is streamed batch by batch).
 """
 
 import os
+import statistics
 import threading
+import time
 
 import support  # sets Django up: keep it the first third-party import
 from django.db import connection
@@ -140,9 +142,13 @@ def run(args):
             raise RuntimeError("COPY's SELECT is not the one the view ran.")
         samples = []
 
-        def export(url=url, samples=samples):
+        cpu = []
+
+        def export(url=url, samples=samples, cpu=cpu):
+            started = time.process_time()
             with PeakResident() as memory:
                 support.fetch(client, url)
+            cpu.append(time.process_time() - started)
             samples.append(memory)
 
         seconds = support.median_seconds(export, args.repeat, warmup=0)
@@ -165,6 +171,8 @@ def run(args):
                     + ("" if flat else f": NOT FLAT, over {megabytes(FLAT_BYTES)}"),
                     f"{count / seconds:,.0f} rows/s; file {megabytes(size)}, COPY "
                     f"wrote {megabytes(copy_bytes)} of CSV in {copy_seconds:.2f} s",
+                    f"CPU {statistics.median(cpu):.1f} s of this process (the wall "
+                    "time above includes waiting on a busy machine and the database)",
                     f"filter {urlencode(query) or '(none)'}; {len(queries)} queries",
                 ],
             )
