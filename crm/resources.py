@@ -17,8 +17,8 @@ from import_export.results import RowResult
 from openpyxl import load_workbook
 
 from crm import services
-from crm.exports import FORMULA_STARTS, sanitise
 from crm.models import Contact, CorrespondenceType, Salesperson
+from crm.spreadsheets import FORMULA_STARTS, sanitise
 
 logger = logging.getLogger(__name__)
 

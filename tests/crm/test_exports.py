@@ -1,4 +1,4 @@
-"""The one export sanitiser (crm.exports.sanitise) and the writers every list's
+"""The one export sanitiser (crm.spreadsheets.sanitise) and the writers every list's
 export shares: no cell of a CSV or a workbook ever starts a formula, whatever control
 character comes first; numbers stay numbers; past Excel's row limit a new sheet."""
 
@@ -12,8 +12,8 @@ from django.conf import settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from crm import exports
-from crm.exports import (
+from crm import spreadsheets
+from crm.spreadsheets import (
     CONTROL_CHARACTERS,
     FORMULA_STARTS,
     Column,
@@ -184,7 +184,7 @@ def test_no_workbook_cell_is_a_formula_and_negative_numbers_stay_numbers():
 
 
 def test_past_excels_row_limit_the_rows_go_on_in_a_new_sheet(monkeypatch):
-    monkeypatch.setattr(exports, "EXCEL_MAX_ROWS", 3)  # the header and two rows
+    monkeypatch.setattr(spreadsheets, "EXCEL_MAX_ROWS", 3)  # the header and two rows
 
     book = xlsx([[[f"row {n}", Decimal(n), n] for n in range(1, 6)]])
 

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from crm import exports
+from crm import exports, spreadsheets
 from interactions.models import InteractionLogEntry
 from interactions.views import InteractionLogEntryExportView
 from tests.exports import (
@@ -199,7 +199,7 @@ def test_excel_sets_a_width_for_every_column(sales_client, entry):
     ]
 
     assert widths == [
-        max(column.width or exports.DEFAULT_WIDTHS[column.kind], len(label) + 2)
+        max(column.width or spreadsheets.DEFAULT_WIDTHS[column.kind], len(label) + 2)
         for column, label in zip(
             InteractionLogEntryExportView.columns, DUTCH_HEADER, strict=True
         )
