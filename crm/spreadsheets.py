@@ -79,7 +79,8 @@ class Column:
     """One column of an export.
 
     `name` heads the codes CSV (stable for scripts, whatever the language), `label`
-    the other forms. `source` is the values_list lookup (default: `name`).
+    the other forms. `source` is the values_list lookup (default: `name`); "" for
+    a column the view fills in itself (the statistics of StatisticsExportMixin).
     `choices` (for CHOICE) gives the labels; `display` turns the stored value into
     the text people read (the codes CSV keeps the value). `width` is in characters.
     """
