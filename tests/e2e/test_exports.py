@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -55,7 +56,7 @@ def test_a_dutch_user_exports_the_filtered_entries_to_excel(
         page.get_by_role("link", name="Excel (.xlsx)").click()
 
     assert download.value.suggested_filename == (
-        f"interactielogposten-{datetime.date.today():%Y-%m-%d}.xlsx"
+        f"interactielogposten-{timezone.localdate():%Y-%m-%d}.xlsx"
     )
     sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active
     header, *rows = sheet.iter_rows(values_only=True)
