@@ -60,6 +60,12 @@ def arguments(argv):
         default=100_000,
         help="Lines of the segment the segment_log scenario logs.",
     )
+    parser.add_argument(
+        "--export-rows",
+        type=positive,
+        default=100_000,
+        help="About how many entries the export scenario exports (the newest).",
+    )
     parser.add_argument("--repeat", type=positive, default=5)
     parser.add_argument(
         "--load-seconds",

@@ -345,6 +345,27 @@ AUDIT_DETAIL_LABELS = {
 }
 
 
+def detail_lines(details):
+    """An audit record's details as (label, text) pairs, in the order they were
+    recorded: what the audit trail shows and its export writes."""
+    lines = []
+    for key, value in (details or {}).items():
+        if isinstance(value, dict):
+            text = ", ".join(f"{name}={item}" for name, item in value.items())
+            text = text or _("none")
+        elif isinstance(value, list):
+            text = ", ".join(map(str, value))
+        else:
+            text = str(value)
+        lines.append((AUDIT_DETAIL_LABELS.get(key, key), text))
+    return lines
+
+
+def details_text(details):
+    """An audit record's details on one line."""
+    return "; ".join(f"{label}: {text}" for label, text in detail_lines(details))
+
+
 class AuditRecord(models.Model):
     """Who did what to interactions and logged segments, and when: one row per action.
 
@@ -412,14 +433,4 @@ class AuditRecord(models.Model):
 
     def detail_lines(self):
         """The details as (label, text) pairs, in the order they were recorded."""
-        lines = []
-        for key, value in self.details.items():
-            if isinstance(value, dict):
-                text = ", ".join(f"{name}={item}" for name, item in value.items())
-                text = text or _("none")
-            elif isinstance(value, list):
-                text = ", ".join(map(str, value))
-            else:
-                text = str(value)
-            lines.append((AUDIT_DETAIL_LABELS.get(key, key), text))
-        return lines
+        return detail_lines(self.details)

@@ -23,8 +23,8 @@ from import_export.tmp_storages import MediaStorage
 from openpyxl import load_workbook
 
 from crm import services
-from crm.exports import FORMULA_STARTS, neutralise
 from crm.models import Contact, CorrespondenceType, Salesperson
+from crm.spreadsheets import FORMULA_STARTS, sanitise
 
 logger = logging.getLogger(__name__)
 
@@ -240,7 +240,7 @@ class ContactResource(resources.ModelResource):
         vars(instance).update(vars(created))
 
     def export_field(self, field, instance, **kwargs):
-        return neutralise(super().export_field(field, instance, **kwargs))
+        return sanitise(super().export_field(field, instance, **kwargs))
 
 
 def remove_stale_import_previews():

@@ -4,18 +4,12 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from crm import views
+from crm.exports import export_path
 
 app_patterns = [
     path("contacts/", views.ContactListView.as_view(), name="contact_list"),
     path("contacts/new/", views.ContactCreateView.as_view(), name="contact_create"),
-    path(
-        "contacts/export.csv", views.ContactExportView.as_view(), name="contact_export"
-    ),
-    path(
-        "contacts/export.xlsx",
-        views.ContactExportView.as_view(file_format="xlsx"),
-        name="contact_export_xlsx",
-    ),
+    export_path("contacts/", views.ContactExportView, "contact_export"),
     path("contacts/import/", views.ContactImportView.as_view(), name="contact_import"),
     path(
         "contacts/import/confirm/",
@@ -72,6 +66,7 @@ app_patterns = [
         name="numberseries_update",
     ),
     path("setup/audit-trail/", views.AuditRecordListView.as_view(), name="audit_list"),
+    export_path("setup/audit-trail/", views.AuditRecordExportView, "audit_export"),
 ]
 
 urlpatterns = [

@@ -26,7 +26,7 @@ from django_filters.views import FilterView
 from import_export.tmp_storages import MediaStorage
 
 from crm import services
-from crm.exports import SpreadsheetExportMixin
+from crm.exports import Column, ExportMixin, Kind
 from crm.filters import AuditRecordFilter, ContactFilter, SalespersonFilter
 from crm.forms import (
     ContactForm,
@@ -40,9 +40,11 @@ from crm.forms import (
 from crm.models import (
     AuditRecord,
     Contact,
+    CorrespondenceType,
     MarketingSetup,
     NumberSeries,
     Salesperson,
+    details_text,
 )
 from crm.pagination import EstimatedCountPaginator
 from crm.resources import (
@@ -351,36 +353,37 @@ class ContactDeleteView(PermissionRequiredMixin, DeleteView):
         return HttpResponseRedirect(self.success_url)
 
 
-class ContactExportView(PermissionRequiredMixin, SpreadsheetExportMixin, FilterView):
-    """The filtered contact list as a file the import page takes back unchanged: the
-    same column names, companies by number and salespeople by code."""
+class ContactExportView(ExportMixin, ContactListView):
+    """The contact list as a file. Its codes CSV is what the import page takes back
+    unchanged: the same column names, companies by number, salespeople by code."""
 
-    permission_required = "crm.view_contact"
-    filterset_class = ContactFilter
-    queryset = Contact.objects.all()
-    filename = "contacts"
+    export_title = _("Contacts")
     columns = [
-        ("no", "no"),
-        ("type", "type"),
-        ("name", "name"),
-        ("company__no", "company"),
-        ("salesperson__code", "salesperson"),
-        ("email", "email"),
-        ("phone", "phone"),
-        ("address", "address"),
-        ("post_code", "post_code"),
-        ("city", "city"),
-        ("country", "country"),
-        ("language_code", "language_code"),
-        ("correspondence_type", "correspondence_type"),
-        ("exclude_from_segment", "exclude_from_segment"),
+        Column("no", _("No."), width=12),
+        Column("type", _("Type"), Kind.CHOICE, choices=Contact.Type.choices),
+        Column("name", _("Name"), width=30),
+        Column("company", _("Company no."), source="company__no", width=12),
+        Column("salesperson", _("Salesperson"), source="salesperson__code"),
+        Column("email", _("E-mail"), width=28),
+        Column("phone", _("Phone")),
+        Column("address", _("Address"), width=28),
+        Column("post_code", _("Post code"), width=10),
+        Column("city", _("City")),
+        Column("country", _("Country"), width=10),
+        Column(
+            "language_code",
+            _("Language"),
+            Kind.CHOICE,
+            choices=Contact._meta.get_field("language_code").choices,
+        ),
+        Column(
+            "correspondence_type",
+            _("Correspondence type"),
+            Kind.CHOICE,
+            choices=CorrespondenceType.choices,
+        ),
+        Column("exclude_from_segment", _("Exclude from segment"), Kind.BOOLEAN),
     ]
-    formula_safe = {
-        "type",
-        "language_code",
-        "correspondence_type",
-        "exclude_from_segment",
-    }
 
 
 # The session names the one upload of the user that waits for confirmation.
@@ -407,7 +410,7 @@ class ContactImportView(PermissionRequiredMixin, FormView):
         context = super().get_context_data(**kwargs)
         context.update(
             columns=ContactResource.column_names(),
-            export_url=reverse("crm:contact_export"),
+            export_url=reverse("crm:contact_export", args=["codes.csv"]),
         )
         return context
 
@@ -590,3 +593,22 @@ class AuditRecordListView(PermissionRequiredMixin, FilterView):
     paginate_by = PAGE_SIZE
     paginator_class = EstimatedCountPaginator
     template_name = "crm/auditrecord_list.html"
+
+
+class AuditRecordExportView(ExportMixin, AuditRecordListView):
+    export_title = _("Audit trail")
+    columns = [
+        Column("at", _("When"), Kind.DATETIME),
+        Column("username", _("User")),
+        Column("action", _("Action"), Kind.CHOICE, choices=AuditRecord.Action.choices),
+        Column(
+            "object_type",
+            _("Object"),
+            Kind.CHOICE,
+            choices=AuditRecord.ObjectType.choices,
+        ),
+        Column("object_id", _("No."), width=12),
+        Column("object_repr", _("Description"), width=30),
+        Column("count", _("Count"), Kind.INTEGER),
+        Column("details", _("Details"), display=details_text, width=50),
+    ]

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from crm.exports import export_path
 from interactions import views
 
 app_name = "interactions"
@@ -12,9 +13,7 @@ urlpatterns = [
         views.InteractionFormFieldsView.as_view(),
         name="entry_form_fields",
     ),
-    path(
-        "export.csv", views.InteractionLogEntryExportView.as_view(), name="entry_export"
-    ),
+    export_path("", views.InteractionLogEntryExportView, "entry_export"),
     path("bulk/", views.EntryBulkView.as_view(), name="entry_bulk"),
     path(
         "<int:pk>/", views.InteractionLogEntryDetailView.as_view(), name="entry_detail"
@@ -38,6 +37,7 @@ urlpatterns = [
     path("letter/", views.LetterView.as_view(), name="letter"),
     path("template-setup/", views.TemplateSetupView.as_view(), name="template_setup"),
     path("groups/", views.InteractionGroupListView.as_view(), name="group_list"),
+    export_path("groups/", views.InteractionGroupExportView, "group_export"),
     path(
         "groups/new/", views.InteractionGroupCreateView.as_view(), name="group_create"
     ),
@@ -49,6 +49,7 @@ urlpatterns = [
     path(
         "templates/", views.InteractionTemplateListView.as_view(), name="template_list"
     ),
+    export_path("templates/", views.InteractionTemplateExportView, "template_export"),
     path(
         "templates/new/",
         views.InteractionTemplateCreateView.as_view(),

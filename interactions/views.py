@@ -26,9 +26,9 @@ from django.views.generic import (
 from django_filters.views import FilterView
 
 from crm.amounts import format_amount, format_whole_number
-from crm.exports import SpreadsheetExportMixin
+from crm.exports import Column, ExportMixin, Kind, read_batches
 from crm.forms import RowsField
-from crm.models import Contact, Salesperson
+from crm.models import Contact, CorrespondenceType, Salesperson
 from crm.pagination import EstimatedCountPaginator
 from crm.views import (
     PAGE_SIZE,
@@ -56,6 +56,8 @@ from interactions.forms import (
 from interactions.models import (
     DocumentType,
     Evaluation,
+    InformationFlow,
+    InitiatedBy,
     InteractionGroup,
     InteractionLogEntry,
     InteractionTemplate,
@@ -488,57 +490,52 @@ class AttachmentDownloadView(PermissionRequiredMixin, DetailView):
         return FileResponse(attachment.open("rb"), as_attachment=True)
 
 
-class InteractionLogEntryExportView(
-    PermissionRequiredMixin, SpreadsheetExportMixin, FilterView
-):
-    """CSV of exactly the filtered entries, streamed: no million rows in memory."""
+class InteractionLogEntryExportView(ExportMixin, InteractionLogEntryListView):
+    """The filtered entries as a file, in the list's order; CSV is streamed."""
 
-    permission_required = "interactions.view_interactionlogentry"
-    filterset_class = InteractionLogEntryFilter
-    queryset = InteractionLogEntry.objects.visible()
-    filename = "interaction-log-entries"
+    export_title = _("Interaction log entries")
     columns = [
-        ("entry_no", _("Entry no.")),
-        ("date", _("Date")),
-        ("time", _("Time")),
-        ("contact__no", _("Contact no.")),
-        ("contact__name", _("Contact name")),
-        ("contact_company__no", _("Company no.")),
-        ("description", _("Description")),
-        ("subject", _("Subject")),
-        ("template__code", _("Template")),
-        ("group__code", _("Group")),
-        ("information_flow", _("Information flow")),
-        ("initiated_by", _("Initiated by")),
-        ("correspondence_type", _("Correspondence type")),
-        ("evaluation", _("Evaluation")),
-        ("attempt_failed", _("Attempt failed")),
-        ("cost", _("Cost")),
-        ("duration", _("Duration (min.)")),
-        ("salesperson__code", _("Salesperson")),
-        ("document_type", _("Document type")),
-        ("document_no", _("Document no.")),
-        ("segment_no", _("Segment no.")),
-        ("canceled", _("Canceled")),
+        Column("entry_no", _("Entry no."), Kind.INTEGER),
+        Column("date", _("Date"), Kind.DATE),
+        Column("time", _("Time"), Kind.TIME),
+        Column("contact_no", _("Contact no."), source="contact__no", width=12),
+        Column("contact_name", _("Contact name"), source="contact__name", width=30),
+        Column("company_no", _("Company no."), source="contact_company__no"),
+        Column("description", _("Description"), width=40),
+        Column("subject", _("Subject"), width=30),
+        Column("template", _("Template"), source="template__code", width=12),
+        Column("group", _("Group"), source="group__code", width=12),
+        Column(
+            "information_flow",
+            _("Information flow"),
+            Kind.CHOICE,
+            choices=InformationFlow.choices,
+        ),
+        Column(
+            "initiated_by", _("Initiated by"), Kind.CHOICE, choices=InitiatedBy.choices
+        ),
+        Column(
+            "correspondence_type",
+            _("Correspondence type"),
+            Kind.CHOICE,
+            choices=CorrespondenceType.choices,
+        ),
+        Column("evaluation", _("Evaluation"), Kind.CHOICE, choices=Evaluation.choices),
+        Column("attempt_failed", _("Attempt failed"), Kind.BOOLEAN),
+        Column("cost", _("Cost"), Kind.MONEY),
+        Column("duration", _("Duration (min.)"), Kind.INTEGER),
+        Column("salesperson", _("Salesperson"), source="salesperson__code"),
+        Column(
+            "document_type",
+            _("Document type"),
+            Kind.CHOICE,
+            choices=DocumentType.choices,
+            width=22,
+        ),
+        Column("document_no", _("Document no."), width=14),
+        Column("segment_no", _("Segment no."), width=12),
+        Column("canceled", _("Canceled"), Kind.BOOLEAN),
     ]
-    formula_safe = {
-        "entry_no",
-        "date",
-        "time",
-        "information_flow",
-        "initiated_by",
-        "correspondence_type",
-        "evaluation",
-        "attempt_failed",
-        "cost",
-        "duration",
-        "document_type",
-        "canceled",
-    }
-
-    def export_rows(self, queryset):
-        """The columns of `queryset`'s entries as tuples, in entry order."""
-        return super().export_rows(queryset.order_by("entry_no"))
 
 
 class DeleteCanceledView(PermissionRequiredMixin, FormView):
@@ -608,6 +605,43 @@ class InteractionGroupListView(PermissionRequiredMixin, StatisticsListMixin, Lis
     template_name = "interactions/group_list.html"
 
 
+class StatisticsExportMixin(ExportMixin):
+    """A statistics list as a file: the list's own columns, then its statistics,
+    read in one grouped query per batch of rows."""
+
+    def export_batches(self, queryset):
+        rows = queryset.values_list(
+            "pk", *[column.lookup for column in self.columns if column.source != ""]
+        )
+        for batch in read_batches(rows, self.chunk_size):
+            statistics = InteractionLogEntry.objects.statistics_by(
+                self.statistics_field, [row[0] for row in batch]
+            )
+            yield [
+                (*row[1:], *(statistics[row[0]][key] for key in STATISTICS))
+                for row in batch
+            ]
+
+
+# The statistics columns, filled in by StatisticsExportMixin (no source of their own).
+STATISTICS = ("count", "cost", "duration", "last_date")
+STATISTICS_COLUMNS = [
+    Column("interactions", _("Interactions"), Kind.INTEGER, source=""),
+    Column("total_cost", _("Cost"), Kind.MONEY, source=""),
+    Column("total_duration", _("Duration (min.)"), Kind.INTEGER, source=""),
+    Column("last_interaction", _("Last interaction"), Kind.DATE, source=""),
+]
+
+
+class InteractionGroupExportView(StatisticsExportMixin, InteractionGroupListView):
+    export_title = _("Interaction groups")
+    columns = [
+        Column("code", _("Code"), width=12),
+        Column("description", _("Description"), width=30),
+        *STATISTICS_COLUMNS,
+    ]
+
+
 class InteractionGroupCreateView(
     PermissionRequiredMixin, SetupFormMixin, ServiceFormMixin, CreateView
 ):
@@ -644,6 +678,24 @@ class InteractionTemplateListView(
     statistics_field = "template"
     paginate_by = PAGE_SIZE
     template_name = "interactions/template_list.html"
+
+
+class InteractionTemplateExportView(StatisticsExportMixin, InteractionTemplateListView):
+    export_title = _("Interaction templates")
+    columns = [
+        Column("code", _("Code"), width=12),
+        Column("group", _("Group"), source="group__code", width=12),
+        Column("description", _("Description"), width=30),
+        Column(
+            "correspondence_type",
+            _("Correspondence type"),
+            Kind.CHOICE,
+            choices=CorrespondenceType.choices,
+        ),
+        Column("unit_cost", _("Unit cost"), Kind.MONEY),
+        Column("unit_duration", _("Unit duration"), Kind.INTEGER),
+        *STATISTICS_COLUMNS,
+    ]
 
 
 class InteractionTemplateDetailView(PermissionRequiredMixin, DetailView):

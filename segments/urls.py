@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 from django.urls.converters import StringConverter
 
+from crm.exports import export_path
 from segments import views
 
 
@@ -29,6 +30,7 @@ urlpatterns = [
         name="segment_from_entries",
     ),
     path("logged/", views.LoggedSegmentListView.as_view(), name="loggedsegment_list"),
+    export_path("logged/", views.LoggedSegmentExportView, "loggedsegment_export"),
     path(
         "logged/<int:pk>/cancel/",
         views.LoggedSegmentCancelView.as_view(),
@@ -36,6 +38,7 @@ urlpatterns = [
     ),
     path("<number:no>/", views.SegmentDetailView.as_view(), name="segment_detail"),
     path("<number:no>/edit/", views.SegmentUpdateView.as_view(), name="segment_update"),
+    export_path("<number:no>/lines/", views.SegmentLineExportView, "line_export"),
     path(
         "<number:no>/delete/", views.SegmentDeleteView.as_view(), name="segment_delete"
     ),

@@ -20,8 +20,9 @@ from django.views.generic import (
 from django_filters.views import FilterView
 
 from crm.amounts import format_amount, format_whole_number
+from crm.exports import Column, ExportMixin, Kind
 from crm.filters import ContactFilter
-from crm.models import Contact
+from crm.models import Contact, CorrespondenceType
 from crm.pagination import EstimatedCountPaginator
 from crm.views import (
     PAGE_SIZE,
@@ -31,7 +32,12 @@ from crm.views import (
     back_to_list,
 )
 from interactions.filters import InteractionLogEntryFilter
-from interactions.models import InteractionLogEntry, InteractionTemplate
+from interactions.models import (
+    InformationFlow,
+    InitiatedBy,
+    InteractionLogEntry,
+    InteractionTemplate,
+)
 from segments import selectors, services
 from segments.filters import LoggedSegmentFilter, SegmentFilter, SegmentLineFilter
 from segments.forms import (
@@ -148,6 +154,12 @@ class SegmentFormFieldsView(PermissionRequiredMixin, TemplateView):
         return {"form": SegmentForm(initial=initial)}
 
 
+def line_filter(segment, data):
+    """The lines table's filters and sort order over `segment`'s lines: the card
+    shows them and the lines export writes them."""
+    return SegmentLineFilter(data, queryset=segment.lines.with_related())
+
+
 class SegmentDetailView(PermissionRequiredMixin, DetailView):
     """The segment card: header, statistics and its lines, paginated and filtered."""
 
@@ -159,9 +171,7 @@ class SegmentDetailView(PermissionRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        lines = SegmentLineFilter(
-            self.request.GET, queryset=self.object.lines.with_related()
-        )
+        lines = line_filter(self.object, self.request.GET)
         paginator = EstimatedCountPaginator(lines.qs, PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get("page"))
         context.update(
@@ -173,6 +183,49 @@ class SegmentDetailView(PermissionRequiredMixin, DetailView):
             log_check=selectors.log_check(self.object),
         )
         return context
+
+
+class SegmentLineExportView(PermissionFirstMixin, ExportMixin, View):
+    """The segment card's lines, as the card's search and sort show them, as a file
+    named for the segment."""
+
+    permission_required = "segments.view_segment"
+    columns = [
+        Column("contact_no", _("Contact no."), source="contact__no", width=12),
+        Column("contact_name", _("Contact name"), source="contact__name", width=30),
+        Column("company", _("Company"), source="contact__company__name", width=30),
+        Column("template", _("Template"), source="template__code", width=12),
+        Column("description", _("Description"), width=30),
+        Column("subject", _("Subject"), width=30),
+        Column("salesperson", _("Salesperson"), source="salesperson__code"),
+        Column("cost", _("Cost"), Kind.MONEY),
+        Column("duration", _("Duration (min.)"), Kind.INTEGER),
+        Column(
+            "information_flow",
+            _("Information flow"),
+            Kind.CHOICE,
+            choices=InformationFlow.choices,
+        ),
+        Column(
+            "initiated_by", _("Initiated by"), Kind.CHOICE, choices=InitiatedBy.choices
+        ),
+        Column(
+            "correspondence_type",
+            _("Correspondence type"),
+            Kind.CHOICE,
+            choices=CorrespondenceType.choices,
+        ),
+    ]
+
+    def load(self, request, **kwargs):
+        self.segment = get_object_or_404(Segment, no=kwargs["no"])
+
+    def export_queryset(self):
+        self.filterset = line_filter(self.segment, self.request.GET)
+        return self.filterset.qs if self.filterset.is_valid() else None
+
+    def get_export_title(self):
+        return _("Segment lines %(no)s") % {"no": self.segment.no}
 
 
 class SegmentDeleteView(PermissionRequiredMixin, DeleteView):
@@ -636,6 +689,18 @@ class LoggedSegmentListView(PermissionRequiredMixin, FilterView):
     paginate_by = PAGE_SIZE
     paginator_class = EstimatedCountPaginator
     template_name = "segments/loggedsegment_list.html"
+
+
+class LoggedSegmentExportView(ExportMixin, LoggedSegmentListView):
+    export_title = _("Logged segments")
+    columns = [
+        Column("segment_no", _("Segment no."), width=12),
+        Column("description", _("Description"), width=40),
+        Column("interaction_count", _("No. of interactions"), Kind.INTEGER),
+        Column("canceled", _("Canceled"), Kind.BOOLEAN),
+        Column("created_by", _("Created by"), source="created_by__username"),
+        Column("created_at", _("Created at"), Kind.DATETIME),
+    ]
 
 
 class LoggedSegmentCancelView(PermissionRequiredMixin, View):

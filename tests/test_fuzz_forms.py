@@ -187,7 +187,10 @@ CRM_APPS = ("crm", "interactions", "segments")
 
 def view_of(name):
     """The view class of a named URL; None for a function view (set_language)."""
-    path = reverse(name, kwargs=dict.fromkeys(URL_NAMES[name], "1"))
+    kwargs = dict.fromkeys(URL_NAMES[name], "1")
+    if "file_format" in kwargs:  # an export: export.xlsx, export.csv, …
+        kwargs["file_format"] = "csv"
+    path = reverse(name, kwargs=kwargs)
     return getattr(resolve(path).func, "view_class", None)
 
 

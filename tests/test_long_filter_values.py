@@ -52,8 +52,9 @@ LIST_PAGES = [
 ]
 EXPORTS = [
     ("crm:contact_export", ContactFilter),
-    ("crm:contact_export_xlsx", ContactFilter),
+    ("crm:audit_export", AuditRecordFilter),
     ("interactions:entry_export", InteractionLogEntryFilter),
+    ("segments:loggedsegment_export", LoggedSegmentFilter),
 ]
 BULK_PAGES = {
     "interactions:entry_bulk": InteractionLogEntryFilter,
@@ -126,7 +127,7 @@ def test_a_long_filter_value_is_a_form_error(
 def test_a_long_filter_value_on_an_export_is_a_400(
     admin_client, rows, page, name, filterset_class
 ):
-    response = admin_client.get(reverse(page), {name: LONG})
+    response = admin_client.get(reverse(page, args=["xlsx"]), {name: LONG})
     assert response.status_code == 400
     limit = limit_of(filterset_class, name)
     assert MESSAGE.format(limit=limit) in response.content.decode()

@@ -9,6 +9,9 @@ from django.urls import reverse
 
 from tests.url_names import API_PREFIX, is_public, url_names
 
+# Arguments that are not numbers: an export's format.
+ARGUMENTS = {"file_format": "xlsx"}
+
 
 def project_urls(api=False):
     """The URLs of the pages, or with `api` those of the HTTP API."""
@@ -16,7 +19,7 @@ def project_urls(api=False):
         if is_public(name):
             continue
         if name.startswith(API_PREFIX) == api:
-            yield reverse(name, args=[1] * len(arguments))
+            yield reverse(name, args=[ARGUMENTS.get(arg, 1) for arg in arguments])
 
 
 @pytest.mark.django_db

@@ -1,6 +1,6 @@
 """The contact import page, its admin twin, and the export of the contact list."""
 
-import csv
+import datetime
 import io
 import os
 import stat
@@ -15,17 +15,21 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from crm import exports
 from crm.models import Contact, NumberSeries
+from crm.resources import ContactResource
 from crm.views import PENDING_IMPORT
 from tests.crm.test_import import with_declared_dimension, workbook_bytes
+from tests.exports import body, code_rows, csv_rows, download, filename, workbook
 from tests.factories import CompanyFactory, PersonFactory, SalespersonFactory
 
 pytestmark = pytest.mark.django_db
 
 IMPORT = reverse("crm:contact_import")
 CONFIRM = reverse("crm:contact_import_confirm")
-EXPORT = reverse("crm:contact_export")
-EXPORT_XLSX = reverse("crm:contact_export_xlsx")
+EXPORT = reverse("crm:contact_export", args=["codes.csv"])
+EXPORT_XLSX = reverse("crm:contact_export", args=["xlsx"])
+EXPORT_CSV = reverse("crm:contact_export", args=["csv"])
 
 GOOD_AND_BAD = (
     "no,type,name,company,email\n"
@@ -315,13 +319,13 @@ def test_an_excel_workbook_is_imported(crm_admin_client, marketing_setup):
 
 def export_rows(client, query=None):
     response = client.get(EXPORT, query or {})
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"].startswith('attachment; filename="contacts-')
-    text = b"".join(response.streaming_content).decode()
-    return list(csv.DictReader(io.StringIO(text)))
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="contacts-codes-'
+    )
+    return code_rows(response)
 
 
-def test_export_writes_the_columns_the_import_reads(sales_client):
+def test_the_codes_export_writes_the_columns_the_import_reads(sales_client):
     company = CompanyFactory(
         no="CO1",
         name="Acme",
@@ -333,6 +337,7 @@ def test_export_writes_the_columns_the_import_reads(sales_client):
 
     rows = export_rows(sales_client)
 
+    assert list(rows[0]) == ContactResource.column_names()
     assert [row["no"] for row in rows] == ["CO1", "P1"]
     assert rows[0] == {
         "no": "CO1",
@@ -364,7 +369,7 @@ def test_export_has_exactly_the_filtered_contacts_in_their_order(sales_client):
 
 
 def test_export_neutralises_formulas(sales_client):
-    CompanyFactory(no="=1", name="+SUM(A1)", city="-2", email="", address="@x")
+    CompanyFactory(no="=1", name="+SUM(A1)", city="-2", email="", address="\x01@x")
 
     (row,) = export_rows(sales_client)
 
@@ -383,7 +388,9 @@ def test_an_exported_file_imports_back_unchanged(
     PersonFactory(
         no="P1", company=company, language_code="nl", correspondence_type="email"
     )
-    exported = b"".join(sales_client.get(EXPORT).streaming_content)
+    exported = b"".join(
+        sales_client.get(EXPORT, HTTP_ACCEPT_LANGUAGE="nl").streaming_content
+    )
 
     response = upload(crm_admin_client, exported)
 
@@ -393,37 +400,110 @@ def test_an_exported_file_imports_back_unchanged(
     ]
 
 
-def test_export_query_count_does_not_grow_with_the_contacts(sales_client):
+@pytest.mark.parametrize("url", [EXPORT, EXPORT_CSV, EXPORT_XLSX])
+def test_export_query_count_does_not_grow_with_the_contacts(sales_client, url):
     PersonFactory(salesperson=SalespersonFactory())
     with CaptureQueriesContext(connection) as one:
-        export_rows(sales_client)
+        body(sales_client.get(url))
     PersonFactory.create_batch(50, salesperson=SalespersonFactory())
 
     with CaptureQueriesContext(connection) as fifty_one:
-        assert len(export_rows(sales_client)) == 102
+        content = body(sales_client.get(url))
 
     assert len(fifty_one) == len(one)
+    if url == EXPORT_XLSX:
+        assert load_workbook(io.BytesIO(content)).active.max_row == 103  # header, 102
+    else:
+        assert content.decode("utf-8-sig").count("\n") == 103
 
 
-def test_export_to_excel(sales_client):
-    CompanyFactory(no="CO1", name="=Acme\x01", city="Utrecht")
+DUTCH_HEADER = (
+    "Nr.",
+    "Soort",
+    "Naam",
+    "Bedrijfsnr.",
+    "Verkoper",
+    "E-mail",
+    "Telefoon",
+    "Adres",
+    "Postcode",
+    "Plaats",
+    "Land",
+    "Taal",
+    "Correspondentietype",
+    "Uitsluiten van segment",
+)
 
-    response = sales_client.get(EXPORT_XLSX, {"city": "Utrecht"})
 
-    assert response["Content-Type"] == (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+def test_excel_in_dutch_has_labels_and_dutch_headers(sales_client, monkeypatch):
+    today = datetime.date(2026, 12, 3)
+    monkeypatch.setattr(exports.timezone, "localdate", lambda: today)
+    company = CompanyFactory(no="CO1", name="=Acme\x01", city="Utrecht")
+    PersonFactory(
+        no="P1",
+        name="Ann",
+        company=company,
+        city="Utrecht",
+        language_code="nl",
+        correspondence_type="email",
+        exclude_from_segment=True,
     )
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    header, row = sheet.iter_rows(values_only=True)
-    assert header[:3] == ("no", "type", "name")
-    assert row[:3] == ("CO1", "company", "'=Acme")
+
+    response = download(sales_client, EXPORT_XLSX, "nl", city="Utrecht")
+
+    assert filename(response) == "contacten-2026-12-03.xlsx"
+    sheet = workbook(response).active
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["C"].width == 30
+    header, first, second = sheet.iter_rows(values_only=True)
+    assert header == DUTCH_HEADER
+    assert first[:4] == ("CO1", "Bedrijf", "'=Acme", None)
+    assert second == (
+        "P1",
+        "Persoon",
+        "Ann",
+        "CO1",
+        None,
+        None,
+        None,
+        None,
+        None,
+        "Utrecht",
+        "NL",
+        "Nederlands",
+        "E-mail",
+        "Ja",
+    )
+
+
+def test_csv_in_dutch_opens_in_dutch_excel(sales_client):
+    PersonFactory(no="P1", name="Zoë", company=None, correspondence_type="email")
+
+    response = download(sales_client, EXPORT_CSV, "nl")
+
+    assert filename(response).startswith("contacten-")
+    header, row = csv_rows(response, ";")
+    assert tuple(header) == DUTCH_HEADER
+    assert row[:3] == ["P1", "Persoon", "Zoë"]
+    assert (row[12], row[13]) == ("E-mail", "Nee")
+
+
+def test_csv_in_english(sales_client):
+    PersonFactory(no="P1", name="Zoë", company=None, correspondence_type="email")
+
+    response = download(sales_client, EXPORT_CSV, "en")
+
+    assert filename(response).startswith("contacts-")
+    header, row = csv_rows(response, ",")
+    assert header[:3] == ["No.", "Type", "Name"]
+    assert (row[1], row[12], row[13]) == ("Person", "E-mail", "No")
 
 
 def test_export_needs_the_view_contact_permission(client, django_user_model):
     client.force_login(django_user_model.objects.create_user("nobody"))
 
-    assert client.get(EXPORT).status_code == 403
-    assert client.get(EXPORT_XLSX).status_code == 403
+    for url in (EXPORT, EXPORT_CSV, EXPORT_XLSX):
+        assert client.get(url).status_code == 403
 
 
 # The admin
@@ -465,7 +545,7 @@ def test_admin_import_leaves_out_rejected_rows_and_imports_the_rest(
 
 
 def test_admin_export_neutralises_formulas(admin_client):
-    CompanyFactory(no="CO1", name="=Acme")
+    CompanyFactory(no="CO1", name="\x01=Acme")
 
     response = admin_client.post(
         reverse("admin:crm_contact_export"),
@@ -479,6 +559,7 @@ def test_admin_export_neutralises_formulas(admin_client):
 
     assert response.status_code == 200
     assert "'=Acme" in response.content.decode()
+    assert "\x01" not in response.content.decode()
 
 
 def test_admin_import_needs_the_import_permission(client, django_user_model):

@@ -1031,62 +1031,6 @@ class TestEntryDetailAndAttachment:
         assert sales_client.get(url).status_code == 404
 
 
-class TestCsvExport:
-    url = reverse("interactions:entry_export")
-
-    def test_exports_exactly_the_filtered_entries_with_formulas_neutralised(
-        self, sales_client, contact, template, sales_user, salesperson
-    ):
-        log(contact, template, sales_user, description="=HYPERLINK(evil)")
-        log(PersonFactory(no="CT00055"), template, sales_user, description="not me")
-        services.postpone_interaction(
-            contact=contact, user=sales_user, description="draft"
-        )
-        response = sales_client.get(self.url, {"contact": contact.no})
-        assert response["Content-Type"] == "text/csv; charset=utf-8"
-        lines = b"".join(response.streaming_content).decode().splitlines()
-        assert lines[0].startswith("Entry no.,Date,Time,Contact no.")
-        assert len(lines) == 2
-        assert "'=HYPERLINK(evil)" in lines[1]
-
-    def test_filters_it_cannot_read_are_a_400_that_names_them(self, sales_client):
-        response = sales_client.get(
-            self.url, {"date_from": "2026-02-30", "ordering": "nonsense"}
-        )
-        assert response.status_code == 400
-        assert response["Content-Type"] == "text/plain; charset=utf-8"
-        assert response.content.decode().splitlines() == [
-            "From: Enter a valid date.",
-            "Sort by: Select a valid choice. nonsense is not one of the available "
-            "choices.",
-        ]
-
-    def test_query_count_does_not_grow_with_rows(
-        self,
-        sales_client,
-        template,
-        sales_user,
-        salesperson,
-        django_assert_max_num_queries,
-        monkeypatch,
-    ):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        from interactions.views import InteractionLogEntryExportView
-
-        # Rows come in batches: 51 rows are six of them, still in one query.
-        monkeypatch.setattr(InteractionLogEntryExportView, "chunk_size", 10)
-        log(PersonFactory(), template, sales_user)
-        with CaptureQueriesContext(connection) as one:
-            b"".join(sales_client.get(self.url).streaming_content)
-        for _ in range(50):
-            log(PersonFactory(), template, sales_user)
-        with django_assert_max_num_queries(len(one)):
-            body = b"".join(sales_client.get(self.url).streaming_content)
-        assert len(body.decode().splitlines()) == 52
-
-
 class TestDeleteCanceledPage:
     url = reverse("interactions:delete_canceled")
 
