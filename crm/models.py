@@ -325,6 +325,7 @@ class AuditAction(models.TextChoices):
     EVALUATED = "evaluated", _("Evaluated")
     DELETED = "deleted", _("Deleted")
     SEGMENT_LOGGED = "segment_logged", _("Segment logged")
+    TAKEN_OVER = "taken_over", _("Taken over")
 
 
 class AuditObjectType(models.TextChoices):
@@ -342,6 +343,7 @@ AUDIT_DETAIL_LABELS = {
     "document_type": _("Document type"),
     "document_no": _("Document no."),
     "follow_up": _("Follow-up segment"),
+    "previous_owner": _("Previous owner"),
 }
 
 

@@ -285,7 +285,9 @@ class ContactDetailView(PermissionRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["timeline"] = contact_timeline(self.object, self.request.GET)
+        context["timeline"] = contact_timeline(
+            self.object, self.request.GET, user=self.request.user
+        )
         if self.timeline_only():
             return context
         context.update(
@@ -503,7 +505,9 @@ class SalespersonDetailView(PermissionRequiredMixin, DetailView):
         context["contact_count"] = self.object.contacts.count()
         context.update(
             interaction_card(
-                salesperson=self.object, page=self.request.GET.get("page")
+                salesperson=self.object,
+                user=self.request.user,
+                page=self.request.GET.get("page"),
             ),
             filter_query=urlencode({"salesperson": self.object.pk}),
         )

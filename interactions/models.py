@@ -323,6 +323,13 @@ class InteractionLogEntryQuerySet(models.QuerySet):
     def postponed(self):
         return self.filter(postponed=True)
 
+    def visible_to(self, user):
+        """The entries `user` may see: a postponed one (a draft) belongs to who
+        postponed it; who may delete others' drafts (CRM admins) sees them all."""
+        if user.has_perm("interactions.delete_others_postponed"):
+            return self
+        return self.filter(Q(postponed=False) | Q(created_by=user.pk))
+
     def counted(self):
         """Entries that count in statistics: neither canceled nor postponed."""
         return self.filter(canceled=False, postponed=False)

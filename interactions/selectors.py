@@ -26,15 +26,17 @@ DASHBOARD_WEEKS = 12
 LONGEST_PERIOD = datetime.timedelta(days=5 * 366)
 
 
-def interaction_card(*, salesperson, page=None):
-    """Statistics, a page of entries (newest first) and the postponed ones for a
-    salesperson's card (a contact's card has its timeline instead)."""
+def interaction_card(*, salesperson, user, page=None):
+    """Statistics, a page of entries (newest first) and the postponed ones `user`
+    may see for a salesperson's card (a contact's card has its timeline instead)."""
     entries = InteractionLogEntry.objects.for_salesperson(salesperson)
     statistics = entries.statistics(with_visible_count=True)
     paginator = Paginator(entries.visible().for_rows(), CARD_PAGE_SIZE)
     # Counted with the statistics: a second COUNT would read every entry again.
     paginator.count = statistics.pop("visible_count")
-    postponed = entries.postponed().for_rows().order_by("-date", "-entry_no")
+    postponed = (
+        entries.postponed().visible_to(user).for_rows().order_by("-date", "-entry_no")
+    )
     return {
         "statistics": statistics,
         "entries_page": paginator.get_page(page),
@@ -286,8 +288,9 @@ class Timeline:
     scope_query: str = ""
 
 
-def contact_timeline(contact, query):
-    """A page of `contact`'s timeline: its interactions, postponed ones and logged
+def contact_timeline(contact, query, *, user):
+    """A page of `contact`'s timeline: its interactions, the postponed ones `user`
+    may see (InteractionLogEntryQuerySet.visible_to) and logged
     segments (a company's include its persons'), newest first, filtered by `query`
     (the card's GET parameters: the filters, and `older` or `newer` to page).
 
@@ -295,7 +298,7 @@ def contact_timeline(contact, query):
     page, it reads its own rows from the timeline index (a page number would skip
     all the rows before it), and new entries do not shift the older pages.
     """
-    entries = InteractionLogEntry.objects.for_contact(contact)
+    entries = InteractionLogEntry.objects.for_contact(contact).visible_to(user)
     scope = "company" if contact.type == Contact.Type.COMPANY else "contact"
     timeline_filter = ContactTimelineFilter(query, queryset=entries)
     found = Timeline(

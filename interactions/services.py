@@ -281,11 +281,15 @@ def _audit_entry(action, entry, *, user, object_type=AuditObjectType.ENTRY, **de
     )
 
 
-def _lock_postponed(entry):
-    # The row lock makes a second session that resumes the same entry wait, then find
-    # it finished: the interaction is logged once.
+def _lock_postponed(entry, *, user):
+    """The postponed `entry`, locked, when it is `user`'s own draft.
+
+    The row lock makes a second session that resumes the same entry wait, then find
+    it finished: the interaction is logged once. Someone else's draft is refused,
+    also to a CRM admin, who takes it over first (take_over_postponed).
+    """
     try:
-        return InteractionLogEntry.objects.select_for_update().get(
+        locked = InteractionLogEntry.objects.select_for_update().get(
             pk=entry.pk, postponed=True
         )
     except InteractionLogEntry.DoesNotExist:
@@ -293,6 +297,39 @@ def _lock_postponed(entry):
             _("This interaction has already been finished or deleted."),
             code="not_postponed",
         ) from None
+    if user is not None and locked.created_by_id != user.pk:
+        raise PermissionDenied(_("This postponed interaction belongs to someone else."))
+    return locked
+
+
+@transaction.atomic
+def take_over_postponed(entry, *, user):
+    """Make someone else's postponed interaction `user`'s own, so that they can
+    finish it; for who may delete others' drafts (CRM admins). Audited."""
+    if not user.has_perm("interactions.delete_others_postponed"):
+        raise PermissionDenied(
+            _("Only a CRM admin can take over someone else's postponed interaction.")
+        )
+    try:
+        entry = InteractionLogEntry.objects.select_for_update().get(
+            pk=entry.pk, postponed=True
+        )
+    except InteractionLogEntry.DoesNotExist:
+        raise ValidationError(
+            _("This interaction has already been finished or deleted."),
+            code="not_postponed",
+        ) from None
+    previous = entry.created_by
+    entry.created_by = user
+    entry.save(update_fields=["created_by"])
+    _audit_entry(
+        AuditAction.TAKEN_OVER,
+        entry,
+        user=user,
+        object_type=AuditObjectType.POSTPONED,
+        previous_owner=previous.get_username() if previous else "",
+    )
+    return entry
 
 
 @transaction.atomic
@@ -324,7 +361,7 @@ def postpone_interaction(*, contact, user, entry=None, **values):
         entry = InteractionLogEntry()
         template = values.pop("template", None)
     else:
-        entry = _lock_postponed(entry)
+        entry = _lock_postponed(entry, user=user)
         template = values.pop("template", entry.template)
     entry = _save(
         entry,
@@ -347,7 +384,7 @@ def resume_interaction(entry, *, user, **values):
     `values` may also change `contact` and `template`; what is not given is kept,
     and the TEMPLATE_VALUES given blank take the template's.
     """
-    entry = _lock_postponed(entry)
+    entry = _lock_postponed(entry, user=user)
     contact = values.pop("contact", entry.contact)
     template = values.pop("template", entry.template)
     entry = _save(

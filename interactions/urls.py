@@ -31,6 +31,11 @@ urlpatterns = [
         name="entry_resume",
     ),
     path(
+        "postponed/<int:pk>/take-over/",
+        views.InteractionTakeOverView.as_view(),
+        name="entry_take_over",
+    ),
+    path(
         "delete-canceled/", views.DeleteCanceledView.as_view(), name="delete_canceled"
     ),
     path("send-email/", views.SendEmailView.as_view(), name="send_email"),

@@ -8,7 +8,7 @@ from django.http import (
     HttpResponseRedirect,
     QueryDict,
 )
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -22,7 +22,9 @@ from django.views.generic import (
     ListView,
     TemplateView,
     UpdateView,
+    View,
 )
+from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
 from crm.amounts import format_amount, format_whole_number
@@ -207,11 +209,35 @@ class InteractionCreateView(PermissionRequiredMixin, InteractionFormMixin, FormV
 
 
 class InteractionResumeView(PermissionRequiredMixin, InteractionFormMixin, UpdateView):
-    """Resume a postponed interaction: the same form with its stored values."""
+    """Resume a postponed interaction: the same form with its stored values.
+
+    A draft is its owner's: others get a 404; a CRM admin, who sees every draft, is
+    offered to take it over (InteractionTakeOverView) instead of the form.
+    """
 
     permission_required = "interactions.change_interactionlogentry"
-    queryset = InteractionLogEntry.objects.postponed().with_related()
     context_object_name = "entry"
+
+    def get_queryset(self):
+        return (
+            InteractionLogEntry.objects.postponed()
+            .visible_to(self.request.user)
+            .with_related()
+            .select_related("created_by")
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated or not self.has_permission():
+            return super().dispatch(request, *args, **kwargs)
+        entry = self.get_object()
+        if entry.created_by_id != request.user.pk:
+            return render(
+                request,
+                "interactions/postponed_take_over.html",
+                {"entry": entry},
+                status=403 if request.method == "POST" else 200,
+            )
+        return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
         # As in NAV a resumed interaction is dated today; the page shows the original.
@@ -231,6 +257,29 @@ class InteractionResumeView(PermissionRequiredMixin, InteractionFormMixin, Updat
         return services.postpone_interaction(
             contact=contact, user=self.request.user, entry=self.object, **values
         )
+
+
+class InteractionTakeOverView(PermissionRequiredMixin, SingleObjectMixin, View):
+    """Take over someone else's postponed interaction, then resume it (CRM admins)."""
+
+    permission_required = "interactions.delete_others_postponed"
+    http_method_names = ["post"]
+
+    def get_queryset(self):
+        return InteractionLogEntry.objects.postponed()
+
+    def post(self, request, *args, **kwargs):
+        entry = self.get_object()
+        try:
+            services.take_over_postponed(entry, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("interactions:postponed_list")
+        messages.success(
+            request,
+            _("You have taken over postponed interaction %(no)s.") % {"no": entry.pk},
+        )
+        return redirect("interactions:entry_resume", pk=entry.pk)
 
 
 class InteractionFormFieldsView(PermissionRequiredMixin, TemplateView):
@@ -315,9 +364,14 @@ class BulkActionView(PermissionRequiredMixin, TemplateView):
     list_url = None
     allowed_actions = ()
 
+    def get_queryset(self):
+        return self.queryset
+
     def post(self, request):
         form = self.form_class(
-            request.POST, queryset=self.queryset, filterset_class=self.filterset_class
+            request.POST,
+            queryset=self.get_queryset(),
+            filterset_class=self.filterset_class,
         )
         back = back_to_list(self.list_url, request.POST.get("query", ""))
         if (
@@ -414,10 +468,13 @@ class EntryBulkView(BulkActionView):
 
 class PostponedBulkView(BulkActionView):
     permission_required = "interactions.change_interactionlogentry"
-    queryset = InteractionLogEntry.objects.postponed()
     filterset_class = PostponedFilter
     list_url = "interactions:postponed_list"
     allowed_actions = ("delete",)
+
+    def get_queryset(self):
+        # The drafts the list shows: another user's cannot be ticked by its key.
+        return InteractionLogEntry.objects.postponed().visible_to(self.request.user)
 
     def question(self, action, count, data):
         return ngettext(
@@ -458,30 +515,44 @@ class InteractionLogEntryListView(PermissionRequiredMixin, FilterView):
 
 
 class PostponedListView(PermissionRequiredMixin, FilterView):
+    """Postponed interactions: a user's own drafts; CRM admins see everyone's."""
+
     permission_required = "interactions.view_interactionlogentry"
     filterset_class = PostponedFilter
-    queryset = (
-        InteractionLogEntry.objects.postponed().for_rows().select_related("created_by")
-    )
+
     paginate_by = PAGE_SIZE
     paginator_class = EstimatedCountPaginator
     template_name = "interactions/postponed_list.html"
 
+    def get_queryset(self):
+        return (
+            InteractionLogEntry.objects.postponed()
+            .visible_to(self.request.user)
+            .for_rows()
+            .select_related("created_by")
+        )
+
 
 class InteractionLogEntryDetailView(PermissionRequiredMixin, DetailView):
     permission_required = "interactions.view_interactionlogentry"
-    queryset = InteractionLogEntry.objects.with_related().select_related(
-        "created_by", "canceled_by"
-    )
     context_object_name = "entry"
     template_name = "interactions/entry_detail.html"
+
+    def get_queryset(self):
+        return (
+            InteractionLogEntry.objects.visible_to(self.request.user)
+            .with_related()
+            .select_related("created_by", "canceled_by")
+        )
 
 
 class AttachmentDownloadView(PermissionRequiredMixin, DetailView):
     """Attachments are private: served only here, to logged-in users, as downloads."""
 
     permission_required = "interactions.view_interactionlogentry"
-    model = InteractionLogEntry
+
+    def get_queryset(self):
+        return InteractionLogEntry.objects.visible_to(self.request.user)
 
     def render_to_response(self, context):
         attachment = self.object.attachment

@@ -66,6 +66,7 @@ from tests.test_permissions import (
     URL_NAMES,
     allowed_methods,
     make_user,
+    own_the_drafts,
     url_for,
 )
 from tests.url_names import ADMIN_PREFIX, API_PREFIX
@@ -117,6 +118,10 @@ WRITES = {
         "crm.AuditRecord",
     },
     "interactions:entry_resume": {
+        "interactions.InteractionLogEntry",
+        "crm.AuditRecord",
+    },
+    "interactions:entry_take_over": {
         "interactions.InteractionLogEntry",
         "crm.AuditRecord",
     },
@@ -489,7 +494,9 @@ def visitor(client, handler):
     client.handler = handler
 
     def log_in(role):
-        client.force_login(make_user(role))
+        user = make_user(role)
+        own_the_drafts(user)
+        client.force_login(user)
         cookies = client.cookies
         client.restore = lambda: setattr(client, "cookies", copy(cookies))
         return client

@@ -23,6 +23,7 @@ from django.utils.http import urlencode
 from rest_framework.authtoken.models import Token
 
 from crm.models import Contact
+from interactions.models import InteractionLogEntry
 from tests.factories import (
     AdminUserFactory,
     AuditRecordFactory,
@@ -60,6 +61,7 @@ ARGUMENTS = {
     "interactions:entry_detail": lambda w: {"pk": w.entry.pk},
     "interactions:entry_attachment": lambda w: {"pk": w.entry.pk},
     "interactions:entry_resume": lambda w: {"pk": w.postponed.pk},
+    "interactions:entry_take_over": lambda w: {"pk": w.postponed.pk},
     "interactions:group_update": lambda w: {"pk": w.template.group.pk},
     "interactions:template_detail": lambda w: {"pk": w.template.pk},
     "interactions:template_update": lambda w: {"pk": w.template.pk},
@@ -279,6 +281,13 @@ def world(marketing_setup):
     )
 
 
+def own_the_drafts(user):
+    """Make the world's postponed interaction `user`'s: a draft opens to its owner
+    only (the others' drafts are tested in tests/interactions/test_drafts.py)."""
+    if user is not None:
+        InteractionLogEntry.objects.filter(postponed=True).update(created_by=user)
+
+
 def make_user(role):
     if role == SALES:
         return SalesUserFactory(username="sales")
@@ -356,6 +365,7 @@ def test_permission_matrix(client, handler, world, name, role, auth, method):
     unknown token, each role's token and session) by GET and POST."""
     client.handler = handler
     user = make_user(role)
+    own_the_drafts(user)
     url = url_for(name, world)
     headers = {}
     if auth == "unknown token":

@@ -12,6 +12,7 @@ from interactions.models import InteractionLogEntry
 from interactions.selectors import TIMELINE_PAGE_SIZE, Position, contact_timeline
 from segments import services as segment_services
 from tests.factories import (
+    AdminUserFactory,
     CompanyFactory,
     InteractionGroupFactory,
     InteractionTemplateFactory,
@@ -79,8 +80,9 @@ def log_segment(contacts, template, user, *, day=DAY):
     return list(logged.log_entries.order_by("entry_no"))
 
 
-def timeline_of(contact, query=""):
-    return contact_timeline(contact, QueryDict(query))
+def timeline_of(contact, query="", user=None):
+    """The timeline as a CRM admin (who sees every draft) reads it, or as `user`."""
+    return contact_timeline(contact, QueryDict(query), user=user or AdminUserFactory())
 
 
 def keys(entries):
