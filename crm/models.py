@@ -326,12 +326,14 @@ class AuditAction(models.TextChoices):
     DELETED = "deleted", _("Deleted")
     SEGMENT_LOGGED = "segment_logged", _("Segment logged")
     TAKEN_OVER = "taken_over", _("Taken over")
+    EXPORTED = "exported", _("Exported")
 
 
 class AuditObjectType(models.TextChoices):
     ENTRY = "interaction_log_entry", _("Interaction log entry")
     POSTPONED = "postponed_interaction", _("Postponed interaction")
     LOGGED_SEGMENT = "logged_segment", _("Logged segment")
+    LIST = "list", _("List")
 
 
 # How the keys of AuditRecord.details are shown.
@@ -344,6 +346,7 @@ AUDIT_DETAIL_LABELS = {
     "document_no": _("Document no."),
     "follow_up": _("Follow-up segment"),
     "previous_owner": _("Previous owner"),
+    "format": _("Format"),
 }
 
 

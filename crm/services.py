@@ -87,6 +87,20 @@ def delete_contact(contact, *, user):
         ) from error
 
 
+@transaction.atomic
+def record_export(*, user, title, file_format, rows, criteria):
+    """Note in the audit trail that `user` downloaded `rows` rows of the list `title`
+    as `file_format`, chosen by the filters `criteria` ({name: value})."""
+    return record_audit(
+        action=AuditRecord.Action.EXPORTED,
+        user=user,
+        object_type=AuditRecord.ObjectType.LIST,
+        object_repr=title,
+        count=rows,
+        details={"format": file_format, "filters": criteria},
+    )
+
+
 def record_audit(
     *,
     action,

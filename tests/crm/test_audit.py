@@ -811,3 +811,40 @@ def test_the_admin_shows_records_and_changes_none(admin_client):
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     record.refresh_from_db()
     assert record.username != "someone"
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "csv", "codes.csv"])
+def test_an_export_is_audited_with_its_filters_and_row_count(
+    client, person, template, user, file_format
+):
+    """Finding 11 of issue 16: exports left no trace."""
+    create(person, template, user)
+    create(person, template, user)
+    client.force_login(user)
+
+    response = client.get(
+        reverse("interactions:entry_export", args=[file_format]),
+        {"contact": person.no},
+        headers={"accept-language": "nl"},
+    )
+    assert response.status_code == 200
+
+    record = AuditRecord.objects.get(action="exported")
+    assert (record.username, record.object_type, record.count) == (
+        user.username,
+        "list",
+        2,
+    )
+    assert record.object_repr == "Interaction log entries"
+    assert record.details == {"format": file_format, "filters": {"contact": person.no}}
+
+
+def test_an_export_with_filters_it_cannot_read_is_not_audited(client, user):
+    client.force_login(user)
+
+    response = client.get(
+        reverse("interactions:entry_export", args=["csv"]), {"date_from": "nope"}
+    )
+
+    assert response.status_code == 400
+    assert not AuditRecord.objects.filter(action="exported").exists()
