@@ -27,10 +27,12 @@ from django_filters.views import FilterView
 
 from crm.exports import SpreadsheetExportMixin
 from crm.forms import RowsField
+from crm.lookups import ContactLookup, SalespersonLookup
 from crm.models import Contact, Salesperson
 from crm.pagination import EstimatedCountPaginator
 from crm.views import (
     PAGE_SIZE,
+    LookupView,
     PermissionFirstMixin,
     ServiceFormMixin,
     SetupFormMixin,
@@ -51,6 +53,7 @@ from interactions.forms import (
     TemplateSetupForm,
     duplicate_warning,
 )
+from interactions.lookups import GroupLookup, TemplateLookup
 from interactions.models import (
     DocumentType,
     Evaluation,
@@ -223,12 +226,12 @@ class InteractionFormFieldsView(PermissionRequiredMixin, TemplateView):
         ]
         for name in locked:
             data[name] = data[f"lock_{name}"]
-        # PostgreSQL refuses NUL characters in text parameters; no number holds one.
-        contact_no = data.get("contact", "").replace("\x00", "")
-        contact = Contact.objects.filter(no=contact_no).first()
-        template = None
-        if data.get("template", "").isdecimal():
-            template = InteractionTemplate.objects.filter(pk=data["template"]).first()
+        contact = chosen(ContactLookup, Contact.objects.all(), data.get("contact"))
+        template = chosen(
+            TemplateLookup,
+            InteractionTemplate.objects.filter(blocked=False),
+            data.get("template"),
+        )
         if template:
             description = data.get("description", "")
             # A description that came from another template is replaced, not kept.
@@ -241,9 +244,23 @@ class InteractionFormFieldsView(PermissionRequiredMixin, TemplateView):
                 if name in defaults:
                     data[name] = defaults[name]
         initial = {name: data.get(name) for name in InteractionForm.base_fields}
-        initial["contact"] = contact.no if contact else data.get("contact", "")
+        initial["contact"] = contact or data.get("contact", "")
+        initial["template"] = template or data.get("template", "")
+        initial["salesperson"] = chosen(
+            SalespersonLookup, Salesperson.objects.all(), data.get("salesperson")
+        ) or data.get("salesperson", "")
         initial["interaction_successful"] = data.get("interaction_successful") == "on"
         return {"form": InteractionForm(initial=initial, locked=locked)}
+
+
+def chosen(lookup_class, queryset, text):
+    """The row a lookup field's text names, or None while it names none or several."""
+    if not text:
+        return None
+    try:
+        return lookup_class().resolve(queryset, text)
+    except ValidationError:
+        return None
 
 
 # ---------------------------------------------------------------------------
@@ -455,7 +472,7 @@ class InteractionLogEntryListView(PermissionRequiredMixin, FilterView):
         # "Create interaction" from here is locked to the contact/salesperson filter.
         create_query = QueryDict(mutable=True)
         for name, value in self.filterset.locked_values().items():
-            create_query[name] = value.pk if name == "salesperson" else value
+            create_query[name] = value.pk if name == "salesperson" else value.no
         context.update(create_query=create_query, evaluation_form=EvaluationForm())
         return context
 
@@ -809,3 +826,17 @@ class LetterView(ContactActionMixin, FormView):
         if form.is_bound:
             return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
         return self.render_to_response(self.get_context_data(form=form))
+
+
+# ---------------------------------------------------------------------------
+# Lookups (crm.views.LookupView)
+
+
+class TemplateLookupView(LookupView):
+    permission_required = "interactions.view_interactiontemplate"
+    lookup_class = TemplateLookup
+
+
+class GroupLookupView(LookupView):
+    permission_required = "interactions.view_interactiongroup"
+    lookup_class = GroupLookup
