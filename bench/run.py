@@ -37,6 +37,7 @@ SCENARIOS = [
     "delete_canceled",
     "export",
     "throughput",
+    "lookup",
 ]
 MARKER = "bench_dataset"
 

@@ -42,7 +42,7 @@ class Lookup:
     name = "name"  # also matched exactly (any case) by the text box
     url_name = ""
     ordering = ("code",)
-    searched = ("code", "name")  # "contains" for 3 characters and more
+    searched = ()  # "contains" for 3 characters and more; () for key and name
     not_found = ""
     several = ""
 
@@ -61,9 +61,13 @@ class Lookup:
                 | Q(**{f"{self.name}__istartswith": text})
             )
         condition = Q()
-        for field in self.searched:
+        for field in self.searched or (self.key, self.name):
             condition |= Q(**{f"{field}__icontains": text})
         return queryset.filter(condition)
+
+    def order(self, text):
+        """The order of the results for the search `text`."""
+        return self.ordering
 
     def label(self, obj):
         """How a chosen row reads in the text box: "CT00012 - Jansen BV"."""
@@ -94,8 +98,13 @@ class Lookup:
         written before the lookups, a primary key. Raises ValidationError with the
         lookup's message when none or several rows match.
         """
-        # PostgreSQL refuses NUL in text; no key or name holds one.
-        text = str(text).replace("\x00", "").strip()
+        text = str(text).strip()
+        if "\x00" in text:
+            # PostgreSQL refuses NUL in text; no key or name holds one.
+            raise ValidationError(
+                self.not_found % {"value": text.replace("\x00", "")},
+                code="not_found",
+            )
         keys = [text]
         if SEPARATOR.strip() in text:
             keys.append(text.split(SEPARATOR.strip(), 1)[0].strip())
@@ -144,6 +153,12 @@ class ContactLookup(Lookup):
             queryset = queryset.filter(type=kind)
         return queryset
 
+    def order(self, text):
+        # A short or empty search matches much of the table: in number order the
+        # database reads the number index until it has a page, where sorting by
+        # name would read every match first.
+        return ("no",) if len(text) < MIN_CONTAINS else self.ordering
+
     def search(self, queryset, text):
         found = super().search(queryset, text)
         if len(text) < MIN_CONTAINS:
@@ -154,6 +169,7 @@ class ContactLookup(Lookup):
         companies = list(
             Contact.objects.companies()
             .filter(name__icontains=text)
+            .order_by()
             .values_list("pk", flat=True)[:COMPANY_LIMIT]
         )
         if companies:

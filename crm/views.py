@@ -575,21 +575,19 @@ class LookupView(PermissionRequiredMixin, View):
         try:
             text, page = self.read_query(request.GET)
             queryset = lookup.offered(request.GET)
+            if text:
+                queryset = lookup.search(queryset, text)
+            start = (page - 1) * LOOKUP_PAGE_SIZE
+            # One row more than the page tells whether there is a next one.
+            found = list(
+                queryset.order_by(*lookup.order(text))[
+                    start : start + LOOKUP_PAGE_SIZE + 1
+                ]
+            )
+            results = lookup.rows(found[:LOOKUP_PAGE_SIZE], request.GET)
         except BadLookup as error:
             return JsonResponse({"error": str(error)}, status=400)
-        if text:
-            queryset = lookup.search(queryset, text)
-        start = (page - 1) * LOOKUP_PAGE_SIZE
-        # One row more than the page tells whether there is a next one.
-        found = list(
-            queryset.order_by(*lookup.ordering)[start : start + LOOKUP_PAGE_SIZE + 1]
-        )
-        return JsonResponse(
-            {
-                "results": lookup.rows(found[:LOOKUP_PAGE_SIZE], request.GET),
-                "more": len(found) > LOOKUP_PAGE_SIZE,
-            }
-        )
+        return JsonResponse({"results": results, "more": len(found) > LOOKUP_PAGE_SIZE})
 
     def read_query(self, query):
         text = query.get("q", "")
