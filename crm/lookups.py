@@ -233,6 +233,7 @@ class LookupInput(forms.TextInput):
                 "data-lookup": self.lookup.url(self.params),
                 "data-lookup-none": _("Nothing found; type part of another name."),
                 "data-lookup-more": _("Loading more…"),
+                "data-lookup-list": _("Matches"),
                 "autocomplete": "off",
                 "maxlength": str(MAX_QUERY * 2),
             }

@@ -25,7 +25,7 @@
     if (input.tomselect || input.disabled || typeof TomSelect === "undefined") return;
     const base = input.dataset.lookup;
     const texts = input.dataset;
-    new TomSelect(input, {
+    const select = new TomSelect(input, {
       maxItems: 1,
       valueField: "value",
       labelField: "label",
@@ -62,6 +62,10 @@
         no_more_results: () => "",
       },
     });
+    // The field's label names the search box only, so "Contact" finds one control;
+    // the list of matches gets a name of its own.
+    select.dropdown_content.removeAttribute("aria-labelledby");
+    select.dropdown_content.setAttribute("aria-label", texts.lookupList);
   }
 
   function enhanceAll(root) {
