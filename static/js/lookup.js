@@ -66,6 +66,13 @@
     // the list of matches gets a name of its own.
     select.dropdown_content.removeAttribute("aria-labelledby");
     select.dropdown_content.setAttribute("aria-label", texts.lookupList);
+    // The original input only carries the value now; the search box is the control.
+    input.setAttribute("aria-hidden", "true");
+    // What is typed to search is not the field's value: forms that react to their
+    // fields (auto-submit, htmx counts) hear only the choice, from the original input.
+    for (const name of ["input", "change"]) {
+      select.control_input.addEventListener(name, (event) => event.stopPropagation());
+    }
   }
 
   function enhanceAll(root) {

@@ -100,14 +100,16 @@ def choose(scope, label, typed, option=None):
     default the typed text) with the arrow keys and press Enter."""
     page = getattr(scope, "page", scope)
     box = field(scope, label)
-    box.click()
+    # The box around the search input: with a row chosen, the input waits hidden
+    # until the box is clicked.
+    box.locator("xpath=..").click()
 
     def answers_typed(response):
         query = parse_qs(urlsplit(response.url).query)
         return "/lookup/" in response.url and query.get("q") == [typed]
 
     with page.expect_response(answers_typed):
-        box.press_sequentially(typed)
+        page.keyboard.type(typed)
     listbox = page.locator(f"#{box.get_attribute('aria-controls')}")
     pattern = re.compile(re.escape(option or typed), re.IGNORECASE)
     wanted = listbox.get_by_role("option", name=pattern).first
@@ -115,9 +117,16 @@ def choose(scope, label, typed, option=None):
     for _step in range(20):
         if "active" in (wanted.get_attribute("class") or "").split():
             break
-        box.press("ArrowDown")
+        page.keyboard.press("ArrowDown")
     expect(wanted).to_have_class(re.compile(r"\bactive\b"))
-    box.press("Enter")
+    page.keyboard.press("Enter")
+
+
+def clear(scope, label):
+    """Empty a lookup field from the keyboard: Backspace removes the choice."""
+    field(scope, label).locator("xpath=..").click()
+    getattr(scope, "page", scope).keyboard.press("Backspace")
+    expect(chosen(scope, label)).to_have_count(0)
 
 
 def chosen(scope, label):
