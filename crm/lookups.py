@@ -30,6 +30,11 @@ MIN_CONTAINS = 3
 SEPARATOR = " \N{EN DASH} "
 
 
+def shorten(text, length=60):
+    """`text` as an error message repeats it: not a page-long paste."""
+    return text if len(text) <= length else f"{text[: length - 1]}…"
+
+
 class BadLookup(Exception):
     """A search the endpoint cannot answer; its message goes back with a 400."""
 
@@ -99,10 +104,11 @@ class Lookup:
         lookup's message when none or several rows match.
         """
         text = str(text).strip()
-        if "\x00" in text:
-            # PostgreSQL refuses NUL in text; no key or name holds one.
+        # PostgreSQL refuses NUL in text, SQLite a LIKE pattern over 50,000
+        # characters: neither names a row, so neither is asked.
+        if "\x00" in text or len(text) > MAX_QUERY * 2:
             raise ValidationError(
-                self.not_found % {"value": text.replace("\x00", "")},
+                self.not_found % {"value": shorten(text.replace("\x00", ""))},
                 code="not_found",
             )
         keys = [text]
@@ -126,7 +132,9 @@ class Lookup:
             found = list(queryset.filter(pk=int(text))[:1])
             if found:
                 return found[0]
-        raise ValidationError(self.not_found % {"value": text}, code="not_found")
+        raise ValidationError(
+            self.not_found % {"value": shorten(text)}, code="not_found"
+        )
 
 
 class ContactLookup(Lookup):

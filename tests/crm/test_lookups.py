@@ -454,3 +454,14 @@ class TestLookupField:
         assert form.is_valid()
         assert form.cleaned_data["contact"] is None
         assert Contact.objects.count() == 0
+
+
+def test_a_value_longer_than_any_key_or_name_is_not_found_without_asking(
+    db, django_assert_num_queries
+):
+    form = ContactForm({"contact": "x" * 60_000})
+
+    with django_assert_num_queries(0):
+        assert form.errors["contact"] == [
+            f"No contact found with number or name “{'x' * 59}…”."
+        ]
