@@ -598,7 +598,8 @@ def test_salesperson_card_counts_and_links_its_contacts(sales_client):
     assert response.context["contact_count"] == 3
     html = response.content.decode()
     assert "contacts are assigned to this salesperson." in html
-    assert f'href="{reverse("crm:contact_list")}?salesperson={salesperson.pk}"' in html
+    contacts_url = reverse("crm:contact_list")
+    assert f'href="{contacts_url}?salesperson={salesperson.code}"' in html
 
 
 def test_crm_admin_creates_a_salesperson_with_an_uppercase_code(crm_admin_client):
@@ -711,7 +712,8 @@ def test_home_shows_the_users_salesperson(client):
 
     assert "Welcome, Jan Visser" in html
     assert "You work as salesperson <strong>Jan Visser</strong> (JV)." in html
-    assert f'href="{reverse("crm:contact_list")}?salesperson={salesperson.pk}"' in html
+    contacts_url = reverse("crm:contact_list")
+    assert f'href="{contacts_url}?salesperson={salesperson.code}"' in html
 
 
 def test_home_without_a_linked_salesperson(sales_client):
