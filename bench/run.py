@@ -38,6 +38,7 @@ SCENARIOS = [
     "export",
     "import_file",
     "throughput",
+    "lookup",
 ]
 MARKER = "bench_dataset"
 

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext_lazy
 
 from crm.amounts import AmountField, format_amount
 from crm.dates import validate_date_in_range
+from crm.lookups import ContactField, LookupField, SalespersonField
 from crm.models import AuditRecord, Contact, Salesperson
 
 
@@ -84,6 +85,16 @@ def filter_text_limit(model, field_name):
     return min(field.max_length, LONGEST_FILTER_TEXT)
 
 
+class LookupFilter(django_filters.Filter):
+    """A filter on one contact, salesperson, template…, chosen with a lookup field
+    (crm.lookups): `LookupFilter(ContactField, label=…)`."""
+
+    def __init__(self, field_class=LookupField, **kwargs):
+        self.field_class = field_class
+        kwargs.setdefault("placeholder", _("All"))
+        super().__init__(**kwargs)
+
+
 class FilterSet(django_filters.FilterSet):
     """A FilterSet whose widgets carry Bootstrap's classes, for
     partials/filter_field.html: a list page renders its filters on every request,
@@ -133,7 +144,10 @@ class FilterSet(django_filters.FilterSet):
     def criteria(self):
         """The filters in use as {name: text}: what an audit record of a bulk action
         on the filtered rows keeps."""
-        return {name: str(value) for name, _field, value in self.in_use()}
+        return {
+            name: field.key(value) if isinstance(field, LookupField) else str(value)
+            for name, field, value in self.in_use()
+        }
 
     def applied(self):
         """(label, value as shown) of each filter in use, for a page that names the
@@ -169,13 +183,13 @@ class ContactFilter(FilterSet):
     type = django_filters.ChoiceFilter(
         label=_("Type"), choices=Contact.Type.choices, empty_label=_("All")
     )
-    # Typed, not a drop-down: there may be tens of thousands of companies.
-    company = django_filters.CharFilter(
-        label=_("Company (no. or name)"), method="by_company"
+    company = LookupFilter(
+        ContactField,
+        label=_("Company"),
+        queryset=Contact.objects.companies(),
+        params={"type": Contact.Type.COMPANY},
     )
-    salesperson = django_filters.ModelChoiceFilter(
-        label=_("Salesperson"), queryset=Salesperson.objects.all(), empty_label=_("All")
-    )
+    salesperson = LookupFilter(SalespersonField, label=_("Salesperson"))
     city = django_filters.CharFilter(label=_("City"), lookup_expr="iexact")
     country = django_filters.CharFilter(label=_("Country"), lookup_expr="iexact")
     language_code = django_filters.ChoiceFilter(
@@ -213,11 +227,6 @@ class ContactFilter(FilterSet):
             Q(no__icontains=value)
             | Q(name__icontains=value)
             | Q(email__icontains=value)
-        )
-
-    def by_company(self, queryset, name, value):
-        return queryset.filter(
-            Q(company__no__iexact=value) | Q(company__name__icontains=value)
         )
 
 

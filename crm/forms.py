@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.amounts import number_formfield
 from crm.dates import validate_date_in_range
+from crm.lookups import ContactField, SalespersonField
 from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
 from crm.resources import read_dataset
 from interactions.selectors import DASHBOARD_WEEKS, LONGEST_PERIOD
@@ -57,10 +58,12 @@ class ContactForm(forms.ModelForm):
             "correspondence_type",
             "exclude_from_segment",
         ]
+        field_classes = {"company": ContactField, "salesperson": SalespersonField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["company"].queryset = Contact.objects.companies().order_by("name")
+        self.fields["company"].queryset = Contact.objects.companies()
+        self.fields["company"].widget.params["type"] = Contact.Type.COMPANY
         self.fields["company"].help_text = _("Persons only: the company they work for.")
         # The model's wording instead of the generic "Select a valid choice".
         self.fields["company"].error_messages["invalid_choice"] = (
@@ -112,6 +115,7 @@ class MarketingSetupForm(forms.ModelForm):
             "default_salesperson",
             "default_correspondence_type",
         ]
+        field_classes = {"default_salesperson": SalespersonField}
         help_texts = {
             "contact_nos": _("Numbers new contacts whose no. is left blank."),
             "segment_nos": _("Numbers new segments, including follow-up segments."),
@@ -169,18 +173,18 @@ class DashboardForm(forms.Form):
             format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}
         ),
     )
-    salesperson = forms.ModelChoiceField(
+    salesperson = SalespersonField(
         label=_("Salesperson"),
-        queryset=Salesperson.objects.order_by("code"),
         required=False,
-        empty_label=_("Whole team"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        placeholder=_("Whole team"),
     )
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
         if not team:
             del self.fields["salesperson"]
+        else:
+            self.fields["salesperson"].widget.attrs["class"] = "form-control"
 
     def clean(self):
         cleaned = super().clean()

@@ -5,6 +5,8 @@ from django.views.i18n import set_language
 
 from crm import views
 from crm.exports import export_path
+from interactions import views as interaction_views
+from segments import views as segment_views
 
 app_patterns = [
     path("contacts/", views.ContactListView.as_view(), name="contact_list"),
@@ -69,6 +71,21 @@ app_patterns = [
     export_path("setup/audit-trail/", views.AuditRecordExportView, "audit_export"),
 ]
 
+# The JSON the lookup fields search (crm.lookups), one URL per model.
+lookup_patterns = [
+    path("contacts/", segment_views.ContactLookupView.as_view(), name="contacts"),
+    path("salespeople/", views.SalespersonLookupView.as_view(), name="salespeople"),
+    path(
+        "templates/", interaction_views.TemplateLookupView.as_view(), name="templates"
+    ),
+    path("groups/", interaction_views.GroupLookupView.as_view(), name="groups"),
+    path(
+        "logged-segments/",
+        segment_views.LoggedSegmentLookupView.as_view(),
+        name="logged_segments",
+    ),
+]
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("search/", views.PageSearchView.as_view(), name="search"),
@@ -78,6 +95,7 @@ urlpatterns = [
         name="search_suggestions",
     ),
     path("", include((app_patterns, "crm"))),
+    path("lookup/", include((lookup_patterns, "lookup"))),
     path("interactions/", include("interactions.urls")),
     path("segments/", include("segments.urls")),
     path("api/", include("api.urls")),

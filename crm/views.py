@@ -37,6 +37,8 @@ from crm.forms import (
     PageSearchForm,
     SalespersonForm,
 )
+from crm.lookups import MAX_QUERY, BadLookup, SalespersonLookup
+from crm.lookups import PAGE_SIZE as LOOKUP_PAGE_SIZE
 from crm.models import (
     AuditRecord,
     Contact,
@@ -315,8 +317,9 @@ class ContactCreateView(PermissionRequiredMixin, ServiceFormMixin, CreateView):
     def get_initial(self):
         initial = super().get_initial()
         # "New person" from a company card arrives with ?company=<pk>.
-        company = self.request.GET.get("company", "")
-        if company.isdecimal():
+        key = self.request.GET.get("company", "")
+        if key.isdecimal() and len(key) < 10:
+            company = Contact.objects.companies().filter(pk=key).first()
             initial.update(type=Contact.Type.PERSON, company=company)
         return initial
 
@@ -616,3 +619,60 @@ class AuditRecordExportView(ExportMixin, AuditRecordListView):
         Column("count", _("Count"), Kind.INTEGER),
         Column("details", _("Details"), display=details_text, width=50),
     ]
+
+
+# ---------------------------------------------------------------------------
+# Lookups
+
+
+class LookupView(PermissionRequiredMixin, View):
+    """The JSON a lookup field searches: `?q=` text, `page=` from 1, 20 rows a page.
+
+    Answers {"results": [...], "more": bool}; a query it cannot read gets a 400 with
+    {"error": message}. Each model has its own subclass with the permission to view it.
+    """
+
+    lookup_class = None
+    # Deeper pages than this are a scroll nobody does; OFFSET would read them all.
+    max_page = 50
+
+    def get(self, request, *args, **kwargs):
+        lookup = self.lookup_class()
+        try:
+            text, page = self.read_query(request.GET)
+            queryset = lookup.offered(request.GET)
+            if text:
+                queryset = lookup.search(queryset, text)
+            start = (page - 1) * LOOKUP_PAGE_SIZE
+            # One row more than the page tells whether there is a next one.
+            found = list(
+                queryset.order_by(*lookup.order(text))[
+                    start : start + LOOKUP_PAGE_SIZE + 1
+                ]
+            )
+            results = lookup.rows(found[:LOOKUP_PAGE_SIZE], request.GET)
+        except BadLookup as error:
+            return JsonResponse({"error": str(error)}, status=400)
+        return JsonResponse({"results": results, "more": len(found) > LOOKUP_PAGE_SIZE})
+
+    def read_query(self, query):
+        text = query.get("q", "")
+        if "\x00" in text:
+            raise BadLookup(_("The search contains a character that is not allowed."))
+        text = text.strip()
+        if len(text) > MAX_QUERY:
+            raise BadLookup(
+                _("Search with at most %(max)s characters.") % {"max": MAX_QUERY}
+            )
+        page = query.get("page", "1")
+        if not (page.isdecimal() and len(page) < 4 and 1 <= int(page) <= self.max_page):
+            raise BadLookup(
+                _("The page must be a number from 1 to %(max)s.")
+                % {"max": self.max_page}
+            )
+        return text, int(page)
+
+
+class SalespersonLookupView(LookupView):
+    permission_required = "crm.view_salesperson"
+    lookup_class = SalespersonLookup

@@ -3,14 +3,11 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.filters import AmountFilter, FilterSet, OrderingFilter
-from crm.models import Contact, CorrespondenceType, Salesperson
-from interactions.models import (
-    Evaluation,
-    InteractionGroup,
-    InteractionLogEntry,
-    InteractionTemplate,
-)
+from crm.filters import AmountFilter, FilterSet, LookupFilter, OrderingFilter
+from crm.lookups import ContactField, SalespersonField
+from crm.models import Contact, CorrespondenceType
+from interactions.lookups import GroupField, LoggedSegmentField, TemplateField
+from interactions.models import Evaluation, InteractionLogEntry
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
@@ -18,32 +15,14 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 class EntryFilterMixin(FilterSet):
     """The contact and salesperson filters shared by the log entry and postponed lists.
 
-    Contacts are typed by number (tens of thousands of them make a drop-down useless).
+    Each is a lookup (crm.lookups): the row is found first, so the entry query
+    filters on its key; a join on the number would make the planner walk the whole
+    list in date order looking for that contact's rows.
     """
 
-    contact = django_filters.CharFilter(
-        label=_("Contact no."), field_name="contact", method="contact_number"
-    )
-    salesperson = django_filters.ModelChoiceFilter(
-        label=_("Salesperson"), queryset=Salesperson.objects.all(), empty_label=_("All")
-    )
-    template = django_filters.ModelChoiceFilter(
-        label=_("Template"),
-        queryset=InteractionTemplate.objects.all(),
-        empty_label=_("All"),
-    )
-
-    def contact_number(self, queryset, name, value):
-        """Entries of the contact numbered `value` (any case) in the `name` field.
-
-        The number is looked up first, so the entry query filters on a key the
-        planner has statistics for; a join on the number makes it walk the whole
-        list in date order looking for that contact's rows.
-        """
-        keys = Contact.objects.filter(no__iexact=value.strip()).values_list(
-            "pk", flat=True
-        )
-        return queryset.filter(**{f"{name}__in": list(keys)})
+    contact = LookupFilter(ContactField, label=_("Contact"))
+    salesperson = LookupFilter(SalespersonField, label=_("Salesperson"))
+    template = LookupFilter(TemplateField, label=_("Template"))
 
     def locked_values(self):
         """The contact/salesperson that "Create interaction" from here is locked to."""
@@ -57,9 +36,7 @@ class EntryValueFilterMixin(FilterSet):
     """Filters on what an entry records, shared by the log entry list and the
     contact timeline."""
 
-    group = django_filters.ModelChoiceFilter(
-        label=_("Group"), queryset=InteractionGroup.objects.all(), empty_label=_("All")
-    )
+    group = LookupFilter(GroupField, label=_("Group"))
     evaluation = django_filters.ChoiceFilter(
         label=_("Evaluation"), choices=Evaluation.choices[1:], empty_label=_("All")
     )
@@ -72,8 +49,12 @@ class EntryValueFilterMixin(FilterSet):
 
 
 class InteractionLogEntryFilter(EntryFilterMixin, EntryValueFilterMixin):
-    company = django_filters.CharFilter(
-        label=_("Company no."), field_name="contact_company", method="contact_number"
+    company = LookupFilter(
+        ContactField,
+        label=_("Company"),
+        field_name="contact_company",
+        queryset=Contact.objects.companies(),
+        params={"type": Contact.Type.COMPANY},
     )
     date_from = django_filters.DateFilter(
         label=_("From"), field_name="date", lookup_expr="gte", widget=DATE_INPUT
@@ -91,7 +72,9 @@ class InteractionLogEntryFilter(EntryFilterMixin, EntryValueFilterMixin):
     document_no = django_filters.CharFilter(
         label=_("Document no."), lookup_expr="iexact"
     )
-    segment_no = django_filters.CharFilter(label=_("Segment no."), lookup_expr="iexact")
+    segment_no = LookupFilter(
+        LoggedSegmentField, label=_("Segment no."), method="logged_segment"
+    )
     q = django_filters.CharFilter(label=_("Search"), method="search")
     ordering = OrderingFilter(
         fields=[
@@ -116,6 +99,9 @@ class InteractionLogEntryFilter(EntryFilterMixin, EntryValueFilterMixin):
         return queryset.filter(
             Q(description__icontains=value) | Q(subject__icontains=value)
         )
+
+    def logged_segment(self, queryset, name, value):
+        return queryset.filter(segment_no=value.segment_no)
 
 
 class PostponedFilter(EntryFilterMixin):

@@ -3,9 +3,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.amounts import number_formfield
-from crm.models import Contact, Salesperson
+from crm.lookups import ContactField, SalespersonField
+from crm.models import Salesperson
 from interactions import services
 from interactions.correspondence import letter_errors
+from interactions.lookups import GroupField, TemplateField
 from interactions.models import (
     DocumentType,
     Evaluation,
@@ -15,25 +17,6 @@ from interactions.models import (
 )
 
 
-class ContactNoField(forms.ModelChoiceField):
-    """A contact typed by its number: a drop-down of every contact would not scale."""
-
-    widget = forms.TextInput
-
-    def __init__(self, **kwargs):
-        super().__init__(queryset=Contact.objects.all(), to_field_name="no", **kwargs)
-        self.error_messages["invalid_choice"] = _(
-            "There is no contact with this number."
-        )
-
-    def prepare_value(self, value):
-        if isinstance(value, Contact):
-            return value.no
-        if isinstance(value, int):
-            return Contact.objects.filter(pk=value).values_list("no", flat=True).first()
-        return value
-
-
 class InteractionForm(forms.ModelForm):
     """The "Create interaction" form; also used to resume a postponed interaction.
 
@@ -41,7 +24,7 @@ class InteractionForm(forms.ModelForm):
     interaction is a draft the user finishes later.
     """
 
-    contact = ContactNoField(label=_("Contact"))
+    contact = ContactField(label=_("Contact"))
     interaction_successful = forms.BooleanField(
         label=_("Interaction successful"), required=False, initial=True
     )
@@ -69,6 +52,7 @@ class InteractionForm(forms.ModelForm):
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
+        field_classes = {"template": TemplateField, "salesperson": SalespersonField}
 
     # Left blank, these take the template's values in the service.
     optional_fields = services.TEMPLATE_VALUES
@@ -85,7 +69,7 @@ class InteractionForm(forms.ModelForm):
             self.fields[name].widget.attrs["placeholder"] = _("From the template")
         self.fields["template"].queryset = InteractionTemplate.objects.filter(
             blocked=False
-        ).select_related("group")
+        )
         self.fields["salesperson"].queryset = Salesperson.objects.filter(blocked=False)
         for name in self.optional_fields:
             self.fields[name].required = False
@@ -100,9 +84,9 @@ class InteractionForm(forms.ModelForm):
             ].initial = not self.instance.attempt_failed
 
     def locked_values(self):
-        """Values of the locked (disabled) fields, which browsers do not send."""
+        """Keys of the locked (disabled) fields, which browsers do not send."""
         return {
-            name: self.fields[name].prepare_value(self[name].value())
+            name: self.fields[name].key(self[name].value())
             for name in ("contact", "salesperson")
             if self.fields[name].disabled
         }
@@ -138,12 +122,9 @@ class InteractionForm(forms.ModelForm):
         ]
         for name in locked:
             data[name] = data[f"lock_{name}"]
-        # PostgreSQL refuses NUL characters in text parameters; no number holds one.
-        contact_no = data.get("contact", "").replace("\x00", "")
-        contact = Contact.objects.filter(no=contact_no).first()
-        template = None
-        if data.get("template", "").isdecimal():
-            template = InteractionTemplate.objects.filter(pk=data["template"]).first()
+        form = cls(locked=locked, instance=instance)
+        contact = form.fields["contact"].chosen(data.get("contact"))
+        template = form.fields["template"].chosen(data.get("template"))
         if template:
             description = data.get("description", "")
             # A description that came from another template is replaced, not kept.
@@ -155,7 +136,11 @@ class InteractionForm(forms.ModelForm):
             for name in services.TEMPLATE_VALUES:
                 data[name] = defaults[name]
         initial = {name: data.get(name) for name in cls.base_fields}
-        initial["contact"] = contact.no if contact else data.get("contact", "")
+        initial["contact"] = contact or data.get("contact", "")
+        initial["template"] = template or data.get("template", "")
+        initial["salesperson"] = form.fields["salesperson"].chosen(
+            data.get("salesperson")
+        ) or data.get("salesperson", "")
         initial["interaction_successful"] = data.get("interaction_successful") == "on"
         return cls(initial=initial, locked=locked, instance=instance)
 
@@ -248,20 +233,10 @@ class DeleteCanceledForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    contact = ContactNoField(label=_("Contact no."), required=False)
-    template = forms.ModelChoiceField(
-        label=_("Interaction template"),
-        queryset=InteractionTemplate.objects.all(),
-        required=False,
-    )
-    group = forms.ModelChoiceField(
-        label=_("Interaction group"),
-        queryset=InteractionGroup.objects.all(),
-        required=False,
-    )
-    salesperson = forms.ModelChoiceField(
-        label=_("Salesperson"), queryset=Salesperson.objects.all(), required=False
-    )
+    contact = ContactField(label=_("Contact"), required=False)
+    template = TemplateField(label=_("Interaction template"), required=False)
+    group = GroupField(label=_("Interaction group"), required=False)
+    salesperson = SalespersonField(label=_("Salesperson"), required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -319,12 +294,14 @@ class TemplateSetupForm(forms.Form):
     def __init__(self, *args, rows, **kwargs):
         super().__init__(*args, **kwargs)
         templates = InteractionTemplate.objects.filter(blocked=False)
+        # The chosen templates in one query, so each field shows its label.
+        chosen = InteractionTemplate.objects.in_bulk(filter(None, rows.values()))
         for value, label in DocumentType.choices[1:]:
-            self.fields[value] = forms.ModelChoiceField(
+            self.fields[value] = TemplateField(
                 label=label,
                 queryset=templates,
                 required=False,
-                initial=rows.get(value),
+                initial=chosen.get(rows.get(value)),
             )
 
 
@@ -333,7 +310,7 @@ class SendEmailForm(forms.Form):
     body = forms.CharField(
         label=_("Message"), widget=forms.Textarea(attrs={"rows": 10})
     )
-    template = forms.ModelChoiceField(
+    template = TemplateField(
         label=_("Interaction template"),
         queryset=InteractionTemplate.objects.filter(blocked=False),
         required=False,
@@ -347,10 +324,11 @@ class SendEmailForm(forms.Form):
 
 
 class LetterForm(forms.Form):
-    template = forms.ModelChoiceField(
+    template = TemplateField(
         label=_("Letter"),
         queryset=InteractionTemplate.objects.filter(blocked=False).exclude(
             letter_text=""
         ),
-        empty_label=_("Choose a letter"),
+        params={"letter": "1"},
+        placeholder=_("Choose a letter"),
     )

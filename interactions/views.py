@@ -34,6 +34,7 @@ from crm.models import Contact, CorrespondenceType, Salesperson
 from crm.pagination import EstimatedCountPaginator
 from crm.views import (
     PAGE_SIZE,
+    LookupView,
     PermissionFirstMixin,
     ServiceFormMixin,
     SetupFormMixin,
@@ -55,6 +56,7 @@ from interactions.forms import (
     TemplateSetupForm,
     duplicate_warning,
 )
+from interactions.lookups import GroupLookup, TemplateLookup
 from interactions.models import (
     DocumentType,
     Evaluation,
@@ -509,7 +511,7 @@ class InteractionLogEntryListView(PermissionRequiredMixin, FilterView):
         # "Create interaction" from here is locked to the contact/salesperson filter.
         create_query = QueryDict(mutable=True)
         for name, value in self.filterset.locked_values().items():
-            create_query[name] = value.pk if name == "salesperson" else value
+            create_query[name] = value.pk if name == "salesperson" else value.no
         context.update(create_query=create_query, evaluation_form=EvaluationForm())
         return context
 
@@ -953,3 +955,17 @@ class LetterView(ContactActionMixin, FormView):
         if form.is_bound:
             return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
         return self.render_to_response(self.get_context_data(form=form))
+
+
+# ---------------------------------------------------------------------------
+# Lookups (crm.views.LookupView)
+
+
+class TemplateLookupView(LookupView):
+    permission_required = "interactions.view_interactiontemplate"
+    lookup_class = TemplateLookup
+
+
+class GroupLookupView(LookupView):
+    permission_required = "interactions.view_interactiongroup"
+    lookup_class = GroupLookup

@@ -3,8 +3,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.filters import FilterSet, OrderingFilter
-from crm.models import Salesperson
+from crm.filters import FilterSet, LookupFilter, OrderingFilter
+from crm.lookups import SalespersonField
 from segments.models import LoggedSegment, Segment, SegmentLine
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
@@ -18,9 +18,7 @@ class SegmentFilter(FilterSet):
             attrs={"type": "search", "placeholder": _("No. or description")}
         ),
     )
-    salesperson = django_filters.ModelChoiceFilter(
-        label=_("Salesperson"), queryset=Salesperson.objects.all(), empty_label=_("All")
-    )
+    salesperson = LookupFilter(SalespersonField, label=_("Salesperson"))
     date_from = django_filters.DateFilter(
         label=_("From"), field_name="date", lookup_expr="gte", widget=DATE_INPUT
     )

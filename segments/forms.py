@@ -3,9 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.amounts import number_formfield
 from crm.forms import RowsField
+from crm.lookups import SalespersonField
 from crm.models import Salesperson
+from interactions.lookups import LoggedSegmentField, TemplateField
 from interactions.models import InteractionTemplate
-from segments.models import LoggedSegment, Segment, SegmentLine
+from segments.models import Segment, SegmentLine
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -79,12 +81,13 @@ class SegmentForm(FilledFromTemplateMixin, forms.ModelForm):
             "attachment",
         ]
         widgets = {"date": DATE_INPUT}
+        field_classes = {"template": TemplateField, "salesperson": SalespersonField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = InteractionTemplate.objects.filter(
             blocked=False
-        ).select_related("group")
+        )
         self.fields["salesperson"].queryset = Salesperson.objects.filter(blocked=False)
         self.fields["description"].required = True
         if not self.instance.pk:
@@ -125,6 +128,7 @@ class SegmentLineForm(FilledFromTemplateMixin, forms.ModelForm):
             "salesperson",
             "attachment",
         ]
+        field_classes = {"template": TemplateField, "salesperson": SalespersonField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -143,11 +147,7 @@ class LogSegmentForm(forms.Form):
 
 
 class ReuseLoggedSegmentForm(forms.Form):
-    logged_segment = forms.ModelChoiceField(
-        label=_("Logged segment"),
-        queryset=LoggedSegment.objects.order_by("-created_at"),
-        empty_label=None,
-    )
+    logged_segment = LoggedSegmentField(label=_("Logged segment"))
 
 
 class LoggedSegmentCancelForm(forms.Form):

@@ -26,12 +26,14 @@ from crm.models import Contact, CorrespondenceType
 from crm.pagination import EstimatedCountPaginator
 from crm.views import (
     PAGE_SIZE,
+    LookupView,
     PermissionFirstMixin,
     ServiceFormMixin,
     add_service_error,
     back_to_list,
 )
 from interactions.filters import InteractionLogEntryFilter
+from interactions.lookups import LoggedSegmentLookup, TemplateLookup
 from interactions.models import (
     InformationFlow,
     InitiatedBy,
@@ -48,6 +50,7 @@ from segments.forms import (
     SegmentForm,
     SegmentLineForm,
 )
+from segments.lookups import SegmentContactLookup
 from segments.models import LoggedSegment, Segment
 
 
@@ -56,10 +59,16 @@ def is_htmx(request):
 
 
 def template_from(data):
-    pk = data.get("template", "")
-    if not pk.isdecimal():
+    """The template the form's template lookup names, or None."""
+    text = data.get("template", "")
+    if not text:
         return None
-    return InteractionTemplate.objects.filter(pk=pk, blocked=False).first()
+    try:
+        return TemplateLookup().resolve(
+            InteractionTemplate.objects.filter(blocked=False), text
+        )
+    except ValidationError:
+        return None
 
 
 class SegmentListView(PermissionRequiredMixin, FilterView):
@@ -148,6 +157,8 @@ class SegmentFormFieldsView(PermissionRequiredMixin, TemplateView):
         initial = {
             name: data.get(name) for name in SegmentForm.base_fields if name in data
         }
+        if template is not None:
+            initial["template"] = template  # shown with its description
         initial["ignore_contact_correspondence_type"] = data.get(
             "ignore_contact_correspondence_type"
         ) in ("on", True)
@@ -357,7 +368,10 @@ class ContactCriteriaMixin(SegmentActionMixin):
         return super().get_context_data(mode=self.mode, **kwargs)
 
     def criteria(self, data):
-        return ContactFilter(data, queryset=Contact.objects.all())
+        criteria = ContactFilter(data, queryset=Contact.objects.all())
+        # The company lookup marks the companies already in this segment.
+        criteria.form.fields["company"].widget.params["segment"] = self.segment.no
+        return criteria
 
     def get(self, request, *args, **kwargs):
         criteria = self.criteria(request.GET)
@@ -749,3 +763,20 @@ class LoggedSegmentCancelView(PermissionRequiredMixin, View):
         )
         messages.success(request, message % {"no": logged.segment_no, "count": count})
         return redirect(back_url)
+
+
+# ---------------------------------------------------------------------------
+# Lookups (crm.views.LookupView)
+
+
+class ContactLookupView(LookupView):
+    """The contact lookup of every page. It lives here because it marks the contacts
+    already in a segment ("Add contacts"), which the crm app cannot know about."""
+
+    permission_required = "crm.view_contact"
+    lookup_class = SegmentContactLookup
+
+
+class LoggedSegmentLookupView(LookupView):
+    permission_required = "segments.view_loggedsegment"
+    lookup_class = LoggedSegmentLookup

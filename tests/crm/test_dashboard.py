@@ -245,7 +245,9 @@ def test_an_unknown_salesperson_is_a_bad_request(crm_admin_client, anna):
     response = crm_admin_client.get(HOME, {"salesperson": "999999"})
 
     assert response.status_code == 400
-    assert "Select a valid choice." in response.content.decode()
+    assert (
+        "No salesperson found with code or name “999999”." in response.content.decode()
+    )
     assert "Figures of the whole team" in response.content.decode()
 
 

@@ -3,8 +3,10 @@
 import os
 import re
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 # pytest-playwright's sync API runs an event loop in this thread; the ORM calls
 # of the test body are still synchronous and safe here.
@@ -90,3 +92,43 @@ def htmx_settled(page):
     page.wait_for_function(
         "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
     )
+
+
+def choose(scope, label, typed, option=None):
+    """Choose in a lookup field (crm.lookups) as a person does: type part of a
+    name or number, wait for the matches, go to the row that reads `option` (by
+    default the typed text) with the arrow keys and press Enter."""
+    page = getattr(scope, "page", scope)
+    box = field(scope, label)
+    # The box around the search input: with a row chosen, the input waits hidden
+    # until the box is clicked.
+    box.locator("xpath=..").click()
+
+    def answers_typed(response):
+        query = parse_qs(urlsplit(response.url).query)
+        return "/lookup/" in response.url and query.get("q") == [typed]
+
+    with page.expect_response(answers_typed):
+        page.keyboard.type(typed)
+    listbox = page.locator(f"#{box.get_attribute('aria-controls')}")
+    pattern = re.compile(re.escape(option or typed), re.IGNORECASE)
+    wanted = listbox.get_by_role("option", name=pattern).first
+    expect(wanted).to_be_visible()
+    for _step in range(20):
+        if "active" in (wanted.get_attribute("class") or "").split():
+            break
+        page.keyboard.press("ArrowDown")
+    expect(wanted).to_have_class(re.compile(r"\bactive\b"))
+    page.keyboard.press("Enter")
+
+
+def clear(scope, label):
+    """Empty a lookup field from the keyboard: Backspace removes the choice."""
+    field(scope, label).locator("xpath=..").click()
+    getattr(scope, "page", scope).keyboard.press("Backspace")
+    expect(chosen(scope, label)).to_have_count(0)
+
+
+def chosen(scope, label):
+    """The row a lookup field shows as chosen, its number and name."""
+    return field(scope, label).locator("xpath=..").locator(".item")

@@ -2,7 +2,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from interactions.models import InteractionTemplateSetup
-from tests.e2e.conftest import field
+from tests.e2e.conftest import choose, chosen, field
 from tests.factories import (
     InteractionGroupFactory,
     InteractionTemplateFactory,
@@ -46,8 +46,11 @@ def test_send_an_email_and_print_a_letter_from_a_contact(
 
     page.goto(f"{live_server.url}{contact.get_absolute_url()}")
     page.get_by_role("link", name="Send e-mail").click()
-    expect(field(page, "Interaction template")).to_have_value(
-        str(InteractionTemplateSetup.objects.get(document_type="email").template_id)
+    email_template = InteractionTemplateSetup.objects.get(
+        document_type="email"
+    ).template
+    expect(chosen(page, "Interaction template")).to_have_text(
+        f"{email_template.code} \N{EN DASH} {email_template.description}"
     )
     field(page, "Subject").fill("Your quote")
     field(page, "Message").fill("Dear Sanne, here is the quote.")
@@ -62,7 +65,7 @@ def test_send_an_email_and_print_a_letter_from_a_contact(
     assert [message.subject for message in mail.outbox] == ["Your quote"]
 
     page.get_by_role("link", name="Print letter").click()
-    field(page, "Letter").select_option(label="WELCOME Welcome letter")
+    choose(page, "Letter", "welcome", "WELCOME Welcome letter")
     letter = page.get_by_role("article", name="Letter")
     expect(letter).to_contain_text("Dear Sanne de Vries,")
     expect(letter).to_contain_text("Anna Visser")

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from interactions import services as interaction_services
 from interactions.models import InteractionLogEntry
 from segments import services as segment_services
-from tests.e2e.conftest import field, htmx_settled, menu
+from tests.e2e.conftest import choose, field, htmx_settled, menu
 from tests.factories import (
     InteractionGroupFactory,
     InteractionTemplateFactory,
@@ -75,7 +75,7 @@ def setup_data():
 
 def filter_negative_calls(form, today):
     """Last month's negative phone calls, in the log entry filters of `form`."""
-    field(form, "Template").select_option(label="CALL Phone call")
+    choose(form, "Template", "phone", "CALL Phone call")
     field(form, "Evaluation").select_option(label="Negative")
     field(form, "From").fill(f"{today - datetime.timedelta(days=30):%Y-%m-%d}")
     field(form, "To").fill(f"{today:%Y-%m-%d}")
@@ -105,7 +105,7 @@ def test_build_a_segment_from_negative_phone_calls_and_log_it(
     expect(filters).to_contain_text("CALL Phone call")
     expect(filters).to_contain_text("Negative")
     field(page, "Description").fill("Call back after a bad call")
-    field(page, "Interaction template").select_option(label="CALL Phone call")
+    choose(page, "Interaction template", "phone", "CALL Phone call")
     expect(field(page, "Unit cost")).to_have_value("1.50")
     shot("confirm")
     page.get_by_role("button", name="Create segment with 2 contacts").click()

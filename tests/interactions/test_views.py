@@ -79,7 +79,8 @@ class TestCreateInteraction:
         form = response.context["form"]
         assert form.fields["contact"].disabled
         assert form["contact"].value() == contact.no
-        assert form["salesperson"].value() == salesperson.pk
+        # Lookups hold the key the user types: the code, not the primary key.
+        assert form["salesperson"].value() == salesperson.code
         assert form["date"].value() == timezone.localdate()
 
     def test_from_a_salesperson_the_salesperson_is_locked(
@@ -88,7 +89,7 @@ class TestCreateInteraction:
         other = SalespersonFactory()
         response = sales_client.get(CREATE_URL, {"salesperson": other.pk})
         assert response.context["form"].fields["salesperson"].disabled
-        assert response.context["form"]["salesperson"].value() == other.pk
+        assert response.context["form"]["salesperson"].value() == other.code
 
     def test_unknown_contact_number_is_404(self, sales_client):
         assert sales_client.get(CREATE_URL, {"contact": "NOPE"}).status_code == 404
@@ -179,7 +180,7 @@ class TestCreateInteraction:
             form_data(contact, template, salesperson, cost="-1", contact="X9"),
         )
         errors = response.context["form"].errors
-        assert errors["contact"] == ["There is no contact with this number."]
+        assert errors["contact"] == ["No contact found with number or name “X9”."]
         assert "cost" in errors
         assert not InteractionLogEntry.objects.exists()
 

@@ -1,0 +1,85 @@
+// Lookup fields (crm.lookups): the text box that takes a number or an exact name
+// becomes a searchable list (Tom Select) fed by the model's JSON endpoint. The
+// original input keeps the chosen key, so the form posts what it posts without
+// JavaScript; the label moves to the search box, so "Contact" still names it.
+(() => {
+  function pageUrl(base, query, page) {
+    const url = new URL(base, window.location.href);
+    url.searchParams.set("q", query);
+    url.searchParams.set("page", page);
+    return url.toString();
+  }
+
+  function optionHtml(item, escape) {
+    const detail = item.detail
+      ? ` <small class="text-body-secondary">${escape(item.detail)}</small>`
+      : "";
+    const note = item.note
+      ? ` <span class="badge text-bg-warning">${escape(item.note)}</span>`
+      : "";
+    return `<div><span class="fw-semibold">${escape(item.value)}</span> ${escape(item.text)}${detail}${note}</div>`;
+  }
+
+  function enhance(input) {
+    // A locked (disabled) field stays the text box that shows its value.
+    if (input.tomselect || input.disabled || typeof TomSelect === "undefined") return;
+    const base = input.dataset.lookup;
+    const texts = input.dataset;
+    const select = new TomSelect(input, {
+      maxItems: 1,
+      valueField: "value",
+      labelField: "label",
+      // The server searches name, number, company, city and e-mail; show all it sends.
+      searchField: [],
+      score: () => () => 1,
+      dataAttr: "data-lookup-initial",
+      create: false,
+      preload: "focus",
+      loadThrottle: 150,
+      shouldLoad: () => true,
+      plugins: ["virtual_scroll"],
+      firstUrl: (query) => pageUrl(base, query, 1),
+      load(query, callback) {
+        const url = this.getUrl(query);
+        fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+          .then((response) => (response.ok ? response.json() : Promise.reject(response)))
+          .then((json) => {
+            if (json.more) {
+              const next = new URL(url);
+              next.searchParams.set("page", Number(next.searchParams.get("page")) + 1);
+              this.setNextUrl(query, next.toString());
+            }
+            callback(json.results);
+          })
+          .catch(() => callback());
+      },
+      render: {
+        option: optionHtml,
+        item: (item, escape) => `<div>${escape(item.label)}</div>`,
+        no_results: (data, escape) => `<div class="no-results">${escape(texts.lookupNone)}</div>`,
+        loading_more: (data, escape) =>
+          `<div class="loading-more-results py-2">${escape(texts.lookupMore)}</div>`,
+        no_more_results: () => "",
+      },
+    });
+    // The field's label names the search box only, so "Contact" finds one control;
+    // the list of matches gets a name of its own.
+    select.dropdown_content.removeAttribute("aria-labelledby");
+    select.dropdown_content.setAttribute("aria-label", texts.lookupList);
+    // The original input only carries the value now; the search box is the control.
+    input.setAttribute("aria-hidden", "true");
+    // What is typed to search is not the field's value: forms that react to their
+    // fields (auto-submit, htmx counts) hear only the choice, from the original input.
+    for (const name of ["input", "change"]) {
+      select.control_input.addEventListener(name, (event) => event.stopPropagation());
+    }
+  }
+
+  function enhanceAll(root) {
+    root.querySelectorAll("input[data-lookup]").forEach(enhance);
+  }
+
+  enhanceAll(document);
+  // Fields that htmx swaps in (a template's values filled in) are enhanced too.
+  document.addEventListener("htmx:load", (event) => enhanceAll(event.target));
+})();
