@@ -19,12 +19,16 @@ from crm.models import AuditRecord, Contact, Salesperson
 
 class OrderingFilter(django_filters.OrderingFilter):
     """django-filter's sorting, except that an empty choice (`?ordering=,`) keeps the
-    queryset's default order: an empty order_by() would let pages repeat rows."""
+    queryset's default order: an empty order_by() would let pages repeat rows; ties
+    are broken by the key."""
 
     def filter(self, qs, value):
         if not any(value or ()):
             return qs
-        return super().filter(qs, value)
+        ordered = super().filter(qs, value)
+        # Rows equal in the chosen column keep one order (by key) from page to page
+        # and on every database.
+        return ordered.order_by(*ordered.query.order_by, "pk")
 
 
 class AmountFilter(django_filters.NumberFilter):

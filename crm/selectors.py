@@ -3,7 +3,8 @@ search)."""
 
 from django.db.models import Case, IntegerField, Q, Value, When
 
-from crm.models import Contact, Salesperson
+from crm.lookups import ContactLookup
+from crm.models import Salesperson
 
 # Each kind of object the search offers shows at most this many matches.
 SEARCH_LIMIT = 5
@@ -30,16 +31,12 @@ def best_match_first(queryset, *, number, name, query):
 
 
 def find_contacts(query, limit=SEARCH_LIMIT):
-    """At most `limit` contacts whose number or name holds `query`, best first
-    (best_match_first); one query, and one for their companies.
-
-    The companies are fetched apart: joined in, PostgreSQL would sort every match
-    before the LIMIT instead of keeping the best few as it goes.
-    """
-    contacts = best_match_first(
-        Contact.objects.all(), number="no", name="name", query=query
-    )
-    return list(contacts.prefetch_related("company")[:limit])
+    """At most `limit` contacts as the contact lookup finds them (crm.lookups): by
+    part of the number, name, city or e-mail on the trigram indexes, a short query by
+    the start of the number or name, in number order; one query."""
+    lookup = ContactLookup()
+    found = lookup.search(lookup.offered({}), query).order_by(*lookup.order(query))
+    return list(found[:limit])
 
 
 def find_salespeople(query, limit=SEARCH_LIMIT):
