@@ -108,8 +108,9 @@ class Lookup:
         # characters: neither names a row, so neither is asked.
         if "\x00" in text or len(text) > MAX_QUERY * 2:
             raise ValidationError(
-                self.not_found % {"value": shorten(text.replace("\x00", ""))},
+                str(self.not_found),
                 code="not_found",
+                params={"value": shorten(text.replace("\x00", ""))},
             )
         keys = [text]
         if SEPARATOR.strip() in text:
@@ -123,17 +124,21 @@ class Lookup:
         if len(found) == 1:
             return found[0]
         if found:
+            # The plural form is chosen by the count now; the text stays a parameter.
             raise ValidationError(
-                self.several % {"value": text, "count": named.count()},
+                self.several % {"value": "%(value)s", "count": named.count()},
                 code="several",
+                params={"value": text},
             )
         # A primary key, from a link or saved criteria written before the lookups.
         if text.isdecimal() and len(text) < 10:
             found = list(queryset.filter(pk=int(text))[:1])
             if found:
                 return found[0]
+        # The text goes in as a parameter: formatted into the message here, a "%"
+        # typed by the user would be read as a placeholder later (DRF formats again).
         raise ValidationError(
-            self.not_found % {"value": shorten(text)}, code="not_found"
+            str(self.not_found), code="not_found", params={"value": shorten(text)}
         )
 
 

@@ -323,6 +323,16 @@ class TestLookupField:
             "No contact found with number or name “Emma”."
         ]
 
+    @pytest.mark.parametrize("typed", ["%", "100%s", "%(value)s"])
+    def test_a_percent_sign_typed_is_shown_as_typed(self, people, typed):
+        """Found by the API fuzzing: the text was formatted into the message, and
+        the API formats messages again."""
+        form = ContactForm({"contact": typed})
+
+        assert form.errors["contact"] == [
+            f"No contact found with number or name “{typed}”."
+        ]
+
     def test_names_how_many_matched(self, people):
         PersonFactory(name="Emma Bakker")
         PersonFactory(name="emma bakker")
