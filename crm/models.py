@@ -439,3 +439,20 @@ class AuditRecord(models.Model):
     def detail_lines(self):
         """The details as (label, text) pairs, in the order they were recorded."""
         return detail_lines(self.details)
+
+
+class ThrottleEvent(models.Model):
+    """One attempt counted against a limit: password reset requests per address and
+    per client, wrong current passwords on the password change page. Keys hold no
+    address in clear (crm.services.throttle_key); `manage.py cleanup` removes rows
+    older than a day."""
+
+    key = models.CharField(max_length=100)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        default_permissions = ()
+        indexes = [models.Index(fields=["key", "at"], name="throttle_key_at_idx")]
+
+    def __str__(self):
+        return f"{self.key} {self.at:%Y-%m-%d %H:%M}"

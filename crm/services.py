@@ -1,14 +1,17 @@
 """Domain operations on contacts, and the audit trail that every service writes to;
 views, admin and commands all call these."""
 
+import hashlib
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from crm import resources
-from crm.models import AuditRecord, Contact, MarketingSetup
+from crm.models import AuditRecord, Contact, MarketingSetup, ThrottleEvent
 
 
 @transaction.atomic
@@ -85,6 +88,31 @@ def delete_contact(contact, *, user):
             % {"contact": capfirst(str(contact)), "used_by": protected_summary(error)},
             code="protected",
         ) from error
+
+
+def throttle_key(kind, value):
+    """`kind:<hash of value>`: who or what is counted, without keeping it readable."""
+    digest = hashlib.sha256(str(value).strip().casefold().encode()).hexdigest()
+    return f"{kind}:{digest[:40]}"
+
+
+def over_limit(key, *, limit, window):
+    """Whether `key` has had `limit` attempts or more within `window` (a timedelta)."""
+    since = timezone.now() - window
+    return ThrottleEvent.objects.filter(key=key, at__gte=since).count() >= limit
+
+
+def count_attempt(key):
+    """Count one attempt against `key`'s limit."""
+    ThrottleEvent.objects.create(key=key)
+
+
+def forget_attempts(older_than):
+    """Remove counted attempts older than `older_than` (a timedelta); how many."""
+    deleted, _by_model = ThrottleEvent.objects.filter(
+        at__lt=timezone.now() - older_than
+    ).delete()
+    return deleted
 
 
 @transaction.atomic

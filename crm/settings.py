@@ -346,6 +346,15 @@ AXES_USERNAME_CALLABLE = "crm.middleware.client_username"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False  # no banner on every manage.py command
 AXES_CLIENT_IP_CALLABLE = "crm.middleware.client_ip"
+# Password reset (crm.accounts): requests from one client and mails to one address in
+# the window; the password change page is limited like the login.
+PASSWORD_RESET_WINDOW = timedelta(hours=1)
+PASSWORD_RESET_CLIENT_LIMIT = int(
+    os.environ.get("DJANGO_PASSWORD_RESET_CLIENT_LIMIT", "10")
+)
+PASSWORD_RESET_ADDRESS_LIMIT = int(
+    os.environ.get("DJANGO_PASSWORD_RESET_ADDRESS_LIMIT", "3")
+)
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from crm import views
+from crm import accounts, views
 from crm.exports import export_path
 from interactions import views as interaction_views
 from segments import views as segment_views
@@ -99,6 +99,17 @@ urlpatterns = [
     path("interactions/", include("interactions.urls")),
     path("segments/", include("segments.urls")),
     path("api/", include("api.urls")),
+    # Before Django's own: the password pages with their limits (crm.accounts).
+    path(
+        "accounts/password_reset/",
+        accounts.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password_change/",
+        accounts.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -9,12 +9,13 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from crm.middleware import client_ip
-from crm.models import Contact
+from crm.models import Contact, ThrottleEvent
 from interactions.models import InteractionGroup
 from tests.factories import SalesUserFactory, UserFactory
 
@@ -495,3 +496,95 @@ def test_a_date_out_of_range_is_a_form_error_not_a_500(admin_client, url, status
 
     assert response.status_code == status
     assert "Enter a date between 01/01/1900 and 12/31/9998." in response.text
+
+
+# Password reset and change (finding 10) -----------------------------------------------
+
+RESET = "/accounts/password_reset/"
+RESET_DONE = "/accounts/password_reset/done/"
+
+
+def ask_reset(client, email, address="192.0.2.7"):
+    return client.post(RESET, {"email": email}, REMOTE_ADDR=address)
+
+
+def test_password_reset_mails_an_address_three_times_an_hour(client, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    SalesUserFactory(username="anna", email="anna@example.com")
+
+    answers = [ask_reset(client, "Anna@Example.com ") for _ in range(5)]
+
+    assert [answer.status_code for answer in answers] == [302] * 5
+    assert {answer.url for answer in answers} == {RESET_DONE}
+    assert len(mail.outbox) == 3
+
+
+def test_password_reset_answers_alike_for_unknown_and_throttled_addresses(
+    client, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    answer = ask_reset(client, "nobody@example.com")
+
+    assert (answer.status_code, answer.url) == (302, RESET_DONE)
+    assert mail.outbox == []
+
+
+def test_password_reset_stops_a_client_after_ten_requests_an_hour(client, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    for number in range(10):
+        assert ask_reset(client, f"user{number}@example.com").status_code == 302
+
+    eleventh = ask_reset(client, "someone@example.com")
+    other_client = ask_reset(client, "someone@example.com", address="192.0.2.8")
+
+    assert eleventh.status_code == 429
+    assert "Too many password reset requests" in eleventh.text
+    assert other_client.status_code == 302
+
+
+def test_password_reset_keeps_no_address_in_clear(client):
+    ask_reset(client, "anna@example.com")
+
+    keys = list(ThrottleEvent.objects.values_list("key", flat=True))
+    assert len(keys) == 2
+    assert not any("anna" in key or "192.0.2.7" in key for key in keys)
+
+
+def test_wrong_current_passwords_lock_the_password_change_like_a_login(client):
+    user = SalesUserFactory(username="anna")
+    client.force_login(user)
+    change = "/accounts/password_change/"
+    wrong = {
+        "old_password": "not-it",
+        "new_password1": "a-New-pass-987",
+        "new_password2": "a-New-pass-987",
+    }
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        assert client.post(change, wrong).status_code == 200
+
+    right = {**wrong, "old_password": "secret-pass-123"}
+    locked = client.post(change, right)
+
+    assert locked.status_code == 429
+    assert "Too many wrong passwords" in locked.text
+    user.refresh_from_db()
+    assert user.check_password("secret-pass-123")
+
+
+def test_the_right_current_password_changes_it(client):
+    user = SalesUserFactory(username="anna")
+    client.force_login(user)
+
+    response = client.post(
+        "/accounts/password_change/",
+        {
+            "old_password": "secret-pass-123",
+            "new_password1": "a-New-pass-987",
+            "new_password2": "a-New-pass-987",
+        },
+    )
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("a-New-pass-987")
