@@ -456,3 +456,22 @@ class ThrottleEvent(models.Model):
 
     def __str__(self):
         return f"{self.key} {self.at:%Y-%m-%d %H:%M}"
+
+
+class FormSubmission(models.Model):
+    """A form's one-time token, used once: a second submit of the same form (a
+    double click, a resent request) is answered with the first one's result
+    (crm.submissions). `manage.py cleanup` removes rows older than a day."""
+
+    token = models.UUIDField(unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    result_url = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return str(self.token)

@@ -11,7 +11,13 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from crm import resources
-from crm.models import AuditRecord, Contact, MarketingSetup, ThrottleEvent
+from crm.models import (
+    AuditRecord,
+    Contact,
+    FormSubmission,
+    MarketingSetup,
+    ThrottleEvent,
+)
 
 
 @transaction.atomic
@@ -111,6 +117,14 @@ def forget_attempts(older_than):
     """Remove counted attempts older than `older_than` (a timedelta); how many."""
     deleted, _by_model = ThrottleEvent.objects.filter(
         at__lt=timezone.now() - older_than
+    ).delete()
+    return deleted
+
+
+def forget_submissions(older_than):
+    """Remove one-time form tokens (crm.submissions) older than `older_than`."""
+    deleted, _by_model = FormSubmission.objects.filter(
+        created_at__lt=timezone.now() - older_than
     ).delete()
     return deleted
 

@@ -27,6 +27,7 @@ from django.views.generic import (
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
+from crm import submissions
 from crm.amounts import format_amount, format_whole_number
 from crm.exports import Column, ExportMixin, Kind, read_batches
 from crm.forms import RowsField
@@ -104,6 +105,7 @@ class InteractionFormMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["next_url"] = self.get_success_url()
+        context["submission_token"] = submissions.new_token()
         return context
 
     def post(self, request, *args, **kwargs):
@@ -116,6 +118,11 @@ class InteractionFormMixin:
         return self.render_to_response(self.get_context_data(form=form))
 
     def form_valid(self, form):
+        token = submissions.read_token(self.request.POST)
+        try:
+            submissions.check_not_sent(token)
+        except submissions.AlreadySubmitted as done:
+            return self.sent_already(done)
         if not self.postponing():
             duplicate = form.unconfirmed_duplicate()
             if duplicate is not None:
@@ -131,19 +138,25 @@ class InteractionFormMixin:
         values = form.service_values()
         contact = form.cleaned_data["contact"]
         try:
-            if self.postponing():
-                entry = self.postpone(contact, values)
-                message = _(
-                    "The interaction has been postponed. "
-                    "Resume it from Postponed interactions."
-                )
-            else:
-                entry = self.finish(contact, values)
-                # The amounts as stored, in the user's format: a misread one shows.
-                message = _(
-                    "Interaction %(entry_no)s has been logged for %(contact)s "
-                    "(cost %(cost)s, duration %(duration)s min.)."
-                )
+            # A second submit of this page (a double click) gets the first's result.
+            with submissions.submitted_once(token, user=self.request.user) as sent:
+                if self.postponing():
+                    entry = self.postpone(contact, values)
+                    message = _(
+                        "The interaction has been postponed. "
+                        "Resume it from Postponed interactions."
+                    )
+                else:
+                    entry = self.finish(contact, values)
+                    # The amounts as stored, in the user's format: a misread one
+                    # shows.
+                    message = _(
+                        "Interaction %(entry_no)s has been logged for %(contact)s "
+                        "(cost %(cost)s, duration %(duration)s min.)."
+                    )
+                sent.result_url = self.get_success_url()
+        except submissions.AlreadySubmitted as done:
+            return self.sent_already(done)
         except ValidationError as error:
             add_service_error(form, error)
             return self.form_invalid(form)
@@ -158,6 +171,13 @@ class InteractionFormMixin:
             },
         )
         return HttpResponseRedirect(self.get_success_url())
+
+    def sent_already(self, done):
+        """The answer to a second submit of the same page: where the first led."""
+        messages.info(
+            self.request, _("This form had been sent already; nothing was done twice.")
+        )
+        return HttpResponseRedirect(done.result_url or self.get_success_url())
 
 
 class InteractionCreateView(PermissionRequiredMixin, InteractionFormMixin, FormView):

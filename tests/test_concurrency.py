@@ -13,10 +13,13 @@ the flows around them (follow-ups, rollbacks, cancel marks).
 import re
 import threading
 import time
+import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
+from django.test import Client
+from django.urls import reverse
 
 from crm.models import AuditRecord, NumberSeries
 from interactions import services as interaction_services
@@ -27,6 +30,7 @@ from tests.factories import (
     InteractionTemplateFactory,
     PersonFactory,
     SalespersonFactory,
+    SalesUserFactory,
     UserFactory,
 )
 
@@ -463,3 +467,32 @@ def test_uncanceling_entries_while_their_logged_segment_is_canceled_stays_consis
     expected = {"entries_write_first": False, "segment_writes_first": True}
     if interleaving in expected:
         assert isinstance(uncanceled, Exception) is expected[interleaving]
+
+
+def test_two_identical_create_interaction_submits_at_once_log_one_entry(template):
+    """Issue 16, finding 9: two submits 50 ms apart wrote two entries."""
+    user = SalesUserFactory(username="anna")
+    contact = PersonFactory()
+    salesperson = SalespersonFactory(user=user)
+    data = {
+        "contact": contact.no,
+        "template": template.code,
+        "description": "Called about the offer",
+        "salesperson": salesperson.code,
+        "date": "2026-11-20",
+        "time": "10:42",
+        "interaction_successful": "on",
+        "action": "finish",
+        "submission_token": str(uuid.uuid4()),
+    }
+
+    def submit():
+        client = Client()
+        client.force_login(user)
+        return client.post(reverse("interactions:entry_create"), data)
+
+    first, second = run_together(submit, submit)
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert first.url == second.url
+    assert InteractionLogEntry.objects.count() == 1

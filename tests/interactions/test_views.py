@@ -26,29 +26,6 @@ LIST_URL = reverse("interactions:entry_list")
 CREATE_URL = reverse("interactions:entry_create")
 
 
-@pytest.fixture
-def template():
-    return InteractionTemplateFactory(
-        code="CALL",
-        description="Phone call",
-        group=InteractionGroupFactory(code="PHONE"),
-        unit_cost=Decimal("2.50"),
-        unit_duration=15,
-        information_flow="outbound",
-        initiated_by="us",
-    )
-
-
-@pytest.fixture
-def salesperson(sales_user):
-    return SalespersonFactory(code="AV", name="Anna Visser", user=sales_user)
-
-
-@pytest.fixture
-def contact():
-    return PersonFactory(no="CT00010", name="Sanne de Vries")
-
-
 def log(contact, template, user, **values):
     return services.create_interaction(
         contact=contact, template=template, user=user, **values
@@ -622,7 +599,7 @@ class TestWithoutJavaScript:
         assert not form.is_bound
         assert form.fields["contact"].disabled
         assert form["contact"].value() == contact.no
-        assert form["template"].value() == str(template.pk)
+        assert form["template"].value() == template.code
         assert form["description"].value() == "Phone call"
         assert form["cost"].value() == Decimal("2.50")
         assert form["duration"].value() == 15
