@@ -116,12 +116,10 @@ class ExportMixin:
         if queryset is None:
             return self.invalid_filters_response()
         # Who took which rows out of the CRM is audited before they leave.
-        with translation.override("en"):
-            title = str(self.get_export_title())
         filterset = getattr(self, "filterset", None)
         services.record_export(
             user=request.user,
-            title=title,
+            title=str(self.get_export_title()),
             file_format=self.file_format,
             rows=queryset.count(),
             criteria=filterset.criteria() if filterset is not None else {},

@@ -1,4 +1,6 @@
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from crm.models import MarketingSetup
 from tests.factories import AdminUserFactory, NumberSeriesFactory, SalesUserFactory
@@ -14,6 +16,16 @@ def _plain_static_storage(settings):
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _english_to_begin_with():
+    """Each test starts in the site's language: a request in Dutch leaves Dutch
+    active in the thread (LocaleMiddleware), and a streamed download ends after the
+    test has moved on."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -835,7 +835,8 @@ def test_an_export_is_audited_with_its_filters_and_row_count(
         "list",
         2,
     )
-    assert record.object_repr == "Interaction log entries"
+    # The list as its user saw it named.
+    assert record.object_repr == "Interactielogposten"
     assert record.details == {"format": file_format, "filters": {"contact": person.no}}
 
 

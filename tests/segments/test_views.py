@@ -271,7 +271,7 @@ class TestPersonaliseLine:
         )
         assert response.context["form"]["template"].value() is None
         response = sales_client.get(url("line_update", filled, line.pk))
-        assert response.context["form"]["template"].value() == line.template_id
+        assert response.context["form"]["template"].value() == line.template.code
 
     def test_post_personalises_the_line(self, sales_client, filled, email):
         line = filled.lines.first()
