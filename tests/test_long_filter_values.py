@@ -61,7 +61,7 @@ BULK_PAGES = {
     "interactions:postponed_bulk": PostponedFilter,
 }
 MESSAGE = "Search for at most {limit} characters (this is 55000)."
-DUTCH_MESSAGE = "Zoek op hoogstens {limit} tekens (dit zijn er 55000)."
+DUTCH_MESSAGE = "Zoek met hoogstens {limit} tekens (dit zijn er 55000)."
 
 
 def text_filters(filterset_class):
