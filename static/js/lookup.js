@@ -73,6 +73,23 @@
     for (const name of ["input", "change"]) {
       select.control_input.addEventListener(name, (event) => event.stopPropagation());
     }
+    // Tom Select ignores a blur while document.hasFocus() is false, so a lookup
+    // tabbed past whose search answers late still thinks it has the focus: the
+    // answer opened its list and pulled the focus back from the next field (two
+    // lookups in a row then took it from each other). The list opens only while
+    // the focus is not plainly on another control.
+    const open = select.open;
+    select.open = function () {
+      const active = document.activeElement;
+      if (active && active !== document.body && !this.wrapper.contains(active)) {
+        this.isFocused = false;
+        return;
+      }
+      open.call(this);
+    };
+    // Tom Select hides the original input, so its autofocus (a follow-up segment's
+    // template still to fill) would focus nothing: the search box takes it over.
+    if (input.hasAttribute("autofocus")) select.control_input.focus();
   }
 
   function enhanceAll(root) {
