@@ -88,3 +88,22 @@ def test_readme_screenshots(page, live_server, login, demo, picture):
     page.goto(f"{live_server.url}{reverse('crm:contact_list')}")
     expect(page.get_by_role("heading", name="Contacten")).to_be_visible()
     picture("contacts-dutch")
+
+    # The start page, the entry list and the segment card in Dutch on a laptop
+    # (1280 px) and a large screen (1920 px): nothing scrolls sideways.
+    for width in (1280, 1920):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}{reverse('home')}")
+        expect(page.get_by_role("heading", name="Actieve segmenten")).to_be_visible()
+        page.wait_for_function(CHARTS_DRAWN)
+        picture(f"start-nl-{width}")
+        page.goto(f"{live_server.url}{reverse('interactions:entry_list')}")
+        expect(page.get_by_role("heading", name="Interactielogposten")).to_be_visible()
+        picture(f"entries-nl-{width}")
+        page.goto(f"{live_server.url}{segment.get_absolute_url()}")
+        expect(page.get_by_role("heading", name=segment.description)).to_be_visible()
+        picture(f"segment-nl-{width}")
+        assert page.evaluate(
+            "document.documentElement.scrollWidth"
+            " <= document.documentElement.clientWidth"
+        )
