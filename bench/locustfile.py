@@ -34,7 +34,7 @@ TALLY = {"interactions": [], "segments": {}}
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 QUERY = re.compile(r'name="query" value="([^"]*)"')
 LOGGED_INTERACTION = re.compile(r"Interaction (\d+) has been logged for")
-SEGMENT_CREATED = re.compile(r"Segment (\S+) [^<]*has been created\.")
+SEGMENT_CREATED = re.compile(r"Segment (\S+) [^<]*has been created\b")
 ADDED = re.compile(r"(\d+) contacts? added to segment (\S+)\.")
 SEGMENT_LOGGED = re.compile(r"Segment (\S+) has been logged\.")
 DUPLICATE = re.compile(r'name="duplicate_of" value="(\d+)"')  # "Log anyway"
