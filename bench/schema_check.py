@@ -1,7 +1,7 @@
 """Check that the API does what its OpenAPI schema says: schemathesis against a live
 server, every check on.
 
-    .venv/bin/python bench/schema_check.py [--max-examples 25] [--seed 16]
+    .venv/bin/python bench/schema_check.py [--max-examples 30] [--seed 16]
 
 The server is gunicorn with production settings on a free port, on DATABASE_URL (a
 scratch database: schemathesis writes interactions into it), else on a temporary
@@ -43,8 +43,13 @@ def seed_data():
     """Rows for the requests to find: both kinds of contact and a template per type."""
     salesperson = SalespersonFactory(code="AV", name="Anna Visser")
     company = CompanyFactory(no="CT00001", name="Bakkerij Jansen")
-    PersonFactory(no="CT00010", name="Sanne de Vries", email="sanne@example.com",
-                  company=company, salesperson=salesperson)
+    PersonFactory(
+        no="CT00010",
+        name="Sanne de Vries",
+        email="sanne@example.com",
+        company=company,
+        salesperson=salesperson,
+    )
     # A person without a company: the list shows `company: null` for her.
     PersonFactory(no="CT00011", name="Joost Bakker", email="joost@example.com")
     template = InteractionTemplateFactory(
@@ -58,7 +63,7 @@ def seed_data():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--max-examples", type=int, default=25)
+    parser.add_argument("--max-examples", type=int, default=30)
     parser.add_argument("--seed", type=int, default=16)
     args = parser.parse_args()
 
@@ -78,16 +83,28 @@ def main():
                     str(Path(sys.executable).with_name("schemathesis")),
                     "run",
                     schema_url,
-                    "--wait-for-schema", "60",
-                    "--header", f"Authorization: Token {token}",
-                    "--checks", "all",
-                    "--max-examples", str(args.max_examples),
-                    "--seed", str(args.seed),
-                    "--workers", "1",
+                    "--wait-for-schema",
+                    "60",
+                    "--header",
+                    f"Authorization: Token {token}",
+                    "--checks",
+                    "all",
+                    "--max-examples",
+                    str(args.max_examples),
+                    "--seed",
+                    str(args.seed),
+                    "--workers",
+                    "1",
                     "--continue-on-failure",
                     "--no-color",
                 ],
                 check=False,
+                # bench/ on the path for the hooks module.
+                env={
+                    **os.environ,
+                    "SCHEMATHESIS_HOOKS": "schema_hooks",
+                    "PYTHONPATH": str(Path(__file__).parent),
+                },
             )
         finally:
             server.terminate()
