@@ -34,7 +34,7 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
         "type": "string",
         # As AmountField reads it unlocalized: no sign, exponent or separators, up
         # to 10 whole digits and 2 decimals (trailing zeros say nothing).
-        "pattern": r"^[0-9]{1,10}(\.[0-9]{0,2}0*)?$",
+        "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2}0*)?$",
         "example": "1250.50",
     }
 )

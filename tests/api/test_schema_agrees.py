@@ -223,6 +223,8 @@ def test_amount_filters_state_the_plain_form_they_read(api, schema):
     assert exponent.status_code == 400
     assert not pattern.fullmatch("1.71341211701784e+16")
     assert not pattern.fullmatch("-1")
+    assert not pattern.fullmatch("6.")
+    assert api.get(INTERACTIONS, {"cost_from": "6."}).status_code == 400
     assert pattern.fullmatch("1250.50")
     assert api.get(INTERACTIONS, {"cost_from": "1250.50"}).status_code == 200
 
