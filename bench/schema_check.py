@@ -34,6 +34,7 @@ from tests.factories import (
     CompanyFactory,
     InteractionGroupFactory,
     InteractionTemplateFactory,
+    LoggedSegmentFactory,
     PersonFactory,
     SalespersonFactory,
 )
@@ -52,6 +53,7 @@ def seed_data():
     )
     # A person without a company: the list shows `company: null` for her.
     PersonFactory(no="CT00011", name="Joost Bakker", email="joost@example.com")
+    LoggedSegmentFactory(segment_no="LS00001")
     template = InteractionTemplateFactory(
         code="INVOICE", group=InteractionGroupFactory(code="DOCS")
     )

@@ -16,6 +16,7 @@ KNOWN = {
     "salesperson": "AV",
     "group": "DOCS",
     "template": "INVOICE",
+    "segment_no": "LS00001",
 }
 
 
