@@ -173,9 +173,13 @@ class DocumentSerializer(serializers.Serializer):
     document_type = serializers.ChoiceField(
         label=_("Document type"), choices=DocumentType.choices[1:]
     )
-    document_no = serializers.CharField(label=_("Document no."), max_length=20)
+    # min_length: a blank one is refused, which the schema then says (minLength).
+    document_no = serializers.CharField(
+        label=_("Document no."), min_length=1, max_length=20
+    )
     contact = serializers.CharField(
         label=_("Contact no."),
+        min_length=1,
         max_length=20,
         required=False,
         help_text=_("The contact's number; or give contact_email instead."),

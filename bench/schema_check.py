@@ -83,6 +83,8 @@ def main():
             run = subprocess.run(
                 [
                     str(Path(sys.executable).with_name("schemathesis")),
+                    "--config-file",
+                    str(Path(__file__).with_name("schemathesis.toml")),
                     "run",
                     schema_url,
                     "--wait-for-schema",
@@ -95,6 +97,8 @@ def main():
                     str(args.max_examples),
                     "--seed",
                     str(args.seed),
+                    "--generation-database",
+                    "none",
                     "--workers",
                     "1",
                     "--continue-on-failure",

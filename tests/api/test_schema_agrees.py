@@ -268,3 +268,21 @@ def test_a_document_names_its_contact_once(api, schema, contact, invoice_setup):
     ]
     assert both.status_code == 400
     assert list(both.json()) == ["non_field_errors"]
+
+
+def test_a_document_number_and_contact_are_not_blank(api, schema, invoice_setup):
+    properties = request_body(schema, DOCUMENTS, "Document")[1]["properties"]
+
+    response = api.post(
+        DOCUMENTS,
+        {"document_type": "sales_quote", "document_no": "", "contact": ""},
+        format="json",
+    )
+
+    assert properties["document_no"]["minLength"] == 1
+    assert properties["contact"]["minLength"] == 1
+    assert response.status_code == 400
+    assert response.json() == {
+        "document_no": ["This field may not be blank."],
+        "contact": ["This field may not be blank."],
+    }
