@@ -7,3 +7,7 @@ class ApiConfig(AppConfig):
 
     name = "api"
     verbose_name = _("HTTP API")
+
+    def ready(self):
+        # drf-spectacular finds extensions by their being imported.
+        from api import schema  # noqa: F401

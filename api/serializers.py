@@ -1,6 +1,10 @@
 """Input validation and output shapes of the HTTP API; the services keep the rules."""
 
+import re
+
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from crm.models import Contact, CorrespondenceType, Salesperson
@@ -17,6 +21,7 @@ from interactions.models import (
 MAX_DURATION = 2_147_483_647
 
 
+@extend_schema_field({"type": "string", "minLength": 1})
 class CodeField(serializers.SlugRelatedField):
     """A related row given by its code or number; the message names the value."""
 
@@ -25,9 +30,76 @@ class CodeField(serializers.SlugRelatedField):
         self.error_messages["does_not_exist"] = message
 
 
+class TimeField(serializers.TimeField):
+    """A time of day as `HH:MM[:SS[.ffffff]]`, without a zone: the CRM's times are
+    local. OpenAPI's `format: time` is RFC 3339's full-time, which requires an offset
+    (`10:42:00Z`): neither what the API answers nor what it reads (issue 16,
+    finding 16)."""
+
+    # Python's fromisoformat also reads `1042`, `10` and `10:42+05:00`, dropping the
+    # offset: a time given in another zone would be stored as if it were local.
+    PATTERN = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?")
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str) or not self.PATTERN.fullmatch(value):
+            self.fail("invalid", format="hh:mm[:ss[.uuuuuu]]")
+        return super().to_internal_value(value)
+
+
+extend_schema_field(
+    {
+        "type": "string",
+        "pattern": f"^{TimeField.PATTERN.pattern}$",
+        "example": "10:42:00",
+    }
+)(TimeField)
+
+
+@extend_schema_field(
+    {"type": "string", "anyOf": [{"format": "email"}, {"maxLength": 0}]}
+)
+class OptionalEmailField(serializers.CharField):
+    """An e-mail address shown as it is stored: blank when the contact has none."""
+
+
+class CentsField(serializers.DecimalField):
+    """An amount of 0 or more in cents: more decimal places are an error, which the
+    schema states (`multipleOf: 0.01`) so that clients know before they send 0.125.
+    A negative amount is the service's to refuse, with the form's message."""
+
+
+extend_schema_field(
+    {
+        "type": "number",
+        "multipleOf": 0.01,
+        "minimum": 0,
+        "exclusiveMaximum": True,
+        "maximum": 10**10,
+    }
+)(CentsField)
+
+
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": MAX_DURATION})
+class MinutesField(serializers.IntegerField):
+    """Whole minutes, 0 or more (a negative number is the service's to refuse)."""
+
+
+def nullable_code(slug_field):
+    """A nullable foreign key shown by its code or number: `null` when it is empty."""
+    return serializers.SlugRelatedField(
+        slug_field=slug_field, read_only=True, allow_null=True
+    )
+
+
 class ContactSerializer(serializers.ModelSerializer):
-    company = serializers.SlugRelatedField(slug_field="no", read_only=True)
-    salesperson = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # A person without a company, a contact without a salesperson: null.
+    company = nullable_code("no")
+    salesperson = nullable_code("code")
+    email = OptionalEmailField(read_only=True)
+    # Blank when not set; the enum the model's choices give lacks "".
+    language_code = serializers.ChoiceField(
+        choices=settings.LANGUAGES, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Contact
@@ -54,10 +126,11 @@ class ContactSerializer(serializers.ModelSerializer):
 
 class InteractionLogEntrySerializer(serializers.ModelSerializer):
     contact = serializers.SlugRelatedField(slug_field="no", read_only=True)
-    contact_company = serializers.SlugRelatedField(slug_field="no", read_only=True)
-    template = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    group = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    salesperson = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    contact_company = nullable_code("no")
+    template = nullable_code("code")
+    group = nullable_code("code")
+    salesperson = nullable_code("code")
+    time = TimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = InteractionLogEntry
@@ -100,9 +173,13 @@ class DocumentSerializer(serializers.Serializer):
     document_type = serializers.ChoiceField(
         label=_("Document type"), choices=DocumentType.choices[1:]
     )
-    document_no = serializers.CharField(label=_("Document no."), max_length=20)
+    # min_length: a blank one is refused, which the schema then says (minLength).
+    document_no = serializers.CharField(
+        label=_("Document no."), min_length=1, max_length=20
+    )
     contact = serializers.CharField(
         label=_("Contact no."),
+        min_length=1,
         max_length=20,
         required=False,
         help_text=_("The contact's number; or give contact_email instead."),
@@ -218,7 +295,7 @@ class InteractionCreateSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("Left out: today."),
     )
-    time = serializers.TimeField(
+    time = TimeField(
         label=_("Time"), required=False, allow_null=True, help_text=_("Left out: now.")
     )
     correspondence_type = serializers.ChoiceField(
@@ -246,14 +323,14 @@ class InteractionCreateSerializer(serializers.Serializer):
         allow_blank=True,
     )
     # Negative values are the service's to refuse, with the messages the form shows.
-    cost = serializers.DecimalField(
+    cost = CentsField(
         label=_("Cost"),
         max_digits=12,
         decimal_places=2,
         required=False,
         allow_null=True,
     )
-    duration = serializers.IntegerField(
+    duration = MinutesField(
         label=_("Duration (min.)"),
         required=False,
         allow_null=True,

@@ -38,11 +38,14 @@ def error_responses(example):
     invalid = OpenApiResponse(
         {
             "type": "object",
+            # A body that is not JSON at all gets DRF's parse error as `detail`.
+            "properties": {"detail": {"type": "string"}},
             "additionalProperties": {"type": "array", "items": {"type": "string"}},
         },
         description=(
             "Invalid input: the messages per field, `non_field_errors` for the "
-            "request as a whole; in the request's language (Accept-Language)."
+            "request as a whole, `detail` for a body that is not JSON; in the "
+            "request's language (Accept-Language)."
         ),
         examples=[OpenApiExample("Field errors", value=example)],
     )
@@ -54,6 +57,9 @@ def error_responses(example):
         ),
     }
 
+
+# A page past the last one (or `page=0`) is DRF's 404.
+INVALID_PAGE = OpenApiResponse(DetailSerializer, description="No such page.")
 
 NOT_LOGGED_REASON = _("No interaction template is set up for %(document_type)s.")
 
@@ -189,6 +195,7 @@ class DocumentCreateView(generics.GenericAPIView):
         responses={
             200: ContactSerializer(many=True),
             **error_responses({"type": ["Select a valid choice."]}),
+            404: INVALID_PAGE,
         },
     )
 )
@@ -210,6 +217,7 @@ class ContactListView(generics.ListAPIView):
         responses={
             200: InteractionLogEntrySerializer(many=True),
             **error_responses({"date_from": ["Enter a valid date."]}),
+            404: INVALID_PAGE,
         },
     ),
     post=extend_schema(

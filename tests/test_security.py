@@ -93,7 +93,10 @@ def test_an_api_post_with_a_token_needs_no_csrf_token():
     client = Client(enforce_csrf_checks=True)
 
     response = client.post(
-        reverse("api:document_create"), {}, headers={"authorization": f"Token {token}"}
+        reverse("api:document_create"),
+        {},
+        content_type="application/json",  # the API reads JSON bodies only
+        headers={"authorization": f"Token {token}"},
     )
 
     assert response.status_code == 400
