@@ -314,6 +314,24 @@ class InteractionFormFieldsView(PermissionRequiredMixin, TemplateView):
         return {"form": InteractionForm.filled_from_template(self.request.GET)}
 
 
+# The choice columns an entry and a segment line share in their exports.
+INTERACTION_CHOICE_COLUMNS = [
+    Column(
+        "information_flow",
+        _("Information flow"),
+        Kind.CHOICE,
+        choices=InformationFlow.choices,
+    ),
+    Column("initiated_by", _("Initiated by"), Kind.CHOICE, choices=InitiatedBy.choices),
+    Column(
+        "correspondence_type",
+        _("Correspondence type"),
+        Kind.CHOICE,
+        choices=CorrespondenceType.choices,
+    ),
+]
+
+
 # ---------------------------------------------------------------------------
 # Log entries
 
@@ -598,21 +616,7 @@ class InteractionLogEntryExportView(ExportMixin, InteractionLogEntryListView):
         Column("subject", _("Subject"), width=30),
         Column("template", _("Template"), source="template__code", width=12),
         Column("group", _("Group"), source="group__code", width=12),
-        Column(
-            "information_flow",
-            _("Information flow"),
-            Kind.CHOICE,
-            choices=InformationFlow.choices,
-        ),
-        Column(
-            "initiated_by", _("Initiated by"), Kind.CHOICE, choices=InitiatedBy.choices
-        ),
-        Column(
-            "correspondence_type",
-            _("Correspondence type"),
-            Kind.CHOICE,
-            choices=CorrespondenceType.choices,
-        ),
+        *INTERACTION_CHOICE_COLUMNS,
         Column("evaluation", _("Evaluation"), Kind.CHOICE, choices=Evaluation.choices),
         Column("attempt_failed", _("Attempt failed"), Kind.BOOLEAN),
         Column("cost", _("Cost"), Kind.MONEY),

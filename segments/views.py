@@ -22,7 +22,7 @@ from django_filters.views import FilterView
 from crm.amounts import format_amount, format_whole_number
 from crm.exports import Column, ExportMixin, Kind
 from crm.filters import ContactFilter
-from crm.models import Contact, CorrespondenceType
+from crm.models import Contact
 from crm.pagination import EstimatedCountPaginator
 from crm.views import (
     PAGE_SIZE,
@@ -35,11 +35,10 @@ from crm.views import (
 from interactions.filters import InteractionLogEntryFilter
 from interactions.lookups import LoggedSegmentLookup, TemplateLookup
 from interactions.models import (
-    InformationFlow,
-    InitiatedBy,
     InteractionLogEntry,
     InteractionTemplate,
 )
+from interactions.views import INTERACTION_CHOICE_COLUMNS
 from segments import selectors, services
 from segments.filters import LoggedSegmentFilter, SegmentFilter, SegmentLineFilter
 from segments.forms import (
@@ -211,21 +210,7 @@ class SegmentLineExportView(PermissionFirstMixin, ExportMixin, View):
         Column("salesperson", _("Salesperson"), source="salesperson__code"),
         Column("cost", _("Cost"), Kind.MONEY),
         Column("duration", _("Duration (min.)"), Kind.INTEGER),
-        Column(
-            "information_flow",
-            _("Information flow"),
-            Kind.CHOICE,
-            choices=InformationFlow.choices,
-        ),
-        Column(
-            "initiated_by", _("Initiated by"), Kind.CHOICE, choices=InitiatedBy.choices
-        ),
-        Column(
-            "correspondence_type",
-            _("Correspondence type"),
-            Kind.CHOICE,
-            choices=CorrespondenceType.choices,
-        ),
+        *INTERACTION_CHOICE_COLUMNS,
     ]
 
     def load(self, request, **kwargs):
