@@ -6,10 +6,10 @@ import sys
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     # The command line is the developer's tool: development settings unless told
     # otherwise. Production sets DJANGO_DEBUG=0 (README "Production"); the web server
-    # (crm.wsgi) never defaults to debug.
+    # (config.wsgi) never defaults to debug.
     os.environ.setdefault("DJANGO_DEBUG", "1")
     from django.core.management import execute_from_command_line
 

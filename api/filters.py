@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from crm.filters import AmountFilter
 from interactions.filters import InteractionLogEntryFilter
+from web.filters import AmountFilter
 
 
 class StrictBooleanField(forms.NullBooleanField):

@@ -3,7 +3,7 @@ API does (issue 16, finding 16; bench/schema_check.py checks it with schemathesi
 
 from drf_spectacular.extensions import OpenApiSerializerExtension
 
-# The years of crm.dates' FIRST_DATE to LAST_DATE, 1900 to 9998, that the filters take.
+# The years of web.dates' FIRST_DATE to LAST_DATE, 1900 to 9998, that the filters take.
 FILTER_YEARS = r"^(19[0-9]{2}|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-"
 
 
@@ -26,7 +26,7 @@ class DocumentSerializerExtension(OpenApiSerializerExtension):
 def query_parameters(result, generator, request, public):
     """Mark every query parameter `allowEmptyValue`: django-filter reads `date_to=`
     as no filter, DRF `page=` as the first page, and Pagination `page_size=` as 25,
-    as the list pages' forms send them. A date filter takes the years crm.dates
+    as the list pages' forms send them. A date filter takes the years web.dates
     allows (`date_from=0002-03-02` is a 400)."""
     for path in result["paths"].values():
         for operation in path.values():

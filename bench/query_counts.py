@@ -15,7 +15,7 @@ from pathlib import Path
 import django
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DJANGO_DEBUG", "1")
 SCRATCH = Path(tempfile.gettempdir()) / "crm-query-counts.sqlite3"
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{SCRATCH}")
@@ -29,7 +29,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from crm.models import AuditRecord, Contact, Salesperson  # noqa: E402
+from audit.models import AuditRecord  # noqa: E402
+from crm.models import Contact, Salesperson  # noqa: E402
 from interactions.models import (  # noqa: E402
     InteractionGroup,
     InteractionLogEntry,
@@ -113,7 +114,7 @@ def main():
             "segment card (all lines)": segment.get_absolute_url(),
             "add contacts (count)": reverse("segments:add_contacts", args=[segment.no]),
             "logged segments": reverse("segments:loggedsegment_list"),
-            "audit trail": reverse("crm:audit_list"),
+            "audit trail": reverse("audit:list"),
         }
         rows.append((total, {name: count(client, url) for name, url in pages.items()}))
     print(f"{'page':<26}" + "".join(f"{total:>8} entries" for total, _ in rows))

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from crm import services
-from crm.middleware import client_ip
+from web.middleware import client_ip
 
 
 def too_many(request, message):

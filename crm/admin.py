@@ -12,16 +12,15 @@ from import_export.admin import ImportExportMixin
 from import_export.results import RowResult
 
 from crm import services
-from crm.amounts import number_formfield
+from crm.imports import BoundedCSV, BoundedXLSX, ContactResource
 from crm.models import (
     MISSING_SERIES_MESSAGES,
-    AuditRecord,
     Contact,
     MarketingSetup,
     NumberSeries,
     Salesperson,
 )
-from crm.resources import BoundedCSV, BoundedXLSX, ContactResource
+from web.amounts import number_formfield
 
 
 class AutocompleteSelect(widgets.AutocompleteSelect):
@@ -258,30 +257,3 @@ class ContactAdmin(ImportExportMixin, ModelAdmin):
                 "rejected": totals[RowResult.IMPORT_TYPE_INVALID],
             },
         )
-
-
-@admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin):
-    """Read-only: records are written by the services, and kept."""
-
-    list_display = (
-        "at",
-        "username",
-        "action",
-        "object_type",
-        "object_id",
-        "object_repr",
-        "count",
-    )
-    list_filter = ("action", "object_type")
-    search_fields = ("username", "object_id", "object_repr")
-    date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

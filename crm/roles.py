@@ -40,7 +40,7 @@ CRM_ADMIN_PERMISSIONS = [
     "crm.change_numberseries",
     "crm.view_marketingsetup",
     "crm.change_marketingsetup",
-    "crm.view_auditrecord",
+    "audit.view_auditrecord",
     "interactions.add_interactiongroup",
     "interactions.change_interactiongroup",
     "interactions.delete_interactiongroup",

@@ -5,7 +5,7 @@ wait on a slow client. GUNICORN_* variables override the defaults."""
 import multiprocessing
 import os
 
-wsgi_app = "crm.wsgi:application"
+wsgi_app = "config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers: each serves one request at a time, which nginx hands over whole.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))

@@ -3,11 +3,11 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.filters import AmountFilter, FilterSet, LookupFilter, OrderingFilter
 from crm.lookups import ContactField, SalespersonField
 from crm.models import Contact, CorrespondenceType
 from interactions.lookups import GroupField, LoggedSegmentField, TemplateField
 from interactions.models import Evaluation, InteractionLogEntry
+from web.filters import AmountFilter, FilterSet, LookupFilter, OrderingFilter
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
@@ -15,7 +15,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 class EntryFilterMixin(FilterSet):
     """The contact and salesperson filters shared by the log entry and postponed lists.
 
-    Each is a lookup (crm.lookups): the row is found first, so the entry query
+    Each is a lookup (web.lookups): the row is found first, so the entry query
     filters on its key; a join on the number would make the planner walk the whole
     list in date order looking for that contact's rows.
     """

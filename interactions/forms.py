@@ -2,7 +2,6 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.amounts import number_formfield
 from crm.lookups import ContactField, SalespersonField
 from crm.models import Salesperson
 from interactions import services
@@ -15,6 +14,7 @@ from interactions.models import (
     InteractionLogEntry,
     InteractionTemplate,
 )
+from web.amounts import number_formfield
 
 
 class InteractionForm(forms.ModelForm):

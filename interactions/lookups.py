@@ -1,16 +1,16 @@
 """The lookups of interaction templates, groups and logged segments (see
-crm.lookups)."""
+web.lookups)."""
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from crm.lookups import Lookup, LookupField
 from interactions.models import (
     InteractionGroup,
     InteractionLogEntry,
     InteractionTemplate,
 )
+from web.lookups import Lookup, LookupField
 
 
 class TemplateLookup(Lookup):

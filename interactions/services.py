@@ -12,14 +12,10 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from crm.models import (
-    AuditAction,
-    AuditObjectType,
-    Contact,
-    MarketingSetup,
-    Salesperson,
-)
-from crm.services import protected_summary, record_audit
+from audit.models import AuditAction, AuditObjectType
+from audit.services import record_audit
+from crm.models import Contact, MarketingSetup, Salesperson
+from crm.services import protected_summary
 from interactions.models import (
     DocumentType,
     Evaluation,

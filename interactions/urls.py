@@ -1,7 +1,7 @@
 from django.urls import path
 
-from crm.exports import export_path
 from interactions import views
+from web.exports import export_path
 
 app_name = "interactions"
 

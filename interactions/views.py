@@ -27,21 +27,10 @@ from django.views.generic import (
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
+from audit.exports import AuditedExportMixin
 from crm import submissions
-from crm.amounts import format_amount, format_whole_number
-from crm.exports import Column, ExportMixin, Kind, read_batches
 from crm.forms import RowsField
 from crm.models import Contact, CorrespondenceType, Salesperson
-from crm.pagination import EstimatedCountPaginator
-from crm.views import (
-    PAGE_SIZE,
-    LookupView,
-    PermissionFirstMixin,
-    ServiceFormMixin,
-    SetupFormMixin,
-    add_service_error,
-    back_to_list,
-)
 from interactions import correspondence, services
 from interactions.filters import InteractionLogEntryFilter, PostponedFilter
 from interactions.forms import (
@@ -67,6 +56,18 @@ from interactions.models import (
     InteractionLogEntry,
     InteractionTemplate,
     InteractionTemplateSetup,
+)
+from web.amounts import format_amount, format_whole_number
+from web.exports import Column, Kind, read_batches
+from web.pagination import EstimatedCountPaginator
+from web.views import (
+    PAGE_SIZE,
+    LookupView,
+    PermissionFirstMixin,
+    ServiceFormMixin,
+    SetupFormMixin,
+    add_service_error,
+    back_to_list,
 )
 
 # ---------------------------------------------------------------------------
@@ -601,7 +602,7 @@ class AttachmentDownloadView(PermissionRequiredMixin, DetailView):
         return FileResponse(attachment.open("rb"), as_attachment=True)
 
 
-class InteractionLogEntryExportView(ExportMixin, InteractionLogEntryListView):
+class InteractionLogEntryExportView(AuditedExportMixin, InteractionLogEntryListView):
     """The filtered entries as a file, in the list's order; CSV is streamed."""
 
     export_title = _("Interaction log entries")
@@ -702,7 +703,7 @@ class InteractionGroupListView(PermissionRequiredMixin, StatisticsListMixin, Lis
     template_name = "interactions/group_list.html"
 
 
-class StatisticsExportMixin(ExportMixin):
+class StatisticsExportMixin(AuditedExportMixin):
     """A statistics list as a file: the list's own columns, then its statistics,
     read in one grouped query per batch of rows."""
 
@@ -982,7 +983,7 @@ class LetterView(ContactActionMixin, FormView):
 
 
 # ---------------------------------------------------------------------------
-# Lookups (crm.views.LookupView)
+# Lookups (web.views.LookupView)
 
 
 class TemplateLookupView(LookupView):

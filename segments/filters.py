@@ -3,9 +3,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.filters import FilterSet, LookupFilter, OrderingFilter
 from crm.lookups import SalespersonField
 from segments.models import LoggedSegment, Segment, SegmentLine
+from web.filters import FilterSet, LookupFilter, OrderingFilter
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 

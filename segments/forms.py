@@ -1,13 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from crm.amounts import number_formfield
 from crm.forms import RowsField
 from crm.lookups import SalespersonField
 from crm.models import Salesperson
 from interactions.lookups import LoggedSegmentField, TemplateField
 from interactions.models import InteractionTemplate
 from segments.models import Segment, SegmentLine
+from web.amounts import number_formfield
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -3,8 +3,9 @@ The logged segments' lookup is in interactions.lookups: entry filters use it."""
 
 from django.utils.translation import gettext_lazy as _
 
-from crm.lookups import BadLookup, ContactLookup
+from crm.lookups import ContactLookup
 from segments.models import Segment, SegmentLine
+from web.lookups import BadLookup
 
 
 class SegmentContactLookup(ContactLookup):

@@ -14,14 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from crm.models import (
-    AuditAction,
-    AuditObjectType,
-    Contact,
-    MarketingSetup,
-    Salesperson,
-)
-from crm.services import record_audit
+from audit.models import AuditAction, AuditObjectType
+from audit.services import record_audit
+from crm.models import Contact, MarketingSetup, Salesperson
 from interactions.models import InteractionLogEntry
 from interactions.services import remove_unreferenced_attachments, set_canceled
 from segments.models import LoggedSegment, Segment, SegmentLine

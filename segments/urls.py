@@ -1,8 +1,8 @@
 from django.urls import path, register_converter
 from django.urls.converters import StringConverter
 
-from crm.exports import export_path
 from segments import views
+from web.exports import export_path
 
 
 class SegmentNoConverter(StringConverter):

@@ -19,19 +19,9 @@ from django.views.generic import (
 )
 from django_filters.views import FilterView
 
-from crm.amounts import format_amount, format_whole_number
-from crm.exports import Column, ExportMixin, Kind
+from audit.exports import AuditedExportMixin
 from crm.filters import ContactFilter
 from crm.models import Contact
-from crm.pagination import EstimatedCountPaginator
-from crm.views import (
-    PAGE_SIZE,
-    LookupView,
-    PermissionFirstMixin,
-    ServiceFormMixin,
-    add_service_error,
-    back_to_list,
-)
 from interactions.filters import InteractionLogEntryFilter
 from interactions.lookups import LoggedSegmentLookup, TemplateLookup
 from interactions.models import (
@@ -51,6 +41,17 @@ from segments.forms import (
 )
 from segments.lookups import SegmentContactLookup
 from segments.models import LoggedSegment, Segment
+from web.amounts import format_amount, format_whole_number
+from web.exports import Column, Kind
+from web.pagination import EstimatedCountPaginator
+from web.views import (
+    PAGE_SIZE,
+    LookupView,
+    PermissionFirstMixin,
+    ServiceFormMixin,
+    add_service_error,
+    back_to_list,
+)
 
 
 def is_htmx(request):
@@ -195,7 +196,7 @@ class SegmentDetailView(PermissionRequiredMixin, DetailView):
         return context
 
 
-class SegmentLineExportView(PermissionFirstMixin, ExportMixin, View):
+class SegmentLineExportView(PermissionFirstMixin, AuditedExportMixin, View):
     """The segment card's lines, as the card's search and sort show them, as a file
     named for the segment."""
 
@@ -690,7 +691,7 @@ class LoggedSegmentListView(PermissionRequiredMixin, FilterView):
     template_name = "segments/loggedsegment_list.html"
 
 
-class LoggedSegmentExportView(ExportMixin, LoggedSegmentListView):
+class LoggedSegmentExportView(AuditedExportMixin, LoggedSegmentListView):
     export_title = _("Logged segments")
     columns = [
         Column("segment_no", _("Segment no."), width=12),
@@ -751,7 +752,7 @@ class LoggedSegmentCancelView(PermissionRequiredMixin, View):
 
 
 # ---------------------------------------------------------------------------
-# Lookups (crm.views.LookupView)
+# Lookups (web.views.LookupView)
 
 
 class ContactLookupView(LookupView):

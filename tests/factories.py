@@ -154,7 +154,7 @@ class AuditRecordFactory(factory.django.DjangoModelFactory):
     """A record written directly; crm.services.record_audit writes real ones."""
 
     class Meta:
-        model = "crm.AuditRecord"
+        model = "audit.AuditRecord"
 
     action = "canceled"
     username = factory.Sequence(lambda n: f"user{n}")

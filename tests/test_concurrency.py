@@ -21,7 +21,8 @@ from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 
-from crm.models import AuditRecord, NumberSeries
+from audit.models import AuditRecord
+from crm.models import NumberSeries
 from interactions import services as interaction_services
 from interactions.models import InteractionLogEntry
 from segments import services

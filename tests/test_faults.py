@@ -24,7 +24,7 @@ from django.db import (
     transaction,
 )
 
-from crm.models import AuditRecord
+from audit.models import AuditRecord
 from interactions import services as interaction_services
 from interactions.models import InteractionLogEntry
 from segments import services

@@ -42,8 +42,9 @@ from django_filters import FilterSet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from audit.models import AuditRecord
 from crm import roles
-from crm.models import AuditRecord, Contact, Salesperson, ThrottleEvent
+from crm.models import Contact, Salesperson, ThrottleEvent
 from interactions.models import InteractionTemplate
 from segments.models import Segment
 from tests import test_permissions
@@ -115,29 +116,35 @@ WRITES = {
     "crm:numberseries_update": {"crm.NumberSeries"},
     "interactions:entry_create": {
         "interactions.InteractionLogEntry",
-        "crm.AuditRecord",
+        "audit.AuditRecord",
         "crm.FormSubmission",
     },
     "interactions:entry_resume": {
         "interactions.InteractionLogEntry",
-        "crm.AuditRecord",
+        "audit.AuditRecord",
         "crm.FormSubmission",
     },
     "interactions:entry_take_over": {
         "interactions.InteractionLogEntry",
-        "crm.AuditRecord",
+        "audit.AuditRecord",
     },
-    "interactions:entry_bulk": {"interactions.InteractionLogEntry", "crm.AuditRecord"},
+    "interactions:entry_bulk": {
+        "interactions.InteractionLogEntry",
+        "audit.AuditRecord",
+    },
     "interactions:postponed_bulk": {
         "interactions.InteractionLogEntry",
-        "crm.AuditRecord",
+        "audit.AuditRecord",
     },
     "interactions:delete_canceled": {
         "interactions.InteractionLogEntry",
-        "crm.AuditRecord",
+        "audit.AuditRecord",
     },
-    "interactions:send_email": {"interactions.InteractionLogEntry", "crm.AuditRecord"},
-    "interactions:letter": {"interactions.InteractionLogEntry", "crm.AuditRecord"},
+    "interactions:send_email": {
+        "interactions.InteractionLogEntry",
+        "audit.AuditRecord",
+    },
+    "interactions:letter": {"interactions.InteractionLogEntry", "audit.AuditRecord"},
     "interactions:template_setup": {"interactions.InteractionTemplateSetup"},
     "interactions:group_create": {"interactions.InteractionGroup"},
     "interactions:group_update": {"interactions.InteractionGroup"},
@@ -152,7 +159,7 @@ WRITES = {
         "segments.LoggedSegment",
         "interactions.InteractionLogEntry",
         "crm.NumberSeries",
-        "crm.AuditRecord",
+        "audit.AuditRecord",
     },
     "segments:add_contacts": {"segments.SegmentLine"},
     "segments:remove_contacts": {"segments.SegmentLine"},
@@ -162,7 +169,7 @@ WRITES = {
     "segments:loggedsegment_cancel": {
         "segments.LoggedSegment",
         "interactions.InteractionLogEntry",
-        "crm.AuditRecord",
+        "audit.AuditRecord",
     },
     "segments:segment_from_entries": {
         "segments.Segment",
@@ -184,7 +191,7 @@ WRITES = {
 ADMIN_WRITES = {
     "crm.Contact": {"crm.NumberSeries"},
     "segments.Segment": {"segments.SegmentLine", "crm.NumberSeries"},
-    "interactions.InteractionLogEntry": {"crm.AuditRecord"},
+    "interactions.InteractionLogEntry": {"audit.AuditRecord"},
 }
 CRM_APPS = ("crm", "interactions", "segments")
 

@@ -1,7 +1,7 @@
 """A filter or search value longer than what it searches is a form error, never a 500.
 
 Every list page, export and "all matching" bulk action reads its filters through
-crm.filters.FilterSet; these tests send each of their text filters 55,000 characters
+web.filters.FilterSet; these tests send each of their text filters 55,000 characters
 (PostgreSQL refuses patterns that long) on whichever database DATABASE_URL names.
 """
 
@@ -11,14 +11,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from crm.filters import (
-    LONGEST_FILTER_TEXT,
-    AuditRecordFilter,
-    ContactFilter,
-    FilterSet,
-    SalespersonFilter,
-    filter_text_limit,
-)
+from audit.filters import AuditRecordFilter
+from crm.filters import ContactFilter, SalespersonFilter
 from crm.models import Contact
 from interactions.filters import InteractionLogEntryFilter, PostponedFilter
 from segments.filters import LoggedSegmentFilter, SegmentFilter, SegmentLineFilter
@@ -31,6 +25,7 @@ from tests.factories import (
 )
 from tests.test_fuzz_forms import view_of
 from tests.url_names import url_names
+from web.filters import LONGEST_FILTER_TEXT, FilterSet, filter_text_limit
 
 LONG = "x" * 55_000
 SEGMENT_NO = "SG00001"
@@ -39,7 +34,7 @@ SEGMENT_NO = "SG00001"
 LIST_PAGES = [
     ("crm:contact_list", ContactFilter, False),
     ("crm:salesperson_list", SalespersonFilter, False),
-    ("crm:audit_list", AuditRecordFilter, False),
+    ("audit:list", AuditRecordFilter, False),
     ("interactions:entry_list", InteractionLogEntryFilter, False),
     ("interactions:postponed_list", PostponedFilter, False),
     ("segments:segment_list", SegmentFilter, False),
@@ -52,7 +47,7 @@ LIST_PAGES = [
 ]
 EXPORTS = [
     ("crm:contact_export", ContactFilter),
-    ("crm:audit_export", AuditRecordFilter),
+    ("audit:export", AuditRecordFilter),
     ("interactions:entry_export", InteractionLogEntryFilter),
     ("segments:loggedsegment_export", LoggedSegmentFilter),
 ]

@@ -14,10 +14,10 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from crm.middleware import client_ip
 from crm.models import Contact, ThrottleEvent
 from interactions.models import InteractionGroup
 from tests.factories import SalesUserFactory, UserFactory
+from web.middleware import client_ip
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 CRM_APPS = ("crm", "interactions", "segments")

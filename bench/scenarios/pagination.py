@@ -9,8 +9,8 @@ COUNT(*) over the list is timed too, for comparison. Target: count / page ≤ 1.
 import support
 from django.urls import reverse
 
-from crm.pagination import EXACT_UP_TO
 from interactions.models import InteractionLogEntry
+from web.pagination import EXACT_UP_TO
 
 TARGET = 1
 

@@ -45,14 +45,14 @@ def wrk_path():
 
 
 def start_gunicorn(port, log):
-    """gunicorn serving crm.wsgi with the benchmark's settings (support set them in
+    """gunicorn serving config.wsgi with the benchmark's settings (support set them in
     this process's environment: DEBUG off, DATABASE_URL, secret key, hosts)."""
     return subprocess.Popen(
         [
             sys.executable,
             "-m",
             "gunicorn",
-            "crm.wsgi",
+            "config.wsgi",
             "--workers",
             str(WORKERS),
             "--bind",

@@ -1,4 +1,4 @@
-// Lookup fields (crm.lookups): the text box that takes a number or an exact name
+// Lookup fields (web.lookups): the text box that takes a number or an exact name
 // becomes a searchable list (Tom Select) fed by the model's JSON endpoint. The
 // original input keeps the chosen key, so the form posts what it posts without
 // JavaScript; the label moves to the search box, so "Contact" still names it.

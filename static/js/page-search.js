@@ -1,7 +1,7 @@
 // "Zoeken naar pagina of rapport": the top bar's search box as an ARIA combobox
 // (https://www.w3.org/WAI/ARIA/apg/patterns/combobox/) with a grouped listbox.
 // Without this script the box is a plain form to the results page, which lists the
-// same results (crm.views.PageSearchView).
+// same results (dashboard.views.PageSearchView).
 (() => {
   const form = document.querySelector("form[data-page-search]");
   if (!form) return;

@@ -7,13 +7,13 @@ import re
 import pytest
 from django.urls import reverse
 
-from crm.dates import FIRST_DATE, LAST_DATE
 from interactions.models import InteractionLogEntry
 from tests.factories import (
     CompanyFactory,
     InteractionLogEntryFactory,
     SalespersonFactory,
 )
+from web.dates import FIRST_DATE, LAST_DATE
 
 pytestmark = pytest.mark.django_db
 

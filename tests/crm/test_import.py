@@ -12,9 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
-from crm import resources, services
+from crm import imports, services
+from crm.imports import ImportRow, read_dataset
 from crm.models import Contact, NumberSeries
-from crm.resources import ImportRow, read_dataset
 from tests.factories import CompanyFactory, PersonFactory, SalespersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ MIXED = (
 
 
 def test_preview_says_what_each_row_would_do(existing, sales_user):
-    report = services.preview_contact_import(csv_dataset(MIXED), user=sales_user)
+    report = imports.preview_contact_import(csv_dataset(MIXED), user=sales_user)
 
     assert outcomes(report) == [
         (2, ImportRow.NEW),
@@ -85,13 +85,13 @@ def test_preview_says_what_each_row_would_do(existing, sales_user):
 def test_preview_writes_nothing_not_even_a_number_of_the_series(existing, sales_user):
     before = snapshot()
 
-    services.preview_contact_import(csv_dataset(MIXED), user=sales_user)
+    imports.preview_contact_import(csv_dataset(MIXED), user=sales_user)
 
     assert snapshot() == before
 
 
 def test_import_writes_the_valid_rows_and_leaves_out_the_rejected(existing, sales_user):
-    report = services.import_contacts(csv_dataset(MIXED), user=sales_user)
+    report = imports.import_contacts(csv_dataset(MIXED), user=sales_user)
 
     assert report.counts["new"] == 2
     globex = Contact.objects.get(name="Globex")
@@ -128,7 +128,7 @@ def test_import_is_one_transaction(existing, sales_user, monkeypatch):
     before = snapshot()
 
     with pytest.raises(ValidationError, match="Row 5 could not be imported, so"):
-        services.import_contacts(csv_dataset(MIXED), user=sales_user)
+        imports.import_contacts(csv_dataset(MIXED), user=sales_user)
 
     assert len(calls) == 2
     assert snapshot() == before
@@ -142,7 +142,7 @@ def test_a_failing_row_in_the_preview_makes_the_file_not_importable(
 
     monkeypatch.setattr(services, "create_contact", fail)
 
-    report = services.preview_contact_import(csv_dataset(MIXED), user=sales_user)
+    report = imports.preview_contact_import(csv_dataset(MIXED), user=sales_user)
 
     assert report.rows[0].outcome == ImportRow.FAILED
     assert report.rows[0].errors == [
@@ -231,7 +231,7 @@ def test_a_failing_row_in_the_preview_makes_the_file_not_importable(
 def test_a_bad_row_is_rejected_with_every_error(existing, sales_user, row, errors):
     PersonFactory(no="P1", company=existing)
 
-    report = services.preview_contact_import(
+    report = imports.preview_contact_import(
         csv_dataset(HEADER + row + "\n"), user=sales_user
     )
 
@@ -246,7 +246,7 @@ def test_a_contact_keeps_its_blocked_salesperson(existing, sales_user):
         no="P1", name="Piet", salesperson=SalespersonFactory(code="GONE", blocked=True)
     )
 
-    report = services.import_contacts(
+    report = imports.import_contacts(
         csv_dataset("no,name,salesperson,city\nP1,Piet,GONE,Delft\n"), user=sales_user
     )
 
@@ -257,14 +257,14 @@ def test_a_contact_keeps_its_blocked_salesperson(existing, sales_user):
 def test_a_row_the_series_number_clashes_with_returns_its_number(existing, sales_user):
     CompanyFactory(no="CT00001")  # entered by hand, ahead of the series
 
-    report = services.import_contacts(csv_dataset("name\nGlobex\n"), user=sales_user)
+    report = imports.import_contacts(csv_dataset("name\nGlobex\n"), user=sales_user)
 
     assert report.rows[0].errors == [("no", "Contact with this No. already exists.")]
     assert NumberSeries.objects.get(code="CONTACT").next_number == 1
 
 
 def test_without_a_contact_series_only_rows_with_a_number_are_imported(db, sales_user):
-    report = services.import_contacts(
+    report = imports.import_contacts(
         csv_dataset("no,name\n,Globex\nCO7,Initech\n"), user=sales_user
     )
 
@@ -278,7 +278,7 @@ def test_without_a_contact_series_only_rows_with_a_number_are_imported(db, sales
 def test_unchanged_rows_are_reported_and_not_written(existing, sales_user):
     updated_at = existing.updated_at
 
-    report = services.import_contacts(
+    report = imports.import_contacts(
         csv_dataset("no,name,city,salesperson\nCO1,Acme,Amsterdam,JV\n"),
         user=sales_user,
     )
@@ -292,7 +292,7 @@ def test_unchanged_rows_are_reported_and_not_written(existing, sales_user):
 def test_columns_left_out_keep_their_values_and_blank_cells_clear_them(
     existing, sales_user
 ):
-    services.import_contacts(
+    imports.import_contacts(
         csv_dataset("no,salesperson,email\nCO1,,new@acme.example\n"), user=sales_user
     )
 
@@ -302,7 +302,7 @@ def test_columns_left_out_keep_their_values_and_blank_cells_clear_them(
 
 
 def test_choices_are_taken_by_value_or_label_in_any_case(existing, sales_user):
-    services.import_contacts(
+    imports.import_contacts(
         csv_dataset(
             "name,type,language_code,correspondence_type,exclude_from_segment\n"
             "Ann,Person,Dutch,E-mail,TRUE\n"
@@ -321,7 +321,7 @@ def test_choices_are_taken_by_value_or_label_in_any_case(existing, sales_user):
 
 
 def test_an_exported_formula_guard_is_taken_off_again(existing, sales_user):
-    services.import_contacts(csv_dataset("name\n'=1+1\n"), user=sales_user)
+    imports.import_contacts(csv_dataset("name\n'=1+1\n"), user=sales_user)
 
     assert Contact.objects.filter(name="=1+1").exists()
 
@@ -332,7 +332,7 @@ def test_import_takes_a_constant_number_of_queries_per_row(existing, sales_user)
             f"P{n},CO1,JV\n" for n in range(rows)
         )
         with CaptureQueriesContext(connection) as captured:
-            services.import_contacts(csv_dataset(text), user=sales_user)
+            imports.import_contacts(csv_dataset(text), user=sales_user)
         return len(captured)
 
     one, two, twelve = queries(1), queries(2), queries(12)
@@ -429,7 +429,7 @@ def test_unreadable_files_are_refused_with_a_message(content, file_format, messa
 
 
 def test_a_file_with_too_many_rows_is_refused(monkeypatch):
-    monkeypatch.setattr(resources, "MAX_ROWS", 2)
+    monkeypatch.setattr(imports, "MAX_ROWS", 2)
 
     with pytest.raises(ValidationError, match="The file has 3 rows; import at most 2"):
         csv_dataset("name\nA\nB\nC\n")

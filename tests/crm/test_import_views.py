@@ -15,13 +15,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from crm import exports
+from crm.imports import ContactResource
 from crm.models import Contact, NumberSeries
-from crm.resources import ContactResource
 from crm.views import PENDING_IMPORT
 from tests.crm.test_import import with_declared_dimension, workbook_bytes
 from tests.exports import body, code_rows, csv_rows, download, filename, workbook
 from tests.factories import CompanyFactory, PersonFactory, SalespersonFactory
+from web import exports
 
 pytestmark = pytest.mark.django_db
 

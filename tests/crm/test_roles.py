@@ -14,7 +14,7 @@ def crm_permissions(group_name):
         for app, codename in group.permissions.values_list(
             "content_type__app_label", "codename"
         )
-        if app == "crm"
+        if app in ("crm", "audit")
     }
 
 
@@ -47,7 +47,7 @@ def test_crm_admin_group_adds_salespeople_setup_and_import():
         "crm.change_numberseries",
         "crm.view_marketingsetup",
         "crm.change_marketingsetup",
-        "crm.view_auditrecord",
+        "audit.view_auditrecord",
     }
 
 
@@ -60,7 +60,7 @@ def test_crm_admin_group_adds_salespeople_setup_and_import():
         ("crm.change_marketingsetup", False, True),
         ("crm.add_salesperson", False, True),
         ("crm.change_numberseries", False, True),
-        ("crm.view_auditrecord", False, True),
+        ("audit.view_auditrecord", False, True),
         ("crm.delete_auditrecord", False, False),
         ("crm.delete_salesperson", False, False),
         ("crm.delete_numberseries", False, False),

@@ -95,7 +95,7 @@ def htmx_settled(page):
 
 
 def choose(scope, label, typed, option=None):
-    """Choose in a lookup field (crm.lookups) as a person does: type part of a
+    """Choose in a lookup field (web.lookups) as a person does: type part of a
     name or number, wait for the matches, go to the row that reads `option` (by
     default the typed text) with the arrow keys and press Enter."""
     page = getattr(scope, "page", scope)

@@ -70,7 +70,7 @@ def main_pages():
         reverse("crm:salesperson_list"),
         reverse("crm:marketing_setup"),
         reverse("crm:contact_import"),
-        reverse("crm:audit_list"),
+        reverse("audit:list"),
         reverse("segments:segment_from_entries") + "?evaluation=negative",
         reverse("segments:add_contacts_from_entries", args=[segment.no]),
         reverse("search") + "?q=seg",

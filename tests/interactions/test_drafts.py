@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from crm.models import AuditRecord
+from audit.models import AuditRecord
 from interactions import services
 from interactions.models import InteractionLogEntry
 from tests.factories import (

@@ -16,7 +16,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from crm import exports, spreadsheets
 from interactions.models import InteractionLogEntry
 from interactions.views import InteractionLogEntryExportView
 from tests.exports import (
@@ -35,6 +34,7 @@ from tests.factories import (
     PersonFactory,
     SalespersonFactory,
 )
+from web import exports, spreadsheets
 
 pytestmark = pytest.mark.django_db
 

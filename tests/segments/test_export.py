@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from crm import exports
 from crm.models import CorrespondenceType
 from interactions.models import InteractionLogEntry
 from tests.exports import code_rows, csv_rows, download, filename, workbook
@@ -21,6 +20,7 @@ from tests.factories import (
     SegmentLineFactory,
     UserFactory,
 )
+from web import exports
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from crm.resources import remove_stale_import_previews
+from crm.imports import remove_stale_import_previews
 from crm.services import forget_attempts, forget_submissions
 
 

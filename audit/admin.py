@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from audit.models import AuditRecord
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(admin.ModelAdmin):
+    """Read-only: records are written by the services, and kept."""
+
+    list_display = (
+        "at",
+        "username",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "count",
+    )
+    list_filter = ("action", "object_type")
+    search_fields = ("username", "object_id", "object_repr")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,134 @@
+"""The audit trail: who did what to entries, logged segments and lists, and when."""
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from web.db import choices_constraint
+
+
+class AuditAction(models.TextChoices):
+    CREATED = "created", _("Created")
+    POSTPONED = "postponed", _("Postponed")
+    RESUMED = "resumed", _("Resumed")
+    CANCELED = "canceled", _("Canceled")
+    UNCANCELED = "uncanceled", _("Canceled mark removed")
+    EVALUATED = "evaluated", _("Evaluated")
+    DELETED = "deleted", _("Deleted")
+    SEGMENT_LOGGED = "segment_logged", _("Segment logged")
+    TAKEN_OVER = "taken_over", _("Taken over")
+    EXPORTED = "exported", _("Exported")
+
+
+class AuditObjectType(models.TextChoices):
+    ENTRY = "interaction_log_entry", _("Interaction log entry")
+    POSTPONED = "postponed_interaction", _("Postponed interaction")
+    LOGGED_SEGMENT = "logged_segment", _("Logged segment")
+    LIST = "list", _("List")
+
+
+# How the keys of AuditRecord.details are shown.
+AUDIT_DETAIL_LABELS = {
+    "contact": _("Contact"),
+    "entries": _("Entries"),
+    "filters": _("Filters"),
+    "evaluation": _("Evaluation"),
+    "document_type": _("Document type"),
+    "document_no": _("Document no."),
+    "follow_up": _("Follow-up segment"),
+    "previous_owner": _("Previous owner"),
+    "format": _("Format"),
+}
+
+
+def detail_lines(details):
+    """An audit record's details as (label, text) pairs, in the order they were
+    recorded: what the audit trail shows and its export writes."""
+    lines = []
+    for key, value in (details or {}).items():
+        if isinstance(value, dict):
+            text = ", ".join(f"{name}={item}" for name, item in value.items())
+            text = text or _("none")
+        elif isinstance(value, list):
+            text = ", ".join(map(str, value))
+        else:
+            text = str(value)
+        lines.append((AUDIT_DETAIL_LABELS.get(key, key), text))
+    return lines
+
+
+def details_text(details):
+    """An audit record's details on one line."""
+    return "; ".join(f"{label}: {text}" for label, text in detail_lines(details))
+
+
+class AuditRecord(models.Model):
+    """Who did what to interactions and logged segments, and when: one row per action.
+
+    Written by audit.services.record_audit inside the action's transaction. No foreign
+    key to the objects, so the records outlive them; the user is a snapshot too.
+    """
+
+    Action = AuditAction
+    ObjectType = AuditObjectType
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(
+        _("user name"),
+        max_length=150,
+        blank=True,
+        help_text=_("As it was at the time; blank for commands and imports."),
+    )
+    object_type = models.CharField(_("object"), max_length=30, choices=ObjectType)
+    object_id = models.CharField(
+        _("no."),
+        max_length=20,
+        blank=True,
+        help_text=_("Entry or segment no. of an action on one object."),
+    )
+    object_repr = models.CharField(_("description"), max_length=200, blank=True)
+    count = models.PositiveIntegerField(_("count"), default=1)
+    details = models.JSONField(
+        _("details"),
+        default=dict,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text=_("For an action on many: the filters used or the entries chosen."),
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit records")
+        # Records are written by the services only: nobody adds, edits or deletes one.
+        default_permissions = ("view",)
+        indexes = [
+            models.Index(fields=["-at", "-id"], name="audit_at_idx"),
+            models.Index(fields=["action", "-at"], name="audit_action_idx"),
+            models.Index(fields=["username", "-at"], name="audit_username_idx"),
+            models.Index(fields=["object_id", "-at"], name="audit_object_idx"),
+            models.Index(fields=["object_type", "-at"], name="audit_object_type_idx"),
+        ]
+        constraints = [
+            choices_constraint("action", AuditAction, "audit_action_valid"),
+            choices_constraint("object_type", AuditObjectType, "audit_object_valid"),
+        ]
+
+    def __str__(self):
+        when = timezone.localtime(self.at)
+        return f"{when:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
+
+    def detail_lines(self):
+        """The details as (label, text) pairs, in the order they were recorded."""
+        return detail_lines(self.details)

@@ -1,0 +1,43 @@
+"""The audit trail page and its export."""
+
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.utils.translation import gettext_lazy as _
+from django_filters.views import FilterView
+
+from audit.exports import AuditedExportMixin
+from audit.filters import AuditRecordFilter
+from audit.models import AuditRecord, details_text
+from web.exports import Column, Kind
+from web.pagination import EstimatedCountPaginator
+from web.views import PAGE_SIZE
+
+
+class AuditRecordListView(PermissionRequiredMixin, FilterView):
+    """Audit trail: who created, postponed, resumed, canceled, evaluated, deleted or
+    logged what, and when; newest first."""
+
+    permission_required = "audit.view_auditrecord"
+    filterset_class = AuditRecordFilter
+    queryset = AuditRecord.objects.select_related("user")
+    paginate_by = PAGE_SIZE
+    paginator_class = EstimatedCountPaginator
+    template_name = "audit/auditrecord_list.html"
+
+
+class AuditRecordExportView(AuditedExportMixin, AuditRecordListView):
+    export_title = _("Audit trail")
+    columns = [
+        Column("at", _("When"), Kind.DATETIME),
+        Column("username", _("User")),
+        Column("action", _("Action"), Kind.CHOICE, choices=AuditRecord.Action.choices),
+        Column(
+            "object_type",
+            _("Object"),
+            Kind.CHOICE,
+            choices=AuditRecord.ObjectType.choices,
+        ),
+        Column("object_id", _("No."), width=12),
+        Column("object_repr", _("Description"), width=30),
+        Column("count", _("Count"), Kind.INTEGER),
+        Column("details", _("Details"), display=details_text, width=50),
+    ]

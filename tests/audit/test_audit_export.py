@@ -1,0 +1,81 @@
+"""The audit trail's export: its filters, typed moments, labels and details."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tests.exports import code_rows, csv_rows, download, workbook
+from tests.factories import AuditRecordFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(file_format):
+    return reverse("audit:export", args=[file_format])
+
+
+@pytest.fixture
+def records():
+    AuditRecordFactory(
+        at=datetime.datetime(2026, 12, 2, 15, 0, tzinfo=datetime.UTC),
+        action="evaluated",
+        username="marieke",
+        object_type="interaction_log_entry",
+        object_id="",
+        object_repr="",
+        count=12,
+        details={"filters": {"contact": "CT1"}, "evaluation": "positive"},
+    )
+    AuditRecordFactory(action="deleted", username="jan")
+
+
+def test_excel_in_dutch(crm_admin_client, records):
+    response = download(crm_admin_client, url("xlsx"), "nl", action="evaluated")
+
+    header, row = workbook(response).active.iter_rows()
+    assert [cell.value for cell in header][:3] == ["Wanneer", "Gebruiker", "Actie"]
+    assert row[0].value == datetime.datetime(2026, 12, 2, 16, 0)
+    assert row[0].number_format == "dd-mm-yyyy hh:mm"
+    assert [cell.value for cell in row[1:]] == [
+        "marieke",
+        "Geëvalueerd",
+        "Interactielogpost",
+        None,
+        None,
+        12,
+        "Filters: contact=CT1; Evaluatie: positive",
+    ]
+
+
+def test_csv_and_codes(crm_admin_client, records):
+    _header, row = csv_rows(
+        download(crm_admin_client, url("csv"), "nl", username="marieke"), ";"
+    )
+    (codes,) = code_rows(
+        download(crm_admin_client, url("codes.csv"), "nl", username="marieke")
+    )
+
+    assert row[0] == "02-12-2026 16:00"
+    assert row[2] == "Geëvalueerd"
+    assert codes == {
+        "at": "2026-12-02T16:00:00+01:00",
+        "username": "marieke",
+        "action": "evaluated",
+        "object_type": "interaction_log_entry",
+        "object_id": "",
+        "object_repr": "",
+        "count": "12",
+        "details": '{"filters": {"contact": "CT1"}, "evaluation": "positive"}',
+    }
+
+
+def test_sales_users_may_not_export_the_audit_trail(sales_client):
+    assert sales_client.get(url("csv")).status_code == 403
+
+
+def test_a_date_it_cannot_read_is_a_400(crm_admin_client):
+    response = crm_admin_client.get(url("xlsx"), {"date_to": "2026-13-01"})
+
+    assert response.status_code == 400
+    assert response.content.decode() == "To: Enter a valid date."

@@ -1,0 +1,172 @@
+"""The view plumbing every app's pages share: permission-first mixins, service
+errors on forms, the lookup endpoint, the "database unavailable" error page."""
+
+import sys
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import MAX_URL_REDIRECT_LENGTH
+from django.utils.translation import gettext_lazy as _
+from django.views import View, defaults
+
+from web.lookups import MAX_QUERY, BadLookup
+from web.lookups import PAGE_SIZE as LOOKUP_PAGE_SIZE
+
+
+def server_error(request):
+    """handler500: a 503 "try again" page when the database cannot be reached.
+
+    Django calls it while handling the exception, so sys.exc_info() names it. The
+    page touches nothing that needs the database (no user, no messages); once the
+    database is back, CONN_HEALTH_CHECKS replaces the broken connection by itself.
+    """
+    if not isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return defaults.server_error(request)
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {
+                "detail": str(
+                    _("The database cannot be reached; try again in a minute.")
+                )
+            },
+            status=503,
+        )
+    else:
+        response = render(request, "503.html", status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
+def back_to_list(name, query=""):
+    """The list page `name` with the query string it was shown with, to go back to
+    after an action on it; without the query when that is too long to redirect to."""
+    url = reverse(name)
+    if query and len(url) + len(query) < MAX_URL_REDIRECT_LENGTH:
+        url = f"{url}?{query}"
+    return url
+
+
+def add_service_error(form, error):
+    """Show a service's ValidationError next to its field, or at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class PermissionFirstMixin(PermissionRequiredMixin):
+    """A page that loads the object it works on in `load()`, after the permission
+    check: without the permission, whether the object exists stays unknown (403,
+    never 404)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_permission():
+            return self.handle_no_permission()
+        return self.load(request, **kwargs) or super().dispatch(
+            request, *args, **kwargs
+        )
+
+    def load(self, request, **kwargs):
+        """Set the page's objects; a response returned ends the request there."""
+
+
+class ServiceFormMixin:
+    """Save a valid form through a service; its ValidationError goes onto the form."""
+
+    success_message = ""
+
+    def perform(self, form):
+        return form.save()
+
+    def form_valid(self, form):
+        try:
+            self.object = self.perform(form)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(
+                self.request, self.success_message % self.success_message_values()
+            )
+        return HttpResponseRedirect(self.get_success_url())
+
+    def success_message_values(self):
+        """The values the success message names: the saved object, and what a
+        view adds."""
+        return {"object": self.object}
+
+
+class SetupFormMixin:
+    """Heading, introduction and Cancel target for the shared crm/setup_form.html."""
+
+    title = ""
+    intro = ""
+    cancel_url = reverse_lazy("home")
+
+    def get_title(self):
+        return self.title
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            title=self.get_title(), intro=self.intro, cancel_url=self.cancel_url
+        )
+        return context
+
+
+class LookupView(PermissionRequiredMixin, View):
+    """The JSON a lookup field searches: `?q=` text, `page=` from 1, 20 rows a page.
+
+    Answers {"results": [...], "more": bool}; a query it cannot read gets a 400 with
+    {"error": message}. Each model has its own subclass with the permission to view it.
+    """
+
+    lookup_class = None
+    # Deeper pages than this are a scroll nobody does; OFFSET would read them all.
+    max_page = 50
+
+    def get(self, request, *args, **kwargs):
+        lookup = self.lookup_class()
+        try:
+            text, page = self.read_query(request.GET)
+            queryset = lookup.offered(request.GET)
+            if text:
+                queryset = lookup.search(queryset, text)
+            start = (page - 1) * LOOKUP_PAGE_SIZE
+            # One row more than the page tells whether there is a next one.
+            found = list(
+                queryset.order_by(*lookup.order(text))[
+                    start : start + LOOKUP_PAGE_SIZE + 1
+                ]
+            )
+            results = lookup.rows(found[:LOOKUP_PAGE_SIZE], request.GET)
+        except BadLookup as error:
+            return JsonResponse({"error": str(error)}, status=400)
+        return JsonResponse({"results": results, "more": len(found) > LOOKUP_PAGE_SIZE})
+
+    def read_query(self, query):
+        text = query.get("q", "")
+        if "\x00" in text:
+            raise BadLookup(_("The search contains a character that is not allowed."))
+        text = text.strip()
+        if len(text) > MAX_QUERY:
+            raise BadLookup(
+                _("Search with at most %(max)s characters.") % {"max": MAX_QUERY}
+            )
+        page = query.get("page", "1")
+        if not (page.isdecimal() and len(page) < 4 and 1 <= int(page) <= self.max_page):
+            raise BadLookup(
+                _("The page must be a number from 1 to %(max)s.")
+                % {"max": self.max_page}
+            )
+        return text, int(page)
+
+
+# Rows a list page shows.
+PAGE_SIZE = 25
