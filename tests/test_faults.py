@@ -50,7 +50,7 @@ def snapshot():
     """Every row, all columns, of every table of the CRM apps, in key order."""
     tables = {}
     with connection.cursor() as cursor:
-        for label in ("crm", "interactions", "segments"):
+        for label in ("audit", "crm", "interactions", "segments"):
             for model in apps.get_app_config(label).get_models(
                 include_auto_created=True
             ):

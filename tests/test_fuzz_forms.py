@@ -193,7 +193,7 @@ ADMIN_WRITES = {
     "segments.Segment": {"segments.SegmentLine", "crm.NumberSeries"},
     "interactions.InteractionLogEntry": {"audit.AuditRecord"},
 }
-CRM_APPS = ("crm", "interactions", "segments")
+CRM_APPS = ("audit", "crm", "interactions", "segments")
 
 
 # Which pages -----------------------------------------------------------------------

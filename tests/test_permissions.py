@@ -339,7 +339,7 @@ def snapshot():
     models = [
         *(
             model
-            for label in ("crm", "interactions", "segments")
+            for label in ("audit", "crm", "interactions", "segments")
             for model in apps.get_app_config(label).get_models()
         ),
         User,

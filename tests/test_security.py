@@ -20,7 +20,7 @@ from tests.factories import SalesUserFactory, UserFactory
 from web.middleware import client_ip
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
-CRM_APPS = ("crm", "interactions", "segments")
+CRM_APPS = ("audit", "crm", "interactions", "segments")
 PASSWORD = "secret-pass-123"
 LOCKED_OUT = (
     "Too many failed login attempts. Logging in as this user is blocked for 15 "

@@ -178,7 +178,7 @@ def test_company_autocomplete_offers_only_companies(admin_client):
 AUTOCOMPLETE_FIELDS = [
     pytest.param(model, name, id=f"{model._meta.label}.{name}")
     for model, model_admin in admin.site._registry.items()
-    if model._meta.app_label in ("crm", "interactions", "segments")
+    if model._meta.app_label in ("audit", "crm", "interactions", "segments")
     for name in model_admin.autocomplete_fields
 ]
 
