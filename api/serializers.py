@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from crm.models import Contact, CorrespondenceType, Salesperson
+from crm.models import CONTACT_API_FIELDS, Contact, CorrespondenceType, Salesperson
 from interactions.models import (
     DocumentType,
     Evaluation,
@@ -103,24 +103,7 @@ class ContactSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Contact
-        fields = [
-            "no",
-            "type",
-            "name",
-            "company",
-            "salesperson",
-            "email",
-            "phone",
-            "address",
-            "post_code",
-            "city",
-            "country",
-            "language_code",
-            "correspondence_type",
-            "exclude_from_segment",
-            "created_at",
-            "updated_at",
-        ]
+        fields = CONTACT_API_FIELDS
         read_only_fields = fields
 
 

@@ -20,6 +20,7 @@ class AuditRecordAdmin(admin.ModelAdmin):
     search_fields = ("username", "object_id", "object_repr")
     date_hierarchy = "at"
 
+    # An audit trail that can be edited proves nothing: the admin only reads it.
     def has_add_permission(self, request):
         return False
 

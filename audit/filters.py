@@ -39,11 +39,13 @@ class AuditRecordFilter(FilterSet):
         model = AuditRecord
         fields = ()
 
+    # Exact, not icontains: a LIKE '%…%' cannot use the (name, at) index.
     def exactly(self, queryset, name, value):
         return queryset.filter(**{name: value.strip()})
 
     def from_day(self, queryset, name, value):
         return queryset.filter(at__gte=start_of_day(value))
 
+    # "To" includes the whole day: up to the start of the next one, in local time.
     def to_day(self, queryset, name, value):
         return queryset.filter(at__lt=start_of_day(value + datetime.timedelta(days=1)))

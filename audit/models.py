@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from web.db import choices_constraint
 
 
+# The values are stored and exported in the codes CSV: scripts read them, so a
+# value never changes once released; only labels are translated.
 class AuditAction(models.TextChoices):
     CREATED = "created", _("Created")
     POSTPONED = "postponed", _("Postponed")
@@ -43,11 +45,14 @@ AUDIT_DETAIL_LABELS = {
 }
 
 
+# Keys not listed are shown as they are stored: an older record keeps its details
+# readable after a key is renamed.
 def detail_lines(details):
     """An audit record's details as (label, text) pairs, in the order they were
     recorded: what the audit trail shows and its export writes."""
     lines = []
     for key, value in (details or {}).items():
+        # Filters are stored as {name: value}; an empty one means "no filter".
         if isinstance(value, dict):
             text = ", ".join(f"{name}={item}" for name, item in value.items())
             text = text or _("none")
@@ -74,8 +79,10 @@ class AuditRecord(models.Model):
     Action = AuditAction
     ObjectType = AuditObjectType
 
+    # Set when written, not when committed: the moment the user acted.
     at = models.DateTimeField(_("when"), default=timezone.now)
     action = models.CharField(_("action"), max_length=20, choices=Action)
+    # SET_NULL: deleting a user keeps their records, named by `username`.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
@@ -91,6 +98,7 @@ class AuditRecord(models.Model):
         help_text=_("As it was at the time; blank for commands and imports."),
     )
     object_type = models.CharField(_("object"), max_length=30, choices=ObjectType)
+    # A number as text, not a key: entries, segments and lists are numbered apart.
     object_id = models.CharField(
         _("no."),
         max_length=20,
@@ -113,6 +121,8 @@ class AuditRecord(models.Model):
         verbose_name_plural = _("audit records")
         # Records are written by the services only: nobody adds, edits or deletes one.
         default_permissions = ("view",)
+        # One index per filter of the page, each ending in the page's order (newest
+        # first), so a filtered page reads only its 25 rows from the index.
         indexes = [
             models.Index(fields=["-at", "-id"], name="audit_at_idx"),
             models.Index(fields=["action", "-at"], name="audit_action_idx"),

@@ -34,8 +34,11 @@ def record_audit(
     Call it inside the action's transaction, so the record is kept exactly when the
     action commits. `details` (JSON) says which: the filters used, the entries chosen.
     """
+    # Outside a transaction the record could be kept for an action that then
+    # fails (or lost for one that succeeds); a loud error finds such a caller.
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_audit() must run inside the action's transaction.")
+    # Commands act without a user (None); the page shows them as "system".
     actor = user if user is not None and user.is_authenticated else None
     return AuditRecord.objects.create(
         action=action,
@@ -43,6 +46,7 @@ def record_audit(
         username=actor.get_username() if actor is not None else "",
         object_type=object_type,
         object_id=str(object_id),
+        # Cut to the column, not refused: the action matters more than its label.
         object_repr=str(object_repr)[
             : AuditRecord._meta.get_field("object_repr").max_length
         ],

@@ -20,6 +20,7 @@ class AuditRecordListView(PermissionRequiredMixin, FilterView):
     filterset_class = AuditRecordFilter
     queryset = AuditRecord.objects.select_related("user")
     paginate_by = PAGE_SIZE
+    # The trail only grows: an exact count of millions of rows costs a full scan.
     paginator_class = EstimatedCountPaginator
     template_name = "audit/auditrecord_list.html"
 
@@ -39,5 +40,6 @@ class AuditRecordExportView(AuditedExportMixin, AuditRecordListView):
         Column("object_id", _("No."), width=12),
         Column("object_repr", _("Description"), width=30),
         Column("count", _("Count"), Kind.INTEGER),
+        # The codes CSV keeps the JSON as stored; the other formats read as the page.
         Column("details", _("Details"), display=details_text, width=50),
     ]

@@ -31,6 +31,8 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         window = settings.PASSWORD_RESET_WINDOW
+        # The client first: one machine trying many addresses is stopped before any
+        # address's count grows.
         client = services.throttle_key("reset-client", client_ip(self.request))
         if services.over_limit(
             client, limit=settings.PASSWORD_RESET_CLIENT_LIMIT, window=window
@@ -47,6 +49,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         if services.over_limit(
             address, limit=settings.PASSWORD_RESET_ADDRESS_LIMIT, window=window
         ):
+            # As if sent: a refusal here would tell that the address exists.
             return HttpResponseRedirect(self.get_success_url())
         services.count_attempt(address)
         return super().form_valid(form)
@@ -57,6 +60,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     login: DJANGO_LOGIN_FAILURE_LIMIT of them lock the page for the cool-off time."""
 
     def key(self):
+        # Per user, not per client: a stolen session tries from anywhere.
         return services.throttle_key("password-change", self.request.user.pk)
 
     def locked(self):
@@ -79,6 +83,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_invalid(self, form):
+        # Only a wrong current password counts; a weak new one is no attack.
         if form.has_error("old_password"):
             services.count_attempt(self.key())
         return super().form_invalid(form)

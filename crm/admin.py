@@ -14,12 +14,16 @@ from import_export.results import RowResult
 from crm import services
 from crm.imports import BoundedCSV, BoundedXLSX, ContactResource
 from crm.models import (
+    CONTACT_COMMUNICATION_FIELDS,
+    CONTACT_IDENTITY_FIELDS,
+    CONTACT_SEARCH_FIELDS,
     MISSING_SERIES_MESSAGES,
     Contact,
     MarketingSetup,
     NumberSeries,
     Salesperson,
 )
+from web.admin import ServiceAdminMixin
 from web.amounts import number_formfield
 
 
@@ -95,9 +99,15 @@ class ModelAdmin(FormFieldsMixin, admin.ModelAdmin):
 
 
 @admin.register(NumberSeries)
-class NumberSeriesAdmin(ModelAdmin):
+class NumberSeriesAdmin(ServiceAdminMixin, ModelAdmin):
     list_display = ("code", "description", "prefix", "width", "next_no_preview")
     search_fields = ("code", "description", "prefix")
+
+    def save_service(self, request, obj, form, change):
+        return services.save_number_series(obj, user=request.user)
+
+    def delete_service(self, request, obj):
+        services.delete_number_series(obj, user=request.user)
 
     @admin.display(description=_("next no."))
     def next_no_preview(self, series):
@@ -105,7 +115,7 @@ class NumberSeriesAdmin(ModelAdmin):
 
 
 @admin.register(MarketingSetup)
-class MarketingSetupAdmin(ModelAdmin):
+class MarketingSetupAdmin(ServiceAdminMixin, ModelAdmin):
     autocomplete_fields = ("contact_nos", "segment_nos", "default_salesperson")
 
     # A singleton: the one row (pk=1) is edited, never added twice or deleted.
@@ -124,18 +134,23 @@ class MarketingSetupAdmin(ModelAdmin):
             return redirect(reverse("admin:crm_marketingsetup_change", args=[1]))
         return redirect(reverse("admin:crm_marketingsetup_add"))
 
-    def save_model(self, request, obj, form, change):
-        obj.pk = 1  # The singleton's key, whatever an id sequence would hand out.
-        super().save_model(request, obj, form, change)
+    def save_service(self, request, obj, form, change):
+        return services.save_marketing_setup(obj, user=request.user)
 
 
 @admin.register(Salesperson)
-class SalespersonAdmin(ModelAdmin):
+class SalespersonAdmin(ServiceAdminMixin, ModelAdmin):
     list_display = ("code", "name", "email", "phone", "job_title", "user", "blocked")
     list_filter = ("blocked",)
     search_fields = ("code", "name", "email")
     list_select_related = ("user",)
     autocomplete_fields = ("user",)
+
+    def save_service(self, request, obj, form, change):
+        return services.save_salesperson(obj, user=request.user)
+
+    def delete_service(self, request, obj):
+        services.delete_salesperson(obj, user=request.user)
 
 
 class ContactAdminForm(forms.ModelForm):
@@ -153,7 +168,7 @@ class ContactAdminForm(forms.ModelForm):
 
 
 @admin.register(Contact)
-class ContactAdmin(ImportExportMixin, ModelAdmin):
+class ContactAdmin(ImportExportMixin, ServiceAdminMixin, ModelAdmin):
     list_display = (
         "no",
         "name",
@@ -173,41 +188,26 @@ class ContactAdmin(ImportExportMixin, ModelAdmin):
         "language_code",
         "country",
     )
-    search_fields = ("no", "name", "email")
+    search_fields = CONTACT_SEARCH_FIELDS
     list_select_related = ("company", "salesperson")
     autocomplete_fields = ("company", "salesperson")
     date_hierarchy = "created_at"
     readonly_fields = ("created_at", "updated_at")
     form = ContactAdminForm
     fieldsets = (
-        (None, {"fields": ("no", "type", "name", "company", "salesperson")}),
-        (
-            _("Communication"),
-            {
-                "fields": (
-                    "email",
-                    "phone",
-                    "address",
-                    "post_code",
-                    "city",
-                    "country",
-                    "language_code",
-                    "correspondence_type",
-                    "exclude_from_segment",
-                )
-            },
-        ),
+        (None, {"fields": CONTACT_IDENTITY_FIELDS}),
+        (_("Communication"), {"fields": CONTACT_COMMUNICATION_FIELDS}),
         (_("History"), {"fields": ("created_at", "updated_at")}),
     )
 
-    def save_model(self, request, obj, form, change):
-        """Save through the contact services: an add takes a number from the series."""
+    def save_service(self, request, obj, form, change):
+        """As the contact pages: an add without a number takes the series' next."""
         if change:
-            services.update_contact(obj, user=request.user)
-            return
-        created = services.create_contact(user=request.user, **form.cleaned_data)
-        # The admin goes on with its own instance (change message, redirect).
-        vars(obj).update(vars(created))
+            return services.update_contact(obj, user=request.user)
+        return services.create_contact(user=request.user, **form.cleaned_data)
+
+    def delete_service(self, request, obj):
+        services.delete_contact(obj, user=request.user)
 
     # Import and export (django-import-export) with the import page's resource: the
     # admin's import needs crm.import_contact, its export crm.view_contact.

@@ -1,10 +1,13 @@
+import operator
+from functools import reduce
+
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.lookups import ContactField, SalespersonField
-from crm.models import Contact, Salesperson
+from crm.models import CONTACT_SEARCH_FIELDS, Contact, Salesperson
 from web.filters import FilterSet, LookupFilter, OrderingFilter
 
 
@@ -61,11 +64,8 @@ class ContactFilter(FilterSet):
         )
 
     def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(no__icontains=value)
-            | Q(name__icontains=value)
-            | Q(email__icontains=value)
-        )
+        found = (Q(**{f"{field}__icontains": value}) for field in CONTACT_SEARCH_FIELDS)
+        return queryset.filter(reduce(operator.or_, found))
 
 
 class SalespersonFilter(FilterSet):

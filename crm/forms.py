@@ -4,13 +4,18 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
-from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from crm.imports import read_dataset
 from crm.lookups import ContactField, SalespersonField
-from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
+from crm.models import (
+    CONTACT_FIELDS,
+    Contact,
+    MarketingSetup,
+    NumberSeries,
+    Salesperson,
+)
 from web.amounts import number_formfield
 
 
@@ -38,22 +43,7 @@ class RowsField(forms.ModelMultipleChoiceField):
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
-        fields = [
-            "no",
-            "type",
-            "name",
-            "company",
-            "salesperson",
-            "email",
-            "phone",
-            "address",
-            "post_code",
-            "city",
-            "country",
-            "language_code",
-            "correspondence_type",
-            "exclude_from_segment",
-        ]
+        fields = CONTACT_FIELDS
         field_classes = {"company": ContactField, "salesperson": SalespersonField}
 
     def __init__(self, *args, **kwargs):
@@ -66,8 +56,9 @@ class ContactForm(forms.ModelForm):
             Contact._meta.get_field("company").error_messages["invalid"]
         )
         # Blocked salespeople get no new contacts, but an edit keeps the current one.
-        self.fields["salesperson"].queryset = Salesperson.objects.filter(
-            Q(blocked=False) | Q(pk=self.instance.salesperson_id)
+        self.fields["salesperson"].queryset = (
+            Salesperson.objects.active()
+            | Salesperson.objects.filter(pk=self.instance.salesperson_id)
         )
         if self.instance.pk:
             # The number identifies the contact in history and exports; it stays fixed.

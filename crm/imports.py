@@ -1,19 +1,14 @@
 """Contacts as spreadsheet rows (django-import-export): the one ContactResource behind
-the admin's import and export and the import page, the reading of uploaded CSV and
-Excel files, and the row-by-row report of an import."""
+the admin's import and export and the import page, the contact columns an uploaded
+file must name (web.tabular reads the file), and the row-by-row report of an
+import."""
 
-import csv
-import io
 import logging
-import zipfile
 from dataclasses import dataclass, field
 
-import tablib
 from django.conf import settings
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
-from django.db import transaction
-from django.template.defaultfilters import filesizeformat
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,11 +16,16 @@ from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
 from import_export.tmp_storages import MediaStorage
-from openpyxl import load_workbook
 
 from crm import services
-from crm.models import Contact, CorrespondenceType, Salesperson
+from crm.models import (
+    CONTACT_EXPORT_FIELDS,
+    Contact,
+    CorrespondenceType,
+    Salesperson,
+)
 from web.spreadsheets import FORMULA_STARTS, sanitise
+from web.tabular import BoundedFormat, dataset_of, is_blank, rows_of
 
 logger = logging.getLogger(__name__)
 
@@ -113,9 +113,9 @@ class ContactResource(resources.ModelResource):
     other row creates one (numbered from the contact series when `no` is blank).
     Companies are named by their number, salespeople by their code."""
 
-    no = column("no", TextWidget())
+    # The columns are CONTACT_EXPORT_FIELDS, in that order; those not declared here
+    # are text (widget_from_django_field).
     type = column("type", ChoiceWidget(Contact.Type.choices))
-    name = column("name", TextWidget())
     company = column(
         "company",
         ReferenceWidget(
@@ -130,12 +130,6 @@ class ContactResource(resources.ModelResource):
             gettext_lazy("There is no salesperson with code %(value)s."),
         ),
     )
-    email = column("email", TextWidget())
-    phone = column("phone", TextWidget())
-    address = column("address", TextWidget())
-    post_code = column("post_code", TextWidget())
-    city = column("city", TextWidget())
-    country = column("country", TextWidget())
     language_code = column("language_code", ChoiceWidget(settings.LANGUAGES))
     correspondence_type = column(
         "correspondence_type", ChoiceWidget(CorrespondenceType.choices)
@@ -144,22 +138,7 @@ class ContactResource(resources.ModelResource):
 
     class Meta:
         model = Contact
-        fields = (
-            "no",
-            "type",
-            "name",
-            "company",
-            "salesperson",
-            "email",
-            "phone",
-            "address",
-            "post_code",
-            "city",
-            "country",
-            "language_code",
-            "correspondence_type",
-            "exclude_from_segment",
-        )
+        fields = CONTACT_EXPORT_FIELDS
         import_id_fields = ["no"]
         # A row that changes nothing is reported, not written.
         skip_unchanged = True
@@ -167,6 +146,13 @@ class ContactResource(resources.ModelResource):
         store_instance = True
         store_row_values = True
         use_transactions = True
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        # Text as TextWidget reads it: trimmed, without a formula's quote, no NUL.
+        if isinstance(f, models.CharField):
+            return TextWidget
+        return super().widget_from_django_field(f, default)
 
     @classmethod
     def column_names(cls):
@@ -185,6 +171,8 @@ class ContactResource(resources.ModelResource):
         except ValueError:
             return None  # a bad number: import_instance makes it the row's error
 
+    # The resource matches rows on "no": a file without that column would fail
+    # there, while it means "all new contacts".
     def before_import(self, dataset, **kwargs):
         # A file without numbers only creates contacts.
         if "no" not in (dataset.headers or []) and dataset.height:
@@ -262,134 +250,8 @@ def remove_stale_import_previews():
     return len(stale)
 
 
-class BoundedFormat:
-    """A django-import-export format for the admin's import that reads the file
-    with read_dataset, as the import page does, bounds included."""
-
-    def get_read_mode(self):
-        return "rb"
-
-    def is_binary(self):
-        return True
-
-    def create_dataset(self, in_stream, **kwargs):
-        return read_dataset(in_stream, self.get_extension())
-
-
-class BoundedCSV(BoundedFormat, CSV):
-    pass
-
-
-class BoundedXLSX(BoundedFormat, XLSX):
-    pass
-
-
-def read_dataset(content, file_format):
-    """The rows of an uploaded file ("csv": UTF-8, comma or semicolon separated;
-    "xlsx": the first sheet) with the first row as the column names.
-
-    The file is read row by row and never held as a sheet: a file that claims or
-    holds more rows, columns or unpacked bytes than the IMPORT_MAX_* settings allow
-    is refused once it passes them, whatever its size on disk.
-    """
-    rows = xlsx_rows(content) if file_format == "xlsx" else csv_rows(content)
-    return dataset_of(bounded(rows))
-
-
-def bounded(rows):
-    """The rows, refused past IMPORT_MAX_ROWS rows (blank ones too: a file of blank
-    lines costs as much to read) or past IMPORT_MAX_COLUMNS non-blank columns."""
-    max_rows, max_columns = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS
-    for line, row in enumerate(rows, 1):
-        if line > max_rows:
-            raise ValidationError(
-                _("The file has more than %(limit)s rows."),
-                code="too_many_rows",
-                params={"limit": intcomma(max_rows)},
-            )
-        if len(row) > max_columns and not all(map(is_blank, row[max_columns:])):
-            raise ValidationError(
-                _("Row %(row)s has more than %(limit)s columns."),
-                code="too_many_columns",
-                params={"row": line, "limit": max_columns},
-            )
-        yield row[:max_columns]
-
-
-def csv_rows(content):
-    # Decoded as it is read: the text of a large file is never held whole.
-    text = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
-    try:
-        first_line = text.readline()
-        # Spreadsheets in Dutch and other languages with a decimal comma write ";".
-        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-        text.seek(0)
-        yield from csv.reader(text, delimiter=delimiter)
-    except UnicodeDecodeError:
-        raise ValidationError(
-            _('The file is not UTF-8 text. Save it as "CSV UTF-8" and try again.'),
-            code="encoding",
-        ) from None
-    except csv.Error as error:
-        raise ValidationError(
-            _("The file cannot be read as CSV: %(error)s"),
-            code="unreadable",
-            params={"error": error},
-        ) from None
-
-
-def xlsx_rows(content):
-    unreadable = ValidationError(
-        _("The file cannot be read as an Excel workbook (.xlsx)."), code="unreadable"
-    )
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise unreadable from None
-    # A workbook is a zip archive: a small file can unpack to gigabytes.
-    if unpacked > settings.IMPORT_MAX_UNPACKED_SIZE:
-        raise ValidationError(
-            _("The workbook unpacks to %(size)s; at most %(limit)s can be imported."),
-            code="too_large_unpacked",
-            params={
-                "size": filesizeformat(unpacked),
-                "limit": filesizeformat(settings.IMPORT_MAX_UNPACKED_SIZE),
-            },
-        )
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        try:
-            sheet = workbook.active
-            # Read the cells that are there, not the size the sheet declares: a
-            # declared A1:XFD1048576 would pad every row to 16,384 cells.
-            sheet.reset_dimensions()
-            yield from (list(row) for row in sheet.iter_rows(values_only=True))
-        finally:
-            workbook.close()
-    except ValidationError:
-        raise
-    # Any damage to the file surfaces as some exception of zipfile, the XML parser
-    # or openpyxl; all of them mean the same to the user.
-    except Exception as error:
-        logger.info("Unreadable workbook uploaded: %r", error)
-        raise unreadable from None
-
-
-def is_blank(value):
-    return value is None or str(value).strip() == ""
-
-
-def dataset_of(rows):
-    """A Dataset of the non-blank rows, headers normalised ("Post code" → post_code).
-    Rows past MAX_ROWS are counted for the message, not kept."""
-    rows = (row for row in rows if not all(map(is_blank, row)))
-    first = next(rows, None)
-    if first is None:
-        raise ValidationError(_("The file is empty."), code="empty")
-    headers = [str(value or "").strip().lower().replace(" ", "_") for value in first]
-    while headers and not headers[-1]:
-        headers.pop()
+def check_contact_columns(headers):
+    """Refuse a file whose first row names none of the contact columns."""
     known = ContactResource.column_names()
     if not set(headers) & set(known):
         raise ValidationError(
@@ -400,35 +262,30 @@ def dataset_of(rows):
             code="no_columns",
             params={"columns": ", ".join(known)},
         )
-    for name in headers:
-        if name and headers.count(name) > 1:
-            raise ValidationError(
-                _("The column %(column)s appears more than once."),
-                code="duplicate_column",
-                params={"column": name},
-            )
-    width = len(headers)
-    data = []
-    count = 0
-    for line, row in enumerate(rows, 2):
-        if not all(map(is_blank, row[width:])):
-            raise ValidationError(
-                _("Row %(row)s has more cells than the first row has column names."),
-                code="too_wide",
-                params={"row": line},
-            )
-        count += 1
-        if count <= MAX_ROWS:
-            data.append([*row[:width], *[""] * (width - len(row))])
-    if not data:
-        raise ValidationError(_("The file has column names but no rows."), "no_rows")
-    if count > MAX_ROWS:
-        raise ValidationError(
-            _("The file has %(count)s rows; import at most %(limit)s at a time."),
-            code="too_many_rows",
-            params={"count": count, "limit": MAX_ROWS},
-        )
-    return tablib.Dataset(*data, headers=headers)
+
+
+def read_dataset(content, file_format):
+    """The contact rows of an uploaded file, with the first row as the column names
+    (web.tabular reads it).
+
+    The file is read row by row and never held as a sheet: a file that claims or
+    holds more rows, columns or unpacked bytes than the IMPORT_MAX_* settings allow
+    is refused once it passes them, whatever its size on disk; past MAX_ROWS
+    contacts it is refused whole.
+    """
+    return dataset_of(
+        rows_of(content, file_format),
+        max_rows=MAX_ROWS,
+        check_headers=check_contact_columns,
+    )
+
+
+class BoundedCSV(BoundedFormat, CSV):
+    read_dataset = staticmethod(read_dataset)
+
+
+class BoundedXLSX(BoundedFormat, XLSX):
+    read_dataset = staticmethod(read_dataset)
 
 
 @dataclass

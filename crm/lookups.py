@@ -83,7 +83,7 @@ class SalespersonLookup(Lookup):
 
     def offered(self, params):
         # Blocked salespeople get no new work; forms keep one already chosen.
-        return Salesperson.objects.filter(blocked=False)
+        return Salesperson.objects.active()
 
 
 class ContactField(LookupField):

@@ -31,6 +31,9 @@ def correspondence_type_field(verbose_name=None):
 
 
 class NumberSeries(models.Model):
+    """NAV's No. Series: a prefix and a counter that hands out contact and segment
+    numbers without gaps (next_no)."""
+
     code = models.CharField(_("code"), max_length=20, unique=True)
     description = models.CharField(_("description"), max_length=100, blank=True)
     prefix = models.CharField(_("prefix"), max_length=10, blank=True)
@@ -90,6 +93,13 @@ class NumberSeries(models.Model):
         return self.format(self.next_number - 1)
 
 
+class SalespersonQuerySet(models.QuerySet):
+    def active(self):
+        """Not blocked: offered for new contacts, entries and segments (NAV's Blocked
+        keeps the salesperson on what it already has)."""
+        return self.filter(blocked=False)
+
+
 class Salesperson(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -106,6 +116,8 @@ class Salesperson(models.Model):
     )
     blocked = models.BooleanField(_("blocked"), default=False)
 
+    objects = SalespersonQuerySet.as_manager()
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("salesperson")
@@ -119,10 +131,13 @@ class Salesperson(models.Model):
 
 
 class ContactQuerySet(models.QuerySet):
+    # A company is a contact of type company, as in NAV: one table for both, so
+    # that entries, segments and letters treat them alike.
     def companies(self):
         return self.filter(type=Contact.Type.COMPANY)
 
     def with_related(self):
+        # What every contact row shows: one join instead of a query per row.
         return self.select_related("company", "salesperson")
 
 
@@ -240,6 +255,44 @@ class Contact(models.Model):
         return self if self.contact_company_id == self.pk else self.company
 
 
+# The contact's field lists, each declared once: a field added to Contact is added
+# here, and the form, the admin, the import/export columns, the API and the letter
+# placeholders follow.
+CONTACT_IDENTITY_FIELDS = ("no", "type", "name", "company", "salesperson")
+CONTACT_COMMUNICATION_FIELDS = (
+    "email",
+    "phone",
+    "address",
+    "post_code",
+    "city",
+    "country",
+    "language_code",
+    "correspondence_type",
+    "exclude_from_segment",
+)
+# Editable, in form order.
+CONTACT_FIELDS = (*CONTACT_IDENTITY_FIELDS, *CONTACT_COMMUNICATION_FIELDS)
+# The columns of an export and an import, companies by number and salespeople by
+# code: an exported codes file imports back unchanged.
+CONTACT_EXPORT_FIELDS = CONTACT_FIELDS
+# What the API shows of a contact.
+CONTACT_API_FIELDS = (*CONTACT_EXPORT_FIELDS, "created_at", "updated_at")
+# What a letter may name as {{ contact.<field> }} (the company by its name).
+CONTACT_PLACEHOLDER_FIELDS = (
+    "no",
+    "name",
+    "company",
+    "address",
+    "post_code",
+    "city",
+    "country",
+    "email",
+    "phone",
+)
+# What the list's and the admin's search box look in.
+CONTACT_SEARCH_FIELDS = ("no", "name", "email")
+
+
 class MarketingSetup(models.Model):
     """The single row of marketing settings (NAV's Marketing Setup)."""
 
@@ -291,6 +344,7 @@ class MarketingSetup(models.Model):
 
     @classmethod
     def load(cls):
+        # get_or_create: the row appears on first use, so no migration seeds it.
         setup, _created = cls.objects.get_or_create(pk=1)
         return setup
 

@@ -26,6 +26,7 @@ def best_match_first(queryset, *, number, name, query):
                 output_field=IntegerField(),
             )
         )
+        # Name before number within a rank: people scan the list by name.
         .order_by("search_rank", name, number)
     )
 

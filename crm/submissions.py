@@ -56,6 +56,8 @@ def submitted_once(token, *, user):
         return
     with transaction.atomic():
         try:
+            # A savepoint: the failed INSERT must not break the outer transaction,
+            # which still reads the earlier record.
             with transaction.atomic():
                 submission = FormSubmission.objects.create(token=token, user=user)
         except IntegrityError:

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import (
     CreateView,
@@ -32,6 +33,7 @@ from crm.imports import (
 )
 from crm.lookups import SalespersonLookup
 from crm.models import (
+    CONTACT_EXPORT_FIELDS,
     Contact,
     CorrespondenceType,
     MarketingSetup,
@@ -80,6 +82,7 @@ class ContactUpdateView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
     success_message = _("Contact %(object)s has been saved.")
 
     def perform(self, form):
+        # Only what the user changed: the service's checks see the real change.
         values = {name: form.cleaned_data[name] for name in form.changed_data}
         return services.update_contact(self.object, user=self.request.user, **values)
 
@@ -94,6 +97,8 @@ class ContactDeleteView(PermissionRequiredMixin, DeleteView):
         try:
             services.delete_contact(self.object, user=self.request.user)
         except ValidationError as error:
+            # Protected (persons, entries, segment lines): back to the card, which
+            # shows what still refers to the contact.
             messages.error(self.request, error.messages[0])
             return redirect(self.object)
         messages.success(
@@ -103,12 +108,11 @@ class ContactDeleteView(PermissionRequiredMixin, DeleteView):
         return HttpResponseRedirect(self.success_url)
 
 
-class ContactExportView(AuditedExportMixin, ContactListView):
-    """The contact list as a file. Its codes CSV is what the import page takes back
-    unchanged: the same column names, companies by number, salespeople by code."""
-
-    export_title = _("Contacts")
-    columns = [
+# The export's labels and widths of the CONTACT_EXPORT_FIELDS (a field without one
+# is headed by its verbose name).
+CONTACT_COLUMNS = {
+    column.name: column
+    for column in (
         Column("no", _("No."), width=12),
         Column("type", _("Type"), Kind.CHOICE, choices=Contact.Type.choices),
         Column("name", _("Name"), width=30),
@@ -133,6 +137,19 @@ class ContactExportView(AuditedExportMixin, ContactListView):
             choices=CorrespondenceType.choices,
         ),
         Column("exclude_from_segment", _("Exclude from segment"), Kind.BOOLEAN),
+    )
+}
+
+
+class ContactExportView(AuditedExportMixin, ContactListView):
+    """The contact list as a file. Its codes CSV is what the import page takes back
+    unchanged: the same column names, companies by number, salespeople by code."""
+
+    export_title = _("Contacts")
+    columns = [
+        CONTACT_COLUMNS.get(name)
+        or Column(name, capfirst(Contact._meta.get_field(name).verbose_name))
+        for name in CONTACT_EXPORT_FIELDS
     ]
 
 
@@ -209,6 +226,8 @@ class ContactImportConfirmView(PermissionRequiredMixin, View):
             discard_pending_import(request)
             messages.info(request, _("The import has been canceled."))
             return redirect("crm:contact_list")
+        # The file is read again rather than the preview's rows kept in the session:
+        # a session holds kilobytes, a file up to IMPORT_MAX_UPLOAD_SIZE.
         try:
             content = MediaStorage(name=pending["name"]).read()
         except FileNotFoundError:
@@ -250,6 +269,9 @@ class SalespersonCreateView(PermissionRequiredMixin, ServiceFormMixin, CreateVie
     template_name = "crm/salesperson_form.html"
     success_message = _("Salesperson %(object)s has been created.")
 
+    def perform(self, form):
+        return services.save_salesperson(form.instance, user=self.request.user)
+
 
 class SalespersonUpdateView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
     permission_required = "crm.change_salesperson"
@@ -257,6 +279,9 @@ class SalespersonUpdateView(PermissionRequiredMixin, ServiceFormMixin, UpdateVie
     form_class = SalespersonForm
     template_name = "crm/salesperson_form.html"
     success_message = _("Salesperson %(object)s has been saved.")
+
+    def perform(self, form):
+        return services.save_salesperson(form.instance, user=self.request.user)
 
 
 class NumberSeriesListView(PermissionRequiredMixin, FilterView):
@@ -279,6 +304,9 @@ class NumberSeriesCreateView(
     title = _("New number series")
     cancel_url = reverse_lazy("crm:numberseries_list")
 
+    def perform(self, form):
+        return services.save_number_series(form.instance, user=self.request.user)
+
 
 class NumberSeriesUpdateView(
     PermissionRequiredMixin, SetupFormMixin, ServiceFormMixin, UpdateView
@@ -290,6 +318,9 @@ class NumberSeriesUpdateView(
     success_url = reverse_lazy("crm:numberseries_list")
     success_message = _("Number series %(object)s has been saved.")
     cancel_url = reverse_lazy("crm:numberseries_list")
+
+    def perform(self, form):
+        return services.save_number_series(form.instance, user=self.request.user)
 
     def get_title(self):
         return _("Number series %(code)s") % {"code": self.object.code}
@@ -307,6 +338,9 @@ class MarketingSetupUpdateView(
         "Number series for new contacts and segments, and the defaults for new "
         "interactions."
     )
+
+    def perform(self, form):
+        return services.save_marketing_setup(form.instance, user=self.request.user)
 
     def get_object(self, queryset=None):
         # Unsaved until the form is saved: a GET never writes.

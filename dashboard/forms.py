@@ -51,6 +51,7 @@ class DashboardForm(forms.Form):
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if self.has_error("date_from") or self.has_error("date_to"):
             return cleaned
+        # Field errors are shown as they are; the range is checked on two dates.
         if start is None and end is None:
             return cleaned
         if end is None:
@@ -61,6 +62,8 @@ class DashboardForm(forms.Form):
             raise ValidationError(
                 _("The start date is after the end date."), code="reversed"
             )
+        # A week chart of more than five years would have hundreds of bars and
+        # group millions of entries in one request.
         if end - start > LONGEST_PERIOD:
             raise ValidationError(
                 _("Choose a period of at most five years."), code="too_long"

@@ -1,9 +1,10 @@
 """What "Zoeken naar pagina of rapport" (the top bar's search) finds: the pages the
-user may open (crm/pages.py) and contacts, salespeople and segments by number or name.
+user may open (dashboard/pages.py) and contacts, salespeople and segments by number or
+name.
 
 The top bar's dropdown (JSON) and the results page without JavaScript both call
-search(), so they list the same things. Like the start page, this module reads a floor
-up (segments); it belongs with the start page in the dashboard room once that exists.
+search(), so they list the same things. It reads crm and segments from the floor
+above them both.
 """
 
 import dataclasses
@@ -38,6 +39,7 @@ def _contact(contact):
 
 def _salesperson(salesperson):
     detail = [salesperson.job_title] if salesperson.job_title else []
+    # Blocked salespeople are found (their history is still there), but marked.
     if salesperson.blocked:
         detail.append(str(_("Blocked")))
     return {
@@ -128,6 +130,8 @@ def search(query, *, user, page_limit=None):
     ]
     if len(query) >= OBJECT_QUERY_MIN_LENGTH:
         for kind in OBJECT_GROUPS:
+            # The detail page's own permission: a result the user could not open
+            # is not offered (nor is its existence told).
             if not user.has_perms(pages.required_permissions(*kind.detail_url)):
                 continue
             # One more than shown tells whether the list page has more.

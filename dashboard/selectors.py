@@ -26,6 +26,8 @@ def dashboard(*, user, own_salesperson, salesperson, whole_team, period=None):
     context = {"resume_queue": queue, "more_postponed": more_postponed}
     if salesperson is None and not whole_team:
         return context
+    # Sales users see their own salesperson's entries; only the team permission
+    # (views.TEAM_PERMISSION) reads everyone's.
     entries = InteractionLogEntry.objects.all()
     if salesperson is not None:
         entries = entries.for_salesperson(salesperson)
@@ -42,6 +44,8 @@ def dashboard(*, user, own_salesperson, salesperson, whole_team, period=None):
 def resume_queue(*, user, salesperson=None):
     """The user's postponed interactions, oldest first, and whether there are more
     than DASHBOARD_ROWS: those they started and those for their salesperson."""
+    # NAV's "postponed interactions" are the user's own drafts, and those made for
+    # their salesperson by someone else (a colleague filling in for them).
     mine = Q(created_by=user)
     if salesperson is not None:
         mine |= Q(salesperson=salesperson)
@@ -49,6 +53,7 @@ def resume_queue(*, user, salesperson=None):
         InteractionLogEntry.objects.postponed()
         .filter(mine)
         .for_rows()
+        # Oldest first: the longest-waiting draft is the one to resume.
         .order_by("date", "entry_no")[: DASHBOARD_ROWS + 1]
     )
     return entries[:DASHBOARD_ROWS], len(entries) > DASHBOARD_ROWS
@@ -67,8 +72,10 @@ def default_periods(today):
         monday - datetime.timedelta(weeks=DASHBOARD_WEEKS - 1),
         monday + datetime.timedelta(days=6),
     )
+    # Calendar quarters, as the sales reports count them (no fiscal year setup).
     first_month = (today.month - 1) // 3 * 3 + 1
     quarter_start = today.replace(month=first_month, day=1)
+    # 92 days from a quarter's first day always lands in the next quarter.
     next_quarter = (quarter_start + datetime.timedelta(days=92)).replace(day=1)
     return weeks, (quarter_start, next_quarter - datetime.timedelta(days=1))
 
@@ -83,6 +90,7 @@ def dashboard_charts(entries, *, weeks_period, period):
     period), `data` (what static/js/dashboard.js draws) and the same numbers as a
     table: `row_header`, `columns` and `rows` of (header, cells).
     """
+    # Counted: neither canceled nor postponed, as NAV's statistics count them.
     counted = entries.counted()
     return [
         _week_chart(counted.between(*weeks_period), *weeks_period),
@@ -112,6 +120,8 @@ def _week_chart(entries, start, end):
         first_monday + datetime.timedelta(weeks=number)
         for number in range((end - first_monday).days // 7 + 1)
     ]
+    # Grouped by day in SQL (see count_by_date_and_group) and summed into weeks
+    # here: at most 5 * 366 rows, whatever the number of entries.
     counts = defaultdict(int)
     for row in entries.count_by_date_and_group():
         monday = row["date"] - datetime.timedelta(days=row["date"].weekday())
@@ -157,6 +167,7 @@ def _salesperson_chart(entries, start, end):
             if row["salesperson__code"]
             else _("No salesperson"),
             row["count"],
+            # In cents, as every amount is shown: the chart and its table alike.
             row["cost"].quantize(Decimal("0.01")),
             row["duration"],
         )

@@ -35,6 +35,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        # A blocked salesperson still sees their own history and drafts.
         own = Salesperson.objects.filter(user=user).first()
         team = user.has_perm(TEAM_PERMISSION)
         form = DashboardForm(self.request.GET or None, team=team)
@@ -45,6 +46,8 @@ class HomeView(TemplateView):
         if not user.has_perm("interactions.view_interactionlogentry"):
             return context
         chosen = None
+        # Without the team permission the form's salesperson is ignored, not an
+        # error: the field is not there for them.
         if team and form.is_bound and form.is_valid():
             chosen = form.cleaned_data["salesperson"]
         shown = chosen if team else own

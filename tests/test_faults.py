@@ -47,7 +47,8 @@ def quote(name):
 
 
 def snapshot():
-    """Every row, all columns, of every table of the CRM apps, in key order."""
+    """Every row, all columns, of every table of the CRM apps (the audit trail
+    included, as before it moved out of crm), in key order."""
     tables = {}
     with connection.cursor() as cursor:
         for label in ("audit", "crm", "interactions", "segments"):

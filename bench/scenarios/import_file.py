@@ -17,7 +17,8 @@ import support  # sets Django up: keep it the first third-party import
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
 
-from crm.imports import bounded, csv_rows, read_dataset, xlsx_rows
+from crm.imports import read_dataset
+from web.tabular import bounded, csv_rows, xlsx_rows
 
 TARGET = 3
 BOUND_BYTES = 300 * 2**20

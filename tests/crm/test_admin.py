@@ -1,8 +1,11 @@
 import pytest
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from crm.models import Contact, MarketingSetup, NumberSeries
+from crm import services
+from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
 from tests.factories import (
     CompanyFactory,
     NumberSeriesFactory,
@@ -251,3 +254,205 @@ def test_a_search_with_a_nul_character_is_refused_with_a_message(admin_client):
     assert "Null characters are not allowed." in changelist.content.decode()
     assert autocomplete.status_code == 200
     assert autocomplete.json()["results"] == []
+
+
+# Admin writes go through the services the pages call (issue 17).
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_an_admin_add_without_no_takes_the_next_number_through_the_service(
+    admin_client, marketing_setup, monkeypatch
+):
+    calls = []
+    create_contact = services.create_contact
+
+    def spy(**values):
+        calls.append(values["no"])
+        return create_contact(**values)
+
+    monkeypatch.setattr(services, "create_contact", spy)
+
+    admin_client.post(reverse("admin:crm_contact_add"), admin_contact_data())
+    admin_client.post(reverse("admin:crm_contact_add"), admin_contact_data())
+
+    assert calls == ["", ""]
+    assert sorted(Contact.objects.values_list("no", flat=True)) == [
+        "CT00001",
+        "CT00002",
+    ]
+
+
+def test_deleting_a_protected_contact_in_the_admin_shows_the_services_message(
+    admin_client,
+):
+    person = PersonFactory(company__no="CT00001", company__name="Acme")
+    company = person.company
+
+    response = admin_client.post(
+        reverse("admin:crm_contact_delete", args=[company.pk]),
+        {"post": "yes"},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [
+        (reverse("admin:crm_contact_change", args=[company.pk]), 302)
+    ]
+    assert messages_of(response) == [
+        "CT00001 Acme cannot be deleted because it is used by: 1 contact."
+    ]
+    assert Contact.objects.filter(pk=company.pk).exists()
+    assert not LogEntry.objects.exists()
+
+
+def test_the_delete_page_still_lists_what_protects_a_contact(admin_client):
+    person = PersonFactory()
+
+    response = admin_client.get(
+        reverse("admin:crm_contact_delete", args=[person.company.pk])
+    )
+
+    assert response.context["protected"]
+
+
+def test_deleting_selected_contacts_with_a_protected_one_deletes_none(admin_client):
+    person = PersonFactory(company__no="CT00001", company__name="Acme")
+    loose = CompanyFactory(no="CT00002")
+
+    response = admin_client.post(
+        reverse("admin:crm_contact_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [loose.pk, person.company.pk],
+            "post": "yes",
+        },
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert messages_of(response) == [
+        "CT00001 Acme cannot be deleted because it is used by: 1 contact."
+    ]
+    assert Contact.objects.count() == 3
+    assert not LogEntry.objects.exists()
+
+
+def test_deleting_selected_contacts_deletes_them_through_the_service(
+    admin_client, monkeypatch
+):
+    contacts = [CompanyFactory(), CompanyFactory()]
+    deleted = []
+    delete_contact = services.delete_contact
+
+    def spy(contact, *, user):
+        deleted.append(contact.pk)
+        delete_contact(contact, user=user)
+
+    monkeypatch.setattr(services, "delete_contact", spy)
+
+    admin_client.post(
+        reverse("admin:crm_contact_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [contact.pk for contact in contacts],
+            "post": "yes",
+        },
+    )
+
+    assert sorted(deleted) == sorted(contact.pk for contact in contacts)
+    assert not Contact.objects.exists()
+
+
+def test_an_admin_change_the_service_refuses_shows_its_message_in_the_form(
+    admin_client, monkeypatch
+):
+    company = CompanyFactory(no="CT00009", name="Old")
+
+    def refuse(contact, *, user, **values):
+        raise ValidationError("Refused by the service.")
+
+    monkeypatch.setattr(services, "update_contact", refuse)
+
+    response = admin_client.post(
+        reverse("admin:crm_contact_change", args=[company.pk]),
+        admin_contact_data(no="CT00009", name="New"),
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        "Refused by the service."
+    ]
+    company.refresh_from_db()
+    assert company.name == "Old"
+
+
+def test_deleting_a_salesperson_with_contacts_in_the_admin_is_refused(admin_client):
+    person = PersonFactory(salesperson=SalespersonFactory(code="JV", name="Jan"))
+
+    response = admin_client.post(
+        reverse("admin:crm_salesperson_delete", args=[person.salesperson.pk]),
+        {"post": "yes"},
+        follow=True,
+    )
+
+    assert messages_of(response) == [
+        "JV \N{EN DASH} Jan cannot be deleted because it is used by: 1 contact."
+    ]
+    assert Salesperson.objects.filter(code="JV").exists()
+
+
+def test_deleting_a_number_series_the_setup_uses_is_refused(
+    admin_client, marketing_setup
+):
+    series = marketing_setup.contact_nos
+
+    response = admin_client.post(
+        reverse("admin:crm_numberseries_delete", args=[series.pk]),
+        {"post": "yes"},
+        follow=True,
+    )
+
+    assert messages_of(response) == [
+        "CONTACT (CT00001…) cannot be deleted because it is used by: 1 marketing setup."
+    ]
+    assert NumberSeries.objects.filter(pk=series.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "data", "service"),
+    [
+        (
+            "admin:crm_salesperson_add",
+            {"code": "JV", "name": "Jan"},
+            "save_salesperson",
+        ),
+        (
+            "admin:crm_numberseries_add",
+            {"code": "X", "width": "5", "next_number": "1"},
+            "save_number_series",
+        ),
+        (
+            "admin:crm_marketingsetup_add",
+            {"default_correspondence_type": ""},
+            "save_marketing_setup",
+        ),
+    ],
+)
+def test_admin_adds_of_setup_rows_go_through_their_service(
+    admin_client, monkeypatch, url, data, service
+):
+    saved = []
+    original = getattr(services, service)
+
+    def spy(obj, *, user):
+        saved.append(type(obj).__name__)
+        return original(obj, user=user)
+
+    monkeypatch.setattr(services, service, spy)
+
+    response = admin_client.post(reverse(url), data)
+
+    assert response.status_code == 302
+    assert len(saved) == 1

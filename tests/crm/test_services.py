@@ -2,8 +2,14 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from crm import services
-from crm.models import Contact, MarketingSetup, NumberSeries
-from tests.factories import CompanyFactory, PersonFactory, UserFactory
+from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
+from tests.factories import (
+    CompanyFactory,
+    NumberSeriesFactory,
+    PersonFactory,
+    SalespersonFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +218,52 @@ def test_delete_contact_deletes_an_unreferenced_contact(user):
     services.delete_contact(company, user=user)
 
     assert not Contact.objects.exists()
+
+
+def test_save_salesperson_validates_before_saving(user):
+    SalespersonFactory(code="JV")
+
+    with pytest.raises(ValidationError, match="already exists"):
+        services.save_salesperson(Salesperson(code="JV", name="Jan"), user=user)
+
+    assert Salesperson.objects.filter(code="JV").count() == 1
+
+
+def test_delete_salesperson_is_refused_while_contacts_refer_to_it(user):
+    person = PersonFactory(salesperson=SalespersonFactory(code="JV", name="Jan"))
+
+    with pytest.raises(ValidationError) as error:
+        services.delete_salesperson(person.salesperson, user=user)
+
+    assert error.value.messages == [
+        "JV \N{EN DASH} Jan cannot be deleted because it is used by: 1 contact."
+    ]
+
+
+def test_save_number_series_refuses_a_zero_width(user):
+    with pytest.raises(ValidationError) as error:
+        services.save_number_series(NumberSeries(code="X", width=0), user=user)
+
+    assert "width" in error.value.message_dict
+    assert not NumberSeries.objects.exists()
+
+
+def test_delete_number_series_is_refused_while_the_setup_uses_it(marketing_setup, user):
+    with pytest.raises(ValidationError, match="used by: 1 marketing setup"):
+        services.delete_number_series(marketing_setup.contact_nos, user=user)
+
+
+def test_save_marketing_setup_keeps_the_single_row(user):
+    series = NumberSeriesFactory(code="CONTACT")
+
+    setup = services.save_marketing_setup(MarketingSetup(contact_nos=series), user=user)
+
+    assert setup.pk == 1
+    assert MarketingSetup.objects.get().contact_nos == series
+
+
+def test_active_salespeople_are_those_not_blocked():
+    SalespersonFactory(code="A")
+    SalespersonFactory(code="B", blocked=True)
+
+    assert [s.code for s in Salesperson.objects.active()] == ["A"]

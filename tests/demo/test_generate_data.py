@@ -6,8 +6,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from demo.management.commands import generate_data
 from crm.models import Contact, NumberSeries, Salesperson
+from demo.management.commands import generate_data
 from interactions.models import InteractionLogEntry, InteractionTemplate
 
 pytestmark = pytest.mark.django_db

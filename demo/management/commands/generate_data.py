@@ -16,22 +16,29 @@ and 1% postponed.
 """
 
 import argparse
-import contextlib
 import datetime
 import io
 import itertools
 import random
-import re
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from demo.management.commands import load_demo_data
 from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
+from demo import build
+from demo.bulk import ENTRY_FIELDS, bulk_load, copy_text, sqlite_converter
+from demo.content import (
+    EVALUATIONS,
+    FIRST_NAMES,
+    GENERATED_LEGAL_FORMS,
+    LAST_NAMES,
+    PLACES,
+    SUBJECTS,
+    TRADES,
+)
 from interactions.models import (
-    Evaluation,
     InteractionLogEntry,
     InteractionTemplate,
     InteractionTemplateSetup,
@@ -47,50 +54,6 @@ POSTPONED = 0.01
 OWN_SALESPERSON = 0.85
 BATCH = 50_000
 MAX_ROWS = 50_000_000
-
-# fmt: off
-FIRST_NAMES = [
-    "Anna", "Bram", "Charlotte", "Daan", "Emma", "Finn", "Isa", "Jesse", "Julia",
-    "Lars", "Lieke", "Luuk", "Maud", "Milan", "Noor", "Ruben", "Sanne", "Sem", "Tess",
-    "Thijs", "Vera", "Wout", "Yara", "Olivia", "Oliver", "Amelia", "Harry", "Grace",
-    "George", "Sophie", "Jack", "Chloe", "Thomas", "Lucas", "Elise", "Arthur",
-]
-LAST_NAMES = [
-    "de Jong", "Jansen", "de Vries", "van den Berg", "van Dijk", "Bakker", "Janssen",
-    "Visser", "Smit", "Meijer", "de Boer", "Mulder", "de Groot", "Bos", "Vos", "Peters",
-    "Hendriks", "van Leeuwen", "Dekker", "Brouwer", "Peeters", "Maes", "Claes",
-    "Wouters", "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Evans",
-    "Schmidt", "Müller", "Fischer", "Weber", "Wagner",
-]
-TRADES = [
-    "Installatietechniek", "Logistiek", "Bouwbedrijf", "Metaalbewerking", "Advies",
-    "Groothandel", "Transport", "Automatisering", "Drukkerij", "Engineering",
-    "Supplies", "Consulting", "Systems",
-]
-LEGAL_FORMS = ["B.V.", "N.V.", "BV", "NV", "Ltd", "GmbH", "& Zonen", ""]
-PLACES = [
-    # city, post code prefix, country, language
-    ("Amsterdam", "10", "NL", "nl"), ("Rotterdam", "30", "NL", "nl"),
-    ("Utrecht", "35", "NL", "nl"), ("Eindhoven", "56", "NL", "nl"),
-    ("Zwolle", "80", "NL", "nl"), ("Groningen", "97", "NL", "nl"),
-    ("Antwerpen", "20", "BE", "nl"), ("Gent", "90", "BE", "nl"),
-    ("Manchester", "M1", "GB", "en"), ("Leeds", "LS", "GB", "en"),
-    ("Düsseldorf", "40", "DE", "en"),
-]
-SUBJECTS = [
-    "Price list", "Delivery times", "Spring order", "Maintenance contract", "New range",
-    "Complaint", "Follow-up", "Renewal", "Training", "Invoice question",
-]
-# fmt: on
-# Evaluation and its weight: most entries are not evaluated.
-EVALUATIONS = [
-    ("", 40),
-    (Evaluation.VERY_POSITIVE, 8),
-    (Evaluation.POSITIVE, 22),
-    (Evaluation.NEUTRAL, 18),
-    (Evaluation.NEGATIVE, 9),
-    (Evaluation.VERY_NEGATIVE, 3),
-]
 
 
 def row_count(value):
@@ -132,7 +95,8 @@ class Command(BaseCommand):
             self.ensure_setup()
             templates = list(InteractionTemplate.objects.select_related("group"))
             salespeople = list(Salesperson.objects.all())
-            active = [sp for sp in salespeople if not sp.blocked] or salespeople
+            # New contacts go to active salespeople; entries to any (history).
+            active = list(Salesperson.objects.active()) or salespeople
             contact_rows = self.generate_contacts(contacts, active)
             loaded_contacts = time.perf_counter()
             with bulk_load(InteractionLogEntry):
@@ -160,10 +124,9 @@ class Command(BaseCommand):
             and Salesperson.objects.exists()
             and MarketingSetup.load().contact_nos_id
         ):
-            demo = load_demo_data.Command(stdout=self.stdout)
-            demo.load_marketing_setup(demo.load_number_series())
-            demo.load_salespeople()
-            demo.load_template_setup(demo.load_interaction_templates())
+            build.load_marketing_setup(build.load_number_series())
+            build.load_salespeople()
+            build.load_template_setup(build.load_interaction_templates())
 
     # -- contacts ----------------------------------------------------------------
 
@@ -193,7 +156,7 @@ class Command(BaseCommand):
                     (
                         rnd.choice(LAST_NAMES).split()[-1],
                         rnd.choice(TRADES),
-                        rnd.choice(LEGAL_FORMS),
+                        rnd.choice(GENERATED_LEGAL_FORMS),
                     ),
                 )
             )
@@ -432,111 +395,3 @@ class Command(BaseCommand):
                 )
                 return [key for (key,) in cursor.fetchall()]
         return []
-
-
-@contextlib.contextmanager
-def bulk_load(model):
-    """On PostgreSQL, drop the table's secondary indexes and foreign keys for the load
-    and create them again after (PostgreSQL manual, "Populating a Database"): building
-    an index once is far cheaper than updating it row by row, and adding a foreign
-    key checks all rows in one join instead of one trigger per row.
-
-    Inside the caller's transaction, so a failed load leaves them as they were; the
-    table is locked against other sessions meanwhile.
-    """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) "
-            "FROM pg_index WHERE indrelid = %s::regclass "
-            "AND NOT indisprimary AND NOT indisunique",
-            [table],
-        )
-        indexes = cursor.fetchall()
-        cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype = 'f'",
-            [table],
-        )
-        foreign_keys = cursor.fetchall()
-        # Checks still pending from earlier inserts (the contacts) block ALTER TABLE.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for name, _definition in foreign_keys:
-            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
-        for name, _definition in indexes:
-            cursor.execute(f"DROP INDEX {name}")
-    yield
-    with connection.cursor() as cursor:
-        for _name, definition in indexes:
-            cursor.execute(definition)
-        for name, definition in foreign_keys:
-            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
-ENTRY_FIELDS = [
-    "contact",
-    "contact_company",
-    "date",
-    "time",
-    "description",
-    "template",
-    "group",
-    "information_flow",
-    "initiated_by",
-    "cost",
-    "subject",
-    "duration",
-    "salesperson",
-    "evaluation",
-    "attempt_failed",
-    "correspondence_type",
-    "document_type",
-    "document_no",
-    "postponed",
-    "canceled",
-    "created_at",
-    "canceled_at",
-    "segment_no",
-    "attachment",
-]
-
-
-def copy_text(value):
-    """A value in PostgreSQL's COPY text format."""
-    if value is None:
-        return r"\N"
-    if value is True or value is False:
-        return "t" if value else "f"
-    text = str(value)
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = (
-            text.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    return text
-
-
-def sqlite_converter(field):
-    """COPY text → the value Django stores in SQLite for `field`."""
-    if isinstance(field, models.BooleanField):
-        return lambda text: text == "t"
-    if isinstance(field, models.DateTimeField):
-        return lambda text: (
-            datetime.datetime.fromisoformat(text)
-            .astimezone(datetime.UTC)
-            .replace(tzinfo=None)
-            .isoformat(" ")
-        )
-    if isinstance(field, models.TextField | models.CharField):
-        return lambda text: COPY_ESCAPE.sub(lambda m: COPY_ESCAPES[m[1]], text)
-    return str
-
-
-COPY_ESCAPE = re.compile(r"\\(.)")
-COPY_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}

@@ -1,0 +1,252 @@
+"""The demo's content: the fixed lists load_demo_data loads (every run gives the same
+database) and the word lists generate_data draws from. Names and places are Dutch,
+Belgian and British, as the CRM's users' customers are; e-mail domains end in
+`.example` (RFC 2606), so nothing sent from a demo database reaches a real mailbox.
+"""
+
+from crm import roles
+from interactions.models import Evaluation
+
+# load_demo_data
+
+INTERACTION_GROUPS = [
+    ("LETTER", "Letters"),
+    ("EMAIL", "E-mails"),
+    ("PHONE", "Phone calls"),
+    ("MEETING", "Meetings"),
+    ("SALES", "Sales documents"),
+]
+
+INTERACTION_TEMPLATES = [
+    # code, group, description, unit cost, minutes, flow, initiated by, correspondence
+    ("CALL-OUT", "PHONE", "Outgoing phone call", "1.50", 10, "outbound", "us", ""),
+    ("CALL-IN", "PHONE", "Incoming phone call", "0.00", 10, "inbound", "them", ""),
+    ("EMAIL", "EMAIL", "E-mail", "0.00", 5, "outbound", "us", "email"),
+    ("LETTER", "LETTER", "Letter", "1.20", 15, "outbound", "us", "hard_copy"),
+    (
+        "MEETING",
+        "MEETING",
+        "Meeting at the customer",
+        "45.00",
+        90,
+        "outbound",
+        "us",
+        "",
+    ),
+    ("DEMO", "MEETING", "Product demonstration", "60.00", 120, "outbound", "us", ""),
+    ("QUOTE", "SALES", "Sales quote sent", "0.50", 20, "outbound", "us", "email"),
+    ("INVOICE", "SALES", "Sales invoice sent", "0.50", 5, "outbound", "us", "email"),
+]
+
+# Document type → template code for Interaction template setup.
+TEMPLATE_SETUP = {
+    "sales_quote": "QUOTE",
+    "sales_invoice": "INVOICE",
+    "email": "EMAIL",
+    "cover_sheet": "LETTER",
+    "outgoing_call": "CALL-OUT",
+    "meeting_invitation": "MEETING",
+}
+
+LETTER_TEXT = """{{ date }}
+
+Dear {{ contact.name }},
+
+Thank you for your interest in our products. Enclosed you will find our new price
+list; I will call you next week to discuss it.
+
+Kind regards,
+
+{{ salesperson.name }}
+{{ salesperson.job_title }}"""
+
+# (days ago, template, description, evaluation, minutes or None): cycled over contacts.
+INTERACTION_HISTORY = [
+    (2, "CALL-OUT", "Follow-up on the quote", "positive", None),
+    (5, "EMAIL", "Sent the product sheet", "", None),
+    (9, "MEETING", "Kick-off meeting", "very_positive", 120),
+    (14, "CALL-IN", "Question about delivery times", "neutral", None),
+    (21, "QUOTE", "Quote for the spring order", "", None),
+    (30, "LETTER", "Price list 2026", "", None),
+    (45, "DEMO", "Demonstration of the new range", "positive", None),
+    (60, "CALL-OUT", "No answer, try again next week", "negative", 2),
+    (75, "INVOICE", "Invoice for the winter order", "", None),
+    (90, "CALL-OUT", "Complaint about a late delivery", "very_negative", 25),
+]
+
+NUMBER_SERIES = [
+    # code, description, prefix, width
+    ("CONTACT", "Contacts", "CT", 5),
+    ("SEGMENT", "Segments", "SM", 5),
+]
+
+SALESPEOPLE = [
+    # code, name, job title, phone, blocked
+    ("JV", "Jan Visser", "Account manager", "+31 20 794 1101", False),
+    ("SB", "Sanne Bakker", "Sales manager", "+31 20 794 1102", False),
+    ("PJ", "Pieter Jansen", "Inside sales", "+31 20 794 1103", False),
+    ("LP", "Lotte Peeters", "Account manager Belgium", "+32 3 281 4410", False),
+    ("EW", "Emily Walker", "Account manager UK", "+44 161 496 0321", False),
+    ("RH", "Richard Hughes", "Account manager (left)", "+44 161 496 0322", True),
+]
+
+# fmt: off
+# name, address, post code, city, country, phone, salesperson, correspondence type
+COMPANIES = [
+    ("Van den Berg Installatietechniek B.V.", "Industrieweg 12", "3044 AS", "Rotterdam",
+     "NL", "+31 10 437 2300", "JV", ""),
+    ("Bakkerij De Gouden Korenaar", "Kerkstraat 45", "3811 CV", "Amersfoort",
+     "NL", "+31 33 461 8820", "SB", "hard_copy"),
+    ("Hoogendijk Logistiek B.V.", "Havenweg 8", "5145 NJ", "Waalwijk",
+     "NL", "+31 416 67 5400", "JV", "email"),
+    ("De Vries & Zonen Bouwbedrijf", "Stationsplein 3", "8011 CW", "Zwolle",
+     "NL", "+31 38 421 7700", "PJ", ""),
+    ("Noordzee Visgroothandel B.V.", "Visafslagweg 1", "2583 DM", "Den Haag",
+     "NL", "+31 70 352 1900", "SB", ""),
+    ("Meijer Tuin- en Parkmachines", "Ambachtsweg 22", "7521 AT", "Enschede",
+     "NL", "+31 53 431 6650", "PJ", ""),
+    ("Smit Kantoorinrichting B.V.", "Laan van Nieuw Oost-Indië 101", "2593 BM",
+     "Den Haag", "NL", "+31 70 383 2210", "JV", "email"),
+    ("Brouwerij 't Klooster", "Kloosterstraat 7", "5211 KD", "'s-Hertogenbosch",
+     "NL", "+31 73 612 4480", "SB", "hard_copy"),
+    ("Jansen Transport Groningen", "Zernikepark 15", "9747 AN", "Groningen",
+     "NL", "+31 50 571 3390", "PJ", ""),
+    ("Dekker Drukwerk B.V.", "Papiermolen 4", "3994 DK", "Houten",
+     "NL", "+31 30 634 9910", "JV", ""),
+    ("Mulder Zorgadvies", "Oudegracht 210", "3511 NR", "Utrecht",
+     "NL", "+31 30 231 5570", "SB", "email"),
+    ("Koster Keukens Amsterdam", "Overtoom 315", "1054 HW", "Amsterdam",
+     "NL", "+31 20 618 4420", "JV", ""),
+    ("Visser Elektrotechniek", "Energieweg 9", "5627 BA", "Eindhoven",
+     "NL", "+31 40 241 8830", "PJ", ""),
+    ("Peeters & Janssens NV", "Meir 44", "2000", "Antwerpen",
+     "BE", "+32 3 226 1540", "LP", ""),
+    ("Brasserie Van Damme BV", "Korenlei 6", "9000", "Gent",
+     "BE", "+32 9 223 7781", "LP", ""),
+    ("Maes Industrial Cleaning NV", "Industriepark 3", "3300", "Tienen",
+     "BE", "+32 16 81 2290", "LP", "email"),
+    ("Claes Architecten", "Vlamingstraat 18", "8000", "Brugge",
+     "BE", "+32 50 33 6120", "LP", ""),
+    ("Willems Voedingsmiddelen BV", "Leuvensesteenweg 250", "3070", "Kortenberg",
+     "BE", "+32 2 759 4410", "LP", "hard_copy"),
+    ("Dubois Consulting SRL", "Avenue Louise 149", "1050", "Brussel",
+     "BE", "+32 2 538 9060", "LP", ""),
+    ("Thompson & Clarke Ltd", "14 King Street", "M2 4LQ", "Manchester",
+     "GB", "+44 161 832 4410", "EW", ""),
+    ("Harrington Office Supplies Ltd", "27 Queen's Road", "BS8 1QE", "Bristol",
+     "GB", "+44 117 927 3350", "EW", "email"),
+    ("Northgate Engineering plc", "Unit 5, Riverside Industrial Estate", "LS11 5HE",
+     "Leeds", "GB", "+44 113 245 6670", "EW", ""),
+    ("Whitmore Catering Ltd", "88 High Street", "OX1 4BG", "Oxford",
+     "GB", "+44 1865 24 1180", "EW", ""),
+    ("Blackwood Digital Ltd", "3 Southwark Street", "SE1 1RQ", "London",
+     "GB", "+44 20 7946 0410", "EW", "email"),
+    ("Greenfield Garden Centres Ltd", "101 Cathedral Road", "CF11 9PH", "Cardiff",
+     "GB", "+44 29 2034 5520", "EW", ""),
+]
+# fmt: on
+
+# company name, person name, correspondence type, exclude from segment
+PERSONS = [
+    ("Van den Berg Installatietechniek B.V.", "Marieke van den Berg", "email", False),
+    ("Van den Berg Installatietechniek B.V.", "Thomas de Wit", "", False),
+    ("Bakkerij De Gouden Korenaar", "Henk Bos", "hard_copy", True),
+    ("Hoogendijk Logistiek B.V.", "Annemiek Hoogendijk", "", False),
+    ("Hoogendijk Logistiek B.V.", "Ruud Verbeek", "", False),
+    ("Hoogendijk Logistiek B.V.", "Fleur Kok", "email", False),
+    ("De Vries & Zonen Bouwbedrijf", "Kees de Vries", "", False),
+    ("De Vries & Zonen Bouwbedrijf", "Ilse Schouten", "", False),
+    ("Noordzee Visgroothandel B.V.", "Bram Vermeulen", "", False),
+    ("Meijer Tuin- en Parkmachines", "Joost Meijer", "", False),
+    ("Meijer Tuin- en Parkmachines", "Lisa van Dijk", "email", False),
+    ("Smit Kantoorinrichting B.V.", "Femke Smit", "", False),
+    ("Smit Kantoorinrichting B.V.", "Daan Hendriks", "", False),
+    ("Brouwerij 't Klooster", "Wouter van Leeuwen", "", False),
+    ("Jansen Transport Groningen", "Gerrit Jansen", "hard_copy", False),
+    ("Jansen Transport Groningen", "Sanne Postma", "", False),
+    ("Dekker Drukwerk B.V.", "Eva Dekker", "", False),
+    ("Mulder Zorgadvies", "Nicole Mulder", "", False),
+    ("Koster Keukens Amsterdam", "Mark Koster", "", False),
+    ("Visser Elektrotechniek", "Martijn Visser", "", False),
+    ("Visser Elektrotechniek", "Anouk de Graaf", "email", False),
+    ("Peeters & Janssens NV", "Jan Peeters", "", False),
+    ("Peeters & Janssens NV", "Katrien Janssens", "", False),
+    ("Brasserie Van Damme BV", "Pieter Van Damme", "", False),
+    ("Maes Industrial Cleaning NV", "Sofie Maes", "", False),
+    ("Maes Industrial Cleaning NV", "Koen Wouters", "", False),
+    ("Claes Architecten", "Elke Claes", "", False),
+    ("Willems Voedingsmiddelen BV", "Tom Willems", "", False),
+    ("Dubois Consulting SRL", "Marc Dubois", "email", False),
+    ("Thompson & Clarke Ltd", "Oliver Thompson", "", False),
+    ("Thompson & Clarke Ltd", "Charlotte Clarke", "", False),
+    ("Thompson & Clarke Ltd", "James Patel", "email", False),
+    ("Harrington Office Supplies Ltd", "Sarah Harrington", "", False),
+    ("Northgate Engineering plc", "David Hughes", "", False),
+    ("Northgate Engineering plc", "Emma Wilson", "", False),
+    ("Whitmore Catering Ltd", "Lucy Whitmore", "hard_copy", False),
+    ("Whitmore Catering Ltd", "Ben Carter", "", False),
+    ("Blackwood Digital Ltd", "Harry Blackwood", "", False),
+    ("Blackwood Digital Ltd", "Priya Shah", "", False),
+    ("Greenfield Garden Centres Ltd", "Rachel Evans", "", False),
+]
+
+# The Brussels consultancy corresponds in English; the rest follows the country.
+ENGLISH_SPEAKING = {"GB"}
+ENGLISH_CONTACTS = {"Dubois Consulting SRL", "Marc Dubois"}
+
+DEMO_USERS = [
+    # username, password, group, first name, last name, salesperson code, superuser
+    ("sales", "demo-sales-2026", roles.SALES, "Jan", "Visser", "JV", False),
+    ("admin", "demo-admin-2026", roles.CRM_ADMIN, "Sanne", "Bakker", "SB", False),
+    ("superuser", "demo-super-2026", None, "Site", "Administrator", None, True),
+]
+
+DEMO_DOMAIN = "crm-demo.example"
+LEGAL_FORMS = {"B.V.", "BV", "NV", "SRL", "Ltd", "plc"}
+
+
+# generate_data
+
+# fmt: off
+FIRST_NAMES = [
+    "Anna", "Bram", "Charlotte", "Daan", "Emma", "Finn", "Isa", "Jesse", "Julia",
+    "Lars", "Lieke", "Luuk", "Maud", "Milan", "Noor", "Ruben", "Sanne", "Sem", "Tess",
+    "Thijs", "Vera", "Wout", "Yara", "Olivia", "Oliver", "Amelia", "Harry", "Grace",
+    "George", "Sophie", "Jack", "Chloe", "Thomas", "Lucas", "Elise", "Arthur",
+]
+LAST_NAMES = [
+    "de Jong", "Jansen", "de Vries", "van den Berg", "van Dijk", "Bakker", "Janssen",
+    "Visser", "Smit", "Meijer", "de Boer", "Mulder", "de Groot", "Bos", "Vos", "Peters",
+    "Hendriks", "van Leeuwen", "Dekker", "Brouwer", "Peeters", "Maes", "Claes",
+    "Wouters", "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Evans",
+    "Schmidt", "Müller", "Fischer", "Weber", "Wagner",
+]
+TRADES = [
+    "Installatietechniek", "Logistiek", "Bouwbedrijf", "Metaalbewerking", "Advies",
+    "Groothandel", "Transport", "Automatisering", "Drukkerij", "Engineering",
+    "Supplies", "Consulting", "Systems",
+]
+GENERATED_LEGAL_FORMS = ["B.V.", "N.V.", "BV", "NV", "Ltd", "GmbH", "& Zonen", ""]
+PLACES = [
+    # city, post code prefix, country, language
+    ("Amsterdam", "10", "NL", "nl"), ("Rotterdam", "30", "NL", "nl"),
+    ("Utrecht", "35", "NL", "nl"), ("Eindhoven", "56", "NL", "nl"),
+    ("Zwolle", "80", "NL", "nl"), ("Groningen", "97", "NL", "nl"),
+    ("Antwerpen", "20", "BE", "nl"), ("Gent", "90", "BE", "nl"),
+    ("Manchester", "M1", "GB", "en"), ("Leeds", "LS", "GB", "en"),
+    ("Düsseldorf", "40", "DE", "en"),
+]
+SUBJECTS = [
+    "Price list", "Delivery times", "Spring order", "Maintenance contract", "New range",
+    "Complaint", "Follow-up", "Renewal", "Training", "Invoice question",
+]
+# fmt: on
+# Evaluation and its weight: most entries are not evaluated.
+EVALUATIONS = [
+    ("", 40),
+    (Evaluation.VERY_POSITIVE, 8),
+    (Evaluation.POSITIVE, 22),
+    (Evaluation.NEUTRAL, 18),
+    (Evaluation.NEGATIVE, 9),
+    (Evaluation.VERY_NEGATIVE, 3),
+]

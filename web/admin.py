@@ -1,0 +1,116 @@
+"""The admin as one more interface to the services: a model admin with this mixin
+adds, changes and deletes through the same service functions as the pages, so the
+admin validates, numbers and refuses exactly as they do."""
+
+from django.contrib import messages
+from django.contrib.admin import actions
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from web.views import add_service_error
+
+# Where the first pass of a change form leaves the service's refusal for the second.
+REFUSAL = "_admin_service_refusal"
+
+
+class ServiceAdminMixin:
+    """Admin writes through services. A subclass defines `save_service(request, obj,
+    form, change)` (returns the saved object) and `delete_service(request, obj)`;
+    both raise ValidationError to refuse.
+
+    A refused add or change shows the form again with the service's message; a
+    refused delete, single or bulk, deletes nothing and shows the message."""
+
+    def save_service(self, request, obj, form, change):
+        raise NotImplementedError
+
+    def delete_service(self, request, obj):
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        saved = self.save_service(request, obj, form, change)
+        if saved is not None and saved is not obj:
+            # The admin goes on with its own instance (change message, redirect).
+            vars(obj).update(vars(saved))
+
+    def delete_model(self, request, obj):
+        self.delete_service(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # One transaction: when one row is refused, none is deleted.
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_service(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """The admin saves once the form is valid, so a refusal of the service comes
+        after validation, inside the view's transaction. That transaction is rolled
+        back, and the view runs again with the refusal as an error of the form."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            if getattr(request, REFUSAL, None) is not None:
+                raise  # a second refusal would mean the form passed it: a bug
+            setattr(request, REFUSAL, error)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, REFUSAL, None)
+        if refusal is None:
+            return form_class
+
+        class RefusedForm(form_class):
+            def clean(self):
+                cleaned_data = super().clean()
+                add_service_error(self, refusal)
+                return cleaned_data
+
+        return RefusedForm
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        # A confirmed delete (the confirmation page posts "post") of rows still in
+        # use goes to the service, which refuses it with its own message and
+        # deletes nothing (so no permission to delete what protects them is
+        # needed); the confirmation page before it still lists what protects them.
+        if protected and request.method == "POST" and request.POST.get("post"):
+            protected, perms_needed = [], set()
+        return deleted, model_count, perms_needed, protected
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as error:
+            # Rolled back with the view's transaction: nothing deleted, nothing logged.
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            opts = self.opts
+            return redirect(
+                reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_change",
+                    args=[object_id],
+                    current_app=self.admin_site.name,
+                )
+            )
+
+    def get_actions(self, request):
+        found = super().get_actions(request)
+        if "delete_selected" in found:
+            _function, name, description = found["delete_selected"]
+            found["delete_selected"] = (delete_selected, name, description)
+        return found
+
+
+def delete_selected(modeladmin, request, queryset):
+    """Django's "Delete selected" action, in one transaction with its log entries;
+    a row the service refuses deletes none and says why."""
+    try:
+        with transaction.atomic():
+            return actions.delete_selected(modeladmin, request, queryset)
+    except ValidationError as error:
+        modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
+        return None
