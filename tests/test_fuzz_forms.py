@@ -427,7 +427,7 @@ def table_models():
     """{table: model} of every table snapshot() reads (the audit trail too)."""
     return {
         model._meta.db_table: model
-        for label in ("audit", *CRM_APPS)
+        for label in CRM_APPS
         for model in apps.get_app_config(label).get_models(include_auto_created=True)
     }
 
