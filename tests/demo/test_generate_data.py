@@ -6,11 +6,11 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from demo.management.commands import generate_data
 from crm.models import Contact, NumberSeries, Salesperson
+from demo.management.commands import generate_data
 from interactions.models import InteractionLogEntry, InteractionTemplate
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def generate(contacts=200, entries=3000, seed=7):
