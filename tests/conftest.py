@@ -1,9 +1,26 @@
+import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.conf import settings
 from django.utils import translation
 
 from crm.models import MarketingSetup
-from tests.factories import AdminUserFactory, NumberSeriesFactory, SalesUserFactory
+from tests.factories import (
+    AdminUserFactory,
+    InteractionGroupFactory,
+    InteractionTemplateFactory,
+    NumberSeriesFactory,
+    SalespersonFactory,
+    SalesUserFactory,
+)
+
+# "Today" for the tests that depend on it: a Thursday at noon, so a test gives the
+# same answer whatever day and hour it runs, and a ticking clock never reaches
+# midnight.
+FROZEN_NOW = datetime.datetime(2026, 12, 3, 12, 0)
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +62,22 @@ def admin_user_crm(db):
     return AdminUserFactory(username="crmadmin")
 
 
+# Shared ground below; a module or app conftest that needs another user, salesperson
+# or template defines its own under the same name, which wins over these.
+
+
+@pytest.fixture
+def user(sales_user):
+    """The user the services act for."""
+    return sales_user
+
+
+@pytest.fixture
+def salesperson(sales_user):
+    """Salesperson AV, linked to the Sales user."""
+    return SalespersonFactory(code="AV", name="Anna Visser", user=sales_user)
+
+
 @pytest.fixture
 def sales_client(client, sales_user):
     client.force_login(sales_user)
@@ -65,6 +98,35 @@ def marketing_setup(db):
     setup.segment_nos = NumberSeriesFactory(code="SEGMENT", prefix="SM", next_number=1)
     setup.save()
     return setup
+
+
+@pytest.fixture
+def invoice_template():
+    return InteractionTemplateFactory(
+        code="INVOICE",
+        description="Sales invoice sent",
+        group=InteractionGroupFactory(code="DOCS"),
+        unit_cost=Decimal("0.50"),
+        unit_duration=1,
+        information_flow="outbound",
+        initiated_by="us",
+    )
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded and written files go to the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def frozen_today(settings):
+    """The clock stopped at FROZEN_NOW in the site's time zone; returns that day.
+    It ticks on from there, so durations, tokens and throttles still see time pass."""
+    now = FROZEN_NOW.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+    with time_machine.travel(now, tick=True):
+        yield now.date()
 
 
 @pytest.fixture

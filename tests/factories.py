@@ -25,6 +25,11 @@ def role_groups(*default):
     return factory.PostGeneration(add)
 
 
+def factory_name(stem):
+    """Distinct names sharing `stem`, for a factory's batch."""
+    return factory.Sequence(lambda n: f"{stem} {n:03d}")
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User

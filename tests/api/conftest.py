@@ -54,19 +54,6 @@ def contact(salesperson):
 
 
 @pytest.fixture
-def invoice_template():
-    return InteractionTemplateFactory(
-        code="INVOICE",
-        description="Sales invoice sent",
-        group=InteractionGroupFactory(code="DOCS"),
-        unit_cost=Decimal("0.50"),
-        unit_duration=1,
-        information_flow="outbound",
-        initiated_by="us",
-    )
-
-
-@pytest.fixture
 def invoice_setup(invoice_template):
     """Interaction template setup: sales invoices are logged with INVOICE."""
     # update_or_create: the data migration's rows are gone after truncating tests.

@@ -14,7 +14,7 @@ from interactions.models import (
 )
 from tests.factories import PersonFactory, SalespersonFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 URL = reverse("api:document_create")
 

@@ -19,6 +19,7 @@ from tests.factories import (
 
 pytestmark = [
     pytest.mark.django_db,
+    pytest.mark.usefixtures("frozen_today"),
     # Pages of an unordered list may repeat and skip rows.
     pytest.mark.filterwarnings(
         "error::django.core.paginator.UnorderedObjectListWarning"

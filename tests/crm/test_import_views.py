@@ -1,6 +1,5 @@
 """The contact import page, its admin twin, and the export of the contact list."""
 
-import datetime
 import io
 import os
 import stat
@@ -21,9 +20,8 @@ from crm.views import PENDING_IMPORT
 from tests.crm.test_import import with_declared_dimension, workbook_bytes
 from tests.exports import body, code_rows, csv_rows, download, filename, workbook
 from tests.factories import CompanyFactory, PersonFactory, SalespersonFactory
-from web import exports
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 IMPORT = reverse("crm:contact_import")
 CONFIRM = reverse("crm:contact_import_confirm")
@@ -37,11 +35,6 @@ GOOD_AND_BAD = (
     ",person,Bad Bob,CO404,\n"
     ",person,Ann,,ann@example.com\n"
 )
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 def upload(client, content, name="contacts.csv"):
@@ -435,9 +428,7 @@ DUTCH_HEADER = (
 )
 
 
-def test_excel_in_dutch_has_labels_and_dutch_headers(sales_client, monkeypatch):
-    today = datetime.date(2026, 12, 3)
-    monkeypatch.setattr(exports.timezone, "localdate", lambda: today)
+def test_excel_in_dutch_has_labels_and_dutch_headers(sales_client, frozen_today):
     company = CompanyFactory(no="CO1", name="=Acme\x01", city="Utrecht")
     PersonFactory(
         no="P1",

@@ -12,7 +12,6 @@ from tests.factories import (
     NumberSeriesFactory,
     PersonFactory,
     SalespersonFactory,
-    SalesUserFactory,
     UserFactory,
 )
 
@@ -698,29 +697,6 @@ def test_sales_user_cannot_post_to_the_marketing_setup(sales_client):
 
     assert response.status_code == 403
     assert MarketingSetup.load().default_correspondence_type == ""
-
-
-# Start page
-
-
-def test_home_shows_the_users_salesperson(client):
-    user = SalesUserFactory(first_name="Jan", last_name="Visser")
-    salesperson = SalespersonFactory(code="JV", name="Jan Visser", user=user)
-    client.force_login(user)
-
-    html = client.get(reverse("home")).content.decode()
-
-    assert "Welcome, Jan Visser" in html
-    assert "You work as salesperson <strong>Jan Visser</strong> (JV)." in html
-    contacts_url = reverse("crm:contact_list")
-    assert f'href="{contacts_url}?salesperson={salesperson.code}"' in html
-
-
-def test_home_without_a_linked_salesperson(sales_client):
-    html = sales_client.get(reverse("home")).content.decode()
-
-    assert "Your login is not linked to a salesperson." in html
-    assert reverse("crm:marketing_setup") not in html.split("<main")[1]
 
 
 def test_an_empty_sort_choice_keeps_the_default_order(sales_client):

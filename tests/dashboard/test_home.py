@@ -26,14 +26,14 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 HOME = reverse("home")
 
 
 @pytest.fixture
-def today():
-    return timezone.localdate()
+def today(frozen_today):
+    return frozen_today
 
 
 @pytest.fixture
@@ -419,3 +419,26 @@ def test_a_user_without_a_salesperson_gets_team_data_only_as_crm_admin(client, b
     assert response.status_code == 200
     assert len(response.context["recent_entries"]) == 1
     assert "Your login is not linked to a salesperson." in response.content.decode()
+
+
+# The greeting
+
+
+def test_home_shows_the_users_salesperson(client):
+    user = SalesUserFactory(first_name="Jan", last_name="Visser")
+    salesperson = SalespersonFactory(code="JV", name="Jan Visser", user=user)
+    client.force_login(user)
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert "Welcome, Jan Visser" in html
+    assert "You work as salesperson <strong>Jan Visser</strong> (JV)." in html
+    contacts_url = reverse("crm:contact_list")
+    assert f'href="{contacts_url}?salesperson={salesperson.code}"' in html
+
+
+def test_home_without_a_linked_salesperson(sales_client):
+    html = sales_client.get(reverse("home")).content.decode()
+
+    assert "Your login is not linked to a salesperson." in html
+    assert reverse("crm:marketing_setup") not in html.split("<main")[1]

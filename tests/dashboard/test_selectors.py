@@ -25,7 +25,7 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 SATURDAY = datetime.date(2026, 11, 21)
 SUNDAY = datetime.date(2026, 11, 15)

@@ -10,7 +10,7 @@ from crm.models import Contact, NumberSeries, Salesperson
 from demo.management.commands import generate_data
 from interactions.models import InteractionLogEntry, InteractionTemplate
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def generate(contacts=200, entries=3000, seed=7):

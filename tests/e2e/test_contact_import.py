@@ -5,6 +5,8 @@ from crm.models import Contact
 from tests.e2e.conftest import field, menu
 from tests.factories import AdminUserFactory, CompanyFactory, SalespersonFactory
 
+pytestmark = pytest.mark.usefixtures("media_root")
+
 CSV = (
     "no,type,name,company,salesperson,email,city\n"
     ",person,Sanne de Vries,CO1,JV,sanne@vandijk.example,Utrecht\n"
@@ -12,11 +14,6 @@ CSV = (
     "CO1,company,Van Dijk Installaties B.V.,,JV,info@vandijk.example,Amersfoort\n"
     ",person,Eva Jansen,CO1,,eva@vandijk.example,Utrecht\n"
 )
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 def test_an_import_with_one_bad_row_previews_it_and_imports_the_rest(

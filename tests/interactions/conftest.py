@@ -1,15 +1,15 @@
-"""Fixtures of the interaction page tests: a template, a salesperson linked to the
-Sales user, a contact."""
+"""Fixtures of the interaction tests: a template and a contact for the pages; a
+company and the CALL and LETTER templates for the timelines."""
 
 from decimal import Decimal
 
 import pytest
 
 from tests.factories import (
+    CompanyFactory,
     InteractionGroupFactory,
     InteractionTemplateFactory,
     PersonFactory,
-    SalespersonFactory,
 )
 
 
@@ -27,10 +27,24 @@ def template():
 
 
 @pytest.fixture
-def salesperson(sales_user):
-    return SalespersonFactory(code="AV", name="Anna Visser", user=sales_user)
+def contact():
+    return PersonFactory(no="CT00010", name="Sanne de Vries")
 
 
 @pytest.fixture
-def contact():
-    return PersonFactory(no="CT00010", name="Sanne de Vries")
+def call():
+    return InteractionTemplateFactory(
+        code="CALL", description="Phone call", group=InteractionGroupFactory()
+    )
+
+
+@pytest.fixture
+def letter():
+    return InteractionTemplateFactory(
+        code="LETTER", description="Letter", group=InteractionGroupFactory()
+    )
+
+
+@pytest.fixture
+def company():
+    return CompanyFactory(no="CT00001", name="Van Dijk B.V.")

@@ -24,20 +24,7 @@ from tests.factories import (
     SalespersonFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def invoice_template():
-    return InteractionTemplateFactory(
-        code="INVOICE",
-        description="Sales invoice sent",
-        group=InteractionGroupFactory(code="DOCS"),
-        unit_cost=Decimal("0.50"),
-        unit_duration=1,
-        information_flow="outbound",
-        initiated_by="us",
-    )
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 @pytest.fixture

@@ -34,11 +34,10 @@ from tests.factories import (
     PersonFactory,
     SalespersonFactory,
 )
-from web import exports, spreadsheets
+from web import spreadsheets
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
-TODAY = datetime.date(2026, 12, 3)
 DUTCH_HEADER = (
     "Volgnr.",
     "Datum",
@@ -92,11 +91,6 @@ CODES_HEADER = [column.name for column in InteractionLogEntryExportView.columns]
 
 def url(file_format):
     return reverse("interactions:entry_export", args=[file_format])
-
-
-@pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr(exports.timezone, "localdate", lambda: TODAY)
 
 
 @pytest.fixture

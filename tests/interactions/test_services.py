@@ -26,20 +26,12 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("media_root", "frozen_today"),
+]
 
 DAY = datetime.date(2026, 3, 15)
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def user(sales_user):
-    return sales_user
 
 
 @pytest.fixture

@@ -14,8 +14,6 @@ from segments import services as segment_services
 from tests.factories import (
     AdminUserFactory,
     CompanyFactory,
-    InteractionGroupFactory,
-    InteractionTemplateFactory,
     PersonFactory,
     SalespersonFactory,
 )
@@ -23,30 +21,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.date(2026, 3, 16)
-
-
-@pytest.fixture
-def salesperson(sales_user):
-    return SalespersonFactory(code="AV", name="Anna Visser", user=sales_user)
-
-
-@pytest.fixture
-def call():
-    return InteractionTemplateFactory(
-        code="CALL", description="Phone call", group=InteractionGroupFactory()
-    )
-
-
-@pytest.fixture
-def letter():
-    return InteractionTemplateFactory(
-        code="LETTER", description="Letter", group=InteractionGroupFactory()
-    )
-
-
-@pytest.fixture
-def company():
-    return CompanyFactory(no="CT00001", name="Van Dijk B.V.")
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from tests.factories import (
     SalesUserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 LIST_URL = reverse("interactions:entry_list")
 CREATE_URL = reverse("interactions:entry_create")

@@ -20,16 +20,8 @@ from tests.factories import (
     SegmentLineFactory,
     UserFactory,
 )
-from web import exports
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr(
-        exports.timezone, "localdate", lambda: datetime.date(2026, 12, 3)
-    )
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from tests.factories import (
     InteractionLogEntryFactory,
     InteractionTemplateFactory,
     PersonFactory,
-    SalespersonFactory,
     UserFactory,
 )
 
@@ -46,11 +45,6 @@ def call():
 @pytest.fixture
 def letter():
     return InteractionTemplateFactory(code="LETTER", description="Letter")
-
-
-@pytest.fixture
-def salesperson(sales_user):
-    return SalespersonFactory(code="AV", name="Anna Visser", user=sales_user)
 
 
 def entry(contact, template, evaluation="negative", date=DAY, **values):

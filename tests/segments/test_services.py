@@ -29,11 +29,6 @@ DAY = datetime.date(2026, 3, 15)
 
 
 @pytest.fixture
-def user(sales_user):
-    return sales_user
-
-
-@pytest.fixture
 def salesperson():
     return SalespersonFactory(code="ANNA")
 

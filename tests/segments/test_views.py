@@ -15,7 +15,6 @@ from tests.factories import (
     InteractionGroupFactory,
     InteractionTemplateFactory,
     PersonFactory,
-    SalespersonFactory,
     UserFactory,
 )
 
@@ -24,11 +23,6 @@ pytestmark = pytest.mark.django_db
 LIST_URL = reverse("segments:segment_list")
 CREATE_URL = reverse("segments:segment_create")
 LOGGED_URL = reverse("segments:loggedsegment_list")
-
-
-@pytest.fixture
-def salesperson(sales_user):
-    return SalespersonFactory(code="AV", name="Anna Visser", user=sales_user)
 
 
 @pytest.fixture

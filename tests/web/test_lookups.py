@@ -19,6 +19,7 @@ from tests.factories import (
     SegmentFactory,
     SegmentLineFactory,
     UserFactory,
+    factory_name,
 )
 
 CONTACTS = reverse("lookup:contacts")
@@ -198,13 +199,6 @@ class TestContactEndpoint:
         with django_assert_max_num_queries(len(few)):
             answer = found(sales_client, CONTACTS, q="jans", segment="SM00001")
         assert len(answer["results"]) == 20
-
-
-def factory_name(stem):
-    """Distinct names sharing `stem`, for a factory's batch."""
-    import factory
-
-    return factory.Sequence(lambda n: f"{stem} {n:03d}")
 
 
 class TestPermissions:

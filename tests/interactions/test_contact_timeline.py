@@ -14,9 +14,6 @@ from interactions.models import InteractionLogEntry
 from interactions.selectors import TIMELINE_PAGE_SIZE
 from segments import services as segment_services
 from tests.factories import (
-    CompanyFactory,
-    InteractionGroupFactory,
-    InteractionTemplateFactory,
     PersonFactory,
     SalespersonFactory,
     UserFactory,
@@ -26,30 +23,6 @@ pytestmark = pytest.mark.django_db
 
 DAY = datetime.date(2026, 3, 16)
 HTMX = {"HX-Request": "true", "HX-Target": "timeline-stream"}
-
-
-@pytest.fixture
-def salesperson(sales_user):
-    return SalespersonFactory(code="AV", name="Anna Visser", user=sales_user)
-
-
-@pytest.fixture
-def call():
-    return InteractionTemplateFactory(
-        code="CALL", description="Phone call", group=InteractionGroupFactory()
-    )
-
-
-@pytest.fixture
-def letter():
-    return InteractionTemplateFactory(
-        code="LETTER", description="Letter", group=InteractionGroupFactory()
-    )
-
-
-@pytest.fixture
-def company():
-    return CompanyFactory(no="CT00001", name="Van Dijk B.V.")
 
 
 @pytest.fixture
