@@ -9,8 +9,8 @@ from crm import accounts
 from crm import urls as crm_urls
 from crm import views as crm_views
 from dashboard import views as dashboard_views
-from interactions import cards
 from interactions import views as interaction_views
+from interactions.views import cards
 from segments import views as segment_views
 
 # The JSON the lookup fields search (web.lookups), one URL per model.
@@ -28,7 +28,7 @@ lookup_patterns = [
     ),
 ]
 
-# crm's pages and the two cards with their interaction history (interactions.cards).
+# crm's pages and the two cards with their history (interactions.views.cards).
 crm_patterns = [
     *crm_urls.urlpatterns,
     path(

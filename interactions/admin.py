@@ -1,10 +1,15 @@
+"""The admin: one more interface onto the services, like the pages (Wagtail's admin
+runs the same actions as its API). Adds, changes, deletes and actions all call a
+service, so the checks and the audit trail are the same from both."""
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from crm.admin import ModelAdmin
-from interactions.forms import InteractionTemplateForm
+from interactions.forms import InteractionGroupForm, InteractionTemplateForm
 from interactions.models import (
     InteractionGroup,
     InteractionLogEntry,
@@ -12,11 +17,18 @@ from interactions.models import (
     InteractionTemplateSetup,
 )
 from interactions.services import (
+    create_group,
+    create_template,
     delete_canceled_entries,
+    delete_group,
+    delete_template,
     evaluate_entries,
     set_canceled,
+    update_group,
+    update_template,
     update_template_setup,
 )
+from web.views import add_service_error
 
 
 def selection_criteria(request, queryset):
@@ -34,14 +46,87 @@ def selection_criteria(request, queryset):
     return {"entries": sorted(queryset.values_list("pk", flat=True))}
 
 
+class ServiceAdmin(ModelAdmin):
+    """An admin that adds, changes and deletes through the services, as the pages do.
+
+    The service runs as the last step of validating the admin's form, inside the
+    transaction Django's change view opens: what it refuses (a ValidationError)
+    shows on the form like any other error, instead of becoming a server error in
+    save_model, and its own atomic block leaves nothing written.
+    """
+
+    def create(self, request, form):
+        """Call the create service with the form's values; return the new row."""
+        raise NotImplementedError
+
+    def update(self, request, obj, form):
+        """Call the update service for `obj` with the form's values."""
+        raise NotImplementedError
+
+    def delete(self, request, obj):
+        """Call the delete service for `obj`."""
+        raise NotImplementedError
+
+    def save_through_service(self, request, form):
+        if form.instance._state.adding:
+            return self.create(request, form)
+        return self.update(request, form.instance, form)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        model_admin = self
+
+        class ServiceForm(form_class):
+            saved = False
+
+            def _post_clean(self):
+                super()._post_clean()
+                if self.errors:
+                    return
+                try:
+                    self.instance = model_admin.save_through_service(request, self)
+                except ValidationError as error:
+                    add_service_error(self, error)
+                else:
+                    self.saved = True
+
+        return ServiceForm
+
+    def save_model(self, request, obj, form, change):
+        # Saved by the service while the form was validated (get_form); a form that
+        # is not ours (none today) still goes through the service here.
+        if not getattr(form, "saved", False):
+            self.save_through_service(request, form)
+
+    def delete_model(self, request, obj):
+        self.delete(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # All or none, as the stock bulk delete: one refusal keeps every row.
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete(request, obj)
+
+
 @admin.register(InteractionGroup)
-class InteractionGroupAdmin(ModelAdmin):
+class InteractionGroupAdmin(ServiceAdmin):
     list_display = ["code", "description"]
     search_fields = ["code", "description"]
+    # The page's form: the code in capitals, as on the group pages.
+    form = InteractionGroupForm
+
+    def create(self, request, form):
+        return create_group(user=request.user, **form.cleaned_data)
+
+    def update(self, request, obj, form):
+        return update_group(obj, user=request.user, **form.cleaned_data)
+
+    def delete(self, request, obj):
+        delete_group(obj, user=request.user)
 
 
 @admin.register(InteractionTemplate)
-class InteractionTemplateAdmin(ModelAdmin):
+class InteractionTemplateAdmin(ServiceAdmin):
     list_display = [
         "code",
         "group",
@@ -67,6 +152,15 @@ class InteractionTemplateAdmin(ModelAdmin):
     # The page's form: it checks the letter text's placeholders.
     form = InteractionTemplateForm
 
+    def create(self, request, form):
+        return create_template(user=request.user, **form.service_values())
+
+    def update(self, request, obj, form):
+        return update_template(obj, user=request.user, **form.service_values())
+
+    def delete(self, request, obj):
+        delete_template(obj, user=request.user)
+
 
 @admin.register(InteractionTemplateSetup)
 class InteractionTemplateSetupAdmin(ModelAdmin):
@@ -76,6 +170,7 @@ class InteractionTemplateSetupAdmin(ModelAdmin):
     list_select_related = ["template"]
     readonly_fields = ["document_type"]
 
+    # Blocked templates are not offered; update_template_setup refuses them too.
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs["queryset"] = InteractionTemplate.objects.filter(blocked=False)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -122,6 +217,8 @@ class InteractionLogEntryAdmin(ModelAdmin):
     date_hierarchy = "date"
     actions = ["mark_canceled", "remove_canceled_mark", "delete_canceled"]
 
+    # Entries are history: only a logged entry's evaluation may still change, and
+    # that through evaluate_entries, which audits it.
     def get_readonly_fields(self, request, obj=None):
         names = [field.name for field in self.model._meta.fields]
         if obj is not None and not obj.postponed:

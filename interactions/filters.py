@@ -95,6 +95,8 @@ class InteractionLogEntryFilter(EntryFilterMixin, EntryValueFilterMixin):
         model = InteractionLogEntry
         fields = []
 
+    # Description and subject only: the contact has its own filter (a lookup), and a
+    # join to search its name would read the whole list.
     def search(self, queryset, name, value):
         return queryset.filter(
             Q(description__icontains=value) | Q(subject__icontains=value)

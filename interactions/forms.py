@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.lookups import ContactField, SalespersonField
 from crm.models import Salesperson
 from interactions import services
-from interactions.correspondence import letter_errors
+from interactions.letters import letter_errors
 from interactions.lookups import GroupField, TemplateField
 from interactions.models import (
     DocumentType,
@@ -67,6 +67,8 @@ class InteractionForm(forms.ModelForm):
                     self.initial[name] = None
         for name in ("cost", "duration"):
             self.fields[name].widget.attrs["placeholder"] = _("From the template")
+        # Blocked templates and salespeople are not offered; the services refuse them
+        # too, for a form sent before they were blocked.
         self.fields["template"].queryset = InteractionTemplate.objects.filter(
             blocked=False
         )
@@ -117,6 +119,8 @@ class InteractionForm(forms.ModelForm):
         changes both show this, so the page and the saved entry agree.
         """
         data = data.copy()
+        # Locked (disabled) fields are not sent by browsers: the page repeats their
+        # values in lock_<name> fields, so the refill keeps them.
         locked = [
             name for name in ("contact", "salesperson") if data.get(f"lock_{name}")
         ]
@@ -286,6 +290,16 @@ class InteractionTemplateForm(forms.ModelForm):
         if errors:
             raise forms.ValidationError(errors)
         return text
+
+    def service_values(self):
+        """The cleaned values for create_template/update_template. The attachment as
+        a ModelForm would save it: left out when no file was chosen (None), "" when
+        "Clear" was ticked (False), else the upload or the kept file."""
+        values = dict(self.cleaned_data)
+        attachment = values.pop("attachment", None)
+        if attachment is not None:
+            values["attachment"] = attachment or ""
+        return values
 
 
 class TemplateSetupForm(forms.Form):

@@ -13,6 +13,7 @@ urlpatterns = [
         views.InteractionFormFieldsView.as_view(),
         name="entry_form_fields",
     ),
+    # The exports sit next to their lists and take the same filters.
     export_path("", views.InteractionLogEntryExportView, "entry_export"),
     path("bulk/", views.EntryBulkView.as_view(), name="entry_bulk"),
     path(
@@ -23,6 +24,8 @@ urlpatterns = [
         views.AttachmentDownloadView.as_view(),
         name="entry_attachment",
     ),
+    # Drafts (postponed entries) have pages of their own; a resumed one keeps its
+    # number.
     path("postponed/", views.PostponedListView.as_view(), name="postponed_list"),
     path("postponed/bulk/", views.PostponedBulkView.as_view(), name="postponed_bulk"),
     path(

@@ -27,6 +27,7 @@ from django.db import (
 from audit.models import AuditRecord
 from interactions import services as interaction_services
 from interactions.models import InteractionLogEntry
+from interactions.services import cleanup as interaction_cleanup
 from segments import services
 from segments.models import LoggedSegment
 from tests.factories import (
@@ -395,8 +396,9 @@ def test_delete_canceled_entries_failing_after_the_delete_keeps_rows_and_files(
         real_remove(names)  # queues the file's removal for after the commit
         raise RuntimeError("injected fault after the DELETE")
 
+    # Patched where delete_canceled_entries looks it up (interactions.services.cleanup).
     monkeypatch.setattr(
-        interaction_services, "remove_unreferenced_attachments", remove_then_fail
+        interaction_cleanup, "remove_unreferenced_attachments", remove_then_fail
     )
     before = snapshot()
 
@@ -407,7 +409,7 @@ def test_delete_canceled_entries_failing_after_the_delete_keeps_rows_and_files(
     assert (media_root / ENTRIES_FILE).exists()
     # Without the fault the same call deletes the rows, then the file they used.
     monkeypatch.setattr(
-        interaction_services, "remove_unreferenced_attachments", real_remove
+        interaction_cleanup, "remove_unreferenced_attachments", real_remove
     )
     assert interaction_services.delete_canceled_entries() == 50
     assert not (media_root / ENTRIES_FILE).exists()

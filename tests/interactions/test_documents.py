@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from interactions import correspondence, services
+from interactions import correspondence, letters, services
 from interactions.models import (
     DocumentType,
     InteractionLogEntry,
@@ -359,7 +359,7 @@ class TestLetters:
 
     def test_placeholders_are_filled(self, contact, letter_template):
         salesperson = SalespersonFactory(name="Anna Visser")
-        text = correspondence.render_letter(
+        text = letters.render_letter(
             letter_template,
             contact=contact,
             salesperson=salesperson,
@@ -383,24 +383,22 @@ class TestLetters:
     )
     def test_anything_outside_the_sandbox_is_refused(self, contact, text, message):
         template = InteractionTemplateFactory(letter_text=text)
-        assert any(message in error for error in correspondence.letter_errors(text))
+        assert any(message in error for error in letters.letter_errors(text))
         with pytest.raises(ValidationError):
-            correspondence.render_letter(template, contact=contact, salesperson=None)
+            letters.render_letter(template, contact=contact, salesperson=None)
 
     @pytest.mark.parametrize("language", ["en", "nl"])
     def test_the_template_tag_message_shows_single_percent_signs(self, language):
         """Finding 15 of issue 16: the message showed {%% … %%} literally."""
         with translation.override(language):
-            [message] = correspondence.letter_errors("{% debug %}")
+            [message] = letters.letter_errors("{% debug %}")
 
         assert "{% … %}" in message
         assert "%%" not in message
 
     def test_values_are_plain_text_not_markup(self, letter_template, db):
         contact = PersonFactory(name="<script>alert(1)</script> {{ date }}")
-        text = correspondence.render_letter(
-            letter_template, contact=contact, salesperson=None
-        )
+        text = letters.render_letter(letter_template, contact=contact, salesperson=None)
         assert "<script>alert(1)</script> {{ date }}" in text  # not substituted again
 
     def test_the_template_form_checks_the_letter_text(self, crm_admin_client):

@@ -1084,3 +1084,137 @@ def test_delete_template_removes_its_attachment_file(
         services.delete_template(template, user=None)
 
     assert not path.exists()
+
+
+# create/update group and template (the pages and the admin call these)
+
+
+def test_create_group_keeps_the_code_in_capitals(user):
+    group = services.create_group(user=user, code="visits", description="Visits")
+
+    assert InteractionGroup.objects.get() == group
+    assert group.code == "VISITS"
+
+
+def test_create_group_refuses_a_code_in_use_by_field(user):
+    InteractionGroupFactory(code="VISITS")
+
+    with pytest.raises(ValidationError) as refused:
+        services.create_group(user=user, code="visits")
+
+    assert set(refused.value.message_dict) == {"code"}
+    assert InteractionGroup.objects.count() == 1
+
+
+def test_update_group_changes_the_given_values(template, user):
+    services.update_group(template.group, user=user, description="All letters")
+
+    template.group.refresh_from_db()
+    assert (template.group.code, template.group.description) == (
+        "LETTERS",
+        "All letters",
+    )
+
+
+def test_create_template_stores_its_values_and_file(media_root, user):
+    group = InteractionGroupFactory()
+
+    template = services.create_template(
+        user=user,
+        code="visit",
+        group=group,
+        description="Visit",
+        unit_cost=Decimal("7.50"),
+        attachment=upload(),
+    )
+
+    template.refresh_from_db()
+    assert (template.code, template.unit_cost) == ("VISIT", Decimal("7.50"))
+    assert (media_root / template.attachment.name).read_bytes() == b"%PDF-1.4 scan"
+
+
+def test_create_template_refuses_an_unknown_placeholder_with_the_other_errors(user):
+    with pytest.raises(ValidationError) as refused:
+        services.create_template(
+            user=user,
+            code="visit",
+            group=InteractionGroupFactory(),
+            unit_cost=Decimal("-1"),
+            letter_text="Dear {{ contact.password }}",
+        )
+
+    errors = refused.value.message_dict
+    assert errors["unit_cost"] == ["The unit cost cannot be negative."]
+    assert errors["letter_text"][0].startswith(
+        "Unknown placeholder {{ contact.password }}."
+    )
+    assert not InteractionTemplate.objects.exists()
+
+
+def test_update_template_leaves_entries_logged_with_it_alone(template, person, user):
+    SalespersonFactory(user=user)
+    entry = create(person, template, user)
+
+    services.update_template(template, user=user, unit_cost=Decimal("99"))
+
+    entry.refresh_from_db()
+    template.refresh_from_db()
+    assert (template.unit_cost, entry.cost) == (Decimal("99"), Decimal("12.50"))
+
+
+# entry_values_from_template: the one list of what an entry takes from a template
+
+
+def test_entry_values_from_template_name_every_value_taken(template, person):
+    template.attachment = "attachments/2026/03/letter.pdf"
+
+    values = services.entry_values_from_template(template, contact=person)
+
+    assert values == {
+        "group": template.group,
+        "description": "Letter sent",
+        "cost": Decimal("12.50"),
+        "duration": 20,
+        "information_flow": "outbound",
+        "initiated_by": "us",
+        "correspondence_type": "hard_copy",
+        "attachment": "attachments/2026/03/letter.pdf",
+    }
+
+
+def test_entry_values_from_template_keep_a_given_description(template, person):
+    values = services.entry_values_from_template(
+        template, contact=person, description="Called back"
+    )
+
+    assert values["description"] == "Called back"
+
+
+def test_the_typed_template_values_are_those_of_entry_values_from_template(
+    template, person
+):
+    taken = services.entry_values_from_template(template, contact=person)
+
+    assert set(services.TEMPLATE_VALUES) == set(taken) - {"group", "attachment"}
+
+
+def test_a_manual_entry_and_a_logged_document_take_the_same_template_values(
+    media_root, template, user, salesperson
+):
+    template.attachment = upload("letter.pdf")
+    template.save()
+    contact = PersonFactory(correspondence_type="email")
+
+    manual = create(contact, template, user)
+    document = services.log_document(
+        document_type="sales_quote",
+        document_no="SQ1",
+        contact=contact,
+        template=template,
+        user=user,
+    )
+
+    taken = services.entry_values_from_template(template, contact=contact)
+    for entry in (manual, document):
+        entry.refresh_from_db()
+        assert {name: getattr(entry, name) for name in taken} == taken

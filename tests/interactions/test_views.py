@@ -1100,6 +1100,38 @@ class TestSetupPages:
         assert response.status_code == 302
         assert group.templates.get().code == "ABC"
 
+    @pytest.mark.parametrize(
+        ("name", "service", "data"),
+        [
+            ("group_create", "create_group", {"code": "visits"}),
+            ("group_update", "update_group", {"code": "visits"}),
+            ("template_create", "create_template", {"code": "call"}),
+            ("template_update", "update_template", {"code": "visit"}),
+        ],
+    )
+    def test_setup_pages_save_through_the_services(
+        self, crm_admin_client, admin_user_crm, monkeypatch, name, service, data
+    ):
+        template = InteractionTemplateFactory(code="VISIT")
+        calls = []
+        real = getattr(services, service)
+
+        def wrapper(*args, **kwargs):
+            calls.append(kwargs["user"])
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(services, service, wrapper)
+        form = {"group": template.group.pk, "unit_cost": "1", "unit_duration": "5"}
+        obj = template.group if name.startswith("group") else template
+        args = [obj.pk] if name.endswith("update") else []
+
+        response = crm_admin_client.post(
+            reverse(f"interactions:{name}", args=args), {**form, **data}
+        )
+
+        assert response.status_code == 302
+        assert calls == [admin_user_crm]
+
     def test_negative_unit_cost_is_refused(self, crm_admin_client):
         group = InteractionGroupFactory()
         response = crm_admin_client.post(

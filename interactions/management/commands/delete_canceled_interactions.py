@@ -56,6 +56,7 @@ class Command(BaseCommand):
             "group": self.lookup(InteractionGroup, "code", options["group"]),
             "salesperson": self.lookup(Salesperson, "code", options["salesperson"]),
         }
+        # No user runs a command: its audit record names none.
         count = delete_canceled_entries(**filters, dry_run=options["dry_run"])
         if options["dry_run"]:
             message = ngettext(
@@ -75,6 +76,8 @@ class Command(BaseCommand):
         if value is None:
             return None
         try:
+            # A code that names nothing is an error, never "no filter": that would
+            # delete far more than asked.
             return model.objects.get(**{field: value})
         except model.DoesNotExist:
             raise CommandError(

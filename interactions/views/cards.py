@@ -44,6 +44,7 @@ class ContactDetailView(PermissionRequiredMixin, DetailView):
             return context
         context.update(
             persons=self.object.persons.select_related("salesperson").order_by("name"),
+            # A company's statistics count its persons' entries too (for_contact).
             statistics=InteractionLogEntry.objects.for_contact(
                 self.object
             ).statistics(),
@@ -53,6 +54,7 @@ class ContactDetailView(PermissionRequiredMixin, DetailView):
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
+        # One URL answers with the card or its rows alone: caches must tell them apart.
         patch_vary_headers(response, ["HX-Target"])
         return response
 

@@ -1,0 +1,61 @@
+"""The interaction models, one module per family, all importable from here
+(`interactions.models.InteractionLogEntry`), as the migrations name them:
+
+- fields: the option types (information flow, evaluation, document type …) and the
+  field builders, attachments included, that the models and segments' lines share
+- setup: interaction groups, templates and the template setup of document types
+- entries: the interaction log entry
+- queries: its QuerySet (lists, timelines, statistics, charts)
+"""
+
+from interactions.models.entries import InteractionLogEntry
+from interactions.models.fields import (
+    ATTACHMENT_EXTENSION,
+    DocumentType,
+    Evaluation,
+    InformationFlow,
+    InitiatedBy,
+    attachment_field,
+    attachment_upload_to,
+    information_flow_field,
+    initiated_by_field,
+    minutes_field,
+    money_field,
+    validate_attachment_size,
+)
+from interactions.models.queries import (
+    NO_STATISTICS,
+    TIMELINE_ORDER,
+    TIMELINE_ORDER_REVERSED,
+    InteractionLogEntryQuerySet,
+    statistics_aggregates,
+)
+from interactions.models.setup import (
+    InteractionGroup,
+    InteractionTemplate,
+    InteractionTemplateSetup,
+)
+
+__all__ = [
+    "ATTACHMENT_EXTENSION",
+    "NO_STATISTICS",
+    "TIMELINE_ORDER",
+    "TIMELINE_ORDER_REVERSED",
+    "DocumentType",
+    "Evaluation",
+    "InformationFlow",
+    "InitiatedBy",
+    "InteractionGroup",
+    "InteractionLogEntry",
+    "InteractionLogEntryQuerySet",
+    "InteractionTemplate",
+    "InteractionTemplateSetup",
+    "attachment_field",
+    "attachment_upload_to",
+    "information_flow_field",
+    "initiated_by_field",
+    "minutes_field",
+    "money_field",
+    "statistics_aggregates",
+    "validate_attachment_size",
+]

@@ -1,0 +1,144 @@
+"""Setup: interaction groups, templates and the template setup of document types."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import CorrespondenceType, choices_constraint, correspondence_type_field
+from interactions.models.fields import (
+    DocumentType,
+    InformationFlow,
+    InitiatedBy,
+    attachment_field,
+    information_flow_field,
+    initiated_by_field,
+    minutes_field,
+    money_field,
+)
+
+
+class InteractionGroup(models.Model):
+    # Codes are kept in capitals (interactions.services.templates), as NAV keeps
+    # them, so a unique code is unique whatever the case typed.
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    description = models.CharField(_("description"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("interaction group")
+        verbose_name_plural = _("interaction groups")
+
+    def __str__(self):
+        return f"{self.code} {self.description}".strip()
+
+    def get_absolute_url(self):
+        return reverse("interactions:group_update", args=[self.pk])
+
+
+class InteractionTemplate(models.Model):
+    InformationFlow = InformationFlow
+    InitiatedBy = InitiatedBy
+    CorrespondenceType = CorrespondenceType
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    group = models.ForeignKey(
+        InteractionGroup,
+        verbose_name=_("interaction group"),
+        on_delete=models.PROTECT,
+        related_name="templates",
+    )
+    description = models.CharField(_("description"), max_length=100, blank=True)
+    unit_cost = money_field(_("unit cost"), _("The unit cost cannot be negative."))
+    unit_duration = minutes_field(
+        _("unit duration (min.)"), _("The unit duration cannot be negative.")
+    )
+    information_flow = information_flow_field()
+    initiated_by = initiated_by_field()
+    correspondence_type = correspondence_type_field()
+    ignore_contact_correspondence_type = models.BooleanField(
+        _("ignore contact correspondence type"),
+        default=False,
+        help_text=_(
+            "Use the template's correspondence type even when the contact has its own."
+        ),
+    )
+    attachment = attachment_field()
+    # A letter holds only the placeholders of interactions.letters, checked by the
+    # template services: no template engine ever renders it.
+    letter_text = models.TextField(
+        _("letter text"),
+        blank=True,
+        help_text=_(
+            "The text of a letter to print for a contact. Placeholders: "
+            "{{ contact.name }}, {{ contact.address }}, {{ salesperson.name }}, "
+            "{{ date }} and the others listed on the letter page."
+        ),
+    )
+    # A blocked template stays on the entries that used it; it is only no longer
+    # offered, and the services refuse it for new ones.
+    blocked = models.BooleanField(_("blocked"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("interaction template")
+        verbose_name_plural = _("interaction templates")
+        constraints = [
+            choices_constraint(
+                "information_flow", InformationFlow, "template_information_flow_valid"
+            ),
+            choices_constraint(
+                "initiated_by", InitiatedBy, "template_initiated_by_valid"
+            ),
+            choices_constraint(
+                "correspondence_type",
+                CorrespondenceType,
+                "template_correspondence_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_cost__gte=0), name="template_unit_cost_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_duration__gte=0),
+                name="template_unit_duration_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.description}".strip()
+
+    def get_absolute_url(self):
+        return reverse("interactions:template_update", args=[self.pk])
+
+
+class InteractionTemplateSetup(models.Model):
+    """The template automatic recording uses for one document type (NAV table 5122).
+
+    No row, or a row without a template: documents of that type are not logged.
+    """
+
+    document_type = models.CharField(
+        _("document type"), max_length=30, unique=True, choices=DocumentType.choices[1:]
+    )
+    template = models.ForeignKey(
+        InteractionTemplate,
+        verbose_name=_("interaction template"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="setups",
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("interaction template setup")
+        verbose_name_plural = _("interaction template setup")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(document_type__in=[v for v in DocumentType.values if v]),
+                name="templatesetup_document_type_valid",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.get_document_type_display())

@@ -1,0 +1,75 @@
+"""Domain operations on interactions; views, admin, commands and the API call these.
+
+One module per family of operations (as Zulip's actions/), all re-exported here so
+callers write `from interactions.services import create_interaction`:
+
+- defaults: what an entry takes from its template and whom it is logged for
+- entries: log a finished interaction; cancel and evaluate logged entries
+- postponed: postpone, resume, take over and delete postponed interactions
+- documents: automatic recording of documents; Interaction template setup
+- cleanup: delete canceled entries
+- templates: create, change and delete interaction groups and templates
+- files: remove attachment files nothing refers to any more
+"""
+
+from interactions.services.cleanup import delete_canceled_entries
+from interactions.services.defaults import (
+    TEMPLATE_VALUES,
+    default_salesperson,
+    entry_values_from_template,
+    template_defaults,
+)
+from interactions.services.documents import (
+    DOCUMENT_WINDOW,
+    document_template,
+    log_document,
+    update_template_setup,
+)
+from interactions.services.entries import (
+    INTERACTION_FIELDS,
+    create_interaction,
+    evaluate_entries,
+    set_canceled,
+)
+from interactions.services.files import remove_unreferenced_attachments
+from interactions.services.postponed import (
+    delete_postponed,
+    postpone_interaction,
+    resume_interaction,
+    take_over_postponed,
+)
+from interactions.services.templates import (
+    create_group,
+    create_template,
+    delete_group,
+    delete_template,
+    update_group,
+    update_template,
+)
+
+__all__ = [
+    "DOCUMENT_WINDOW",
+    "INTERACTION_FIELDS",
+    "TEMPLATE_VALUES",
+    "create_group",
+    "create_interaction",
+    "create_template",
+    "default_salesperson",
+    "delete_canceled_entries",
+    "delete_group",
+    "delete_postponed",
+    "delete_template",
+    "document_template",
+    "entry_values_from_template",
+    "evaluate_entries",
+    "log_document",
+    "postpone_interaction",
+    "remove_unreferenced_attachments",
+    "resume_interaction",
+    "set_canceled",
+    "take_over_postponed",
+    "template_defaults",
+    "update_group",
+    "update_template",
+    "update_template_setup",
+]

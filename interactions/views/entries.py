@@ -1,0 +1,357 @@
+"""Create an interaction, and the log entry pages: list, detail, attachment, bulk
+actions, delete canceled entries."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponseRedirect,
+    QueryDict,
+)
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.generic import (
+    DetailView,
+    FormView,
+    TemplateView,
+    UpdateView,
+)
+from django_filters.views import FilterView
+
+from crm import submissions
+from crm.models import Contact, Salesperson
+from interactions import services
+from interactions.filters import InteractionLogEntryFilter
+from interactions.forms import (
+    APPLY_TEMPLATE,
+    CONFIRM_DUPLICATE,
+    DeleteCanceledForm,
+    EvaluationForm,
+    InteractionForm,
+    duplicate_warning,
+)
+from interactions.models import (
+    Evaluation,
+    InteractionLogEntry,
+)
+from interactions.views.bulk import BulkActionView
+from web.amounts import format_amount, format_whole_number
+from web.pagination import EstimatedCountPaginator
+from web.views import (
+    PAGE_SIZE,
+    add_service_error,
+)
+
+
+class InteractionFormMixin:
+    """What "Create interaction" and "Resume" share: the form, OK (asking first when
+    the same template was logged for the contact that day), Cancel → postpone."""
+
+    form_class = InteractionForm
+    template_name = "interactions/entry_form.html"
+
+    def postponing(self):
+        return (
+            self.request.method == "POST"
+            and self.request.POST.get("action") == "postpone"
+        )
+
+    def locked_fields(self):
+        return ()
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(postponing=self.postponing(), locked=self.locked_fields())
+        return kwargs
+
+    def get_success_url(self):
+        next_url = self.request.POST.get("next") or self.request.GET.get("next", "")
+        # Back to the page the user came from, but never to another site (an open
+        # redirect would lend our address to a phishing link).
+        if url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={self.request.get_host()}
+        ):
+            return next_url
+        return reverse("interactions:entry_list")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["next_url"] = self.get_success_url()
+        context["submission_token"] = submissions.new_token()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") != APPLY_TEMPLATE:
+            return super().post(request, *args, **kwargs)
+        # "Apply template" (the page without JavaScript): nothing is saved, the form
+        # comes back with the template's values, as the live refill shows them.
+        self.object = self.get_object() if isinstance(self, UpdateView) else None
+        form = InteractionForm.filled_from_template(request.POST, instance=self.object)
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def form_valid(self, form):
+        token = submissions.read_token(self.request.POST)
+        try:
+            submissions.check_not_sent(token)
+        except submissions.AlreadySubmitted as done:
+            return self.sent_already(done)
+        if not self.postponing():
+            duplicate = form.unconfirmed_duplicate()
+            if duplicate is not None:
+                # Nothing is logged yet: the page asks first, "Log anyway" confirms.
+                return self.render_to_response(
+                    self.get_context_data(
+                        form=form,
+                        duplicate=duplicate,
+                        duplicate_warning=duplicate_warning(duplicate),
+                        confirm_duplicate=CONFIRM_DUPLICATE,
+                    )
+                )
+        # The form parses; the services decide: template values, salesperson, rules.
+        values = form.service_values()
+        contact = form.cleaned_data["contact"]
+        try:
+            # A second submit of this page (a double click) gets the first's result.
+            with submissions.submitted_once(token, user=self.request.user) as sent:
+                if self.postponing():
+                    entry = self.postpone(contact, values)
+                    message = _(
+                        "The interaction has been postponed. "
+                        "Resume it from Postponed interactions."
+                    )
+                else:
+                    entry = self.finish(contact, values)
+                    # The amounts as stored, in the user's format: a misread one
+                    # shows.
+                    message = _(
+                        "Interaction %(entry_no)s has been logged for %(contact)s "
+                        "(cost %(cost)s, duration %(duration)s min.)."
+                    )
+                sent.result_url = self.get_success_url()
+        except submissions.AlreadySubmitted as done:
+            return self.sent_already(done)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            message
+            % {
+                "entry_no": entry.pk,
+                "contact": contact,
+                "cost": format_amount(entry.cost),
+                "duration": format_whole_number(entry.duration),
+            },
+        )
+        return HttpResponseRedirect(self.get_success_url())
+
+    def sent_already(self, done):
+        """The answer to a second submit of the same page: where the first led."""
+        messages.info(
+            self.request, _("This form had been sent already; nothing was done twice.")
+        )
+        return HttpResponseRedirect(done.result_url or self.get_success_url())
+
+
+class InteractionCreateView(PermissionRequiredMixin, InteractionFormMixin, FormView):
+    """Create interaction, from a contact, a salesperson or the log entry list.
+
+    `?contact=<no>` and `?salesperson=<pk>` prefill those fields and lock them, as NAV
+    does with the filters of the page the action was started from.
+    """
+
+    permission_required = "interactions.add_interactionlogentry"
+
+    def prefilled(self):
+        contact = salesperson = None
+        # No number holds a NUL character, which PostgreSQL refuses in text.
+        if no := self.request.GET.get("contact", "").replace("\x00", ""):
+            contact = get_object_or_404(Contact, no=no)
+        if (pk := self.request.GET.get("salesperson", "")).isdecimal():
+            salesperson = get_object_or_404(Salesperson, pk=pk)
+        return contact, salesperson
+
+    def locked_fields(self):
+        contact, salesperson = self.prefilled()
+        return tuple(
+            name
+            for name, value in (("contact", contact), ("salesperson", salesperson))
+            if value is not None
+        )
+
+    def get_initial(self):
+        contact, salesperson = self.prefilled()
+        now = timezone.localtime()
+        return {
+            "contact": contact,
+            "salesperson": salesperson
+            or services.default_salesperson(user=self.request.user, contact=contact),
+            "date": now.date(),
+            "time": now.time().replace(second=0, microsecond=0),
+            "interaction_successful": True,
+        }
+
+    def finish(self, contact, values):
+        template = values.pop("template")
+        return services.create_interaction(
+            contact=contact, template=template, user=self.request.user, **values
+        )
+
+    def postpone(self, contact, values):
+        return services.postpone_interaction(
+            contact=contact, user=self.request.user, **values
+        )
+
+
+class InteractionFormFieldsView(PermissionRequiredMixin, TemplateView):
+    """The form's fields again, filled in from the chosen template (for htmx)."""
+
+    permission_required = "interactions.add_interactionlogentry"
+    template_name = "interactions/partials/entry_form_fields.html"
+
+    def get_context_data(self, **kwargs):
+        return {"form": InteractionForm.filled_from_template(self.request.GET)}
+
+
+class EntryBulkView(BulkActionView):
+    permission_required = "interactions.change_interactionlogentry"
+    queryset = InteractionLogEntry.objects.visible()
+    filterset_class = InteractionLogEntryFilter
+    list_url = "interactions:entry_list"
+    allowed_actions = ("cancel", "uncancel", "evaluate")
+
+    def question(self, action, count, data):
+        if action == "cancel":
+            return ngettext(
+                "Do you wish to mark the selected %(count)s line as canceled?",
+                "Do you wish to mark the selected %(count)s lines as canceled?",
+                count,
+            ) % {"count": count}
+        if action == "uncancel":
+            return ngettext(
+                "Do you wish to remove the canceled mark from the selected "
+                "%(count)s line?",
+                "Do you wish to remove the canceled mark from the selected "
+                "%(count)s lines?",
+                count,
+            ) % {"count": count}
+        return ngettext(
+            "Do you wish to evaluate the selected %(count)s line as %(evaluation)s?",
+            "Do you wish to evaluate the selected %(count)s lines as %(evaluation)s?",
+            count,
+        ) % {"count": count, "evaluation": Evaluation(data["evaluation"]).label}
+
+    def perform(self, action, entries, data, criteria):
+        user = self.request.user
+        if action == "evaluate":
+            return services.evaluate_entries(
+                entries, data["evaluation"], user=user, criteria=criteria
+            )
+        return services.set_canceled(
+            entries, action == "cancel", user=user, criteria=criteria
+        )
+
+    def done_message(self, action, count):
+        return {
+            "cancel": ngettext(
+                "%(count)s interaction log entry marked canceled.",
+                "%(count)s interaction log entries marked canceled.",
+                count,
+            ),
+            "uncancel": ngettext(
+                "Canceled mark removed from %(count)s interaction log entry.",
+                "Canceled mark removed from %(count)s interaction log entries.",
+                count,
+            ),
+            "evaluate": ngettext(
+                "%(count)s interaction log entry evaluated.",
+                "%(count)s interaction log entries evaluated.",
+                count,
+            ),
+        }[action] % {"count": count}
+
+
+class InteractionLogEntryListView(PermissionRequiredMixin, FilterView):
+    permission_required = "interactions.view_interactionlogentry"
+    filterset_class = InteractionLogEntryFilter
+    queryset = InteractionLogEntry.objects.visible().for_rows()
+    paginate_by = PAGE_SIZE
+    paginator_class = EstimatedCountPaginator
+    template_name = "interactions/entry_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # "Create interaction" from here is locked to the contact/salesperson filter.
+        create_query = QueryDict(mutable=True)
+        for name, value in self.filterset.locked_values().items():
+            create_query[name] = value.pk if name == "salesperson" else value.no
+        context.update(create_query=create_query, evaluation_form=EvaluationForm())
+        return context
+
+
+class InteractionLogEntryDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "interactions.view_interactionlogentry"
+    context_object_name = "entry"
+    template_name = "interactions/entry_detail.html"
+
+    def get_queryset(self):
+        return (
+            InteractionLogEntry.objects.visible_to(self.request.user)
+            .with_related()
+            .select_related("created_by", "canceled_by")
+        )
+
+
+class AttachmentDownloadView(PermissionRequiredMixin, DetailView):
+    """Attachments are private: served only here, to logged-in users, as downloads."""
+
+    permission_required = "interactions.view_interactionlogentry"
+
+    def get_queryset(self):
+        return InteractionLogEntry.objects.visible_to(self.request.user)
+
+    def render_to_response(self, context):
+        attachment = self.object.attachment
+        if not attachment or not attachment.storage.exists(attachment.name):
+            raise Http404(_("This interaction has no attachment."))
+        return FileResponse(attachment.open("rb"), as_attachment=True)
+
+
+class DeleteCanceledView(PermissionRequiredMixin, FormView):
+    """Delete canceled entries: filters → the count to confirm → delete."""
+
+    permission_required = "interactions.delete_canceled_entries"
+    form_class = DeleteCanceledForm
+    template_name = "interactions/delete_canceled.html"
+
+    def form_valid(self, form):
+        filters = {name: value for name, value in form.cleaned_data.items() if value}
+        counted_filters = repr(
+            sorted((name, str(value)) for name, value in filters.items())
+        )
+        # Delete only what the user saw counted; changed filters are counted again.
+        confirmed = self.request.POST.get("counted_filters") == counted_filters
+        if "confirmed" not in self.request.POST or not confirmed:
+            count = services.delete_canceled_entries(**filters, dry_run=True)
+            return self.render_to_response(
+                self.get_context_data(
+                    form=form, count=count, counted_filters=counted_filters
+                )
+            )
+        count = services.delete_canceled_entries(**filters, user=self.request.user)
+        messages.success(
+            self.request,
+            ngettext(
+                "%(count)s interaction log entry deleted.",
+                "%(count)s interaction log entries deleted.",
+                count,
+            )
+            % {"count": count},
+        )
+        return redirect("interactions:delete_canceled")

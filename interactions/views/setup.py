@@ -1,0 +1,210 @@
+"""Setup pages: interaction groups, templates (with their statistics) and the
+interaction template setup of document types."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import (
+    CreateView,
+    DetailView,
+    FormView,
+    ListView,
+    UpdateView,
+)
+
+from interactions import services
+from interactions.forms import (
+    InteractionGroupForm,
+    InteractionTemplateForm,
+    TemplateSetupForm,
+)
+from interactions.models import (
+    InteractionGroup,
+    InteractionLogEntry,
+    InteractionTemplate,
+    InteractionTemplateSetup,
+)
+from web.amounts import format_amount, format_whole_number
+from web.views import (
+    PAGE_SIZE,
+    ServiceFormMixin,
+    SetupFormMixin,
+    add_service_error,
+)
+
+
+class StatisticsListMixin:
+    """Gives each row of the page its `statistics` (count, cost, duration, last date
+    of its counted entries), read in one grouped query over the log.
+
+    Annotating the list's queryset instead would join every entry to the rows and
+    group the join, and the paginator's COUNT would repeat that join.
+    """
+
+    statistics_field = None  # the entry's foreign key to the listed model
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = context["object_list"]
+        statistics = InteractionLogEntry.objects.statistics_by(
+            self.statistics_field, [row.pk for row in rows]
+        )
+        for row in rows:
+            row.statistics = statistics[row.pk]
+        return context
+
+
+class InteractionGroupListView(PermissionRequiredMixin, StatisticsListMixin, ListView):
+    permission_required = "interactions.view_interactiongroup"
+    queryset = InteractionGroup.objects.order_by("code")
+    statistics_field = "group"
+    paginate_by = PAGE_SIZE
+    template_name = "interactions/group_list.html"
+
+
+class InteractionGroupCreateView(
+    PermissionRequiredMixin, SetupFormMixin, ServiceFormMixin, CreateView
+):
+    permission_required = "interactions.add_interactiongroup"
+    model = InteractionGroup
+    form_class = InteractionGroupForm
+    template_name = "crm/setup_form.html"
+    success_url = reverse_lazy("interactions:group_list")
+    success_message = _("Interaction group %(object)s has been created.")
+    title = _("New interaction group")
+    cancel_url = reverse_lazy("interactions:group_list")
+
+    def perform(self, form):
+        return services.create_group(user=self.request.user, **form.cleaned_data)
+
+
+class InteractionGroupUpdateView(
+    PermissionRequiredMixin, SetupFormMixin, ServiceFormMixin, UpdateView
+):
+    permission_required = "interactions.change_interactiongroup"
+    model = InteractionGroup
+    form_class = InteractionGroupForm
+    template_name = "crm/setup_form.html"
+    success_url = reverse_lazy("interactions:group_list")
+    success_message = _("Interaction group %(object)s has been saved.")
+    cancel_url = reverse_lazy("interactions:group_list")
+
+    def perform(self, form):
+        return services.update_group(
+            self.object, user=self.request.user, **form.cleaned_data
+        )
+
+    def get_title(self):
+        return _("Interaction group %(code)s") % {"code": self.object.code}
+
+
+class InteractionTemplateListView(
+    PermissionRequiredMixin, StatisticsListMixin, ListView
+):
+    permission_required = "interactions.view_interactiontemplate"
+    queryset = InteractionTemplate.objects.select_related("group").order_by("code")
+    statistics_field = "template"
+    paginate_by = PAGE_SIZE
+    template_name = "interactions/template_list.html"
+
+
+class InteractionTemplateDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "interactions.view_interactiontemplate"
+    queryset = InteractionTemplate.objects.select_related("group")
+    context_object_name = "interaction_template"
+    template_name = "interactions/template_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["statistics"] = self.object.log_entries.statistics()
+        return context
+
+
+class TemplateSavedMessageMixin:
+    """The template's saved message names its unit cost and duration as stored, in
+    the user's format: an amount read otherwise than meant shows at once."""
+
+    def success_message_values(self):
+        return {
+            **super().success_message_values(),
+            "cost": format_amount(self.object.unit_cost),
+            "duration": format_whole_number(self.object.unit_duration),
+        }
+
+
+class InteractionTemplateCreateView(
+    PermissionRequiredMixin,
+    SetupFormMixin,
+    TemplateSavedMessageMixin,
+    ServiceFormMixin,
+    CreateView,
+):
+    permission_required = "interactions.add_interactiontemplate"
+    model = InteractionTemplate
+    form_class = InteractionTemplateForm
+    template_name = "crm/setup_form.html"
+    success_message = _(
+        "Interaction template %(object)s has been created "
+        "(unit cost %(cost)s, unit duration %(duration)s min.)."
+    )
+    title = _("New interaction template")
+    cancel_url = reverse_lazy("interactions:template_list")
+
+    def perform(self, form):
+        return services.create_template(user=self.request.user, **form.service_values())
+
+
+class InteractionTemplateUpdateView(
+    PermissionRequiredMixin,
+    SetupFormMixin,
+    TemplateSavedMessageMixin,
+    ServiceFormMixin,
+    UpdateView,
+):
+    permission_required = "interactions.change_interactiontemplate"
+    model = InteractionTemplate
+    form_class = InteractionTemplateForm
+    template_name = "crm/setup_form.html"
+    success_message = _(
+        "Interaction template %(object)s has been saved "
+        "(unit cost %(cost)s, unit duration %(duration)s min.)."
+    )
+    cancel_url = reverse_lazy("interactions:template_list")
+
+    def perform(self, form):
+        return services.update_template(
+            self.object, user=self.request.user, **form.service_values()
+        )
+
+    def get_title(self):
+        return _("Interaction template %(code)s") % {"code": self.object.code}
+
+
+class TemplateSetupView(PermissionRequiredMixin, FormView):
+    """Interaction template setup: which template each kind of document is logged
+    with; all document types on one form."""
+
+    permission_required = "interactions.change_interactiontemplatesetup"
+    form_class = TemplateSetupForm
+    template_name = "interactions/template_setup.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        # The current choices in one query, for every document type on the form.
+        kwargs["rows"] = dict(
+            InteractionTemplateSetup.objects.values_list("document_type", "template")
+        )
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            # One call for every document type, so the page saves all of them or none.
+            services.update_template_setup(form.cleaned_data, user=self.request.user)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Interaction template setup has been saved."))
+        return redirect("interactions:template_setup")
