@@ -4,7 +4,6 @@ service, so the checks and the audit trail are the same from both."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -28,7 +27,7 @@ from interactions.services import (
     update_template,
     update_template_setup,
 )
-from web.views import add_service_error
+from web.admin import ServiceAdminMixin
 
 
 def selection_criteria(request, queryset):
@@ -46,87 +45,24 @@ def selection_criteria(request, queryset):
     return {"entries": sorted(queryset.values_list("pk", flat=True))}
 
 
-class ServiceAdmin(ModelAdmin):
-    """An admin that adds, changes and deletes through the services, as the pages do.
-
-    The service runs as the last step of validating the admin's form, inside the
-    transaction Django's change view opens: what it refuses (a ValidationError)
-    shows on the form like any other error, instead of becoming a server error in
-    save_model, and its own atomic block leaves nothing written.
-    """
-
-    def create(self, request, form):
-        """Call the create service with the form's values; return the new row."""
-        raise NotImplementedError
-
-    def update(self, request, obj, form):
-        """Call the update service for `obj` with the form's values."""
-        raise NotImplementedError
-
-    def delete(self, request, obj):
-        """Call the delete service for `obj`."""
-        raise NotImplementedError
-
-    def save_through_service(self, request, form):
-        if form.instance._state.adding:
-            return self.create(request, form)
-        return self.update(request, form.instance, form)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change=change, **kwargs)
-        model_admin = self
-
-        class ServiceForm(form_class):
-            saved = False
-
-            def _post_clean(self):
-                super()._post_clean()
-                if self.errors:
-                    return
-                try:
-                    self.instance = model_admin.save_through_service(request, self)
-                except ValidationError as error:
-                    add_service_error(self, error)
-                else:
-                    self.saved = True
-
-        return ServiceForm
-
-    def save_model(self, request, obj, form, change):
-        # Saved by the service while the form was validated (get_form); a form that
-        # is not ours (none today) still goes through the service here.
-        if not getattr(form, "saved", False):
-            self.save_through_service(request, form)
-
-    def delete_model(self, request, obj):
-        self.delete(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        # All or none, as the stock bulk delete: one refusal keeps every row.
-        with transaction.atomic():
-            for obj in queryset:
-                self.delete(request, obj)
-
-
 @admin.register(InteractionGroup)
-class InteractionGroupAdmin(ServiceAdmin):
+class InteractionGroupAdmin(ServiceAdminMixin, ModelAdmin):
     list_display = ["code", "description"]
     search_fields = ["code", "description"]
     # The page's form: the code in capitals, as on the group pages.
     form = InteractionGroupForm
 
-    def create(self, request, form):
+    def save_service(self, request, obj, form, change):
+        if change:
+            return update_group(obj, user=request.user, **form.cleaned_data)
         return create_group(user=request.user, **form.cleaned_data)
 
-    def update(self, request, obj, form):
-        return update_group(obj, user=request.user, **form.cleaned_data)
-
-    def delete(self, request, obj):
+    def delete_service(self, request, obj):
         delete_group(obj, user=request.user)
 
 
 @admin.register(InteractionTemplate)
-class InteractionTemplateAdmin(ServiceAdmin):
+class InteractionTemplateAdmin(ServiceAdminMixin, ModelAdmin):
     list_display = [
         "code",
         "group",
@@ -152,13 +88,12 @@ class InteractionTemplateAdmin(ServiceAdmin):
     # The page's form: it checks the letter text's placeholders.
     form = InteractionTemplateForm
 
-    def create(self, request, form):
+    def save_service(self, request, obj, form, change):
+        if change:
+            return update_template(obj, user=request.user, **form.service_values())
         return create_template(user=request.user, **form.service_values())
 
-    def update(self, request, obj, form):
-        return update_template(obj, user=request.user, **form.service_values())
-
-    def delete(self, request, obj):
+    def delete_service(self, request, obj):
         delete_template(obj, user=request.user)
 
 

@@ -338,17 +338,20 @@ def test_admin_bulk_delete_keeps_every_group_when_the_service_refuses_one(
 
     monkeypatch.setattr(interactions_admin, "delete_group", refuse_the_second)
 
-    with pytest.raises(ValidationError):
-        admin_client.post(
-            reverse("admin:interactions_interactiongroup_changelist"),
-            {
-                "action": "delete_selected",
-                "post": "yes",
-                ACTION_CHECKBOX_NAME: [group.pk for group in groups],
-            },
-        )
+    response = admin_client.post(
+        reverse("admin:interactions_interactiongroup_changelist"),
+        {
+            "action": "delete_selected",
+            "post": "yes",
+            ACTION_CHECKBOX_NAME: [group.pk for group in groups],
+        },
+        follow=True,
+    )
 
     assert InteractionGroup.objects.count() == 2
+    assert "In use since the confirmation." in [
+        str(message) for message in response.context["messages"]
+    ]
 
 
 def test_admin_action_on_entries_is_audited(admin_client, admin_user, entry):
