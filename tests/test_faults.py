@@ -50,7 +50,7 @@ def snapshot():
     """Every row, all columns, of every table of the CRM apps, in key order."""
     tables = {}
     with connection.cursor() as cursor:
-        for label in ("crm", "interactions", "segments"):
+        for label in ("audit", "crm", "interactions", "segments"):
             for model in apps.get_app_config(label).get_models(
                 include_auto_created=True
             ):
@@ -241,7 +241,7 @@ def test_log_segment_failing_after_the_follow_up_lines_returns_the_number(
         added.append(real_add_contacts(*args, **kwargs))
         raise RuntimeError("injected fault after the follow-up lines")
 
-    monkeypatch.setattr(services, "add_contacts", add_then_fail)
+    monkeypatch.setattr(services.log, "add_contacts", add_then_fail)
     before = snapshot()
 
     with pytest.raises(RuntimeError, match="injected fault"):
