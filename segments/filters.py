@@ -7,6 +7,7 @@ from crm.lookups import SalespersonField
 from segments.models import LoggedSegment, Segment, SegmentLine
 from web.filters import FilterSet, LookupFilter, OrderingFilter
 
+# The browser's date picker: it sends ISO dates whatever the language.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
@@ -37,6 +38,7 @@ class SegmentFilter(FilterSet):
 
     class Meta:
         model = Segment
+        # No filters generated from the model: only those declared above.
         fields = []
 
     def search(self, queryset, name, value):

@@ -34,6 +34,7 @@ class FilledFromTemplateMixin:
             for name in {*names, "template"}
             if name in self.cleaned_data and name not in ("filled_from", "update_lines")
         }
+        # No file chosen means keep the one there is, not remove it.
         if not values.get("attachment"):
             values.pop("attachment", None)
         return values
@@ -85,12 +86,16 @@ class SegmentForm(FilledFromTemplateMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Blocked templates and salespeople are not offered; the services refuse
+        # them too.
         self.fields["template"].queryset = InteractionTemplate.objects.filter(
             blocked=False
         )
         self.fields["salesperson"].queryset = Salesperson.objects.filter(blocked=False)
+        # Optional in the model (NAV), but a segment without one cannot be logged.
         self.fields["description"].required = True
         if not self.instance.pk:
+            # A new segment has no lines to update.
             del self.fields["update_lines"]
 
     def lines_to_update(self):
@@ -151,6 +156,7 @@ class ReuseLoggedSegmentForm(forms.Form):
 
 
 class LoggedSegmentCancelForm(forms.Form):
+    # A choice, not a BooleanField: a missing value is an error, not False.
     canceled = forms.TypedChoiceField(
         choices=[("true", "true"), ("false", "false")],
         coerce=lambda value: value == "true",
@@ -167,4 +173,5 @@ class LineSelectionForm(forms.Form):
 
     def __init__(self, *args, segment, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only this segment's lines: a key of another segment's line is refused.
         self.fields["selected"].queryset = segment.lines.all()

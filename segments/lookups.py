@@ -17,9 +17,11 @@ class SegmentContactLookup(ContactLookup):
         number = params.get("segment", "")
         if not number:
             return rows
+        # NUL removed: PostgreSQL refuses it in text, and the lookup must answer.
         segment = Segment.objects.filter(no=number.replace("\x00", "")).first()
         if segment is None:
             raise BadLookup(_("There is no segment “%s”.") % number[:20])
+        # One query for the page of contacts shown, not one per contact.
         in_segment = set(
             SegmentLine.objects.filter(
                 segment=segment, contact__in=[obj.pk for obj in objects]

@@ -94,6 +94,7 @@ class Segment(models.Model):
     InitiatedBy = InitiatedBy
     CorrespondenceType = CorrespondenceType
 
+    # Handed out by the segment series (create_segment); the key of the pages' URLs.
     no = models.CharField(_("no."), max_length=20, unique=True)
     description = models.CharField(_("description"), max_length=100, blank=True)
     salesperson = models.ForeignKey(
@@ -224,6 +225,7 @@ class SegmentLine(models.Model):
         related_name="lines",
         db_index=False,
     )
+    # PROTECT: a contact who is in a segment is not deleted behind the segment's back.
     contact = models.ForeignKey(
         "crm.Contact",
         verbose_name=_("contact"),
@@ -302,6 +304,7 @@ class LoggedSegmentQuerySet(models.QuerySet):
 class LoggedSegment(models.Model):
     """The record that a segment was logged; its interaction log entries point at it."""
 
+    # Unique: a segment is logged once; log_segment turns a race into a message.
     segment_no = models.CharField(_("segment no."), max_length=20, unique=True)
     description = models.CharField(_("description"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -313,6 +316,7 @@ class LoggedSegment(models.Model):
         blank=True,
         related_name="+",
     )
+    # Set only with its entries' flags (set_logged_segment_canceled), never alone.
     canceled = models.BooleanField(_("canceled"), default=False)
 
     objects = LoggedSegmentQuerySet.as_manager()

@@ -36,6 +36,7 @@ urlpatterns = [
         views.LoggedSegmentCancelView.as_view(),
         name="loggedsegment_cancel",
     ),
+    # After the fixed paths: a segment numbered "new" or "logged" must not hide them.
     path("<number:no>/", views.SegmentDetailView.as_view(), name="segment_detail"),
     path("<number:no>/edit/", views.SegmentUpdateView.as_view(), name="segment_update"),
     export_path("<number:no>/lines/", views.SegmentLineExportView, "line_export"),

@@ -243,7 +243,7 @@ def test_log_segment_failing_after_the_follow_up_lines_returns_the_number(
         added.append(real_add_contacts(*args, **kwargs))
         raise RuntimeError("injected fault after the follow-up lines")
 
-    monkeypatch.setattr(services, "add_contacts", add_then_fail)
+    monkeypatch.setattr(services.log, "add_contacts", add_then_fail)
     before = snapshot()
 
     with pytest.raises(RuntimeError, match="injected fault"):

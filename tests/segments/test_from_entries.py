@@ -175,7 +175,7 @@ def test_create_segment_from_entries_is_one_transaction(
     def broken(*args, **kwargs):
         raise RuntimeError("the INSERT failed")
 
-    monkeypatch.setattr(services, "add_contacts", broken)
+    monkeypatch.setattr(services.from_entries, "add_contacts", broken)
 
     with pytest.raises(RuntimeError):
         services.create_segment_from_entries(

@@ -1,0 +1,73 @@
+"""Domain operations on segments; views, admin, API and commands call these.
+
+One module per family of operations, re-exported here so callers keep
+`from segments.services import log_segment`:
+
+- segments: create, apply a template to, update and delete the segment header
+- lines: add and remove contacts, add, personalise and delete one line, give the
+  blocking lines the header's template; the correspondence type a line takes
+- from_entries: segments from the contacts of interaction log entries
+- log: log a segment (one entry per line), with a follow-up
+- logged: cancel, un-cancel, describe, delete and reuse logged segments
+- guards, sql: the checks and the raw SQL helpers the others share
+"""
+
+from segments.services.from_entries import (
+    ContactsAdded,
+    add_contacts_from_entries,
+    create_segment_from_entries,
+)
+from segments.services.lines import (
+    LINE_FIELDS,
+    LINE_VALUES,
+    add_contacts,
+    add_line,
+    apply_header_template_to_blocking_lines,
+    correspondence_type_for,
+    delete_line,
+    line_template_values,
+    remove_contacts,
+    update_line,
+)
+from segments.services.log import log_segment
+from segments.services.logged import (
+    delete_logged_segment,
+    reuse_logged_segment,
+    set_logged_segment_canceled,
+    update_logged_segment,
+)
+from segments.services.segments import (
+    HEADER_FIELDS,
+    apply_template,
+    create_segment,
+    delete_segment,
+    template_header_values,
+    update_header,
+)
+
+__all__ = [
+    "HEADER_FIELDS",
+    "LINE_FIELDS",
+    "LINE_VALUES",
+    "ContactsAdded",
+    "add_contacts",
+    "add_contacts_from_entries",
+    "add_line",
+    "apply_header_template_to_blocking_lines",
+    "apply_template",
+    "correspondence_type_for",
+    "create_segment",
+    "create_segment_from_entries",
+    "delete_line",
+    "delete_logged_segment",
+    "delete_segment",
+    "line_template_values",
+    "log_segment",
+    "remove_contacts",
+    "reuse_logged_segment",
+    "set_logged_segment_canceled",
+    "template_header_values",
+    "update_header",
+    "update_line",
+    "update_logged_segment",
+]

@@ -1,0 +1,54 @@
+"""The segments app's pages, one module per family of pages, re-exported here for
+segments/urls.py and config/urls.py."""
+
+from segments.views.contacts import (
+    AddContactsFromEntriesView,
+    AddContactsView,
+    RemoveContactsView,
+    ReuseLoggedSegmentView,
+    SegmentFromEntriesView,
+)
+from segments.views.lines import (
+    SegmentLineExportView,
+    SegmentLineRowView,
+    SegmentLineUpdateView,
+)
+from segments.views.log import ApplyHeaderTemplateView, SegmentLogView
+from segments.views.logged import (
+    LoggedSegmentCancelView,
+    LoggedSegmentExportView,
+    LoggedSegmentListView,
+)
+from segments.views.lookups import ContactLookupView, LoggedSegmentLookupView
+from segments.views.segments import (
+    SegmentCreateView,
+    SegmentDeleteView,
+    SegmentDetailView,
+    SegmentFormFieldsView,
+    SegmentListView,
+    SegmentUpdateView,
+)
+
+__all__ = [
+    "AddContactsFromEntriesView",
+    "AddContactsView",
+    "ApplyHeaderTemplateView",
+    "ContactLookupView",
+    "LoggedSegmentCancelView",
+    "LoggedSegmentExportView",
+    "LoggedSegmentListView",
+    "LoggedSegmentLookupView",
+    "RemoveContactsView",
+    "ReuseLoggedSegmentView",
+    "SegmentCreateView",
+    "SegmentDeleteView",
+    "SegmentDetailView",
+    "SegmentFormFieldsView",
+    "SegmentFromEntriesView",
+    "SegmentLineExportView",
+    "SegmentLineRowView",
+    "SegmentLineUpdateView",
+    "SegmentListView",
+    "SegmentLogView",
+    "SegmentUpdateView",
+]

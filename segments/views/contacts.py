@@ -1,0 +1,269 @@
+"""Add and remove contacts: by contact filters, from interaction log entries, from a
+logged segment."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.generic import FormView, TemplateView
+
+from crm.filters import ContactFilter
+from crm.models import Contact
+from interactions.filters import InteractionLogEntryFilter
+from interactions.models import InteractionLogEntry
+from segments import selectors, services
+from segments.forms import LineSelectionForm, ReuseLoggedSegmentForm, SegmentForm
+from segments.views.segments import SegmentActionMixin, is_htmx
+from web.views import add_service_error
+
+
+class ContactCriteriaMixin(SegmentActionMixin):
+    """Add/Remove contacts: the filters (`criteria`), a live count, then the change."""
+
+    template_name = "segments/contacts_form.html"
+    preview_template_name = "segments/partials/contacts_preview.html"
+    invalid_message = _("The contact filters are not valid.")
+
+    def get_template_names(self):
+        if is_htmx(self.request):
+            return [self.preview_template_name]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(mode=self.mode, **kwargs)
+
+    def criteria(self, data):
+        criteria = ContactFilter(data, queryset=Contact.objects.all())
+        # The company lookup marks the companies already in this segment.
+        criteria.form.fields["company"].widget.params["segment"] = self.segment.no
+        return criteria
+
+    def get(self, request, *args, **kwargs):
+        criteria = self.criteria(request.GET)
+        return self.render_to_response(
+            self.get_context_data(
+                filter=criteria,
+                preview=self.preview(criteria),
+                query=request.GET.urlencode(),
+            )
+        )
+
+    def post(self, request, *args, **kwargs):
+        # The filters come back in a hidden field: the change applies to what the
+        # preview counted, read again now (the count may have moved since).
+        criteria = self.criteria(QueryDict(request.POST.get("query", "")))
+        if not criteria.is_valid():
+            messages.error(request, self.invalid_message)
+            return self.back()
+        result = self.perform(criteria.qs)
+        messages.success(request, self.done_message(result))
+        return self.back()
+
+
+class AddContactsView(ContactCriteriaMixin, TemplateView):
+    mode = "add"
+
+    def preview(self, contacts):
+        # No count for invalid filters: ignoring them would count every contact.
+        if not contacts.is_valid():
+            return None
+        return selectors.add_contacts_preview(self.segment, contacts.qs)
+
+    def perform(self, contacts):
+        return services.add_contacts(self.segment, contacts, user=self.request.user)
+
+    def done_message(self, count):
+        return ngettext(
+            "%(count)s contact added to segment %(no)s.",
+            "%(count)s contacts added to segment %(no)s.",
+            count,
+        ) % {"count": count, "no": self.segment.no}
+
+
+def entry_filter(data):
+    """The log entry list's filters over the entries it lists, as its CSV export.
+
+    The list's sort order, which its links carry along, does not change which
+    contacts match: it is left out, so one the list could not read refuses nothing.
+    """
+    data = data.copy()
+    data.pop("ordering", None)
+    return InteractionLogEntryFilter(
+        data, queryset=InteractionLogEntry.objects.visible()
+    )
+
+
+def skipped_message(result):
+    """The contacts that adding the contacts of log entries skipped, in words."""
+    parts = []
+    if result.excluded:
+        parts.append(
+            ngettext(
+                "%(count)s contact marked “exclude from segment” was skipped.",
+                "%(count)s contacts marked “exclude from segment” were skipped.",
+                result.excluded,
+            )
+            % {"count": result.excluded}
+        )
+    if result.already:
+        parts.append(
+            ngettext(
+                "%(count)s contact was already in the segment.",
+                "%(count)s contacts were already in the segment.",
+                result.already,
+            )
+            % {"count": result.already}
+        )
+    return parts
+
+
+class AddContactsFromEntriesView(ContactCriteriaMixin, TemplateView):
+    """Add contacts from interactions: the log entry filters, a live count, then the
+    distinct contacts of the matching entries are added."""
+
+    permission_required = (
+        "segments.change_segment",
+        "interactions.view_interactionlogentry",
+    )
+    mode = "entries"
+    template_name = "segments/entries_form.html"
+    preview_template_name = "segments/partials/entries_preview.html"
+    invalid_message = _("The interaction log entry filters are not valid.")
+
+    def criteria(self, data):
+        return entry_filter(data)
+
+    def preview(self, entries):
+        if not entries.is_valid():
+            return None
+        return selectors.entries_preview(entries.qs, self.segment)
+
+    def perform(self, entries):
+        return services.add_contacts_from_entries(
+            self.segment, entries=entries, user=self.request.user
+        )
+
+    def done_message(self, result):
+        added = ngettext(
+            "%(count)s contact added to segment %(no)s.",
+            "%(count)s contacts added to segment %(no)s.",
+            result.added,
+        ) % {"count": result.added, "no": self.segment.no}
+        return " ".join([added, *skipped_message(result)])
+
+
+class SegmentFromEntriesView(PermissionRequiredMixin, FormView):
+    """Create segment from these contacts: reached from the log entry list with its
+    filters in the query string; shows the count, asks for the header, creates."""
+
+    permission_required = (
+        "segments.add_segment",
+        "segments.change_segment",
+        "interactions.view_interactionlogentry",
+    )
+    form_class = SegmentForm
+    template_name = "segments/segment_from_entries.html"
+
+    @cached_property
+    def entries(self):
+        return entry_filter(self.request.GET)
+
+    def get_initial(self):
+        return {"salesperson": getattr(self.request.user, "salesperson", None)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        valid = self.entries.is_valid()
+        context.update(
+            entry_filter=self.entries,
+            preview=selectors.entries_preview(self.entries.qs) if valid else None,
+            entry_list_url=(
+                f"{reverse('interactions:entry_list')}?{self.request.GET.urlencode()}"
+            ),
+        )
+        return context
+
+    def form_valid(self, form):
+        # Checked again on POST: the query string may have been edited since the
+        # preview.
+        if not self.entries.is_valid():
+            form.add_error(None, _("The interaction log entry filters are not valid."))
+            return self.form_invalid(form)
+        try:
+            segment, result = services.create_segment_from_entries(
+                self.entries.qs, user=self.request.user, **form.service_values()
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        created = ngettext(
+            "Segment %(no)s has been created with %(count)s contact.",
+            "Segment %(no)s has been created with %(count)s contacts.",
+            result.added,
+        ) % {"no": segment.no, "count": result.added}
+        messages.success(self.request, " ".join([created, *skipped_message(result)]))
+        return redirect(segment)
+
+
+class RemoveContactsView(ContactCriteriaMixin, TemplateView):
+    """Remove by criteria (GET shows the count) or the ticked lines (POST selected)."""
+
+    mode = "remove"
+
+    def preview(self, contacts):
+        if not contacts.is_valid():
+            return None
+        return {
+            "to_remove": selectors.remove_contacts_preview(self.segment, contacts.qs)
+        }
+
+    def post(self, request, *args, **kwargs):
+        # The ticked lines of the card (Remove selected); else the filters decide.
+        if "selected" in request.POST or request.POST.get("scope") == "selected":
+            form = LineSelectionForm(request.POST, segment=self.segment)
+            if not form.is_valid():
+                messages.error(request, " ".join(form.errors["selected"]))
+                return self.back()
+            count = services.remove_contacts(
+                self.segment,
+                Contact.objects.filter(segment_lines__in=form.cleaned_data["selected"]),
+            )
+            messages.success(request, self.done_message(count))
+            return self.back()
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, contacts):
+        return services.remove_contacts(self.segment, contacts)
+
+    def done_message(self, count):
+        return ngettext(
+            "%(count)s contact removed from segment %(no)s.",
+            "%(count)s contacts removed from segment %(no)s.",
+            count,
+        ) % {"count": count, "no": self.segment.no}
+
+
+class ReuseLoggedSegmentView(SegmentActionMixin, FormView):
+    form_class = ReuseLoggedSegmentForm
+    template_name = "segments/reuse_form.html"
+
+    def form_valid(self, form):
+        logged_segment = form.cleaned_data["logged_segment"]
+        count = services.reuse_logged_segment(
+            self.segment, logged_segment, user=self.request.user
+        )
+        messages.success(
+            self.request,
+            ngettext(
+                "%(count)s contact of logged segment %(logged)s added.",
+                "%(count)s contacts of logged segment %(logged)s added.",
+                count,
+            )
+            % {"count": count, "logged": logged_segment.segment_no},
+        )
+        return self.back()
