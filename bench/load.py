@@ -127,13 +127,9 @@ def plan(marker, users, results):
             for contact in contacts
         ],
         "companies": list(companies),
-        "salespeople": list(
-            Salesperson.objects.filter(blocked=False).values_list("pk", flat=True)
-        ),
+        "salespeople": list(Salesperson.objects.active().values_list("pk", flat=True)),
         "templates": list(
-            InteractionTemplate.objects.filter(blocked=False).values_list(
-                "pk", flat=True
-            )
+            InteractionTemplate.objects.active().values_list("pk", flat=True)
         ),
     }
     if not plan["companies"]:

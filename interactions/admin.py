@@ -107,7 +107,7 @@ class InteractionTemplateSetupAdmin(ModelAdmin):
 
     # Blocked templates are not offered; update_template_setup refuses them too.
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs["queryset"] = InteractionTemplate.objects.filter(blocked=False)
+        kwargs["queryset"] = InteractionTemplate.objects.active()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

@@ -23,7 +23,7 @@ def users_salesperson(user):
     """The user's own salesperson, who signs the letter and takes the replies."""
     if user is None or not user.is_authenticated:
         return None
-    return Salesperson.objects.filter(user=user, blocked=False).first()
+    return Salesperson.objects.active().filter(user=user).first()
 
 
 # Letters

@@ -69,10 +69,8 @@ class InteractionForm(forms.ModelForm):
             self.fields[name].widget.attrs["placeholder"] = _("From the template")
         # Blocked templates and salespeople are not offered; the services refuse them
         # too, for a form sent before they were blocked.
-        self.fields["template"].queryset = InteractionTemplate.objects.filter(
-            blocked=False
-        )
-        self.fields["salesperson"].queryset = Salesperson.objects.filter(blocked=False)
+        self.fields["template"].queryset = InteractionTemplate.objects.active()
+        self.fields["salesperson"].queryset = Salesperson.objects.active()
         for name in self.optional_fields:
             self.fields[name].required = False
         # The description too is left to the service: blank, it is the template's.
@@ -307,7 +305,7 @@ class TemplateSetupForm(forms.Form):
 
     def __init__(self, *args, rows, **kwargs):
         super().__init__(*args, **kwargs)
-        templates = InteractionTemplate.objects.filter(blocked=False)
+        templates = InteractionTemplate.objects.active()
         # The chosen templates in one query, so each field shows its label.
         chosen = InteractionTemplate.objects.in_bulk(filter(None, rows.values()))
         for value, label in DocumentType.choices[1:]:
@@ -326,7 +324,7 @@ class SendEmailForm(forms.Form):
     )
     template = TemplateField(
         label=_("Interaction template"),
-        queryset=InteractionTemplate.objects.filter(blocked=False),
+        queryset=InteractionTemplate.objects.active(),
         required=False,
         help_text=_(
             "Logged with this template; blank takes the one set up for e-mails."
@@ -340,9 +338,7 @@ class SendEmailForm(forms.Form):
 class LetterForm(forms.Form):
     template = TemplateField(
         label=_("Letter"),
-        queryset=InteractionTemplate.objects.filter(blocked=False).exclude(
-            letter_text=""
-        ),
+        queryset=InteractionTemplate.objects.active().exclude(letter_text=""),
         params={"letter": "1"},
         placeholder=_("Choose a letter"),
     )

@@ -12,18 +12,11 @@ from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-# The placeholders a letter text may use, each read from plain values.
-CONTACT_PLACEHOLDERS = (
-    "no",
-    "name",
-    "company",
-    "address",
-    "post_code",
-    "city",
-    "country",
-    "email",
-    "phone",
-)
+from crm.models import CONTACT_PLACEHOLDER_FIELDS
+
+# The placeholders a letter text may use, each read from plain values; the
+# contact's are declared with the contact (crm.models).
+CONTACT_PLACEHOLDERS = CONTACT_PLACEHOLDER_FIELDS
 SALESPERSON_PLACEHOLDERS = ("name", "email", "phone", "job_title")
 PLACEHOLDERS = (
     *(f"contact.{name}" for name in CONTACT_PLACEHOLDERS),

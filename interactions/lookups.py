@@ -28,7 +28,7 @@ class TemplateLookup(Lookup):
     def offered(self, params):
         # Blocked templates are not used for new interactions; forms keep one
         # already chosen. "Print letter" offers only templates with a letter.
-        offered = InteractionTemplate.objects.filter(blocked=False)
+        offered = InteractionTemplate.objects.active()
         if params.get("letter"):
             offered = offered.exclude(letter_text="")
         return offered.select_related("group")

@@ -9,7 +9,7 @@ from crm.admin import FormFieldsMixin, ModelAdmin
 from crm.models import Contact
 from segments import services
 from segments.models import LoggedSegment, Segment, SegmentLine
-from web.views import add_service_error
+from web.admin import ServiceAdminMixin
 
 # Beyond this many lines the segment page links to the line list instead of an inline:
 # a segment may hold 100,000 contacts.
@@ -32,22 +32,6 @@ class SegmentLineInline(FormFieldsMixin, admin.TabularInline):
     show_change_link = True
 
 
-class ServiceRefused(Exception):
-    """A service refused what an admin form asked; carries its ValidationError."""
-
-    def __init__(self, error):
-        super().__init__(error)
-        self.error = error
-
-
-def service_call(function, *args, **kwargs):
-    """Call a service for an admin save; its refusal becomes ServiceRefused."""
-    try:
-        return function(*args, **kwargs)
-    except ValidationError as error:
-        raise ServiceRefused(error) from error
-
-
 def changed_values(form, fields):
     """The form's values among `fields` that the user changed, as a page sends them
     to the services (forms.FilledFromTemplateMixin without the htmx refill): the
@@ -59,62 +43,8 @@ def changed_values(form, fields):
     return values
 
 
-def adopt(obj, saved):
-    """Make the admin's object the one the service saved: the admin logs the change
-    and redirects with it."""
-    obj.__dict__.update(saved.__dict__)
-
-
-class ServiceModelAdmin(ModelAdmin):
-    """A model admin whose writes are the services' (save_model, save_formset,
-    delete_model, delete_queryset call them), so numbering, validation and the audit
-    trail are those of the pages.
-
-    The admin validates its forms before it saves, so a service's refusal would be a
-    server error there. Instead the save is rolled back and the form is shown again
-    with the service's message, as the pages show it.
-    """
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ServiceRefused as refused:
-            # The admin's own transaction rolled everything back. The second round
-            # only validates: the form refuses with the message, nothing is saved.
-            request.service_error = refused.error
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change, **kwargs)
-        error = getattr(request, "service_error", None)
-        if error is None:
-            return form_class
-
-        class RefusedForm(form_class):
-            def clean(self):
-                cleaned_data = super().clean()
-                add_service_error(self, error)
-                return cleaned_data
-
-        return RefusedForm
-
-    def delete_one(self, request, obj):
-        """Delete `obj` through the service; a refusal is shown as a message."""
-        raise NotImplementedError
-
-    def delete_model(self, request, obj):
-        try:
-            self.delete_one(request, obj)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
-
-
 @admin.register(Segment)
-class SegmentAdmin(ServiceModelAdmin):
+class SegmentAdmin(ServiceAdminMixin, ModelAdmin):
     """Site administrators' view of segments; header changes here do not touch the
     lines (the Segments pages offer that)."""
 
@@ -158,31 +88,28 @@ class SegmentAdmin(ServiceModelAdmin):
             _("Show the lines"),
         )
 
-    def save_model(self, request, obj, form, change):
+    def save_service(self, request, obj, form, change):
         values = changed_values(form, services.HEADER_FIELDS)
         if change:
             # Fresh from the database: the form has changed `obj` already, and
             # update_header compares the old values with the new.
-            saved = service_call(
-                services.update_header,
+            return services.update_header(
                 Segment.objects.get(pk=obj.pk),
                 user=request.user,
                 update_lines=False,
                 **values,
             )
-        else:
-            # Numbered from Marketing setup's series by the service.
-            saved = service_call(services.create_segment, user=request.user, **values)
-        adopt(obj, saved)
+        # Numbered from Marketing setup's series by the service.
+        return services.create_segment(user=request.user, **values)
 
     def save_formset(self, request, form, formset, change):
         """The inline lines: added, changed and deleted through the line services."""
         try:
             self.save_lines(request, form.instance, formset)
-        except ServiceRefused as refused:
+        except ValidationError as error:
             # At the top of the form: under a field it would sit under the header's
             # field of the same name.
-            raise ServiceRefused(ValidationError(refused.error.messages)) from refused
+            raise ValidationError(error.messages) from error
 
     def save_lines(self, request, segment, formset):
         # What Django's formset.save() would record, for the admin's history message.
@@ -192,7 +119,7 @@ class SegmentAdmin(ServiceModelAdmin):
         for line_form in formset.initial_forms:
             line = line_form.instance
             if line_form in deleted:
-                service_call(services.delete_line, line, user=request.user)
+                services.delete_line(line, user=request.user)
                 formset.deleted_objects.append(line)
             elif line_form.has_changed():
                 formset.changed_objects.append(
@@ -202,7 +129,7 @@ class SegmentAdmin(ServiceModelAdmin):
             if line_form.has_changed() and line_form not in deleted:
                 formset.new_objects.append(save_line(request, line_form, segment))
 
-    def delete_one(self, request, obj):
+    def delete_service(self, request, obj):
         services.delete_segment(obj)
 
     @admin.action(description=_("Log"), permissions=["change"])
@@ -225,8 +152,7 @@ def save_line(request, form, target):
     the segment to add the form's contact to. Returns the saved line."""
     values = changed_values(form, services.LINE_FIELDS)
     if isinstance(target, Segment):
-        return service_call(
-            services.add_line,
+        return services.add_line(
             target,
             contact=form.cleaned_data["contact"],
             user=request.user,
@@ -234,17 +160,15 @@ def save_line(request, form, target):
         )
     if {"segment", "contact"} & set(form.changed_data):
         # A line is its contact in its segment: another one is another line.
-        raise ServiceRefused(
-            ValidationError(
-                _("Remove the line and add the other contact instead."),
-                code="contact_changed",
-            )
+        raise ValidationError(
+            _("Remove the line and add the other contact instead."),
+            code="contact_changed",
         )
-    return service_call(services.update_line, target, user=request.user, **values)
+    return services.update_line(target, user=request.user, **values)
 
 
 @admin.register(SegmentLine)
-class SegmentLineAdmin(ServiceModelAdmin):
+class SegmentLineAdmin(ServiceAdminMixin, ModelAdmin):
     list_display = [
         "segment",
         "contact",
@@ -264,11 +188,11 @@ class SegmentLineAdmin(ServiceModelAdmin):
         # A line is its contact in its segment (see save_line).
         return ["segment", "contact"] if obj is not None else []
 
-    def save_model(self, request, obj, form, change):
+    def save_service(self, request, obj, form, change):
         target = obj if change else form.cleaned_data["segment"]
-        adopt(obj, save_line(request, form, target))
+        return save_line(request, form, target)
 
-    def delete_one(self, request, obj):
+    def delete_service(self, request, obj):
         services.delete_line(obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
@@ -284,7 +208,7 @@ class SegmentLineAdmin(ServiceModelAdmin):
 
 
 @admin.register(LoggedSegment)
-class LoggedSegmentAdmin(ServiceModelAdmin):
+class LoggedSegmentAdmin(ServiceAdminMixin, ModelAdmin):
     """Logged segments are made by logging a segment; canceling one must also cancel
     its entries, so both happen through the segment services, not here."""
 
@@ -309,20 +233,14 @@ class LoggedSegmentAdmin(ServiceModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def save_model(self, request, obj, form, change):
+    def save_service(self, request, obj, form, change):
         # Only the description is editable here; the canceled mark goes with the
         # entries' (the actions below).
-        adopt(
-            obj,
-            service_call(
-                services.update_logged_segment,
-                obj,
-                user=request.user,
-                description=form.cleaned_data["description"],
-            ),
+        return services.update_logged_segment(
+            obj, user=request.user, description=form.cleaned_data["description"]
         )
 
-    def delete_one(self, request, obj):
+    def delete_service(self, request, obj):
         services.delete_logged_segment(obj, user=request.user)
 
     @admin.display(description=_("no. of interactions"), ordering="interaction_count")

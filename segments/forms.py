@@ -88,10 +88,8 @@ class SegmentForm(FilledFromTemplateMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Blocked templates and salespeople are not offered; the services refuse
         # them too.
-        self.fields["template"].queryset = InteractionTemplate.objects.filter(
-            blocked=False
-        )
-        self.fields["salesperson"].queryset = Salesperson.objects.filter(blocked=False)
+        self.fields["template"].queryset = InteractionTemplate.objects.active()
+        self.fields["salesperson"].queryset = Salesperson.objects.active()
         # Optional in the model (NAV), but a segment without one cannot be logged.
         self.fields["description"].required = True
         if not self.instance.pk:
@@ -137,10 +135,8 @@ class SegmentLineForm(FilledFromTemplateMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = InteractionTemplate.objects.filter(
-            blocked=False
-        )
-        self.fields["salesperson"].queryset = Salesperson.objects.filter(blocked=False)
+        self.fields["template"].queryset = InteractionTemplate.objects.active()
+        self.fields["salesperson"].queryset = Salesperson.objects.active()
 
 
 class LogSegmentForm(forms.Form):

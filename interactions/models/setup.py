@@ -36,6 +36,13 @@ class InteractionGroup(models.Model):
         return reverse("interactions:group_update", args=[self.pk])
 
 
+class InteractionTemplateQuerySet(models.QuerySet):
+    def active(self):
+        """Not blocked: offered for new entries, segments and documents (NAV's Blocked
+        keeps the template on the entries that already have it)."""
+        return self.filter(blocked=False)
+
+
 class InteractionTemplate(models.Model):
     InformationFlow = InformationFlow
     InitiatedBy = InitiatedBy
@@ -78,6 +85,8 @@ class InteractionTemplate(models.Model):
     # A blocked template stays on the entries that used it; it is only no longer
     # offered, and the services refuse it for new ones.
     blocked = models.BooleanField(_("blocked"), default=False)
+
+    objects = InteractionTemplateQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]

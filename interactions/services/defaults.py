@@ -1,6 +1,7 @@
 """What an entry takes when the user does not say: the values of its template (and
 contact), and the salesperson it is logged for. Pure reads, no writes."""
 
+from crm.correspondence import correspondence_type
 from crm.models import MarketingSetup, Salesperson
 
 # The values of entry_values_from_template() a user types: given blank (None or "")
@@ -34,7 +35,11 @@ def entry_values_from_template(template, *, contact, description=""):
         "duration": template.unit_duration,
         "information_flow": template.information_flow,
         "initiated_by": template.initiated_by,
-        "correspondence_type": _correspondence_type(template, contact),
+        "correspondence_type": correspondence_type(
+            contact.correspondence_type if contact is not None else "",
+            fallback=template.correspondence_type,
+            ignore_contact=template.ignore_contact_correspondence_type,
+        ),
         "attachment": template.attachment.name,
     }
 
@@ -55,23 +60,13 @@ def template_defaults(template, *, contact, values=None):
     return result
 
 
-def _correspondence_type(template, contact):
-    # NAV's SetCorrespondenceType (reference §2.3): the template's type wins when it is
-    # told to ignore the contact's, or when the contact has none; else the contact's.
-    # (NAV's "template type not blank" condition only decides between two blanks.)
-    contact_type = contact.correspondence_type if contact is not None else ""
-    if template.ignore_contact_correspondence_type or not contact_type:
-        return template.correspondence_type
-    return contact_type
-
-
 def default_salesperson(*, user, contact):
     """The user's own salesperson, else the contact's, else Marketing setup's default.
 
     Blocked salespeople are skipped; None when there is none.
     """
     if user is not None and user.is_authenticated:
-        own = Salesperson.objects.filter(user=user, blocked=False).first()
+        own = Salesperson.objects.active().filter(user=user).first()
         if own is not None:
             return own
     if (

@@ -16,7 +16,10 @@ from crm.correspondence import (
     correspondence_type_sql,
 )
 from crm.models import Contact, Salesperson
-from interactions.services import remove_unreferenced_attachments
+from interactions.services import (
+    entry_values_from_template,
+    remove_unreferenced_attachments,
+)
 from segments.models import SegmentLine
 from segments.services.guards import _check_template, _lock
 from segments.services.sql import _columns, _contact_keys, _db_value, _quote
@@ -244,20 +247,18 @@ LINE_FIELDS = frozenset(
 
 
 def line_template_values(line, template):
-    """The values `line` takes when personalised with `template` (no writes): the
-    template's cost, duration, flow and attachment, the correspondence type by the
-    rule, and its description when the line has none."""
-    return {
-        "cost": template.unit_cost,
-        "duration": template.unit_duration,
-        "information_flow": template.information_flow,
-        "initiated_by": template.initiated_by,
-        "correspondence_type": correspondence_type_for(
-            line.segment, template, line.contact
-        ),
-        "attachment": template.attachment.name,
-        "description": line.description or template.description,
-    }
+    """The values `line` takes when personalised with `template` (no writes): what an
+    entry takes from a template (interactions' one list of them), except the group,
+    which the entry reads from the template when logged, and with the segment's own
+    correspondence rule (the header may overrule the template)."""
+    values = entry_values_from_template(
+        template, contact=line.contact, description=line.description
+    )
+    del values["group"]
+    values["correspondence_type"] = correspondence_type_for(
+        line.segment, template, line.contact
+    )
+    return values
 
 
 @transaction.atomic

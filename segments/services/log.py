@@ -10,7 +10,7 @@ from audit.models import AuditAction, AuditObjectType
 from audit.services import record_audit
 from crm.models import Contact, MarketingSetup
 from interactions.models import InteractionLogEntry
-from interactions.services import remove_unreferenced_attachments
+from interactions.services import TEMPLATE_VALUES, remove_unreferenced_attachments
 from segments.models import LoggedSegment, Segment, SegmentLine
 from segments.selectors import already_logged, log_check
 from segments.services.guards import _actor, _lock
@@ -47,21 +47,18 @@ def _insert_entries(segment, logged_segment, *, user):
     contact_company = f"c.{_quote(Contact._meta.get_field('company').column)}"
     now = timezone.now()
     expressions = {
-        # The line's own values: a personalised line keeps its template and group.
+        # The line's own values: what an entry takes from a template (the line took
+        # them from its template, and may have been personalised since), and who,
+        # with what and about what. The group is the line's template's.
         **{
             name: (line_column[name], [])
             for name in (
+                *TEMPLATE_VALUES,
+                "attachment",
                 "contact",
                 "template",
-                "description",
                 "subject",
-                "cost",
-                "duration",
-                "information_flow",
-                "initiated_by",
-                "correspondence_type",
                 "salesperson",
-                "attachment",
             )
         },
         "group": (f"t.{_quote(template.get_field('group').column)}", []),

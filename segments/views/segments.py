@@ -37,9 +37,7 @@ def template_from(data):
     if not text:
         return None
     try:
-        return TemplateLookup().resolve(
-            InteractionTemplate.objects.filter(blocked=False), text
-        )
+        return TemplateLookup().resolve(InteractionTemplate.objects.active(), text)
     except ValidationError:
         return None
 

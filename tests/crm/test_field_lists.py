@@ -7,7 +7,7 @@ from crm.filters import ContactFilter
 from crm.forms import ContactForm
 from crm.imports import ContactResource
 from crm.views import ContactExportView
-from interactions.correspondence import CONTACT_PLACEHOLDERS
+from interactions.letters import CONTACT_PLACEHOLDERS
 
 
 def test_every_listed_field_is_a_contact_field():

@@ -26,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from crm.correspondence import correspondence_type
 from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
 from demo import build
 from demo.bulk import ENTRY_FIELDS, bulk_load, copy_text, sqlite_converter
@@ -325,9 +326,11 @@ class Command(BaseCommand):
                         else rnd.choice(salesperson_keys),
                         rnd.choices(evaluations, cum_weights=evaluation_weights)[0],
                         "t" if phone and choose() < 0.05 else "f",
-                        copy_text(correspondence)
-                        if correspondence and not ignore
-                        else template_correspondence,
+                        correspondence_type(
+                            copy_text(correspondence),
+                            fallback=template_correspondence,
+                            ignore_contact=ignore,
+                        ),
                         document_type,
                         f"D{number:08d}" if document_type else "",
                         "t" if postponed else "f",
