@@ -27,8 +27,9 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo_data
 
+# The web server, one worker and the clock (Procfile), with the venv's python first.
 run: demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) PYTHONUNBUFFERED=1 $(BIN)/honcho start -p $(PORT)
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

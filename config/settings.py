@@ -64,8 +64,11 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "import_export",
+    "django_tasks",
+    "django_tasks_db",
     "web",
     "audit",
+    "jobs",
     "crm",
     "interactions",
     "segments",
@@ -106,6 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "jobs.context_processors.finished_jobs",
             ],
         },
     },
@@ -196,6 +200,26 @@ else:
     EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "crm@localhost")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+
+# Background jobs (django-tasks; README "Background jobs"). TASKS_BACKEND=db keeps the
+# queue in our own database, worked by `manage.py db_worker`; rq puts it on Redis
+# (REDIS_URL), worked by `manage.py rqworker default --job-class
+# django_tasks_rq.backend.Job` on any number of machines. Tests use the immediate one.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "db")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+if TASKS_BACKEND == "db":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASKS_BACKEND == "rq":
+    # django_rq for its `rqworker` command (and its queue pages in the admin).
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured("TASKS_BACKEND must be db or rq.")
+# What `manage.py clock` enqueues, and how often (seconds).
+JOBS_SCHEDULE = [
+    {"task": "crm.tasks.cleanup", "every": 60 * 60},
+]
 
 # HTTP API (README "HTTP API"): a token per integration user, managed in the admin,
 # or the browser session; the user's Django permissions apply as on the pages.

@@ -51,6 +51,7 @@ urlpatterns = [
     ),
     path("", include((crm_patterns, "crm"))),
     path("", include("audit.urls")),
+    path("jobs/", include("jobs.urls")),
     path("lookup/", include((lookup_patterns, "lookup"))),
     path("interactions/", include("interactions.urls")),
     path("segments/", include("segments.urls")),

@@ -41,6 +41,7 @@ CRM_ADMIN_PERMISSIONS = [
     "crm.view_marketingsetup",
     "crm.change_marketingsetup",
     "audit.view_auditrecord",
+    "jobs.view_all_jobs",
     "interactions.add_interactiongroup",
     "interactions.change_interactiongroup",
     "interactions.delete_interactiongroup",

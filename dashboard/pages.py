@@ -155,6 +155,12 @@ PAGES = [
         SETUP,
         _("who changed what, history, log"),
     ),
+    Page(
+        "jobs:list",
+        _("Background jobs"),
+        ACCOUNT,
+        _("jobs, progress, queue, running, import, delivery"),
+    ),
     Page("password_change", _("Change password"), ACCOUNT, _("password, login")),
     Page("api:docs", _("API documentation"), ACCOUNT, _("API, integration")),
     Page(

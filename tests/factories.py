@@ -168,6 +168,16 @@ class AuditRecordFactory(factory.django.DjangoModelFactory):
     object_repr = "Phone call"
 
 
+class JobFactory(factory.django.DjangoModelFactory):
+    """A job recorded directly, never run; jobs.services.start_job starts real ones."""
+
+    class Meta:
+        model = "jobs.Job"
+
+    kind = "test.count"
+    created_by = factory.SubFactory(UserFactory)
+
+
 class SegmentFactory(factory.django.DjangoModelFactory):
     """A segment row; segments.services.create_segment numbers real ones."""
 

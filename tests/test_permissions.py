@@ -25,12 +25,14 @@ from rest_framework.authtoken.models import Token
 from audit.models import AuditRecord
 from crm.models import Contact
 from interactions.models import InteractionLogEntry
+from jobs.models import Job
 from tests.factories import (
     AdminUserFactory,
     AuditRecordFactory,
     CompanyFactory,
     InteractionLogEntryFactory,
     InteractionTemplateFactory,
+    JobFactory,
     LoggedSegmentFactory,
     PersonFactory,
     SalespersonFactory,
@@ -78,6 +80,9 @@ ARGUMENTS = {
     "segments:reuse_logged_segment": lambda w: {"no": w.segment.no},
     "segments:line_row": lambda w: {"no": w.segment.no, "pk": w.line.pk},
     "segments:line_update": lambda w: {"no": w.segment.no, "pk": w.line.pk},
+    "jobs:row": lambda w: {"pk": w.job.pk},
+    "jobs:cancel": lambda w: {"pk": w.job.pk},
+    "jobs:retry": lambda w: {"pk": w.job.pk},
     # Each list's export, in the format that does the most (tests/*/test_export*.py
     # have the others).
     "crm:contact_export": lambda w: {"file_format": "xlsx"},
@@ -118,6 +123,12 @@ NO_PERMISSION = {
     "password_reset_complete",
     "api:schema",
     "api:docs",
+    # Everyone's own background jobs; others' are a 404 (tests/jobs/test_views.py).
+    "jobs:list",
+    "jobs:toasts",
+    "jobs:row",
+    "jobs:cancel",
+    "jobs:retry",
 }
 
 
@@ -279,6 +290,7 @@ def world(marketing_setup):
         segment=segment,
         line=SegmentLineFactory(segment=segment, **entries),
         logged_segment=LoggedSegmentFactory(),
+        job=JobFactory(),
     )
 
 
@@ -287,6 +299,12 @@ def own_the_drafts(user):
     only (the others' drafts are tested in tests/interactions/test_drafts.py)."""
     if user is not None:
         InteractionLogEntry.objects.filter(postponed=True).update(created_by=user)
+
+
+def own_the_jobs(user):
+    """Make the world's job `user`'s: a job opens to its owner (and CRM admins)."""
+    if user is not None:
+        Job.objects.update(created_by=user)
 
 
 def make_user(role):
@@ -375,6 +393,7 @@ def test_permission_matrix(client, handler, world, name, role, auth, method):
     client.handler = handler
     user = make_user(role)
     own_the_drafts(user)
+    own_the_jobs(user)
     url = url_for(name, world)
     headers = {}
     if auth == "unknown token":

@@ -1,0 +1,129 @@
+"""The record of one long operation run by the worker: who started it, how far it
+got, how it ended and where its result is."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from jobs import registry
+from web.db import choices_constraint
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    CANCELED = "canceled", _("Canceled")
+
+
+UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
+FINISHED = (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELED)
+
+
+class JobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The jobs `user` may see: their own, or everyone's with view_all_jobs."""
+        if user.has_perm("jobs.view_all_jobs"):
+            return self
+        return self.filter(created_by=user)
+
+    def newest_first(self):
+        return self.order_by("-created_at", "-id")
+
+    def unnotified(self, user):
+        """`user`'s finished jobs that no page has told them about yet."""
+        return self.filter(
+            created_by=user, notified_at__isnull=True, finished_at__isnull=False
+        )
+
+
+class Job(models.Model):
+    """One long operation (a segment delivery, an import, an export…), run by the
+    worker as jobs.tasks.run_job and shown on the "Achtergrondtaken" page.
+
+    Written by jobs.services only; state changes are conditional UPDATEs on
+    `status`, so a worker and a page (or two workers) never both win.
+    """
+
+    Status = JobStatus
+
+    kind = models.CharField(_("kind"), max_length=100)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.QUEUED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.CASCADE,
+        related_name="jobs",
+    )
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    progress_done = models.PositiveIntegerField(_("done"), default=0)
+    # None while the operation does not know yet how much there is to do.
+    progress_total = models.PositiveIntegerField(_("total"), null=True, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    # {"url": ..., "label": ...}: the logged segment, the report, the file.
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    cancel_requested = models.BooleanField(_("cancel requested"), default=False)
+    attempt = models.PositiveIntegerField(_("attempt"), default=1)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # When a page told the owner it finished (the toast), so it is told once.
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        # Jobs are started through the services, never added or edited by hand.
+        default_permissions = ("view",)
+        permissions = [("view_all_jobs", _("Can see everyone's background jobs"))]
+        indexes = [
+            models.Index(fields=["created_by", "-created_at"], name="job_owner_idx"),
+            models.Index(fields=["-created_at", "-id"], name="job_created_idx"),
+            # The toast's query on every page: tiny, only finished and untold jobs.
+            models.Index(
+                fields=["created_by"],
+                condition=Q(notified_at__isnull=True, finished_at__isnull=False),
+                name="job_unnotified_idx",
+            ),
+        ]
+        constraints = [
+            choices_constraint("status", JobStatus, "job_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind_label} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("jobs:list")
+
+    @property
+    def kind_label(self):
+        return registry.label(self.kind)
+
+    @property
+    def is_unfinished(self):
+        return self.status in UNFINISHED
+
+    @property
+    def percent(self):
+        """Progress in whole percent, or None while the total is unknown."""
+        if not self.progress_total:
+            return 100 if self.status == JobStatus.DONE else None
+        return min(100, self.progress_done * 100 // self.progress_total)
+
+    @property
+    def result_url(self):
+        return (self.result or {}).get("url", "")
+
+    @property
+    def result_label(self):
+        return (self.result or {}).get("label", "")

@@ -1,0 +1,168 @@
+"""Starting, following and ending jobs. Every state change is one conditional UPDATE
+on `status`, so a page canceling and a worker finishing (or two workers claiming,
+when RQ redelivers a message) cannot both win."""
+
+import logging
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jobs import registry
+from jobs.models import FINISHED, UNFINISHED, Job
+
+logger = logging.getLogger(__name__)
+
+# Longest message kept; an exception's text can be a whole SQL statement.
+MESSAGE_MAX = 2000
+
+
+@transaction.atomic
+def start_job(kind, *, user, total=None, params=None):
+    """Record a job of `kind` for `user` and hand it to the worker once the caller's
+    transaction commits (a job never runs against rows it cannot see yet)."""
+    registry.get(kind)
+    job = Job.objects.create(
+        kind=kind, created_by=user, progress_total=total, params=params or {}
+    )
+    transaction.on_commit(partial(_enqueue, job.pk, job.attempt))
+    return job
+
+
+def _enqueue(job_id, attempt):
+    """Send run_job to the task backend; a backend that refuses (Redis down) fails
+    the job with the reason instead of leaving it queued for ever."""
+    from jobs.tasks import run_job
+
+    try:
+        result = run_job.enqueue(job_id, attempt)
+    except Exception as error:
+        logger.exception("Job %s could not be queued", job_id)
+        Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+            status=Job.Status.FAILED,
+            finished_at=timezone.now(),
+            message=_("The job could not be queued: %(error)s") % {"error": error},
+        )
+        return
+    # The immediate backend has run the job by now; the id is still worth keeping.
+    Job.objects.filter(pk=job_id, attempt=attempt).update(task_id=str(result.id))
+
+
+def claim_job(job_id, *, attempt):
+    """Mark the job running for this worker: True for exactly one caller per attempt."""
+    claimed = Job.objects.filter(
+        pk=job_id, attempt=attempt, status=Job.Status.QUEUED
+    ).update(status=Job.Status.RUNNING, started_at=timezone.now())
+    return claimed == 1
+
+
+def report_progress(job, *, done, total=None, message=""):
+    """Note how far a running job got (`done` of `total` units). Call it outside
+    the batch's own transaction, so the page sees it at once."""
+    values = {"progress_done": done, "message": message[:MESSAGE_MAX]}
+    if total is not None:
+        values["progress_total"] = total
+    Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(**values)
+    for name, value in values.items():
+        setattr(job, name, value)
+
+
+def should_stop(job):
+    """Whether the job's owner asked to cancel it: the operation checks between
+    batches and returns early (a batch itself is never cut in half)."""
+    return Job.objects.filter(pk=job.pk, cancel_requested=True).exists()
+
+
+@transaction.atomic
+def cancel_job(job, *, user):
+    """Cancel a job: a queued one at once, a running one at its next batch."""
+    now = timezone.now()
+    if Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+        status=Job.Status.CANCELED,
+        cancel_requested=True,
+        finished_at=now,
+        message=_("Canceled before it started."),
+    ):
+        job.refresh_from_db()
+        return job
+    if not Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+        cancel_requested=True
+    ):
+        raise ValidationError(_("This job has already finished."))
+    job.refresh_from_db()
+    return job
+
+
+@transaction.atomic
+def retry_job(job, *, user):
+    """Run a failed or canceled job again, as a new attempt of the same record."""
+    if not Job.objects.filter(
+        pk=job.pk, status__in=[Job.Status.FAILED, Job.Status.CANCELED]
+    ).update(
+        status=Job.Status.QUEUED,
+        attempt=F("attempt") + 1,
+        progress_done=0,
+        message="",
+        result={},
+        cancel_requested=False,
+        task_id="",
+        started_at=None,
+        finished_at=None,
+        notified_at=None,
+    ):
+        raise ValidationError(_("Only a failed or canceled job can be run again."))
+    job.refresh_from_db()
+    transaction.on_commit(partial(_enqueue, job.pk, job.attempt))
+    return job
+
+
+def finish_job(job, *, result=None, message=""):
+    """End a running job: done, or canceled when its owner asked to stop it before
+    all of it was done."""
+    job.refresh_from_db(fields=["cancel_requested", "progress_done", "progress_total"])
+    complete = bool(job.progress_total) and job.progress_done >= job.progress_total
+    status = (
+        Job.Status.CANCELED
+        if job.cancel_requested and not complete
+        else Job.Status.DONE
+    )
+    if status == Job.Status.DONE and job.progress_total:
+        job.progress_done = job.progress_total
+    if status == Job.Status.CANCELED and not message:
+        message = _("Canceled after %(done)s of %(total)s.") % {
+            "done": job.progress_done,
+            "total": job.progress_total if job.progress_total is not None else "?",
+        }
+    _end(job, status=status, result=result, message=message)
+
+
+def fail_job(job, *, message):
+    """End an unfinished job as failed, saying why."""
+    _end(job, status=Job.Status.FAILED, message=message)
+
+
+def _end(job, *, status, message="", result=None):
+    values = {
+        "status": status,
+        "finished_at": timezone.now(),
+        "progress_done": job.progress_done,
+    }
+    # Without a word of its own, the end keeps the last progress message.
+    if message:
+        values["message"] = str(message)[:MESSAGE_MAX]
+    if result:
+        values["result"] = {"url": str(result["url"]), "label": str(result["label"])}
+    Job.objects.filter(pk=job.pk, status__in=UNFINISHED).update(**values)
+    job.refresh_from_db()
+
+
+def mark_notified(jobs):
+    """Note that the owner has been shown that these jobs finished."""
+    Job.objects.filter(
+        pk__in=[job.pk for job in jobs],
+        status__in=FINISHED,
+        notified_at__isnull=True,
+    ).update(notified_at=timezone.now())

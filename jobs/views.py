@@ -1,0 +1,97 @@
+"""The "Achtergrondtaken" page: your jobs (everyone's for CRM admins), their
+progress refreshed by htmx, cancel and retry."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, View
+from django.views.generic.detail import SingleObjectMixin
+
+from jobs import services
+from jobs.models import Job
+from web.views import PAGE_SIZE
+
+
+class VisibleJobsMixin:
+    """Jobs of others are a 404 to a user who may not see them."""
+
+    def get_queryset(self):
+        return Job.objects.visible_to(self.request.user).select_related("created_by")
+
+
+class JobListView(VisibleJobsMixin, ListView):
+    paginate_by = PAGE_SIZE
+    template_name = "jobs/job_list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().newest_first()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["all_jobs"] = self.request.user.has_perm("jobs.view_all_jobs")
+        return context
+
+
+class JobRowView(VisibleJobsMixin, DetailView):
+    """One row of the list, for htmx polling. When the job has finished, the
+    response says so (HX-Trigger: jobFinished) and the toast area fetches its toast."""
+
+    template_name = "jobs/partials/job_row.html"
+    context_object_name = "job"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["all_jobs"] = self.request.user.has_perm("jobs.view_all_jobs")
+        return context
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if not self.object.is_unfinished:
+            response["HX-Trigger"] = "jobFinished"
+        return response
+
+
+class JobToastsView(View):
+    """The toasts of your jobs that finished since a page last said so (htmx)."""
+
+    def get(self, request, *args, **kwargs):
+        jobs = list(Job.objects.unnotified(request.user).order_by("-finished_at")[:5])
+        services.mark_notified(jobs)
+        return render(request, "jobs/partials/toasts.html", {"jobs": jobs})
+
+
+class JobCancelView(VisibleJobsMixin, SingleObjectMixin, View):
+    """GET asks "Cancel this job?"; POST cancels it."""
+
+    template_name = "jobs/job_confirm_cancel.html"
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, {"job": self.get_object()})
+
+    def post(self, request, *args, **kwargs):
+        job = self.get_object()
+        try:
+            job = services.cancel_job(job, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if job.status == Job.Status.CANCELED:
+                messages.success(request, _("The job has been canceled."))
+            else:
+                messages.success(
+                    request, _("The job stops after the batch it is working on.")
+                )
+        return redirect("jobs:list")
+
+
+class JobRetryView(VisibleJobsMixin, SingleObjectMixin, View):
+    def post(self, request, *args, **kwargs):
+        job = self.get_object()
+        try:
+            services.retry_job(job, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The job runs again."))
+        return redirect("jobs:list")
