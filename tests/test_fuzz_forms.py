@@ -106,6 +106,8 @@ FORM_PAGES = {
 }
 # What a page that takes a POST may change when it says it is done.
 WRITES = {
+    "jobs:cancel": {"jobs.Job"},
+    "jobs:retry": {"jobs.Job"},
     "crm:contact_create": {"crm.Contact", "crm.NumberSeries"},
     "crm:contact_update": {"crm.Contact"},
     "crm:contact_delete": {"crm.Contact"},
