@@ -27,6 +27,8 @@ def run_job(job_id, attempt=1):
     try:
         function = registry.get(job.kind).function()
         result = function(job, **job.params)
+        # Inside the try: a result that cannot be stored fails the job too.
+        services.finish_job(job, result=result)
     except Exception as error:
         logger.exception("Job %s (%s) failed", job_id, job.kind)
         services.fail_job(job, message=failure_message(error))
@@ -35,7 +37,6 @@ def run_job(job_id, attempt=1):
         # The worker is stopping mid-job (a second Ctrl+C, SystemExit): say so.
         services.fail_job(job, message=_("The worker stopped while the job ran."))
         raise
-    services.finish_job(job, result=result)
     return True
 
 

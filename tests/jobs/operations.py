@@ -38,6 +38,11 @@ def empty(job):
     """Nothing at all: what a job costs by itself."""
 
 
+def bad_result(job):
+    """Done, but with a result that is no link."""
+    return {"label": "no url"}
+
+
 class Gate:
     """Lets a job do one batch per `release()`: a test watches it step by step."""
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from jobs import services
+from jobs import registry, services
 from jobs.models import Job
 from jobs.tasks import run_job
 from tests.factories import SalesUserFactory
@@ -68,6 +68,19 @@ def test_a_failure_is_captured_and_the_job_never_stays_running(
     assert job.message == "Could not count past 20."
     assert job.progress_done == 10
     assert job.finished_at is not None
+
+
+def test_a_result_that_cannot_be_stored_fails_the_job(user, queued_only):
+    registry.register("test.bad", "tests.jobs.operations.bad_result", label="Bad")
+    try:
+        job = services.start_job("test.bad", user=user)
+        assert run_job.call(job.pk, 1) is False
+    finally:
+        registry.unregister("test.bad")
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert job.message == "'url'"
 
 
 def test_a_job_whose_kind_went_away_fails_with_the_reason(user, queued_only):
