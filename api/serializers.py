@@ -2,12 +2,17 @@
 
 import re
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from crm.models import CONTACT_API_FIELDS, Contact, CorrespondenceType, Salesperson
+from crm.models import (
+    CONTACT_API_FIELDS,
+    Contact,
+    CorrespondenceType,
+    Language,
+    Salesperson,
+)
 from interactions.models import (
     DocumentType,
     Evaluation,
@@ -98,7 +103,7 @@ class ContactSerializer(serializers.ModelSerializer):
     email = OptionalEmailField(read_only=True)
     # Blank when not set; the enum the model's choices give lacks "".
     language_code = serializers.ChoiceField(
-        choices=settings.LANGUAGES, allow_blank=True, read_only=True
+        choices=Language.choices, allow_blank=True, read_only=True
     )
 
     class Meta:

@@ -219,7 +219,10 @@ else:
 # What `manage.py clock` enqueues, and how often (seconds).
 JOBS_SCHEDULE = [
     {"task": "crm.tasks.cleanup", "every": 60 * 60},
+    {"task": "jobs.tasks.cleanup", "every": 60 * 60},
 ]
+# How long a job's file (a large export, an import's report) can be downloaded.
+JOB_FILE_MAX_AGE = timedelta(hours=24)
 
 # HTTP API (README "HTTP API"): a token per integration user, managed in the admin,
 # or the browser session; the user's Django permissions apply as on the pages.

@@ -22,6 +22,7 @@ from crm.models import (
     CONTACT_EXPORT_FIELDS,
     Contact,
     CorrespondenceType,
+    Language,
     Salesperson,
 )
 from web.spreadsheets import FORMULA_STARTS, sanitise
@@ -130,7 +131,7 @@ class ContactResource(resources.ModelResource):
             gettext_lazy("There is no salesperson with code %(value)s."),
         ),
     )
-    language_code = column("language_code", ChoiceWidget(settings.LANGUAGES))
+    language_code = column("language_code", ChoiceWidget(Language.choices))
     correspondence_type = column(
         "correspondence_type", ChoiceWidget(CorrespondenceType.choices)
     )

@@ -11,6 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from web.db import choices_constraint
 
 
+# The languages a contact is written to in, and template versions are kept in
+# (NAV's Language Code): wider than the languages the pages are shown in.
+class Language(models.TextChoices):
+    DUTCH = "nl", _("Dutch")
+    ENGLISH = "en", _("English")
+    GERMAN = "de", _("German")
+    FRENCH = "fr", _("French")
+
+
 class CorrespondenceType(models.TextChoices):
     """How a document reaches the contact; shared by contacts, templates and entries."""
 
@@ -191,7 +200,7 @@ class Contact(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=100, blank=True)
     language_code = models.CharField(
-        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
+        _("language"), max_length=10, blank=True, choices=Language
     )
     correspondence_type = correspondence_type_field()
     exclude_from_segment = models.BooleanField(_("exclude from segment"), default=False)

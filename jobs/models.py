@@ -1,10 +1,14 @@
 """The record of one long operation run by the worker: who started it, how far it
 got, how it ended and where its result is."""
 
+import os
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jobs import registry
@@ -40,6 +44,13 @@ class JobQuerySet(models.QuerySet):
         )
 
 
+def job_file_upload_to(job, filename):
+    """`jobs/<yyyy>/<mm>/<uuid4 hex><.ext>`: the name the user sees is `file_name`."""
+    today = timezone.localdate()
+    extension = os.path.splitext(filename)[1].lower()[:10]
+    return f"jobs/{today:%Y}/{today:%m}/{uuid.uuid4().hex}{extension}"
+
+
 class Job(models.Model):
     """One long operation (a segment delivery, an import, an export…), run by the
     worker as jobs.tasks.run_job and shown on the "Achtergrondtaken" page.
@@ -67,6 +78,13 @@ class Job(models.Model):
     message = models.TextField(_("message"), blank=True)
     # {"url": ..., "label": ...}: the logged segment, the report, the file.
     result = models.JSONField(_("result"), default=dict, blank=True)
+    # A file the job made (an export, a report of invalid rows), downloaded through
+    # jobs:download by whoever may see the job, until `expires_at`.
+    file = models.FileField(
+        _("file"), upload_to=job_file_upload_to, max_length=255, blank=True
+    )
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    expires_at = models.DateTimeField(_("kept until"), null=True, blank=True)
     cancel_requested = models.BooleanField(_("cancel requested"), default=False)
     attempt = models.PositiveIntegerField(_("attempt"), default=1)
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
@@ -88,6 +106,12 @@ class Job(models.Model):
         indexes = [
             models.Index(fields=["created_by", "-created_at"], name="job_owner_idx"),
             models.Index(fields=["-created_at", "-id"], name="job_created_idx"),
+            # The sweep of files past their time.
+            models.Index(
+                fields=["expires_at"],
+                condition=Q(expires_at__isnull=False),
+                name="job_expires_idx",
+            ),
             # The toast's query on every page: tiny, only finished and untold jobs.
             models.Index(
                 fields=["created_by"],
@@ -119,6 +143,13 @@ class Job(models.Model):
         if not self.progress_total:
             return 100 if self.status == JobStatus.DONE else None
         return min(100, self.progress_done * 100 // self.progress_total)
+
+    @property
+    def has_file(self):
+        """Whether the job's file is there to download (kept and not expired)."""
+        return bool(self.file) and (
+            self.expires_at is None or self.expires_at > timezone.now()
+        )
 
     @property
     def result_url(self):

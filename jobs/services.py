@@ -5,6 +5,7 @@ when RQ redelivers a message) cannot both win."""
 import logging
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -157,6 +158,33 @@ def _end(job, *, status, message="", result=None):
         values["result"] = {"url": str(result["url"]), "label": str(result["label"])}
     Job.objects.filter(pk=job.pk, status__in=UNFINISHED).update(**values)
     job.refresh_from_db()
+
+
+def attach_file(job, content, *, name, keep=None):
+    """Store `content` (a django File) as the job's file, shown to the user as `name`,
+    downloadable for `keep` (a timedelta; settings.JOB_FILE_MAX_AGE by default)."""
+    keep = keep if keep is not None else settings.JOB_FILE_MAX_AGE
+    job.file.save(name, content, save=False)
+    job.file_name = name[: Job._meta.get_field("file_name").max_length]
+    job.expires_at = timezone.now() + keep
+    Job.objects.filter(pk=job.pk).update(
+        file=job.file.name, file_name=job.file_name, expires_at=job.expires_at
+    )
+    return job
+
+
+def remove_expired_files(now=None):
+    """Delete the files of jobs past their `expires_at`; how many were removed."""
+    now = now or timezone.now()
+    expired = list(
+        Job.objects.filter(expires_at__lte=now).exclude(file="").only("pk", "file")
+    )
+    for job in expired:
+        job.file.delete(save=False)
+    Job.objects.filter(pk__in=[job.pk for job in expired]).update(
+        file="", expires_at=None
+    )
+    return len(expired)
 
 
 def mark_notified(jobs):

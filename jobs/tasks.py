@@ -1,4 +1,5 @@
-"""The one task the worker runs for jobs: look up the job's operation and run it."""
+"""The task the worker runs for jobs (look up the job's operation and run it) and
+the jobs' periodic cleanup."""
 
 import logging
 
@@ -46,3 +47,9 @@ def failure_message(error):
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return str(error) or error.__class__.__name__
+
+
+@task()
+def cleanup():
+    """The jobs' periodic work: remove files past their time. Returns the numbers."""
+    return {"files": services.remove_expired_files()}

@@ -3,6 +3,7 @@ progress refreshed by htmx, cancel and retry."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, View
@@ -83,6 +84,18 @@ class JobCancelView(VisibleJobsMixin, SingleObjectMixin, View):
                     request, _("The job stops after the batch it is working on.")
                 )
         return redirect("jobs:list")
+
+
+class JobDownloadView(VisibleJobsMixin, SingleObjectMixin, View):
+    """The job's file for whoever may see the job; 404 once it has expired."""
+
+    def get(self, request, *args, **kwargs):
+        job = self.get_object()
+        if not job.has_file or not job.file.storage.exists(job.file.name):
+            raise Http404(_("This file is no longer kept."))
+        return FileResponse(
+            job.file.open("rb"), as_attachment=True, filename=job.file_name or None
+        )
 
 
 class JobRetryView(VisibleJobsMixin, SingleObjectMixin, View):

@@ -20,7 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import CorrespondenceType, choices_constraint, correspondence_type_field
+from crm.models import (
+    CorrespondenceType,
+    Language,
+    choices_constraint,
+    correspondence_type_field,
+)
 from interactions.models import (
     InformationFlow,
     InitiatedBy,
@@ -128,7 +133,11 @@ class Segment(models.Model):
             "Use the segment's correspondence type even when a contact has its own."
         ),
     )
-    subject = models.CharField(_("subject"), max_length=100, blank=True)
+    # The defaults for a contact whose own language has no version of the template.
+    language_code = models.CharField(
+        _("language code (default)"), max_length=10, blank=True, choices=Language
+    )
+    subject = models.CharField(_("subject (default)"), max_length=100, blank=True)
     attachment = attachment_field()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -11,6 +11,7 @@
 from interactions.models.entries import InteractionLogEntry
 from interactions.models.fields import (
     ATTACHMENT_EXTENSION,
+    DeliveryStatus,
     DocumentType,
     Evaluation,
     InformationFlow,
@@ -33,6 +34,7 @@ from interactions.models.queries import (
 from interactions.models.setup import (
     InteractionGroup,
     InteractionTemplate,
+    InteractionTemplateLanguage,
     InteractionTemplateSetup,
 )
 
@@ -41,6 +43,7 @@ __all__ = [
     "NO_STATISTICS",
     "TIMELINE_ORDER",
     "TIMELINE_ORDER_REVERSED",
+    "DeliveryStatus",
     "DocumentType",
     "Evaluation",
     "InformationFlow",
@@ -49,6 +52,7 @@ __all__ = [
     "InteractionLogEntry",
     "InteractionLogEntryQuerySet",
     "InteractionTemplate",
+    "InteractionTemplateLanguage",
     "InteractionTemplateSetup",
     "attachment_field",
     "attachment_upload_to",

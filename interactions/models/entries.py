@@ -10,10 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from crm.models import (
     Contact,
     CorrespondenceType,
+    Language,
     choices_constraint,
     correspondence_type_field,
 )
 from interactions.models.fields import (
+    DeliveryStatus,
     DocumentType,
     Evaluation,
     InformationFlow,
@@ -122,6 +124,18 @@ class InteractionLogEntry(models.Model):
         db_index=False,
     )
     attachment = attachment_field()
+    # The template version the contact was written in (InteractionTemplateLanguage).
+    language_code = models.CharField(
+        _("language"), max_length=10, blank=True, choices=Language
+    )
+    delivery_status = models.CharField(
+        _("delivery"),
+        max_length=20,
+        blank=True,
+        choices=DeliveryStatus,
+        default=DeliveryStatus.BLANK,
+    )
+    delivery_error = models.TextField(_("delivery error"), blank=True)
     postponed = models.BooleanField(_("postponed"), default=False)
     canceled = models.BooleanField(_("canceled"), default=False)
     created_by = models.ForeignKey(
@@ -213,6 +227,12 @@ class InteractionLogEntry(models.Model):
                 condition=Q(canceled=False, postponed=False),
                 name="ile_dashboard_idx",
             ),
+            # The entries of a logged segment still to be sent: few, and gone once sent.
+            models.Index(
+                fields=["logged_segment", "entry_no"],
+                condition=Q(delivery_status=DeliveryStatus.IN_PROGRESS),
+                name="ile_delivery_pending_idx",
+            ),
             # Finds the other users of a file before it is removed.
             models.Index(fields=["attachment"], name="ile_attachment_idx"),
         ]
@@ -229,6 +249,9 @@ class InteractionLogEntry(models.Model):
             ),
             choices_constraint(
                 "document_type", DocumentType, "ile_document_type_valid"
+            ),
+            choices_constraint(
+                "delivery_status", DeliveryStatus, "ile_delivery_status_valid"
             ),
             models.CheckConstraint(
                 condition=Q(cost__gte=0), name="ile_cost_not_negative"

@@ -61,6 +61,16 @@ class DocumentType(models.TextChoices):
     MEETING_INVITATION = "meeting_invitation", _("Meeting invitation")
 
 
+class DeliveryStatus(models.TextChoices):
+    """How far sending an entry's content got (NAV's Delivery): blank when there was
+    nothing to send."""
+
+    BLANK = "", "—"
+    IN_PROGRESS = "in_progress", _("In progress")
+    SENT = "sent", _("Sent")
+    ERROR = "error", _("Error")
+
+
 ATTACHMENT_EXTENSION = re.compile(r"\.[a-z0-9]{1,10}")
 
 

@@ -5,7 +5,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import CorrespondenceType, choices_constraint, correspondence_type_field
+from crm.models import (
+    CorrespondenceType,
+    Language,
+    choices_constraint,
+    correspondence_type_field,
+)
 from interactions.models.fields import (
     DocumentType,
     InformationFlow,
@@ -118,6 +123,44 @@ class InteractionTemplate(models.Model):
 
     def get_absolute_url(self):
         return reverse("interactions:template_update", args=[self.pk])
+
+
+class InteractionTemplateLanguage(models.Model):
+    """A template's text in one language (NAV's Interaction Template Language): what
+    a contact writing in that language is sent. `body` holds the letter placeholders
+    of interactions.letters."""
+
+    template = models.ForeignKey(
+        InteractionTemplate,
+        verbose_name=_("interaction template"),
+        on_delete=models.CASCADE,
+        related_name="languages",
+    )
+    language_code = models.CharField(_("language"), max_length=10, choices=Language)
+    description = models.CharField(_("description"), max_length=100, blank=True)
+    subject = models.CharField(_("subject"), max_length=100, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    attachment = attachment_field()
+
+    class Meta:
+        ordering = ["template", "language_code"]
+        verbose_name = _("interaction template language")
+        verbose_name_plural = _("interaction template languages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "language_code"],
+                name="template_language_unique",
+                violation_error_message=_(
+                    "This template already has a version in this language."
+                ),
+            ),
+            choices_constraint(
+                "language_code", Language, "template_language_code_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.template.code} {self.language_code}"
 
 
 class InteractionTemplateSetup(models.Model):
