@@ -84,11 +84,17 @@ def render_letter(template, *, contact, salesperson, date=None):
             % {"code": template.code},
             code="no_letter",
         )
-    check_letter_text(template.letter_text)
+    return merge_text(
+        template.letter_text, contact=contact, salesperson=salesperson, date=date
+    )
+
+
+def merge_text(text, *, contact, salesperson, date=None):
+    """`text` with its placeholders filled in for `contact`, as plain text; a text
+    with a placeholder a letter may not hold is refused."""
+    check_letter_text(text)
     values = letter_values(
         contact=contact, salesperson=salesperson, date=date or timezone.localdate()
     )
     # Every name was checked above, so each placeholder has its value.
-    return PLACEHOLDER.sub(
-        lambda match: values[match.group(1).strip()], template.letter_text
-    )
+    return PLACEHOLDER.sub(lambda match: values[match.group(1).strip()], text)

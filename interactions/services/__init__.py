@@ -10,6 +10,7 @@ callers write `from interactions.services import create_interaction`:
 - cleanup: delete canceled entries
 - templates: create, change and delete interaction groups and templates
 - files: remove attachment files nothing refers to any more
+- versions: which language version of a template a contact gets
 """
 
 from interactions.services.cleanup import delete_canceled_entries
@@ -46,11 +47,20 @@ from interactions.services.templates import (
     update_group,
     update_template,
 )
+from interactions.services.versions import (
+    Version,
+    VersionChooser,
+    choose_version,
+    own_version,
+)
 
 __all__ = [
     "DOCUMENT_WINDOW",
     "INTERACTION_FIELDS",
     "TEMPLATE_VALUES",
+    "Version",
+    "VersionChooser",
+    "choose_version",
     "create_group",
     "create_interaction",
     "create_template",
@@ -63,6 +73,7 @@ __all__ = [
     "entry_values_from_template",
     "evaluate_entries",
     "log_document",
+    "own_version",
     "postpone_interaction",
     "remove_unreferenced_attachments",
     "resume_interaction",
