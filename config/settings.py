@@ -220,9 +220,25 @@ else:
 JOBS_SCHEDULE = [
     {"task": "crm.tasks.cleanup", "every": 60 * 60},
     {"task": "jobs.tasks.cleanup", "every": 60 * 60},
+    {"task": "segments.tasks.recover_deliveries", "every": 5 * 60},
 ]
 # How long a job's file (a large export, an import's report) can be downloaded.
 JOB_FILE_MAX_AGE = timedelta(hours=24)
+
+# Segment delivery (README "Inhoud verzenden"). A segment with more lines is logged
+# by the worker; e-mails go out this many per SMTP connection; the salesperson's
+# address is the sender only in these domains (DEFAULT_FROM_EMAIL's always); a
+# claimed message not confirmed after this long is "unknown whether sent".
+SEGMENT_LOG_JOB_THRESHOLD = int(os.environ.get("SEGMENT_LOG_JOB_THRESHOLD", "5000"))
+DELIVERY_BATCH_SIZE = int(os.environ.get("DELIVERY_BATCH_SIZE", "100"))
+DELIVERY_SENDER_DOMAINS = [
+    domain.strip().lower()
+    for domain in os.environ.get("DELIVERY_SENDER_DOMAINS", "").split(",")
+    if domain.strip()
+]
+DELIVERY_CLAIM_TIMEOUT = timedelta(
+    seconds=int(os.environ.get("DELIVERY_CLAIM_TIMEOUT", "900"))
+)
 
 # HTTP API (README "HTTP API"): a token per integration user, managed in the admin,
 # or the browser session; the user's Django permissions apply as on the pages.

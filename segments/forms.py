@@ -5,7 +5,7 @@ from crm.forms import RowsField
 from crm.lookups import SalespersonField
 from crm.models import Salesperson
 from interactions.lookups import LoggedSegmentField, TemplateField
-from interactions.models import InteractionTemplate
+from interactions.models import DeliveryStatus, InteractionTemplate
 from segments.models import Segment, SegmentLine
 from web.amounts import number_formfield
 
@@ -144,6 +144,39 @@ class LogSegmentForm(forms.Form):
         label=_("Create follow-up segment"),
         help_text=_("A new segment with the same contacts, to log the next step."),
         required=False,
+    )
+    deliver = forms.BooleanField(
+        label=_("Send content"),
+        help_text=_(
+            "E-mail each contact with e-mail as correspondence type, and make one "
+            "PDF of letters to print for those with hard copy."
+        ),
+        required=False,
+    )
+    letter_fallback = forms.BooleanField(
+        label=_("Send a letter when there is no e-mail address"),
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        # The fallback is part of sending: without it there is nothing to fall back.
+        if cleaned.get("letter_fallback") and not cleaned.get("deliver"):
+            cleaned["letter_fallback"] = False
+        return cleaned
+
+
+class DeliveryFilterForm(forms.Form):
+    """The logged segment page's filter on its entries' delivery status."""
+
+    delivery = forms.ChoiceField(
+        label=_("Delivery"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            *DeliveryStatus.choices[1:],
+            ("none", _("Nothing to send")),
+        ],
     )
 
 

@@ -1,4 +1,5 @@
 import operator
+import uuid
 from decimal import Decimal
 from functools import reduce
 
@@ -310,6 +311,13 @@ class LoggedSegmentQuerySet(models.QuerySet):
         return self.annotate(interaction_count=Coalesce(Subquery(entries), 0))
 
 
+def letters_upload_to(logged_segment, filename):
+    """`letters/<yyyy>/<mm>/<uuid4 hex>.pdf`: not guessable, downloaded through
+    the permission-checked "Afdrukken" view only."""
+    today = timezone.localdate()
+    return f"letters/{today:%Y}/{today:%m}/{uuid.uuid4().hex}.pdf"
+
+
 class LoggedSegment(models.Model):
     """The record that a segment was logged; its interaction log entries point at it."""
 
@@ -327,6 +335,19 @@ class LoggedSegment(models.Model):
     )
     # Set only with its entries' flags (set_logged_segment_canceled), never alone.
     canceled = models.BooleanField(_("canceled"), default=False)
+    # The letters of its hard-copy entries, one PDF to print ("Afdrukken").
+    letters = models.FileField(
+        _("letters"), upload_to=letters_upload_to, max_length=255, blank=True
+    )
+    # The newest job delivering its entries; its progress shows on the page.
+    delivery_job = models.ForeignKey(
+        "jobs.Job",
+        verbose_name=_("delivery job"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = LoggedSegmentQuerySet.as_manager()
 
@@ -337,3 +358,45 @@ class LoggedSegment(models.Model):
 
     def __str__(self):
         return f"{self.segment_no} {self.description}".strip()
+
+    def get_absolute_url(self):
+        return reverse("segments:loggedsegment_detail", args=[self.pk])
+
+
+class DeliveryClaim(models.Model):
+    """The one right to send an entry's content, taken before it is sent.
+
+    Inserted (unique per entry) and committed before the message leaves, so two
+    workers never both send it; it stays after sending. An entry still in progress
+    whose claim is older than settings.DELIVERY_CLAIM_TIMEOUT was claimed by a worker
+    that died: whether it was sent is unknown, and it is never sent again by itself
+    (segments.services.delivery.recover_deliveries).
+    """
+
+    entry = models.OneToOneField(
+        InteractionLogEntry,
+        verbose_name=_("interaction log entry"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="delivery_claim",
+    )
+    # Which run claimed it: the run reads back the claims that are its own.
+    token = models.CharField(_("token"), max_length=32, db_index=True)
+    job = models.ForeignKey(
+        "jobs.Job",
+        verbose_name=_("job"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    claimed_at = models.DateTimeField(_("claimed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("delivery claim")
+        verbose_name_plural = _("delivery claims")
+        default_permissions = ()
+        indexes = [models.Index(fields=["claimed_at"], name="deliveryclaim_time_idx")]
+
+    def __str__(self):
+        return f"{self.entry_id} {self.token}"

@@ -32,6 +32,26 @@ urlpatterns = [
     path("logged/", views.LoggedSegmentListView.as_view(), name="loggedsegment_list"),
     export_path("logged/", views.LoggedSegmentExportView, "loggedsegment_export"),
     path(
+        "logged/<int:pk>/",
+        views.LoggedSegmentDetailView.as_view(),
+        name="loggedsegment_detail",
+    ),
+    path(
+        "logged/<int:pk>/progress/",
+        views.LoggedSegmentProgressView.as_view(),
+        name="loggedsegment_progress",
+    ),
+    path(
+        "logged/<int:pk>/letters/",
+        views.LoggedSegmentLettersView.as_view(),
+        name="loggedsegment_letters",
+    ),
+    path(
+        "logged/<int:pk>/resend/",
+        views.LoggedSegmentResendView.as_view(),
+        name="loggedsegment_resend",
+    ),
+    path(
         "logged/<int:pk>/cancel/",
         views.LoggedSegmentCancelView.as_view(),
         name="loggedsegment_cancel",

@@ -69,6 +69,10 @@ ARGUMENTS = {
     "interactions:template_detail": lambda w: {"pk": w.template.pk},
     "interactions:template_update": lambda w: {"pk": w.template.pk},
     "segments:loggedsegment_cancel": lambda w: {"pk": w.logged_segment.pk},
+    "segments:loggedsegment_detail": lambda w: {"pk": w.logged_segment.pk},
+    "segments:loggedsegment_progress": lambda w: {"pk": w.logged_segment.pk},
+    "segments:loggedsegment_letters": lambda w: {"pk": w.logged_segment.pk},
+    "segments:loggedsegment_resend": lambda w: {"pk": w.logged_segment.pk},
     "segments:segment_detail": lambda w: {"no": w.segment.no},
     "segments:segment_update": lambda w: {"no": w.segment.no},
     "segments:segment_delete": lambda w: {"no": w.segment.no},
@@ -160,6 +164,9 @@ EXCEPTIONS = {
     },
     "interactions:entry_attachment": {
         ("user", "get"): answers(404, why="the world's entry has no attachment"),
+    },
+    "segments:loggedsegment_letters": {
+        ("user", "get"): answers(404, why="the world's logged segment has no letters"),
     },
     "admin:crm_marketingsetup_changelist": {
         (SUPERUSER, "get"): answers(302, why="the singleton's list opens its row"),

@@ -8,10 +8,18 @@ One module per family of operations, re-exported here so callers keep
   blocking lines the header's template; the correspondence type a line takes
 - from_entries: segments from the contacts of interaction log entries
 - log: log a segment (one entry per line), with a follow-up
+- delivery: send a logged segment's content (e-mails, a PDF of letters), resend
+  the failed ones, settle what a killed worker left
+- printing: the PDF of letters
 - logged: cancel, un-cancel, describe, delete and reuse logged segments
 - guards, sql: the checks and the raw SQL helpers the others share
 """
 
+from segments.services.delivery import (
+    deliver_logged_segment,
+    recover_deliveries,
+    resend_failed,
+)
 from segments.services.from_entries import (
     ContactsAdded,
     add_contacts_from_entries,
@@ -29,7 +37,7 @@ from segments.services.lines import (
     remove_contacts,
     update_line,
 )
-from segments.services.log import log_segment
+from segments.services.log import check_loggable, log_segment
 from segments.services.logged import (
     delete_logged_segment,
     reuse_logged_segment,
@@ -55,15 +63,19 @@ __all__ = [
     "add_line",
     "apply_header_template_to_blocking_lines",
     "apply_template",
+    "check_loggable",
     "correspondence_type_for",
     "create_segment",
     "create_segment_from_entries",
     "delete_line",
     "delete_logged_segment",
     "delete_segment",
+    "deliver_logged_segment",
     "line_template_values",
     "log_segment",
+    "recover_deliveries",
     "remove_contacts",
+    "resend_failed",
     "reuse_logged_segment",
     "set_logged_segment_canceled",
     "template_header_values",

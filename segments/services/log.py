@@ -1,5 +1,6 @@
 """Logging a segment: one interaction log entry per line, in one INSERT … SELECT,
-the logged segment, and optionally a follow-up segment."""
+the logged segment, optionally a follow-up segment and the delivery of its content
+(segments.services.delivery)."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -8,11 +9,16 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction, AuditObjectType
 from audit.services import record_audit
-from crm.models import Contact, MarketingSetup
-from interactions.models import InteractionLogEntry
+from crm.models import Contact, CorrespondenceType, MarketingSetup
+from interactions.models import (
+    DeliveryStatus,
+    InteractionLogEntry,
+    InteractionTemplateLanguage,
+)
 from interactions.services import TEMPLATE_VALUES, remove_unreferenced_attachments
 from segments.models import LoggedSegment, Segment, SegmentLine
 from segments.selectors import already_logged, log_check
+from segments.services.delivery import start_delivery
 from segments.services.guards import _actor, _lock
 from segments.services.lines import add_contacts
 from segments.services.logged import _logged_contacts
@@ -20,21 +26,81 @@ from segments.services.segments import create_segment
 from segments.services.sql import _db_value, _quote
 
 FOLLOW_UP_MAX_LENGTH = Segment._meta.get_field("description").max_length
+# How many contacts without an e-mail address the refusal names one by one.
+MISSING_ADDRESSES_SHOWN = 10
+DELIVERED_TYPES = (CorrespondenceType.EMAIL, CorrespondenceType.HARD_COPY)
 
 
-def _check_loggable(segment):
+def _missing_address_error(segment):
+    """The refusal of a delivery whose e-mail lines have contacts without an address,
+    the first MISSING_ADDRESSES_SHOWN named; None when every one has an address."""
+    lines = SegmentLine.objects.filter(
+        segment=segment, correspondence_type=CorrespondenceType.EMAIL, contact__email=""
+    )
+    count = lines.count()
+    if not count:
+        return None
+    names = [
+        f"{no} {name}".strip()
+        for no, name in lines.order_by("pk").values_list(
+            "contact__no", "contact__name"
+        )[:MISSING_ADDRESSES_SHOWN]
+    ]
+    if count > len(names):
+        names.append(_("and %(count)s more") % {"count": count - len(names)})
+    return ValidationError(
+        _(
+            "%(count)s contacts to be sent an e-mail have no e-mail address: "
+            '%(names)s. Give them an address, or tick "Send a letter when there is '
+            'no e-mail address".'
+        )
+        % {"count": count, "names": ", ".join(names)},
+        code="no_email_address",
+    )
+
+
+def check_loggable(segment, *, deliver=False, letter_fallback=False):
     """Raise every rule `segment` breaks, the first BLOCKING_SHOWN blocking lines
-    named one by one (selectors.log_check); a constant number of queries."""
+    named one by one (selectors.log_check); a constant number of queries. The view
+    asks this before handing a large segment to the worker."""
     errors = log_check(segment).errors()
+    if deliver and not letter_fallback:
+        missing = _missing_address_error(segment)
+        if missing is not None:
+            errors.append(missing)
     if errors:
         raise ValidationError(errors)
 
 
-def _insert_entries(segment, logged_segment, *, user):
+def _language_sql(default_language_code):
+    """The language of the version a line's contact gets, as SQL: the contact's own
+    when the line's template has a version in it, else the default language when it
+    has one in that, else "" (the template's own text). VersionChooser's rule."""
+    version = InteractionTemplateLanguage._meta
+    contact_language = f"c.{_quote(Contact._meta.get_field('language_code').column)}"
+
+    def has_version(language):
+        return (
+            f"EXISTS (SELECT 1 FROM {_quote(version.db_table)} v "
+            f"WHERE v.{_quote(version.get_field('template').column)} = "
+            f"l.{_quote(SegmentLine._meta.get_field('template').column)} "
+            f"AND v.{_quote(version.get_field('language_code').column)} = {language})"
+        )
+
+    return (
+        f"CASE WHEN {has_version(contact_language)} THEN {contact_language} "
+        f"WHEN {has_version('%s')} THEN %s ELSE %s END",
+        [default_language_code, default_language_code, ""],
+    )
+
+
+def _insert_entries(segment, logged_segment, *, user, deliver, letter_fallback):
     """Copy every line into an interaction log entry with one INSERT … SELECT.
 
     Columns come from the models' metadata; entry fields this does not set get their
-    model default, so a new entry field cannot break logging. Returns the row count.
+    model default, so a new entry field cannot break logging. The language and the
+    delivery status are worked out per line in the same statement. Returns the row
+    count.
     """
     entry = InteractionLogEntry._meta
     template = entry.get_field("template").related_model._meta
@@ -45,6 +111,27 @@ def _insert_entries(segment, logged_segment, *, user):
     contact_type = f"c.{_quote(Contact._meta.get_field('type').column)}"
     contact_id = f"c.{_quote(Contact._meta.get_field('id').column)}"
     contact_company = f"c.{_quote(Contact._meta.get_field('company').column)}"
+    line_type = line_column["correspondence_type"]
+    correspondence_type = (line_type, [])
+    if letter_fallback:
+        # A contact without an address gets a letter instead of the e-mail.
+        contact_email = f"c.{_quote(Contact._meta.get_field('email').column)}"
+        correspondence_type = (
+            f"CASE WHEN {line_type} = %s AND {contact_email} = %s THEN %s "
+            f"ELSE {line_type} END",
+            [CorrespondenceType.EMAIL.value, "", CorrespondenceType.HARD_COPY.value],
+        )
+    delivery_status = ("%s", [DeliveryStatus.BLANK.value])
+    if deliver:
+        delivery_status = (
+            f"CASE WHEN {correspondence_type[0]} IN (%s, %s) THEN %s ELSE %s END",
+            [
+                *correspondence_type[1],
+                *(kind.value for kind in DELIVERED_TYPES),
+                DeliveryStatus.IN_PROGRESS.value,
+                DeliveryStatus.BLANK.value,
+            ],
+        )
     now = timezone.now()
     expressions = {
         # The line's own values: what an entry takes from a template (the line took
@@ -61,6 +148,9 @@ def _insert_entries(segment, logged_segment, *, user):
                 "salesperson",
             )
         },
+        "correspondence_type": correspondence_type,
+        "language_code": _language_sql(segment.language_code),
+        "delivery_status": delivery_status,
         "group": (f"t.{_quote(template.get_field('group').column)}", []),
         "contact_company": (
             f"CASE WHEN {contact_type} = %s THEN {contact_id} "
@@ -113,10 +203,15 @@ def _insert_entries(segment, logged_segment, *, user):
 
 
 @transaction.atomic
-def log_segment(segment, *, user, create_follow_up=False):
+def log_segment(
+    segment, *, user, create_follow_up=False, deliver=False, letter_fallback=False
+):
     """Write one interaction log entry per line, record the logged segment and delete
     the segment; optionally start a follow-up segment with the same contacts.
 
+    With `deliver`, the e-mail and hard-copy entries are "in progress" and a delivery
+    job starts once this commits; e-mail lines whose contact has no address refuse
+    the whole logging, unless `letter_fallback` makes those entries hard copy.
     Returns `(logged_segment, follow_up or None)`; on any error nothing is written.
     """
     # The row lock makes a second session (double click, another user) wait, then
@@ -131,7 +226,7 @@ def log_segment(segment, *, user, create_follow_up=False):
         setup = MarketingSetup.load()
         if setup.segment_nos_id is None:
             setup.next_no("segment_nos")  # raises the "set up a series" error
-    _check_loggable(segment)
+    check_loggable(segment, deliver=deliver, letter_fallback=letter_fallback)
     try:
         # A savepoint: the unique segment_no turns a race the lock missed (another
         # database session) into a message instead of a broken transaction.
@@ -143,7 +238,15 @@ def log_segment(segment, *, user, create_follow_up=False):
             )
     except IntegrityError as error:
         raise already_logged(segment) from error
-    count = _insert_entries(segment, logged_segment, user=user)
+    count = _insert_entries(
+        segment,
+        logged_segment,
+        user=user,
+        deliver=deliver,
+        letter_fallback=letter_fallback,
+    )
+    if deliver:
+        start_delivery(logged_segment, user=user)
     header_attachment = segment.attachment.name
     # Lines cascade as one DELETE: nothing listens to their deletion.
     segment.delete()
@@ -169,3 +272,29 @@ def log_segment(segment, *, user, create_follow_up=False):
         details={"follow_up": follow_up.no} if follow_up is not None else {},
     )
     return logged_segment, follow_up
+
+
+def log_segment_job(
+    job, *, segment_id, create_follow_up=False, deliver=False, letter_fallback=False
+):
+    """The job of a segment too large to log within a page's request
+    (settings.SEGMENT_LOG_JOB_THRESHOLD lines): the same log_segment, by the worker."""
+    segment = Segment.objects.filter(pk=segment_id).first()
+    if segment is None:
+        raise ValidationError(_("The segment has already been logged or deleted."))
+    logged_segment, follow_up = log_segment(
+        segment,
+        user=job.created_by,
+        create_follow_up=create_follow_up,
+        deliver=deliver,
+        letter_fallback=letter_fallback,
+    )
+    if follow_up is not None:
+        return {
+            "url": follow_up.get_absolute_url(),
+            "label": _("Follow-up segment %(no)s") % {"no": follow_up.no},
+        }
+    return {
+        "url": logged_segment.get_absolute_url(),
+        "label": _("Logged segment %(no)s") % {"no": logged_segment.segment_no},
+    }

@@ -9,6 +9,7 @@ from crm.models import Contact
 from interactions.models import InteractionLogEntry
 from interactions.services import set_canceled
 from segments.models import LoggedSegment
+from segments.services.delivery import stop_delivery
 from segments.services.lines import add_contacts
 
 
@@ -31,7 +32,9 @@ def reuse_logged_segment(segment, logged_segment, *, user=None):
 def set_logged_segment_canceled(logged_segment, canceled, *, user):
     """Mark a logged segment and all its entries canceled, or remove the mark.
 
-    Returns the number of entries changed (one UPDATE); one audit record names it.
+    Canceling stops its delivery (delivery.stop_delivery): what was not sent yet is
+    not sent. Returns the number of entries changed (one UPDATE); one audit record
+    names it.
     """
     # Locked: a second cancel (another user) waits and then finds the new flag.
     locked = LoggedSegment.objects.select_for_update().get(pk=logged_segment.pk)
@@ -39,6 +42,8 @@ def set_logged_segment_canceled(logged_segment, canceled, *, user):
     locked.canceled = canceled
     locked.save(update_fields=["canceled"])
     logged_segment.canceled = canceled
+    if canceled:
+        stop_delivery(locked, user=user)
     return set_canceled(
         locked.log_entries.all(), canceled, user=user, logged_segment=locked
     )

@@ -16,8 +16,12 @@ from segments.views.lines import (
 from segments.views.log import ApplyHeaderTemplateView, SegmentLogView
 from segments.views.logged import (
     LoggedSegmentCancelView,
+    LoggedSegmentDetailView,
     LoggedSegmentExportView,
+    LoggedSegmentLettersView,
     LoggedSegmentListView,
+    LoggedSegmentProgressView,
+    LoggedSegmentResendView,
 )
 from segments.views.lookups import ContactLookupView, LoggedSegmentLookupView
 from segments.views.segments import (
@@ -35,9 +39,13 @@ __all__ = [
     "ApplyHeaderTemplateView",
     "ContactLookupView",
     "LoggedSegmentCancelView",
+    "LoggedSegmentDetailView",
     "LoggedSegmentExportView",
+    "LoggedSegmentLettersView",
     "LoggedSegmentListView",
     "LoggedSegmentLookupView",
+    "LoggedSegmentProgressView",
+    "LoggedSegmentResendView",
     "RemoveContactsView",
     "ReuseLoggedSegmentView",
     "SegmentCreateView",

@@ -1,13 +1,16 @@
 """Log segment: the check, the logging, and the fix for lines that block it."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.generic import FormView, View
 
+from jobs.services import start_job
 from segments import selectors, services
 from segments.forms import LogSegmentForm
 from segments.models import LoggedSegment, Segment
@@ -54,11 +57,18 @@ class SegmentLogView(PermissionFirstMixin, FormView):
         return context
 
     def form_valid(self, form):
+        options = {
+            name: form.cleaned_data[name]
+            for name in ("create_follow_up", "deliver", "letter_fallback")
+        }
         try:
+            if (
+                selectors.log_check(self.segment).line_count
+                > settings.SEGMENT_LOG_JOB_THRESHOLD
+            ):
+                return self.log_in_background(options)
             logged, follow_up = services.log_segment(
-                self.segment,
-                user=self.request.user,
-                create_follow_up=form.cleaned_data["create_follow_up"],
+                self.segment, user=self.request.user, **options
             )
         except ValidationError as error:
             if getattr(error, "code", None) == "gone":
@@ -75,6 +85,11 @@ class SegmentLogView(PermissionFirstMixin, FormView):
             self.request,
             _("Segment %(no)s has been logged.") % {"no": logged.segment_no},
         )
+        if logged.delivery_job is not None:
+            messages.info(
+                self.request,
+                _("Its content is being sent; the progress is shown below."),
+            )
         if follow_up is not None:
             messages.info(
                 self.request,
@@ -84,9 +99,37 @@ class SegmentLogView(PermissionFirstMixin, FormView):
                 )
                 % {"no": follow_up.no},
             )
-            # Its header has no interaction yet: open the form that fills it in.
-            return redirect("segments:segment_update", follow_up.no)
+            # Its header has no interaction yet: open the form that fills it in;
+            # with delivery, the delivery's progress first.
+            if logged.delivery_job is None:
+                return redirect("segments:segment_update", follow_up.no)
+        if logged.delivery_job is not None:
+            return redirect(logged)
         return redirect(logged_list_for(logged.segment_no))
+
+    def log_in_background(self, options):
+        """A segment over settings.SEGMENT_LOG_JOB_THRESHOLD lines: checked here (the
+        same rules, so the user hears of a problem at once), logged by the worker."""
+        services.check_loggable(
+            self.segment,
+            deliver=options["deliver"],
+            letter_fallback=options["letter_fallback"],
+        )
+        with transaction.atomic():
+            start_job(
+                "segments.log",
+                user=self.request.user,
+                params={"segment_id": self.segment.pk, **options},
+            )
+        messages.info(
+            self.request,
+            _(
+                "Segment %(no)s is being logged in the background; you can follow "
+                "it here."
+            )
+            % {"no": self.segment.no},
+        )
+        return redirect("jobs:list")
 
 
 class ApplyHeaderTemplateView(SegmentActionMixin, View):
