@@ -39,6 +39,7 @@ SCENARIOS = [
     "import_file",
     "throughput",
     "lookup",
+    "delivery",
 ]
 MARKER = "bench_dataset"
 
@@ -66,6 +67,13 @@ def arguments(argv):
         type=positive,
         default=100_000,
         help="About how many entries the export scenario exports (the newest).",
+    )
+    parser.add_argument(
+        "--delivery-emails",
+        type=positive,
+        default=None,
+        help="E-mails the delivery scenario sends (default: --segment-lines, at "
+        "most 10,000).",
     )
     parser.add_argument("--repeat", type=positive, default=5)
     parser.add_argument(

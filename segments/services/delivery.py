@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.models import CorrespondenceType
-from interactions.letters import merge_text
+from interactions.letters import PLACEHOLDER, check_letter_text, letter_values
 from interactions.models import DeliveryStatus, InteractionLogEntry
 from interactions.services import VersionChooser
 from jobs import services as jobs
@@ -130,6 +130,8 @@ class _Content:
         }
         self.versions = VersionChooser(templates)
         self.files = {}
+        self.checked = set()
+        self.values = (None, {})
 
     def version(self, entry):
         if entry.template is None:
@@ -137,11 +139,29 @@ class _Content:
         # The entry's language is the version chosen when it was logged.
         return self.versions.choose(entry.template, entry.language_code)
 
+    def merge(self, entry, text):
+        """interactions.letters.merge_text, with each text checked once and the
+        entry's values read once for its subject and body: thousands of messages
+        share a handful of texts."""
+        if text not in self.checked:
+            check_letter_text(text)
+            self.checked.add(text)
+        if "{{" not in text:
+            return text
+        if self.values[0] != entry.pk:
+            self.values = (
+                entry.pk,
+                letter_values(
+                    contact=entry.contact,
+                    salesperson=entry.salesperson,
+                    date=entry.date,
+                ),
+            )
+        values = self.values[1]
+        return PLACEHOLDER.sub(lambda match: values[match.group(1).strip()], text)
+
     def body(self, entry, version):
-        text = version.body if version is not None else ""
-        return merge_text(
-            text, contact=entry.contact, salesperson=entry.salesperson, date=entry.date
-        )
+        return self.merge(entry, version.body if version is not None else "")
 
     def subject(self, entry, version):
         subject = (
@@ -149,14 +169,8 @@ class _Content:
             or entry.subject
             or entry.description
         )
-        merged = merge_text(
-            subject,
-            contact=entry.contact,
-            salesperson=entry.salesperson,
-            date=entry.date,
-        )
         # A header holds one line.
-        return " ".join(merged.split())
+        return " ".join(self.merge(entry, subject).split())
 
     def attachment(self, entry, version):
         """(name, bytes, mimetype) of the version's attachment, else the entry's."""
