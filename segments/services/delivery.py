@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -90,27 +91,32 @@ def _claim(entry_ids, *, token, job):
             ignore_conflicts=True,
         )
     return list(
-        InteractionLogEntry.objects.filter(
-            pk__in=entry_ids,
-            delivery_claim__token=token,
-            delivery_status=DeliveryStatus.IN_PROGRESS,
-        )
+        _claimed_by(token, entry_ids)
+        .filter(delivery_status=DeliveryStatus.IN_PROGRESS)
         .select_related("contact", "contact__company", "salesperson", "template")
         .order_by("pk")
+    )
+
+
+def _claimed_by(token, entry_ids):
+    """The entries of `entry_ids` this run's claims hold. A correlated EXISTS on the
+    claim's key: a join on the token would read all the run's claims each batch."""
+    return InteractionLogEntry.objects.filter(
+        Exists(DeliveryClaim.objects.filter(entry_id=OuterRef("pk"), token=token)),
+        pk__in=entry_ids,
     )
 
 
 def _record(sent, errors, *, token):
     """Note what a batch did, on the entries this run claimed (never on a claim a
     resend has handed to a later run)."""
-    mine = InteractionLogEntry.objects.filter(delivery_claim__token=token)
     with transaction.atomic():
         if sent:
-            mine.filter(pk__in=sent).update(
+            _claimed_by(token, sent).update(
                 delivery_status=DeliveryStatus.SENT, delivery_error=""
             )
         for pk, message in errors.items():
-            mine.filter(pk=pk).update(
+            _claimed_by(token, [pk]).update(
                 delivery_status=DeliveryStatus.ERROR, delivery_error=message
             )
 
@@ -132,6 +138,14 @@ class _Content:
         self.files = {}
         self.checked = set()
         self.values = (None, {})
+        self.senders = {}
+        self.domain = _domain(settings.DEFAULT_FROM_EMAIL) or "localhost"
+
+    def sender(self, salesperson):
+        key = getattr(salesperson, "pk", None)
+        if key not in self.senders:
+            self.senders[key] = sender(salesperson)
+        return self.senders[key]
 
     def version(self, entry):
         if entry.template is None:
@@ -207,9 +221,10 @@ def sender(salesperson):
     return default
 
 
-def message_id(entry):
+def message_id(entry, domain=None):
     """The same Message-ID whenever the entry is sent: a resend is recognisable."""
-    return f"<entry-{entry.pk}@{_domain(settings.DEFAULT_FROM_EMAIL) or 'localhost'}>"
+    domain = domain or _domain(settings.DEFAULT_FROM_EMAIL) or "localhost"
+    return f"<entry-{entry.pk}@{domain}>"
 
 
 def _email(entry, content):
@@ -220,10 +235,10 @@ def _email(entry, content):
     message = EmailMessage(
         subject=content.subject(entry, version),
         body=content.body(entry, version),
-        from_email=sender(salesperson),
+        from_email=content.sender(salesperson),
         to=[entry.contact.email],
         reply_to=[salesperson.email] if getattr(salesperson, "email", "") else None,
-        headers={"Message-ID": message_id(entry)},
+        headers={"Message-ID": message_id(entry, content.domain)},
     )
     attachment = content.attachment(entry, version)
     if attachment is not None:
