@@ -224,7 +224,14 @@ class LoggedSegmentAdmin(ServiceAdminMixin, ModelAdmin):
     list_select_related = ["created_by"]
     search_fields = ["segment_no", "description"]
     date_hierarchy = "created_at"
-    readonly_fields = ["segment_no", "created_at", "created_by", "canceled"]
+    readonly_fields = [
+        "segment_no",
+        "created_at",
+        "created_by",
+        "canceled",
+        "letters",
+        "delivery_job",
+    ]
     actions = ["mark_canceled", "remove_canceled_mark"]
 
     def get_queryset(self, request):

@@ -373,13 +373,10 @@ class DeliveryClaim(models.Model):
     (segments.services.delivery.recover_deliveries).
     """
 
-    entry = models.OneToOneField(
-        InteractionLogEntry,
-        verbose_name=_("interaction log entry"),
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="delivery_claim",
-    )
+    # The entry's number, not a foreign key: deleting canceled entries stays one
+    # DELETE (a cascade would make Django read them first). Entry numbers are never
+    # reused, so a claim left by a deleted entry names nothing.
+    entry_id = models.BigIntegerField(_("entry no."), primary_key=True)
     # Which run claimed it: the run reads back the claims that are its own.
     token = models.CharField(_("token"), max_length=32, db_index=True)
     job = models.ForeignKey(

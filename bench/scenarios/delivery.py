@@ -144,7 +144,7 @@ def logged_segment(template, salesperson, contacts, count):
 def clean_up(logged):
     with transaction.atomic():
         entries = InteractionLogEntry.objects.filter(logged_segment=logged)
-        DeliveryClaim.objects.filter(entry__in=entries).delete()
+        DeliveryClaim.objects.filter(entry_id__in=entries.values("pk")).delete()
         entries.delete()
         logged.delete()
 

@@ -26,7 +26,11 @@ from django.utils.translation import gettext as _
 
 from crm.models import CorrespondenceType
 from interactions.letters import PLACEHOLDER, check_letter_text, letter_values
-from interactions.models import DeliveryStatus, InteractionLogEntry
+from interactions.models import (
+    DeliveryStatus,
+    InteractionLogEntry,
+    InteractionTemplate,
+)
 from interactions.services import VersionChooser
 from jobs import services as jobs
 from jobs.models import UNFINISHED, Job
@@ -51,8 +55,12 @@ def _in_progress(logged_segment):
     )
 
 
+def _claims(**conditions):
+    return DeliveryClaim.objects.filter(entry_id=OuterRef("pk"), **conditions)
+
+
 def _unclaimed(logged_segment):
-    return _in_progress(logged_segment).filter(delivery_claim__isnull=True)
+    return _in_progress(logged_segment).filter(~Exists(_claims()))
 
 
 def start_delivery(logged_segment, *, user):
@@ -102,8 +110,7 @@ def _claimed_by(token, entry_ids):
     """The entries of `entry_ids` this run's claims hold. A correlated EXISTS on the
     claim's key: a join on the token would read all the run's claims each batch."""
     return InteractionLogEntry.objects.filter(
-        Exists(DeliveryClaim.objects.filter(entry_id=OuterRef("pk"), token=token)),
-        pk__in=entry_ids,
+        Exists(_claims(token=token)), pk__in=entry_ids
     )
 
 
@@ -126,14 +133,9 @@ class _Content:
     template and attachment for the whole run."""
 
     def __init__(self, logged_segment):
-        templates = {
-            entry.template
-            for entry in _in_progress(logged_segment)
-            .select_related("template")
-            .distinct()
-            .only("template")
-            if entry.template_id
-        }
+        templates = InteractionTemplate.objects.filter(
+            pk__in=_in_progress(logged_segment).values("template")
+        )
         self.versions = VersionChooser(templates)
         self.files = {}
         self.checked = set()
@@ -348,10 +350,9 @@ def _deliver_letters(logged_segment, content, *, token, job):
     )
     if old:
         logged_segment.letters.storage.delete(old)
+    included = set(included)
     _record(
-        [entry.pk for entry in claimed if entry.pk in set(included)],
-        errors,
-        token=token,
+        [entry.pk for entry in claimed if entry.pk in included], errors, token=token
     )
     return len(claimed)
 
@@ -414,7 +415,7 @@ def resend_failed(logged_segment, *, user):
         logged_segment=locked, delivery_status=DeliveryStatus.ERROR
     )
     # A new claim per entry: the old one names the run that failed.
-    DeliveryClaim.objects.filter(entry__in=failed).delete()
+    DeliveryClaim.objects.filter(entry_id__in=failed.values("pk")).delete()
     failed.update(delivery_status=DeliveryStatus.IN_PROGRESS, delivery_error="")
     job = start_delivery(locked, user=user)
     if job is None:
@@ -455,8 +456,8 @@ def recover_deliveries(now=None):
     now = now or timezone.now()
     cutoff = now - settings.DELIVERY_CLAIM_TIMEOUT
     unknown = InteractionLogEntry.objects.filter(
+        Exists(_claims(claimed_at__lt=cutoff)),
         delivery_status=DeliveryStatus.IN_PROGRESS,
-        delivery_claim__claimed_at__lt=cutoff,
     ).update(delivery_status=DeliveryStatus.ERROR, delivery_error=unknown_message())
     restarted = 0
     for job in Job.objects.filter(

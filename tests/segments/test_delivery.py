@@ -317,7 +317,7 @@ def test_an_unconfirmed_claim_becomes_unknown_and_is_never_resent(
     dieter = entries(logged)["Dieter"]
     # A worker claimed Dieter's message and was killed before confirming it.
     DeliveryClaim.objects.create(
-        entry=dieter,
+        entry_id=dieter.pk,
         token="dead",
         claimed_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
     )
