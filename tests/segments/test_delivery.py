@@ -448,3 +448,17 @@ def test_two_workers_at_once_send_each_message_once(
             "delivery_status", flat=True
         )
     ) == {DeliveryStatus.SENT}
+
+
+@pytest.mark.parametrize("unicode_font", [True, False])
+def test_the_letters_pdf_takes_any_text_with_or_without_a_unicode_font(
+    monkeypatch, unicode_font
+):
+    from segments.services import printing
+
+    if not unicode_font:
+        # A fresh machine without fonts-dejavu: Latin-1 Helvetica, "?" for the rest.
+        monkeypatch.setattr(printing, "UNICODE_FONTS", ())
+    contact = PersonFactory.build(name="Zoë Łukasiewicz", company=None)
+    pdf = printing.letters_pdf([(contact, "Dear Zoë,\n\nЗдравствуйте — €10.")])
+    assert pdf.startswith(b"%PDF-")
