@@ -460,5 +460,9 @@ def test_the_letters_pdf_takes_any_text_with_or_without_a_unicode_font(
         # A fresh machine without fonts-dejavu: Latin-1 Helvetica, "?" for the rest.
         monkeypatch.setattr(printing, "UNICODE_FONTS", ())
     contact = PersonFactory.build(name="Zoë Łukasiewicz", company=None)
-    pdf = printing.letters_pdf([(contact, "Dear Zoë,\n\nЗдравствуйте — €10.")])
+    # Russian for "hello", an em dash and the euro sign: none of them Latin-1.
+    text = (
+        "Dear Zo\u00eb,\n\n\u0417\u0434\u0440\u0430\u0432\u0441\u0442\u0432\u0443\u0439"
+    )
+    pdf = printing.letters_pdf([(contact, text + "\u0442\u0435 \u2014 \u20ac10.")])
     assert pdf.startswith(b"%PDF-")
