@@ -220,6 +220,7 @@ else:
 JOBS_SCHEDULE = [
     {"task": "crm.tasks.cleanup", "every": 60 * 60},
     {"task": "jobs.tasks.cleanup", "every": 60 * 60},
+    {"task": "interactions.tasks.cleanup", "every": 24 * 60 * 60},
 ]
 # How long a job's file (a large export, an import's report) can be downloaded.
 JOB_FILE_MAX_AGE = timedelta(hours=24)

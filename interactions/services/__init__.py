@@ -32,7 +32,10 @@ from interactions.services.entries import (
     evaluate_entries,
     set_canceled,
 )
-from interactions.services.files import remove_unreferenced_attachments
+from interactions.services.files import (
+    remove_orphaned_attachments,
+    remove_unreferenced_attachments,
+)
 from interactions.services.postponed import (
     delete_postponed,
     postpone_interaction,
@@ -75,6 +78,7 @@ __all__ = [
     "log_document",
     "own_version",
     "postpone_interaction",
+    "remove_orphaned_attachments",
     "remove_unreferenced_attachments",
     "resume_interaction",
     "set_canceled",
