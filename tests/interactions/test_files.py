@@ -35,7 +35,9 @@ def test_a_file_no_record_refers_to_is_removed_once_a_day_old(media_root):
 
 
 def test_a_file_any_record_refers_to_stays(media_root):
-    template = InteractionTemplateFactory(attachment=SimpleUploadedFile("Offer.pdf", b"%PDF-1.4"))
+    template = InteractionTemplateFactory(
+        attachment=SimpleUploadedFile("Offer.pdf", b"%PDF-1.4")
+    )
     used = media_root / template.attachment.name
     then = time.time() - 2 * DAY
     os.utime(used, (then, then))
