@@ -531,3 +531,18 @@ def test_the_entry_detail_shows_language_and_delivery(sales_client):
     assert "English" in page
     assert "Error" in page
     assert "550 mailbox unavailable" in page
+
+
+def test_the_email_page_opens_empty_on_a_text_it_cannot_merge(sales_client, offer):
+    InteractionTemplateSetup.objects.update_or_create(
+        document_type=DocumentType.EMAIL, defaults={"template": offer}
+    )
+    type(offer).objects.filter(pk=offer.pk).update(letter_text="{{ nope }}")
+    contact = PersonFactory(email="hans@example.com")
+
+    response = sales_client.get(
+        reverse("interactions:send_email"), {"contact": contact.no}
+    )
+
+    assert response.status_code == 200
+    assert "body" not in response.context["form"].initial
