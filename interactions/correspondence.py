@@ -57,20 +57,28 @@ def letter_version(template, contact):
     return version if version.body else own_version(template)
 
 
-def render_contact_letter(template, *, contact, salesperson, date=None):
-    """The letter of `template` for `contact` in its language, as plain text."""
-    version = letter_version(template, contact)
+def _render_version(template, version, *, contact, salesperson, date=None):
     if not version.language_code:
+        # The template's own letter text, refused when it has none.
         return render_letter(
             template, contact=contact, salesperson=salesperson, date=date
         )
     return merge_text(version.body, contact=contact, salesperson=salesperson, date=date)
 
 
+def render_contact_letter(template, *, contact, salesperson, date=None):
+    """The letter of `template` for `contact` in its language, as plain text."""
+    version = letter_version(template, contact)
+    return _render_version(
+        template, version, contact=contact, salesperson=salesperson, date=date
+    )
+
+
 def log_letter(template, *, contact, user):
     """Record the printed letter: a "cover sheet / letter" entry with its template
     and the language it was printed in."""
-    render_contact_letter(template, contact=contact, salesperson=None)
+    version = letter_version(template, contact)
+    _render_version(template, version, contact=contact, salesperson=None)
     return log_document(
         document_type=DocumentType.COVER_SHEET,
         document_no="",
@@ -79,7 +87,7 @@ def log_letter(template, *, contact, user):
         salesperson=users_salesperson(user),
         correspondence_type="hard_copy",
         user=user,
-        **_version_values(letter_version(template, contact)),
+        **_version_values(version),
     )
 
 

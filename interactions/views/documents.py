@@ -47,8 +47,8 @@ class SendEmailView(ContactActionMixin, FormView):
     template_name = "interactions/send_email.html"
 
     def get_initial(self):
-        """The template set up for e-mails, or the one "Fill in" asked for, with the
-        subject and message of its version in the contact's language."""
+        """The template set up for e-mails, or the one just chosen on the page, with
+        the subject and message of its version in the contact's language."""
         template = self.chosen_template() or services.document_template(
             DocumentType.EMAIL
         )
@@ -62,7 +62,8 @@ class SendEmailView(ContactActionMixin, FormView):
         return initial
 
     def chosen_template(self):
-        """The template of a "Fill in from the template" request (GET), or None."""
+        """The template the page asks to fill in from (GET, when the user chooses
+        another one), or None."""
         if self.request.method != "GET" or not self.request.GET.get("template"):
             return None
         field = self.form_class.base_fields["template"]

@@ -31,8 +31,9 @@ def test_an_english_version_reaches_an_english_contact(page, live_server, login,
         correspondence_type="email",
         letter_text="Beste {{ contact.name }}, hierbij onze aanbieding.",
     )
+    email = InteractionTemplateFactory(code="EMAIL", description="E-mail")
     InteractionTemplateSetup.objects.update_or_create(
-        document_type="email", defaults={"template": offer}
+        document_type="email", defaults={"template": email}
     )
     contact = PersonFactory(
         name="John Smith", email="john@example.com", language_code="en"
@@ -68,6 +69,9 @@ def test_an_english_version_reaches_an_english_contact(page, live_server, login,
 
     page.goto(f"{live_server.url}{contact.get_absolute_url()}")
     page.get_by_role("link", name="E-mail verzenden").click()
+    expect(field(page, "Onderwerp")).to_have_value("")
+    # Choosing the template fills in its English version.
+    choose(page, "Interactiesjabloon", "aanbied", "OFFER Aanbieding")
     expect(field(page, "Onderwerp")).to_have_value("Our offer for John Smith")
     expect(field(page, "Bericht")).to_have_value(
         "Dear John Smith, please find our offer."
