@@ -11,6 +11,7 @@ callers write `from interactions.services import create_interaction`:
 - templates: create, change and delete interaction groups and templates
 - files: remove attachment files nothing refers to any more
 - versions: which language version of a template a contact gets
+- languages: create, change and delete a template's language versions
 """
 
 from interactions.services.cleanup import delete_canceled_entries
@@ -36,6 +37,12 @@ from interactions.services.files import (
     remove_orphaned_attachments,
     remove_unreferenced_attachments,
 )
+from interactions.services.languages import (
+    LANGUAGE_FIELDS,
+    create_template_language,
+    delete_template_language,
+    update_template_language,
+)
 from interactions.services.postponed import (
     delete_postponed,
     postpone_interaction,
@@ -60,6 +67,7 @@ from interactions.services.versions import (
 __all__ = [
     "DOCUMENT_WINDOW",
     "INTERACTION_FIELDS",
+    "LANGUAGE_FIELDS",
     "TEMPLATE_VALUES",
     "Version",
     "VersionChooser",
@@ -67,11 +75,13 @@ __all__ = [
     "create_group",
     "create_interaction",
     "create_template",
+    "create_template_language",
     "default_salesperson",
     "delete_canceled_entries",
     "delete_group",
     "delete_postponed",
     "delete_template",
+    "delete_template_language",
     "document_template",
     "entry_values_from_template",
     "evaluate_entries",
@@ -86,5 +96,6 @@ __all__ = [
     "template_defaults",
     "update_group",
     "update_template",
+    "update_template_language",
     "update_template_setup",
 ]

@@ -37,6 +37,7 @@ INTERACTION_FIELDS = frozenset(
         "attachment",
         "document_type",
         "document_no",
+        "language_code",
     }
 )
 # Checked by the rules below or not set by the user: clean_fields() would spend a

@@ -3,8 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 
 from audit.exports import AuditedExportMixin
-from crm.models import CorrespondenceType
+from crm.models import CorrespondenceType, Language
 from interactions.models import (
+    DeliveryStatus,
     DocumentType,
     Evaluation,
     InformationFlow,
@@ -67,6 +68,14 @@ class InteractionLogEntryExportView(AuditedExportMixin, InteractionLogEntryListV
         Column("document_no", _("Document no."), width=14),
         Column("segment_no", _("Segment no."), width=12),
         Column("canceled", _("Canceled"), Kind.BOOLEAN),
+        Column("language_code", _("Language"), Kind.CHOICE, choices=Language.choices),
+        Column(
+            "delivery_status",
+            _("Delivery"),
+            Kind.CHOICE,
+            choices=DeliveryStatus.choices,
+        ),
+        Column("delivery_error", _("Delivery error"), width=40),
     ]
 
 
