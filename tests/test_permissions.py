@@ -17,6 +17,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.test.client import ClientHandler
 from django.urls import resolve, reverse
 from django.utils.http import urlencode
@@ -26,6 +27,7 @@ from audit.models import AuditRecord
 from crm.models import Contact
 from interactions.models import InteractionLogEntry
 from jobs.models import Job
+from jobs.services import attach_file
 from tests.factories import (
     AdminUserFactory,
     AuditRecordFactory,
@@ -93,6 +95,7 @@ ARGUMENTS = {
     "jobs:row": lambda w: {"pk": w.job.pk},
     "jobs:cancel": lambda w: {"pk": w.job.pk},
     "jobs:retry": lambda w: {"pk": w.job.pk},
+    "jobs:download": lambda w: {"pk": w.job.pk},
     # Each list's export, in the format that does the most (tests/*/test_export*.py
     # have the others).
     "crm:contact_export": lambda w: {"file_format": "xlsx"},
@@ -139,6 +142,7 @@ NO_PERMISSION = {
     "jobs:row",
     "jobs:cancel",
     "jobs:retry",
+    "jobs:download",
 }
 
 
@@ -276,7 +280,7 @@ MATRIX = list(cells())
 
 
 @pytest.fixture
-def world(marketing_setup):
+def world(marketing_setup, media_root):
     """One of everything a URL can name."""
     salesperson = SalespersonFactory()
     company = CompanyFactory(salesperson=salesperson)
@@ -301,7 +305,8 @@ def world(marketing_setup):
         segment=segment,
         line=SegmentLineFactory(segment=segment, **entries),
         logged_segment=LoggedSegmentFactory(),
-        job=JobFactory(),
+        # With its file, so that jobs:download has something to hand out.
+        job=attach_file(JobFactory(), ContentFile(b"a;b\n"), name="export.csv"),
     )
 
 
