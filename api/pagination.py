@@ -50,9 +50,7 @@ class Pagination(PageSizeMixin, PageNumberPagination):
         for parameter in parameters:
             parameter["schema"]["minimum"] = 1
             if parameter["name"] == self.page_size_query_param:
-                parameter["description"] = _(
-                    "Rows per page, 25 when left out; more than 500 gives 500."
-                )
+                parameter["description"] = self.page_size_parameter()["description"]
         return parameters
 
 

@@ -107,10 +107,11 @@ class ServiceAdminMixin:
 
 
 class CappedCountAdminMixin:
-    """For the change lists of big tables (entries, contacts, segment lines, audit
-    records): no COUNT(*) of the whole table, neither of the list (counted up to
-    10,000, then "more than 10,000"; templates/admin/pagination.html) nor of the
-    table unfiltered (`show_full_result_count`)."""
+    """For the change lists of big tables (entries, contacts, segments and their
+    lines, logged segments, audit records): no COUNT(*) of the whole table, neither
+    of the list (counted up to 10,000, then "more than 10,000";
+    templates/admin/pagination.html) nor of the table unfiltered
+    (`show_full_result_count`)."""
 
     paginator = CappedCountPaginator
     show_full_result_count = False
