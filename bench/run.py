@@ -30,6 +30,7 @@ from interactions.models import InteractionLogEntry
 SCENARIOS = [
     "segment_log",
     "list_pages",
+    "pages",
     "pagination",
     "cards",
     "dashboard",
