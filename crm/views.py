@@ -17,7 +17,7 @@ from django_filters.views import FilterView
 from import_export.tmp_storages import MediaStorage
 
 from audit.exports import AuditedExportMixin
-from crm import imports, services
+from crm import contact_import, services
 from crm.filters import ContactFilter, SalespersonFilter
 from crm.forms import (
     ContactForm,
@@ -27,8 +27,8 @@ from crm.forms import (
     SalespersonForm,
 )
 from crm.imports import (
+    IMPORT_JOB_KIND,
     ContactResource,
-    read_dataset,
     remove_stale_import_previews,
 )
 from crm.lookups import SalespersonLookup
@@ -40,6 +40,7 @@ from crm.models import (
     NumberSeries,
     Salesperson,
 )
+from jobs.services import start_job
 from web.exports import Column, Kind
 from web.pagination import EstimatedCountPaginator
 from web.views import PAGE_SIZE, LookupView, ServiceFormMixin, SetupFormMixin
@@ -166,7 +167,8 @@ def discard_pending_import(request):
 
 
 class ContactImportView(PermissionRequiredMixin, FormView):
-    """Upload a CSV or Excel file and see what importing it would do to each row.
+    """Upload a CSV or Excel file and see what importing it would do: the counts of
+    every outcome, the first rows and the first rejected rows with their messages.
     Nothing is written until the preview is confirmed (ContactImportConfirmView)."""
 
     permission_required = "crm.import_contact"
@@ -178,11 +180,22 @@ class ContactImportView(PermissionRequiredMixin, FormView):
         context.update(
             columns=ContactResource.column_names(),
             export_url=reverse("crm:contact_export", args=["codes.csv"]),
+            shown_rows=contact_import.SHOWN_ROWS,
         )
         return context
 
+    def form_invalid(self, form):
+        # A file that cannot be imported is the client's error, said on the page.
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
     def form_valid(self, form):
-        report = imports.preview_contact_import(form.dataset, user=self.request.user)
+        try:
+            report = contact_import.preview_contact_import(
+                form.content, form.file_format, user=self.request.user
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+            return self.form_invalid(form)
         # A new upload replaces the one waiting; the file waits in the storage under a
         # generated name, which only this session knows.
         discard_pending_import(self.request)
@@ -195,6 +208,7 @@ class ContactImportView(PermissionRequiredMixin, FormView):
             self.request.session[PENDING_IMPORT] = {
                 "name": token,
                 "format": form.file_format,
+                "rows": report.read,
             }
         return self.render_to_response(
             self.get_context_data(
@@ -207,7 +221,8 @@ class ContactImportView(PermissionRequiredMixin, FormView):
 
 
 class ContactImportConfirmView(PermissionRequiredMixin, View):
-    """Import the previewed file (its valid rows), or cancel it."""
+    """Start the import of the previewed file (its valid rows) as a background job,
+    or cancel it."""
 
     permission_required = "crm.import_contact"
 
@@ -226,32 +241,28 @@ class ContactImportConfirmView(PermissionRequiredMixin, View):
             discard_pending_import(request)
             messages.info(request, _("The import has been canceled."))
             return redirect("crm:contact_list")
-        # The file is read again rather than the preview's rows kept in the session:
-        # a session holds kilobytes, a file up to IMPORT_MAX_UPLOAD_SIZE.
-        try:
-            content = MediaStorage(name=pending["name"]).read()
-        except FileNotFoundError:
-            content = None
-        discard_pending_import(request)
-        if content is None:
-            messages.error(request, _("The uploaded file is gone. Upload it again."))
-            return redirect("crm:contact_import")
-        try:
-            report = imports.import_contacts(
-                read_dataset(content, pending["format"]), user=request.user
-            )
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-            return redirect("crm:contact_import")
+        # The job reads the file again rather than the preview's rows kept: a
+        # session holds kilobytes, a file up to IMPORT_MAX_UPLOAD_SIZE. From here
+        # the file is the job's, which removes it.
+        del request.session[PENDING_IMPORT]
+        start_job(
+            IMPORT_JOB_KIND,
+            user=request.user,
+            total=pending.get("rows"),
+            params={
+                "upload": pending["name"],
+                "file_format": pending["format"],
+                "update": True,
+            },
+        )
         messages.success(
             request,
             _(
-                "Import finished: %(new)s created, %(update)s updated, "
-                "%(unchanged)s unchanged, %(rejected)s rejected."
-            )
-            % report.counts,
+                "The import has started. Its progress is shown here; the rejected "
+                "rows can be downloaded when it is done."
+            ),
         )
-        return redirect("crm:contact_list")
+        return redirect("jobs:list")
 
 
 class SalespersonListView(PermissionRequiredMixin, FilterView):

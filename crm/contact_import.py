@@ -1,0 +1,581 @@
+"""The contact import: a CSV or Excel file of any size within the upload bounds,
+previewed and imported by one service, `import_contacts`, in batches.
+
+The file is read as a stream (web.tabular) and handled BATCH_SIZE rows at a time:
+the rows' cells are checked with the ContactResource's widgets and the model's
+fields, the numbers, companies and salespeople a batch names are looked up in one
+query each, and the valid rows are written with bulk_create/bulk_update, the new
+numbers taken from the series in one step. Each batch is one transaction, so a
+failure undoes only its own batch. The page (as a job), `manage.py import_contacts`
+and the tests all call the same function; a preview is the same pass, writing
+nothing.
+"""
+
+import csv
+import io
+import logging
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import islice
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from import_export.tmp_storages import MediaStorage
+
+from crm.imports import ContactResource, TextWidget, check_contact_columns
+from crm.models import (
+    CONTACT_EXPORT_FIELDS,
+    MISSING_SERIES_MESSAGES,
+    Contact,
+    MarketingSetup,
+    Salesperson,
+)
+from jobs import services as jobs
+from web.spreadsheets import sanitise
+from web.tabular import headed_rows, rows_of
+
+logger = logging.getLogger(__name__)
+
+# Rows per batch and per transaction: large enough that the per-batch queries cost
+# little per row, small enough that a failed batch loses little and progress moves.
+BATCH_SIZE = 1000
+# The preview shows the first rows of the file and, after them, the first rejected
+# ones: a bounded list whatever the file's length.
+SHOWN_ROWS = 100
+REFERENCES = ("company", "salesperson")
+
+
+@dataclass
+class ImportRow:
+    """One row of the file and what importing it does."""
+
+    NEW, UPDATE, UNCHANGED, REJECTED, FAILED = (
+        "new",
+        "update",
+        "unchanged",
+        "rejected",
+        "failed",
+    )
+    OUTCOMES = (NEW, UPDATE, UNCHANGED, REJECTED, FAILED)
+
+    line: int  # as a spreadsheet counts: the column names are row 1
+    outcome: str = NEW
+    no: str = ""
+    from_series: bool = False  # `no` is the next number of the series, not the file's
+    name: str = ""
+    changes: list = field(default_factory=list)  # (column, old value, new value)
+    errors: list = field(default_factory=list)  # (column or "", message)
+    cells: dict = field(default_factory=dict, repr=False)  # the file's, by column
+    values: dict = field(default_factory=dict, repr=False)  # cleaned, by column
+    contact: Contact = field(default=None, repr=False)
+
+    def reject(self, column, message):
+        self.outcome = ImportRow.REJECTED
+        self.errors.append((column, str(message)))
+
+    @property
+    def valid(self):
+        return self.outcome not in (ImportRow.REJECTED, ImportRow.FAILED)
+
+
+@dataclass
+class ImportSummary:
+    """What an import did (or, previewed, would do): counts of every outcome, the
+    rows the page shows, and how far it got."""
+
+    counts: Counter = field(default_factory=Counter)
+    rows: list = field(default_factory=list)
+    read: int = 0  # rows of the file handled so far
+    stopped: bool = False  # canceled between batches
+
+    @property
+    def importable(self):
+        """Whether confirming would write anything."""
+        return bool(self.counts[ImportRow.NEW] + self.counts[ImportRow.UPDATE])
+
+    @property
+    def rejected(self):
+        return self.counts[ImportRow.REJECTED] + self.counts[ImportRow.FAILED]
+
+    def text(self):
+        return _(
+            "%(new)s created, %(update)s updated, %(unchanged)s unchanged, "
+            "%(rejected)s rejected."
+        ) % {
+            "new": self.counts[ImportRow.NEW],
+            "update": self.counts[ImportRow.UPDATE],
+            "unchanged": self.counts[ImportRow.UNCHANGED],
+            "rejected": self.rejected,
+        }
+
+    def add(self, rows):
+        shown_before = len(self.rows)
+        for row in rows:
+            self.counts[row.outcome] += 1
+            if shown_before < SHOWN_ROWS or (
+                not row.valid and len(self.rows) < 2 * SHOWN_ROWS
+            ):
+                self.rows.append(row)
+                shown_before += 1
+        self.read += len(rows)
+
+
+class InvalidRowsReport:
+    """The rejected rows as CSV, each with its row number and messages first and the
+    file's own cells after them: corrected, the file imports again (the two extra
+    columns are no contact columns and are left out)."""
+
+    def __init__(self, stream, headers):
+        self.writer = csv.writer(stream)
+        self.headers = headers
+        self.count = 0
+        self.writer.writerow(["row", "errors", *headers])
+
+    def write(self, rows):
+        for row in rows:
+            if row.valid:
+                continue
+            self.count += 1
+            messages = "; ".join(
+                f"{column}: {message}" if column else message
+                for column, message in row.errors
+            )
+            self.writer.writerow(
+                [
+                    row.line,
+                    sanitise(messages),
+                    *(
+                        sanitise(str(row.cells.get(name) or ""))
+                        for name in self.headers
+                    ),
+                ]
+            )
+
+
+def contact_rows(content, file_format):
+    """The file's column names and its rows as ImportRows, read as they are used."""
+    headers, body = headed_rows(
+        rows_of(content, file_format), check_headers=check_contact_columns
+    )
+    rows = (
+        ImportRow(line=line, cells=dict(zip(headers, cells, strict=True)))
+        for line, cells in body
+    )
+    return headers, rows
+
+
+def import_contacts(
+    content,
+    file_format,
+    *,
+    user,
+    update=True,
+    dry_run=False,
+    progress=None,
+    should_stop=None,
+    report=None,
+):
+    """Create (and with `update`, change) the contacts of the valid rows of a CSV or
+    .xlsx file, BATCH_SIZE rows per transaction; rejected rows are left out. With
+    `dry_run` nothing is written, not even a number of the series.
+
+    Not atomic as a whole on purpose: a large file is committed batch by batch, and
+    a batch that fails for an unexpected reason is rolled back alone, its rows
+    counted as failed. `progress(summary)` is called after each batch,
+    `should_stop()` before each; `report` (an InvalidRowsReport) receives the
+    rejected rows. A file that cannot be read raises ValidationError.
+    """
+    headers, rows = contact_rows(content, file_format)
+    batches = Batches(
+        [name for name in headers if name in CONTACT_EXPORT_FIELDS],
+        update=update,
+        dry_run=dry_run,
+    )
+    summary = ImportSummary()
+    while True:
+        batch = list(islice(rows, BATCH_SIZE))
+        if not batch:
+            break
+        if should_stop is not None and should_stop():
+            summary.stopped = True
+            break
+        batches.run(batch)
+        summary.add(batch)
+        if report is not None:
+            report.write(batch)
+        if progress is not None:
+            progress(summary)
+    if not summary.read and not summary.stopped:
+        raise ValidationError(_("The file has column names but no rows."), "no_rows")
+    return summary
+
+
+def preview_contact_import(content, file_format, *, user, update=True):
+    """What importing the file would do: `import_contacts` writing nothing."""
+    return import_contacts(content, file_format, user=user, update=update, dry_run=True)
+
+
+class Batches:
+    """Checks and writes the rows of a file, one batch at a time, remembering what
+    earlier batches did: the numbers seen (a number twice in a file is an error) and
+    the companies created (a later row may name them)."""
+
+    def __init__(self, columns, *, update, dry_run):
+        self.columns = columns
+        self.update, self.dry_run = update, dry_run
+        resource_fields = {
+            resource_field.column_name: resource_field
+            for resource_field in ContactResource().get_import_fields()
+        }
+        self.widgets = {
+            name: TextWidget() if name in REFERENCES else resource_fields[name].widget
+            for name in columns
+        }
+        self.model_fields = {
+            name: Contact._meta.get_field(name) for name in CONTACT_EXPORT_FIELDS
+        }
+        self.seen = {}  # number → row it first appeared in
+        self.types = {}  # number → type, of the valid rows so far
+        self.series = MarketingSetup.load().contact_nos
+        # A preview takes no number: it counts on from the series' next one.
+        self.next_preview = self.series.next_number if self.series else None
+
+    def run(self, batch):
+        for row in batch:
+            self.clean(row)
+        try:
+            with transaction.atomic():
+                self.check(batch)
+                if not self.dry_run:
+                    self.write(batch)
+        except Exception:
+            first, last = batch[0].line, batch[-1].line
+            logger.exception("Contact import: rows %s-%s failed", first, last)
+            message = _(
+                "This row could not be imported: its batch (rows %(first)s to "
+                "%(last)s) failed unexpectedly and none of it was imported."
+            ) % {"first": first, "last": last}
+            for row in batch:
+                # Nothing of the batch exists: later rows may not name it, and its
+                # numbers from the series went back to the series.
+                self.types.pop(row.no, None)
+                if row.from_series:
+                    del self.seen[row.no]
+                    row.no, row.from_series = "", False
+                if row.valid:
+                    row.outcome = ImportRow.FAILED
+                    row.errors.append(("", message))
+
+    def clean(self, row):
+        """The row's cells as field values, each error under its column."""
+        for name in self.columns:
+            try:
+                value = self.widgets[name].clean(row.cells[name])
+                if name not in REFERENCES:
+                    value = self.model_fields[name].clean(value, None)
+            except ValueError as error:
+                row.reject(name, error)
+            except ValidationError as error:
+                for message in error.messages:
+                    row.reject(name, message)
+            else:
+                row.values[name] = value
+        row.no = str(row.values.get("no") or row.cells.get("no") or "")
+        row.name = str(row.values.get("name") or row.cells.get("name") or "")
+
+    def check(self, batch):
+        """What needs the database, one query per kind for the whole batch."""
+        numbers = {row.values["no"] for row in batch if row.values.get("no")}
+        existing = {
+            contact.no: contact
+            for contact in Contact.objects.with_related().filter(no__in=numbers)
+        }
+        companies = {
+            row.values["company"] for row in batch if row.values.get("company")
+        }
+        company_types = dict(
+            Contact.objects.filter(no__in=companies).values_list("no", "type")
+        )
+        codes = {
+            row.values["salesperson"] for row in batch if row.values.get("salesperson")
+        }
+        salespeople = {
+            salesperson.code: salesperson
+            for salesperson in Salesperson.objects.filter(code__in=codes)
+        }
+        with_persons = set(
+            Contact.objects.filter(
+                company__in=[c for c in existing.values() if c.type == "company"]
+            ).values_list("company_id", flat=True)
+        )
+        for row in batch:
+            self.check_number(row, existing)
+            self.check_references(row, company_types, salespeople)
+            if row.contact is None:
+                continue
+            contact = row.contact
+            if (
+                contact.pk in with_persons
+                and row.values.get("type") == Contact.Type.PERSON
+            ):
+                row.reject(
+                    "type", _("This company has persons; it cannot become a person.")
+                )
+            if row.valid and contact.pk and not row.changes:
+                row.outcome = ImportRow.UNCHANGED
+            if row.valid and contact.no:
+                self.types[contact.no] = row.values.get("type", contact.type)
+        self.number_new(batch, existing)
+
+    def check_number(self, row, existing):
+        no = row.values.get("no")
+        if no:
+            if no in self.seen:
+                row.reject(
+                    "no",
+                    _(
+                        "No. %(no)s is in the file more than once (first in row "
+                        "%(row)s)."
+                    )
+                    % {"no": no, "row": self.seen[no]},
+                )
+                return
+            self.seen[no] = row.line
+        contact = existing.get(no) if no else None
+        if contact is not None and not self.update:
+            row.reject(
+                "no",
+                _(
+                    "Contact %(no)s exists already; the import only changes "
+                    "existing contacts when told to update them."
+                )
+                % {"no": no},
+            )
+            return
+        if not row.valid:
+            return
+        if contact is None:
+            if "name" not in row.values:
+                row.reject("name", _("This field cannot be blank."))
+                return
+            row.contact = Contact()
+        else:
+            row.contact = contact
+            row.outcome = ImportRow.UPDATE
+
+    def check_references(self, row, company_types, salespeople):
+        """The company (by number) and salesperson (by code), as the contact form
+        checks them; then the row's values go onto its contact."""
+        contact = row.contact
+        type_ = row.values.get("type", contact.type if contact else None)
+        company_no = row.values.get("company")
+        if company_no:
+            company_type = self.types.get(company_no) or company_types.get(company_no)
+            if company_type is None:
+                row.reject(
+                    "company",
+                    _("There is no contact with no. %(value)s.")
+                    % {"value": company_no},
+                )
+            elif company_type != Contact.Type.COMPANY:
+                row.reject(
+                    "company", _("The company must be a contact of type company.")
+                )
+        code = row.values.get("salesperson")
+        salesperson = salespeople.get(code) if code else None
+        if code and salesperson is None:
+            row.reject(
+                "salesperson",
+                _("There is no salesperson with code %(value)s.") % {"value": code},
+            )
+        elif (
+            salesperson is not None
+            and salesperson.blocked
+            and (contact is None or contact.salesperson_id != salesperson.pk)
+        ):
+            row.reject(
+                "salesperson",
+                _("Salesperson %(code)s is blocked and gets no new contacts.")
+                % {"code": code},
+            )
+        if contact is None or "type" in dict(row.errors):
+            return
+        has_company = (
+            bool(company_no) if "company" in row.values else bool(contact.company_id)
+        )
+        if type_ == Contact.Type.COMPANY and has_company:
+            row.reject("company", _("A company cannot belong to another company."))
+        if row.valid:
+            self.apply(row, salesperson)
+
+    def apply(self, row, salesperson):
+        """Put the row's values on its contact, noting what changes."""
+        contact = row.contact
+        for name, value in row.values.items():
+            if name == "company":
+                old = contact.company.no if contact.company_id else ""
+                if old != value:
+                    row.changes.append((name, old, value))
+                    contact.company_no = value
+                continue
+            if name == "salesperson":
+                old = contact.salesperson.code if contact.salesperson_id else ""
+                if old != value:
+                    row.changes.append((name, old, value))
+                    contact.salesperson = salesperson
+                continue
+            if name == "no" and not contact.pk:
+                contact.no = value
+                continue
+            old = getattr(contact, name)
+            if old != value:
+                row.changes.append(
+                    (
+                        name,
+                        self.widgets[name].render(old),
+                        self.widgets[name].render(value),
+                    )
+                )
+                setattr(contact, name, value)
+
+    def number_new(self, batch, existing):
+        """Numbers for the new rows without one: from the series, in one step (a
+        preview counts on from its next number instead). A number someone already
+        gave a contact by hand is passed over."""
+        unnumbered = [
+            row
+            for row in batch
+            if row.valid and not row.contact.pk and not row.contact.no
+        ]
+        if not unnumbered:
+            return
+        if self.series is None:
+            for row in unnumbered:
+                row.reject("", MISSING_SERIES_MESSAGES["contact_nos"])
+            return
+        numbers = []
+        while len(numbers) < len(unnumbered):
+            wanted = len(unnumbered) - len(numbers)
+            if self.dry_run:
+                candidates = [
+                    self.series.format(number)
+                    for number in range(self.next_preview, self.next_preview + wanted)
+                ]
+                self.next_preview += wanted
+            else:
+                candidates = self.series.next_nos(wanted)
+            taken = set(
+                Contact.objects.filter(no__in=candidates).values_list("no", flat=True)
+            )
+            numbers += [
+                no for no in candidates if no not in taken and no not in self.seen
+            ]
+        for row, no in zip(unnumbered, numbers, strict=True):
+            row.contact.no = row.no = no
+            row.from_series = True
+            self.seen[no] = row.line
+
+    def write(self, batch):
+        """Companies first, so persons of the batch can name them; then persons,
+        then the changed contacts."""
+        new = [row.contact for row in batch if row.valid and not row.contact.pk]
+        changed = [
+            row for row in batch if row.outcome == ImportRow.UPDATE and row.valid
+        ]
+        company_nos = {
+            contact.company_no for contact in new if getattr(contact, "company_no", "")
+        } | {
+            row.contact.company_no
+            for row in changed
+            if getattr(row.contact, "company_no", "")
+        }
+        companies = [c for c in new if c.type == Contact.Type.COMPANY]
+        Contact.objects.bulk_create(companies)
+        ids = {c.no: c.pk for c in companies if c.no in company_nos}
+        ids.update(
+            Contact.objects.filter(no__in=company_nos - set(ids)).values_list(
+                "no", "pk"
+            )
+        )
+        for contact in [*new, *(row.contact for row in changed)]:
+            company_no = getattr(contact, "company_no", None)
+            if company_no is not None:
+                contact.company_id = ids.get(company_no) if company_no else None
+        Contact.objects.bulk_create([c for c in new if c.type != Contact.Type.COMPANY])
+        if changed:
+            now = timezone.now()
+            fields = {"updated_at"}
+            for row in changed:
+                row.contact.updated_at = now
+                fields.update(
+                    "company_id" if name == "company" else name
+                    for name, _old, _new in row.changes
+                )
+            Contact.objects.bulk_update(
+                [row.contact for row in changed],
+                [
+                    "company" if name == "company_id" else name
+                    for name in sorted(fields)
+                ],
+            )
+
+
+def import_contacts_job(job, *, upload, file_format, update=True):
+    """The job behind Contacts → Import: import the upload waiting in the import
+    storage, with progress per batch, and keep the rejected rows as a CSV file
+    behind the job's download link. The upload is removed once the job has read
+    through it; a failed job keeps it for a retry until the cleanup."""
+    waiting = MediaStorage(name=upload)
+    try:
+        content = waiting.read()
+    except FileNotFoundError:
+        raise ValidationError(
+            _("The uploaded file is gone. Upload it again."), code="gone"
+        ) from None
+    total = job.progress_total
+
+    def progress(summary):
+        jobs.report_progress(
+            job,
+            done=summary.read,
+            total=max(total or 0, summary.read),
+            message=_("%(done)s of %(total)s rows: %(outcome)s")
+            % {"done": summary.read, "total": total or "?", "outcome": summary.text()},
+        )
+
+    with tempfile.TemporaryFile() as spool:
+        text = io.TextIOWrapper(spool, encoding="utf-8-sig", newline="")
+        headers, _rows = contact_rows(content, file_format)
+        report = InvalidRowsReport(text, headers)
+        summary = import_contacts(
+            content,
+            file_format,
+            user=job.created_by,
+            update=update,
+            progress=progress,
+            should_stop=lambda: jobs.should_stop(job),
+            report=report,
+        )
+        text.flush()
+        if report.count:
+            jobs.attach_file(job, File(spool), name=_("invalid-rows.csv"))
+        text.detach()
+    waiting.remove()
+    if not summary.stopped:  # a canceled job says how far it got (finish_job)
+        jobs.report_progress(
+            job,
+            done=summary.read,
+            total=summary.read,
+            message=_("Import finished: %(outcome)s") % {"outcome": summary.text()},
+        )
+    if report.count:
+        return {
+            "url": reverse("jobs:download", args=[job.pk]),
+            "label": _("Rejected rows (CSV)"),
+        }
+    return {"url": reverse("crm:contact_list"), "label": _("Contacts")}
