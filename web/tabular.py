@@ -132,9 +132,7 @@ def headed_rows(rows, *, check_headers=None):
     file of any length is held one row at a time. `check_headers(headers)` may
     refuse the column names before any row is read."""
     numbered = (
-        (line, row)
-        for line, row in enumerate(rows, 1)
-        if not all(map(is_blank, row))
+        (line, row) for line, row in enumerate(rows, 1) if not all(map(is_blank, row))
     )
     first = next(numbered, None)
     if first is None:

@@ -16,6 +16,7 @@ from crm.imports import read_dataset
 
 pytestmark = pytest.mark.django_db
 
+
 def csv_dataset(text):
     return read_dataset(text.encode(), "csv")
 
