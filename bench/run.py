@@ -37,6 +37,7 @@ SCENARIOS = [
     "delete_canceled",
     "export",
     "import_file",
+    "import_contacts",
     "throughput",
     "lookup",
 ]
@@ -67,6 +68,11 @@ def arguments(argv):
         default=100_000,
         help="About how many entries the export scenario exports (the newest).",
     )
+    parser.add_argument(
+        "--import-rows",
+        type=positive,
+        help="Rows the import_contacts scenario imports (default: --contacts).",
+    )
     parser.add_argument("--repeat", type=positive, default=5)
     parser.add_argument(
         "--load-seconds",
@@ -80,7 +86,9 @@ def arguments(argv):
         action="store_true",
         help="Replace the data of a database this script did not make.",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.import_rows = args.import_rows or args.contacts
+    return args
 
 
 def dataset(cursor):

@@ -48,6 +48,8 @@ BATCH_SIZE = 1000
 # ones: a bounded list whatever the file's length.
 SHOWN_ROWS = 100
 REFERENCES = ("company", "salesperson")
+# Valid cells remembered per column (see Batches.clean).
+KNOWN_CELLS = 10_000
 
 
 @dataclass
@@ -239,6 +241,9 @@ class Batches:
         self.model_fields = {
             name: Contact._meta.get_field(name) for name in CONTACT_EXPORT_FIELDS
         }
+        # Cells already found valid, per column: a file repeats its cities,
+        # countries, types and languages on row after row.
+        self.known = {name: {} for name in columns}
         self.seen = {}  # number → row it first appeared in
         self.types = {}  # number → type, of the valid rows so far
         self.series = MarketingSetup.load().contact_nos
@@ -274,8 +279,13 @@ class Batches:
     def clean(self, row):
         """The row's cells as field values, each error under its column."""
         for name in self.columns:
+            cell = row.cells[name]
+            known = self.known[name]
+            if cell in known:
+                row.values[name] = known[cell]
+                continue
             try:
-                value = self.widgets[name].clean(row.cells[name])
+                value = self.widgets[name].clean(cell)
                 if name not in REFERENCES:
                     value = self.model_fields[name].clean(value, None)
             except ValueError as error:
@@ -285,6 +295,8 @@ class Batches:
                     row.reject(name, message)
             else:
                 row.values[name] = value
+                if len(known) < KNOWN_CELLS and isinstance(cell, str):
+                    known[cell] = value
         row.no = str(row.values.get("no") or row.cells.get("no") or "")
         row.name = str(row.values.get("name") or row.cells.get("name") or "")
 
@@ -361,7 +373,7 @@ class Batches:
             return
         if contact is None:
             if "name" not in row.values:
-                row.reject("name", _("This field cannot be blank."))
+                row.reject("name", self.model_fields["name"].error_messages["blank"])
                 return
             row.contact = Contact()
         else:
@@ -416,6 +428,15 @@ class Batches:
     def apply(self, row, salesperson):
         """Put the row's values on its contact, noting what changes."""
         contact = row.contact
+        if not contact.pk:
+            for name, value in row.values.items():
+                if name == "company":
+                    contact.company_no = value
+                elif name == "salesperson":
+                    contact.salesperson = salesperson
+                else:
+                    setattr(contact, name, value)
+            return
         for name, value in row.values.items():
             if name == "company":
                 old = contact.company.no if contact.company_id else ""
@@ -428,9 +449,6 @@ class Batches:
                 if old != value:
                     row.changes.append((name, old, value))
                     contact.salesperson = salesperson
-                continue
-            if name == "no" and not contact.pk:
-                contact.no = value
                 continue
             old = getattr(contact, name)
             if old != value:

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.tmp_storages import MediaStorage
@@ -59,13 +59,20 @@ class ChoiceWidget(TextWidget):
     def __init__(self, choices, **kwargs):
         super().__init__(**kwargs)
         self.choices = choices
+        # Per language, as the labels are translated: a file of 100,000 rows
+        # would otherwise translate every label of every row.
+        self.lookups = {}
 
     def clean(self, value, row=None, **kwargs):
         text = super().clean(value, row, **kwargs)
-        for stored, label in self.choices:
-            if text.casefold() in (str(stored).casefold(), str(label).casefold()):
-                return stored
-        return text
+        language = get_language()
+        if language not in self.lookups:
+            lookup = {}
+            for stored, label in reversed(self.choices):
+                lookup[str(label).casefold()] = stored
+                lookup[str(stored).casefold()] = stored
+            self.lookups[language] = lookup
+        return self.lookups[language].get(text.casefold(), text)
 
 
 class YesNoWidget(widgets.BooleanWidget):
