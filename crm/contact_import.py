@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from import_export.tmp_storages import MediaStorage
 
@@ -543,11 +543,17 @@ class Batches:
             )
 
 
-def import_contacts_job(job, *, upload, file_format, update=True):
+def import_contacts_job(job, *, upload, file_format, update=True, language=None):
     """The job behind Contacts → Import: import the upload waiting in the import
     storage, with progress per batch, and keep the rejected rows as a CSV file
     behind the job's download link. The upload is removed once the job has read
-    through it; a failed job keeps it for a retry until the cleanup."""
+    through it; a failed job keeps it for a retry until the cleanup. Its messages
+    are in `language`, the one of the page that started it: a worker has none."""
+    with translation.override(language):
+        return _import_upload(job, upload, file_format, update)
+
+
+def _import_upload(job, upload, file_format, update):
     waiting = MediaStorage(name=upload)
     try:
         content = waiting.read()

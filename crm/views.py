@@ -5,6 +5,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import (
     CreateView,
@@ -253,6 +254,7 @@ class ContactImportConfirmView(PermissionRequiredMixin, View):
                 "upload": pending["name"],
                 "file_format": pending["format"],
                 "update": True,
+                "language": get_language(),
             },
         )
         messages.success(
