@@ -50,6 +50,9 @@ class ImportRow:
     from_series: bool = False  # `no` is the next number of the series, not the file's
     name: str = ""
     changes: list = field(default_factory=list)  # (column, old value, new value)
+    # The company the contact is to belong to, by number ("": none), once the
+    # batch's new companies have their keys; None leaves the company as it is.
+    company_no: str = None
     errors: list = field(default_factory=list)  # (column or "", message)
     cells: dict = field(default_factory=dict, repr=False)  # the file's, by column
     values: dict = field(default_factory=dict, repr=False)  # cleaned, by column
@@ -273,7 +276,7 @@ class Batches:
         if not contact.pk:
             for name, value in row.values.items():
                 if name == "company":
-                    contact.company_no = value
+                    row.company_no = value
                 elif name == "salesperson":
                     contact.salesperson = salesperson
                 else:
@@ -284,7 +287,7 @@ class Batches:
                 old = contact.company.no if contact.company_id else ""
                 if old != value:
                     row.changes.append((name, old, value))
-                    contact.company_no = value
+                    row.company_no = value
                 continue
             if name == "salesperson":
                 old = contact.salesperson.code if contact.salesperson_id else ""
@@ -343,43 +346,30 @@ class Batches:
     def write(self, batch):
         """Companies first, so persons of the batch can name them; then persons,
         then the changed contacts."""
-        new = [row.contact for row in batch if row.valid and not row.contact.pk]
-        changed = [
-            row for row in batch if row.outcome == ImportRow.UPDATE and row.valid
+        rows = [
+            row for row in batch if row.valid and row.outcome != ImportRow.UNCHANGED
         ]
-        company_nos = {
-            contact.company_no for contact in new if getattr(contact, "company_no", "")
-        } | {
-            row.contact.company_no
-            for row in changed
-            if getattr(row.contact, "company_no", "")
-        }
-        companies = [c for c in new if c.type == Contact.Type.COMPANY]
+        new = [row.contact for row in rows if not row.contact.pk]
+        companies = [contact for contact in new if contact.type == Contact.Type.COMPANY]
         Contact.objects.bulk_create(companies)
-        ids = {c.no: c.pk for c in companies if c.no in company_nos}
+        named = {row.company_no for row in rows if row.company_no}
+        ids = {contact.no: contact.pk for contact in companies if contact.no in named}
         ids.update(
-            Contact.objects.filter(no__in=company_nos - set(ids)).values_list(
-                "no", "pk"
-            )
+            Contact.objects.filter(no__in=named - set(ids)).values_list("no", "pk")
         )
-        for contact in [*new, *(row.contact for row in changed)]:
-            company_no = getattr(contact, "company_no", None)
-            if company_no is not None:
-                contact.company_id = ids.get(company_no) if company_no else None
-        Contact.objects.bulk_create([c for c in new if c.type != Contact.Type.COMPANY])
+        for row in rows:
+            if row.company_no is not None:
+                row.contact.company_id = ids.get(row.company_no)
+        Contact.objects.bulk_create(
+            [contact for contact in new if contact.type != Contact.Type.COMPANY]
+        )
+        changed = [row for row in rows if row.contact.pk and row.changes]
         if changed:
             now = timezone.now()
             fields = {"updated_at"}
             for row in changed:
                 row.contact.updated_at = now
-                fields.update(
-                    "company_id" if name == "company" else name
-                    for name, _old, _new in row.changes
-                )
+                fields.update(name for name, _old, _new in row.changes)
             Contact.objects.bulk_update(
-                [row.contact for row in changed],
-                [
-                    "company" if name == "company_id" else name
-                    for name in sorted(fields)
-                ],
+                [row.contact for row in changed], sorted(fields)
             )

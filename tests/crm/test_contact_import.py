@@ -597,3 +597,22 @@ def test_the_cleanup_keeps_the_upload_of_an_import_waiting_for_its_job(
         queued
     ]
     assert stale != queued
+
+
+def test_an_update_may_move_a_person_to_a_company_of_the_same_batch(existing, user):
+    PersonFactory(no="P1", name="Piet", company=existing)
+    PersonFactory(no="P2", name="Marie", company=existing)
+
+    report = run(
+        "no,type,name,company\nC9,company,Initech,\nP1,person,Piet,C9\nP2,person,Marie,\n",
+        user,
+    )
+
+    assert outcomes(report) == [(2, "new"), (3, "update"), (4, "update")]
+    assert report.rows[1].changes == [("company", "CO1", "C9")]
+    assert dict(
+        Contact.objects.filter(type="person").values_list("no", "company__no")
+    ) == {
+        "P1": "C9",
+        "P2": None,
+    }
