@@ -10,6 +10,7 @@ nothing.
 
 import csv
 import io
+import json
 import logging
 import tempfile
 from collections import Counter
@@ -18,6 +19,7 @@ from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -73,15 +75,38 @@ class ImportSummary:
         }
 
     def add(self, rows):
-        shown_before = len(self.rows)
         for row in rows:
             self.counts[row.outcome] += 1
-            if shown_before < SHOWN_ROWS or (
-                not row.valid and len(self.rows) < 2 * SHOWN_ROWS
-            ):
+            shown = len(self.rows)
+            if shown < SHOWN_ROWS or (not row.valid and shown < 2 * SHOWN_ROWS):
                 self.rows.append(row)
-                shown_before += 1
         self.read += len(rows)
+
+    def as_json(self):
+        """What the page shows of the summary, kept as the file of a preview job."""
+        return json.dumps(
+            {
+                "counts": self.counts,
+                "read": self.read,
+                "rows": [
+                    {name: getattr(row, name) for name in SHOWN_FIELDS}
+                    for row in self.rows
+                ],
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text):
+        data = json.loads(text)
+        return cls(
+            counts=Counter(data["counts"]),
+            read=data["read"],
+            rows=[ImportRow(**row) for row in data["rows"]],
+        )
+
+
+# What the page shows of a row.
+SHOWN_FIELDS = ("line", "outcome", "no", "from_series", "name", "changes", "errors")
 
 
 class InvalidRowsReport:
@@ -189,14 +214,51 @@ def import_contacts_job(job, *, upload, file_format, update=True, language=None)
         return _import_upload(job, upload, file_format, update)
 
 
-def _import_upload(job, upload, file_format, update):
-    waiting = MediaStorage(name=upload)
+def read_upload(upload):
+    """The content of an upload waiting in the import storage."""
     try:
-        content = waiting.read()
+        return MediaStorage(name=upload).read()
     except FileNotFoundError:
         raise ValidationError(
             _("The uploaded file is gone. Upload it again."), code="gone"
         ) from None
+
+
+def preview_contacts_job(job, *, upload, file_format, update=True, language=None):
+    """The preview of a large upload (over the page's inline limit), run by the
+    worker so no request waits for it: `import_contacts` writing nothing, its
+    summary kept as the job's file for the import page to show."""
+    with translation.override(language):
+        summary = import_contacts(
+            read_upload(upload),
+            file_format,
+            user=job.created_by,
+            update=update,
+            dry_run=True,
+            progress=lambda summary: jobs.report_progress(
+                job,
+                done=summary.read,
+                message=_("%(done)s rows checked: %(outcome)s")
+                % {"done": summary.read, "outcome": summary.text()},
+            ),
+            should_stop=lambda: jobs.should_stop(job),
+        )
+        jobs.attach_file(
+            job, ContentFile(summary.as_json().encode()), name="preview.json"
+        )
+        if not summary.stopped:
+            jobs.report_progress(
+                job, done=summary.read, total=summary.read, message=summary.text()
+            )
+        return {
+            "url": f"{reverse('crm:contact_import')}?preview={job.pk}",
+            "label": _("Preview"),
+        }
+
+
+def _import_upload(job, upload, file_format, update):
+    content = read_upload(upload)
+    waiting = MediaStorage(name=upload)
     total = job.progress_total
 
     def progress(summary):

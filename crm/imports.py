@@ -29,7 +29,9 @@ from web.tabular import BoundedFormat, dataset_of, is_blank, rows_of
 
 logger = logging.getLogger(__name__)
 
-# The job kind of an import confirmed on the page (crm.contact_import runs it).
+# The job kinds of the import page: the preview of a large file, and the import
+# once confirmed (crm.contact_import runs them).
+PREVIEW_JOB_KIND = "crm.preview_contact_import"
 IMPORT_JOB_KIND = "crm.import_contacts"
 
 # The admin's import runs in one request, through the contact services row by row
@@ -253,11 +255,11 @@ def remove_stale_import_previews():
     except FileNotFoundError:
         return 0
     cutoff = timezone.now() - settings.IMPORT_PREVIEW_MAX_AGE
-    # A confirmed import's upload waits for its job, however long the queue is.
+    # An upload waits for its jobs, however long the queue is.
     queued = set(
-        Job.objects.filter(kind=IMPORT_JOB_KIND, status__in=UNFINISHED).values_list(
-            "params__upload", flat=True
-        )
+        Job.objects.filter(
+            kind__in=[PREVIEW_JOB_KIND, IMPORT_JOB_KIND], status__in=UNFINISHED
+        ).values_list("params__upload", flat=True)
     )
     stale = [
         name

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.text import capfirst
 from django.utils.translation import get_language
@@ -29,6 +29,7 @@ from crm.forms import (
 )
 from crm.imports import (
     IMPORT_JOB_KIND,
+    PREVIEW_JOB_KIND,
     ContactResource,
     remove_stale_import_previews,
 )
@@ -41,6 +42,7 @@ from crm.models import (
     NumberSeries,
     Salesperson,
 )
+from jobs.models import Job
 from jobs.services import start_job
 from web.exports import Column, Kind
 from web.pagination import EstimatedCountPaginator
@@ -157,6 +159,9 @@ class ContactExportView(AuditedExportMixin, ContactListView):
 
 # The session names the one upload of the user that waits for confirmation.
 PENDING_IMPORT = "contact_import"
+# A file up to this size is previewed in the request (about 20,000 rows, a few
+# seconds); a larger one by a job, which the page follows.
+INLINE_PREVIEW_BYTES = 2 * 2**20
 
 
 def discard_pending_import(request):
@@ -189,7 +194,19 @@ class ContactImportView(PermissionRequiredMixin, FormView):
         # A file that cannot be imported is the client's error, said on the page.
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
+    def get(self, request, *args, **kwargs):
+        if "preview" in request.GET:
+            return self.preview_made_by_job(request.GET["preview"])
+        return super().get(request, *args, **kwargs)
+
     def form_valid(self, form):
+        # A new upload replaces the one waiting; the file waits in the storage under a
+        # generated name, which only this session knows.
+        discard_pending_import(self.request)
+        remove_stale_import_previews()
+        file_name = form.cleaned_data["file"].name
+        if len(form.content) > INLINE_PREVIEW_BYTES:
+            return self.start_preview_job(form, file_name)
         try:
             report = contact_import.preview_contact_import(
                 form.content, form.file_format, user=self.request.user
@@ -197,28 +214,71 @@ class ContactImportView(PermissionRequiredMixin, FormView):
         except ValidationError as error:
             form.add_error("file", error)
             return self.form_invalid(form)
-        # A new upload replaces the one waiting; the file waits in the storage under a
-        # generated name, which only this session knows.
-        discard_pending_import(self.request)
-        remove_stale_import_previews()
         token = ""
         if report.importable:
-            storage = MediaStorage()
-            storage.save(form.content)
-            token = storage.name
-            self.request.session[PENDING_IMPORT] = {
-                "name": token,
-                "format": form.file_format,
-                "rows": report.read,
-            }
+            token = self.keep_upload(form, file_name, rows=report.read)
         return self.render_to_response(
             self.get_context_data(
-                form=form,
-                report=report,
-                token=token,
-                file_name=form.cleaned_data["file"].name,
+                form=form, report=report, token=token, file_name=file_name
             )
         )
+
+    def keep_upload(self, form, file_name, **pending):
+        storage = MediaStorage()
+        storage.save(form.content)
+        self.request.session[PENDING_IMPORT] = {
+            "name": storage.name,
+            "format": form.file_format,
+            "file_name": file_name,
+            **pending,
+        }
+        return storage.name
+
+    def start_preview_job(self, form, file_name):
+        """A large file is previewed by the worker: this page follows the job."""
+        token = self.keep_upload(form, file_name)
+        job = start_job(
+            PREVIEW_JOB_KIND,
+            user=self.request.user,
+            params={
+                "upload": token,
+                "file_format": form.file_format,
+                "update": True,
+                "language": get_language(),
+            },
+        )
+        self.request.session[PENDING_IMPORT] = {
+            **self.request.session[PENDING_IMPORT],
+            "preview": job.pk,
+        }
+        return redirect(f"{reverse('crm:contact_import')}?preview={job.pk}")
+
+    def preview_made_by_job(self, job_id):
+        """The page with the preview job's progress, or its preview once done."""
+        pending = self.request.session.get(PENDING_IMPORT)
+        if not pending or str(pending.get("preview")) != job_id:
+            messages.error(
+                self.request,
+                _(
+                    "This import is no longer waiting for confirmation. Upload the "
+                    "file again."
+                ),
+            )
+            return redirect("crm:contact_import")
+        job = get_object_or_404(
+            Job, pk=pending["preview"], created_by=self.request.user
+        )
+        context = self.get_context_data(
+            preview_job=job, file_name=pending.get("file_name", "")
+        )
+        if job.status == Job.Status.DONE and job.has_file:
+            with job.file.open("rb") as preview:
+                report = contact_import.ImportSummary.from_json(preview.read())
+            context["report"] = report
+            if report.importable:
+                context["token"] = pending["name"]
+                self.request.session[PENDING_IMPORT] = {**pending, "rows": report.read}
+        return self.render_to_response(context)
 
 
 class ContactImportConfirmView(PermissionRequiredMixin, View):

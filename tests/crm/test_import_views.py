@@ -118,6 +118,7 @@ def test_preview_shows_every_row_and_writes_nothing(
     assert crm_admin_client.session[PENDING_IMPORT] == {
         "name": name,
         "format": "csv",
+        "file_name": "contacts.csv",
         "rows": 3,
     }
     assert response.context["token"] == name
@@ -395,6 +396,92 @@ def test_a_row_past_the_bounds_far_into_the_file_is_refused_with_a_message(
         "file": ["Row 1502 has more cells than the first row has column names."]
     }
     assert PENDING_IMPORT not in crm_admin_client.session
+
+
+@pytest.fixture
+def large(monkeypatch):
+    """Every file counts as large: previewed by a job."""
+    monkeypatch.setattr("crm.views.INLINE_PREVIEW_BYTES", 10)
+
+
+def test_a_large_file_is_previewed_by_a_job_the_page_follows(
+    crm_admin_client,
+    marketing_setup,
+    large,
+    confirm,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(crm_admin_client, GOOD_AND_BAD)
+
+    preview_job = Job.objects.get()
+    assert (preview_job.kind, preview_job.status) == (
+        "crm.preview_contact_import",
+        "done",
+    )
+    assert response.url == f"{IMPORT}?preview={preview_job.pk}"
+    page = crm_admin_client.get(response.url)
+    assert page.status_code == 200
+    report = page.context["report"]
+    assert dict(report.counts) == {"new": 2, "rejected": 1}
+    assert [(row.line, row.outcome, row.no) for row in report.rows] == [
+        (2, "new", "CT00001"),
+        (3, "rejected", ""),
+        (4, "new", "CT00002"),
+    ]
+    assert "There is no contact with no. CO404." in page.text
+    assert "Preview of contacts.csv" in page.text
+    assert not Contact.objects.exists()
+
+    confirm(page.context["token"])
+
+    assert list(Contact.objects.values_list("no", "name")) == [
+        ("CT00001", "Globex"),
+        ("CT00002", "Ann"),
+    ]
+
+
+def test_while_the_preview_job_runs_the_page_shows_its_progress(
+    crm_admin_client, marketing_setup, large, settings
+):
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
+    url = upload(crm_admin_client, GOOD_AND_BAD).url
+
+    page = crm_admin_client.get(url)
+
+    assert "checked in the background" in page.text
+    assert 'hx-trigger="every 2s"' in page.text
+    assert "report" not in page.context
+    assert "Confirm import" not in page.text
+
+
+def test_a_file_failing_in_its_preview_job_says_why(
+    crm_admin_client, marketing_setup, large, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        url = upload(crm_admin_client, "no,name\n,Ann\n,Bob,extra\n").url
+
+    page = crm_admin_client.get(url)
+
+    assert "The file could not be previewed." in page.text
+    assert "Row 3 has more cells than the first row has column names." in page.text
+    assert "Confirm import" not in page.text
+
+
+@pytest.mark.parametrize("preview", ["0", "x", "999"])
+def test_another_preview_than_the_waiting_one_is_refused(
+    crm_admin_client, marketing_setup, large, preview
+):
+    upload(crm_admin_client, GOOD_AND_BAD)
+
+    response = crm_admin_client.get(f"{IMPORT}?preview={preview}")
+
+    assert response.url == IMPORT
+    assert message_texts(response) == [
+        "This import is no longer waiting for confirmation. Upload the file again."
+    ]
 
 
 # Export
