@@ -286,8 +286,8 @@ def check_contact_columns(headers):
 
 
 def read_dataset(content, file_format):
-    """The contact rows of an uploaded file, with the first row as the column names
-    (web.tabular reads it).
+    """The contact rows of a file uploaded to the admin's import, with the first row
+    as the column names (web.tabular reads it, as for the import page).
 
     The file is read row by row and never held as a sheet: a file that claims or
     holds more rows, columns or unpacked bytes than the IMPORT_MAX_* settings allow

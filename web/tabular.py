@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 class BoundedFormat:
     """A django-import-export format for the admin's import that reads the file
-    with `read_dataset`, as the import page does, bounds included. Subclasses name
+    with `read_dataset`, within the bounds the import page reads in. Subclasses name
     it: `read_dataset = staticmethod(<function of content and file format>)`."""
 
     read_dataset = None
