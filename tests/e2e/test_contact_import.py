@@ -159,3 +159,44 @@ def test_a_dutch_user_imports_20000_contacts_and_watches_the_progress(
     expect(found).to_contain_text("Klant 12345 Oosterhuis")
     expect(found).to_contain_text("CT12345")
     shot("found")
+
+
+def test_a_large_file_s_preview_appears_when_its_job_is_done(
+    page, live_server, login, shot, marketing_setup, settings, monkeypatch
+):
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
+    monkeypatch.setattr("crm.views.INLINE_PREVIEW_BYTES", 10)
+    SalespersonFactory(code="JV", name="Jan Visser")
+    CompanyFactory(no="CO1", name="Van Dijk Installaties B.V.", city="Utrecht")
+    login(AdminUserFactory(username="beheer"))
+    menu(page, "Contacts")
+    page.get_by_role("link", name="Import").click()
+    field(page, "File").set_input_files(
+        {"name": "contacts.csv", "mimeType": "text/csv", "buffer": CSV.encode()}
+    )
+    page.get_by_role("button", name="Preview").click()
+
+    expect(page.get_by_role("status")).to_contain_text("checked in the background")
+    shot("checking")
+    job = Job.objects.get()
+    run_job.call(job.pk, 1)
+
+    # The page asks again every 2 s and shows the preview once the job is done.
+    expect(page.get_by_role("status")).to_contain_text("2 to create")
+    expect(page.get_by_role("status")).to_contain_text("1 rejected")
+    expect(page.locator("table tbody tr", has_text="Joost Bakker")).to_contain_text(
+        "There is no contact with no. CO404."
+    )
+    shot("preview")
+    page.get_by_role("button", name="Confirm import").click()
+
+    expect(page.get_by_role("heading", name="Background jobs")).to_be_visible()
+    importing = Job.objects.get(kind="crm.import_contacts")
+    run_job.call(importing.pk, 1)
+    assert set(Contact.objects.values_list("name", flat=True)) == {
+        "Van Dijk Installaties B.V.",
+        "Sanne de Vries",
+        "Eva Jansen",
+    }
