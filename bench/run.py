@@ -38,6 +38,7 @@ SCENARIOS = [
     "delete_canceled",
     "export",
     "import_file",
+    "import_contacts",
     "throughput",
     "lookup",
 ]
@@ -68,6 +69,11 @@ def arguments(argv):
         default=100_000,
         help="About how many entries the export scenario exports (the newest).",
     )
+    parser.add_argument(
+        "--import-rows",
+        type=positive,
+        help="Rows the import_contacts scenario imports (default: --contacts).",
+    )
     parser.add_argument("--repeat", type=positive, default=5)
     parser.add_argument(
         "--load-seconds",
@@ -81,7 +87,9 @@ def arguments(argv):
         action="store_true",
         help="Replace the data of a database this script did not make.",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.import_rows = args.import_rows or args.contacts
+    return args
 
 
 def dataset(cursor):
