@@ -6,6 +6,11 @@ A list declares its columns once (web.spreadsheets.Column); `ExportMixin` on the
 list's own view turns the rows its FilterSet selects into any of the three. Every
 text goes through `sanitise`, the one guard against spreadsheet formulas and control
 characters.
+
+A list of more rows than settings.EXPORT_JOB_THRESHOLD is not written in the request:
+the function plugged in with `run_large_exports_with` (jobs.exports, when the jobs
+app starts) starts a background job that runs the same view again for the same user
+and keeps the file for download.
 """
 
 import contextlib
@@ -13,6 +18,7 @@ import tempfile
 from dataclasses import dataclass
 from itertools import islice
 
+from django.conf import settings
 from django.db import connections, transaction
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import path, register_converter
@@ -70,6 +76,29 @@ def export_path(prefix, view, name):
     )
 
 
+# What answers an export too large for one request; web knows no app, so the jobs
+# app plugs itself in. None: every export is written in the request.
+_large_export_starter = None
+
+
+def run_large_exports_with(starter):
+    """Let `starter(view, rows)` answer exports of more than EXPORT_JOB_THRESHOLD
+    rows: it starts a job that writes the file and returns the response."""
+    global _large_export_starter
+    _large_export_starter = starter
+
+
+def reported(batches, progress):
+    """`batches`, calling `progress(rows written)` after each one is written (it
+    may raise to stop the export between batches)."""
+    done = 0
+    with contextlib.closing(batches):
+        for batch in batches:
+            yield batch
+            done += len(batch)
+            progress(done)
+
+
 def read_batches(rows, size):
     """Lists of up to `size` rows of the values_list `rows`, read by a server-side
     cursor (PostgreSQL) so that no more than a batch is held."""
@@ -108,21 +137,36 @@ class ExportMixin:
     # Rows per database fetch and per chunk sent: a chunk per row costs more than
     # writing the row (bench/scenarios/export.py).
     chunk_size = 5000
+    # Set by the job that writes a large export (jobs.exports): called with the
+    # rows written so far after each batch. None in a request.
+    export_progress = None
 
     def get(self, request, *args, **kwargs):
         self.file_format = kwargs.get("file_format", self.file_format)
         queryset = self.export_queryset()
         if queryset is None:
             return self.invalid_filters_response()
+        rows = queryset.count()
+        if self.export_in_background(rows):
+            return _large_export_starter(self, rows)
         # Who took which rows out of the CRM is audited before they leave.
         filterset = getattr(self, "filterset", None)
         self.record_export(
             title=str(self.get_export_title()),
             file_format=self.file_format,
-            rows=queryset.count(),
+            rows=rows,
             criteria=filterset.criteria() if filterset is not None else {},
         )
         return self.export_response(queryset)
+
+    def export_in_background(self, rows):
+        """Whether `rows` are too many to write in the request (never in the job
+        that writes them)."""
+        return (
+            self.export_progress is None
+            and _large_export_starter is not None
+            and rows > settings.EXPORT_JOB_THRESHOLD
+        )
 
     def record_export(self, *, title, file_format, rows, criteria):
         """Keep who took which rows: audit.exports.AuditedExportMixin writes them to
@@ -170,6 +214,8 @@ class ExportMixin:
         language = translation.get_language()
         locale = locale_of(language)
         batches = self.export_batches(queryset)
+        if self.export_progress is not None:
+            batches = reported(batches, self.export_progress)
         filename = self.export_filename()
         if self.file_format == "codes.csv":
             header = [column.name for column in self.columns]
