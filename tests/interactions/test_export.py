@@ -363,7 +363,7 @@ def _export_links(html):
     return [
         {"url": href, "label": label}
         for href, label in re.findall(
-            r'<a class="dropdown-item" href="([^"]+)" download>([^<]+)</a>', menu
+            r'<a class="dropdown-item" href="([^"]+)">([^<]+)</a>', menu
         )
     ]
 
