@@ -11,16 +11,17 @@ from interactions.models import InteractionLogEntry
 BATCH_SIZE = 2000
 
 
-def in_batches(entries, work, *, progress=None, batch_size=BATCH_SIZE):
+def in_batches(entries, work, *, progress=None, batch_size=None):
     """Call `work(keys)` on the entry numbers of `entries` (a queryset), a batch at
     a time in number order, each call in its own transaction; returns the sum of
-    what `work` returned.
+    what `work` returned. `batch_size` defaults to BATCH_SIZE.
 
     After each batch `progress(examined, changed)` is called; when it returns False
     the rest is left alone. The batches walk the numbers up to the highest one
     selected at the start, so entries the work changes (and no longer match the
     filters) do not shift the batches, and entries added meanwhile do not join.
     """
+    batch_size = batch_size or BATCH_SIZE
     selected = InteractionLogEntry.objects.filter(pk__in=entries.values("pk"))
     highest = selected.aggregate(highest=Max("pk"))["highest"]
     keys = selected.filter(pk__lte=highest or 0).order_by("pk")

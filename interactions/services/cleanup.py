@@ -5,7 +5,7 @@ from django.db import transaction
 
 from audit.models import AuditAction
 from interactions.models import InteractionLogEntry
-from interactions.services.batches import BATCH_SIZE, in_batches
+from interactions.services.batches import in_batches
 from interactions.services.entries import _audit_many, _keys, _selection
 from interactions.services.files import remove_unreferenced_attachments
 
@@ -50,7 +50,7 @@ def delete_canceled_entries(
 
 
 def delete_canceled_entries_in_batches(
-    *, user=None, progress=None, batch_size=BATCH_SIZE, **filters
+    *, user=None, progress=None, batch_size=None, **filters
 ):
     """delete_canceled_entries (same `filters`) for a background job: batch by
     batch, each batch with its own transaction and audit record (of its count), so

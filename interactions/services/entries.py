@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction, AuditObjectType
 from audit.services import record_audit
 from interactions.models import Evaluation, InteractionLogEntry
-from interactions.services.batches import BATCH_SIZE, in_batches
+from interactions.services.batches import in_batches
 from interactions.services.defaults import (
     TEMPLATE_VALUES,
     default_salesperson,
@@ -279,7 +279,7 @@ def set_canceled(entries, canceled, *, user, criteria=None, logged_segment=None)
 
 
 def set_canceled_in_batches(
-    entries, canceled, *, user, criteria=None, progress=None, batch_size=BATCH_SIZE
+    entries, canceled, *, user, criteria=None, progress=None, batch_size=None
 ):
     """set_canceled for a background job: the queryset `entries` batch by batch,
     each batch with its own transaction and audit record (of its count), so what
@@ -356,7 +356,7 @@ def evaluate_entries(entries, evaluation, *, user, criteria=None):
 
 
 def evaluate_entries_in_batches(
-    entries, evaluation, *, user, criteria=None, progress=None, batch_size=BATCH_SIZE
+    entries, evaluation, *, user, criteria=None, progress=None, batch_size=None
 ):
     """evaluate_entries for a background job: the queryset `entries` batch by
     batch, each batch with its own transaction and audit record (of its count)."""
