@@ -69,7 +69,7 @@ def export_job(job, *, view, kwargs, query, path, language):
     request.GET = QueryDict(query)
     request.user = job.created_by
     instance = import_string(view)()
-    instance.export_progress = lambda done: _progress(job, done)
+    instance.export_progress = lambda done: _progress(job, done, instance)
     with translation.override(language), tempfile.TemporaryFile() as file:
         instance.setup(request, **kwargs)
         try:
@@ -95,7 +95,8 @@ def export_job(job, *, view, kwargs, query, path, language):
     return {"url": reverse("jobs:download", args=[job.pk]), "label": name}
 
 
-def _progress(job, done):
-    report_progress(job, done=done)
+def _progress(job, done, view):
+    # The list's name tells one export job from the other on the jobs page.
+    report_progress(job, done=done, message=str(view.get_export_title()))
     if should_stop(job):
         raise ExportStopped

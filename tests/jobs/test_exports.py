@@ -102,6 +102,7 @@ def test_an_export_over_the_threshold_is_a_job_writing_the_same_file(
     assert (job.progress_done, job.progress_total) == (5, 5)
     assert job.params["query"] == "ordering=date"
     assert job.params["language"] == "nl"
+    assert job.message == "Interactielogposten"
     assert (
         job.file_name
         == "interactielogposten"
