@@ -84,7 +84,7 @@ def export_job(job, *, view, kwargs, query, path, language):
                 for chunk in response.streaming_content:
                     file.write(chunk)
             finally:
-                response.close()
+                _release(response)
         except ExportStopped:
             return None
         except PermissionDenied:
@@ -93,6 +93,16 @@ def export_job(job, *, view, kwargs, query, path, language):
         file.seek(0)
         attach_file(job, File(file, name=name), name=name)
     return {"url": reverse("jobs:download", args=[job.pk]), "label": name}
+
+
+def _release(response):
+    """Close the workbook's temporary file. Not HttpResponse.close(): that announces
+    the end of a request (request_finished), on which Django closes the database
+    connection the job still works with. A CSV's row generator closes its cursor
+    when it is done or dropped."""
+    file = getattr(response, "file_to_stream", None)
+    if file is not None:
+        file.close()
 
 
 def _progress(job, done, view):

@@ -99,13 +99,17 @@ def reported(batches, progress):
             progress(done)
 
 
-def read_batches(rows, size):
+def read_batches(rows, size, *, hold=False):
     """Lists of up to `size` rows of the values_list `rows`, read by a server-side
-    cursor (PostgreSQL) so that no more than a batch is held."""
+    cursor (PostgreSQL) so that no more than a batch is held.
+
+    `hold`: no transaction around the reading, for a job whose progress reports
+    must commit while it reads (PostgreSQL's cursor is then WITH HOLD).
+    """
     # In a transaction PostgreSQL's server-side cursor needs no WITH HOLD, which
     # would build the whole result before the first row is sent. Not on SQLite:
     # its transactions take the write lock for the whole download.
-    postgresql = connections[rows.db].vendor == "postgresql"
+    postgresql = connections[rows.db].vendor == "postgresql" and not hold
     with transaction.atomic(using=rows.db) if postgresql else contextlib.nullcontext():
         chunks = rows.iterator(chunk_size=size)
         try:
@@ -186,7 +190,14 @@ class ExportMixin:
     def export_batches(self, queryset):
         """Lists of rows: tuples of the columns' stored values, in column order."""
         rows = queryset.values_list(*[column.lookup for column in self.columns])
-        return read_batches(rows, self.chunk_size)
+        return self.read_batches(rows)
+
+    def read_batches(self, rows):
+        """read_batches of this export's chunk size; in a job, one that lets the
+        job's progress commit as it goes."""
+        return read_batches(
+            rows, self.chunk_size, hold=self.export_progress is not None
+        )
 
     def get_export_title(self):
         return self.export_title

@@ -5,6 +5,7 @@ those who see every job can download, for JOB_FILE_MAX_AGE."""
 import csv
 import datetime
 import io
+import threading
 
 import pytest
 import time_machine
@@ -277,3 +278,43 @@ def test_a_segments_lines_export_runs_as_a_job_too(
     assert job.status == Job.Status.DONE, job.message
     assert job.params["kwargs"] == {"no": "SG00042", "file_format": "codes.csv"}
     assert body(download(owner_client, job)) == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_progress_of_an_export_job_is_seen_by_others_while_it_reads(
+    owner, entries, settings, monkeypatch
+):
+    """No transaction around a job's reading (PostgreSQL's cursor is WITH HOLD):
+    each report commits, so the jobs page and the stale-job sweep see it at once."""
+    from interactions.views import InteractionLogEntryExportView
+
+    monkeypatch.setattr(InteractionLogEntryExportView, "chunk_size", 2)
+    seen = []
+
+    def report_and_look(job, **kwargs):
+        services.report_progress(job, **kwargs)
+        # Another connection, as the jobs page's request has.
+        looker = threading.Thread(
+            target=lambda: seen.append(Job.objects.get(pk=job.pk).progress_done)
+        )
+        looker.start()
+        looker.join()
+
+    monkeypatch.setattr(exports, "report_progress", report_and_look)
+    settings.EXPORT_JOB_THRESHOLD = THRESHOLD
+    job = services.start_job(
+        exports.KIND,
+        user=owner,
+        total=5,
+        params={
+            "view": "interactions.views.exports.InteractionLogEntryExportView",
+            "kwargs": {"file_format": "csv"},
+            "query": "",
+            "path": export_url("csv"),
+            "language": "en",
+        },
+    )
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE, job.message
+    assert seen == [2, 4, 5]
