@@ -213,6 +213,10 @@ def test_the_file_is_gone_after_a_day(
     assert not job.file.storage.exists(stored)
     job.refresh_from_db()
     assert not job.file
+    # The jobs page no longer offers the link, and says why.
+    content = owner_client.get(reverse("jobs:list")).content.decode()
+    assert reverse("jobs:download", args=[job.pk]) not in content
+    assert "This file is no longer kept." in content
 
 
 def test_a_canceled_export_stops_between_batches_and_keeps_no_file(
