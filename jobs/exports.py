@@ -16,11 +16,13 @@ from django.http import HttpRequest, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from jobs.services import attach_file, report_progress, should_stop, start_job
 from jobs.views import started_message
+from web.exports import ExportMixin
 
 KIND = "export"
 
@@ -54,7 +56,7 @@ def start_export_job(view, rows):
                 "%(rows)s rows are too many to download at once: the file is being "
                 "made in the background, and is kept for you for a day."
             )
-            % {"rows": rows},
+            % {"rows": number_format(rows, force_grouping=True)},
         ),
     )
     return redirect("jobs:list")
@@ -68,7 +70,13 @@ def export_job(job, *, view, kwargs, query, path, language):
     request.path = request.path_info = path
     request.GET = QueryDict(query)
     request.user = job.created_by
-    instance = import_string(view)()
+    view_class = import_string(view)
+    # The path comes from the job's row: only a list's export view is run.
+    if not issubclass(view_class, ExportMixin):
+        raise ValidationError(
+            _("The list could not be exported: %(reason)s") % {"reason": view}
+        )
+    instance = view_class()
     instance.export_progress = lambda done: _progress(job, done, instance)
     with translation.override(language), tempfile.TemporaryFile() as file:
         instance.setup(request, **kwargs)

@@ -322,3 +322,26 @@ def test_the_progress_of_an_export_job_is_seen_by_others_while_it_reads(
     job.refresh_from_db()
     assert job.status == Job.Status.DONE, job.message
     assert seen == [2, 4, 5]
+
+
+def test_a_job_runs_only_a_lists_export_view(owner, settings):
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
+    job = services.start_job(
+        exports.KIND,
+        user=owner,
+        params={
+            "view": "jobs.views.JobListView",
+            "kwargs": {},
+            "query": "",
+            "path": "/jobs/",
+            "language": "en",
+        },
+    )
+
+    run_job.call(job.pk, job.attempt)
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert job.message == "The list could not be exported: jobs.views.JobListView"
