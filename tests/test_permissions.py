@@ -83,6 +83,7 @@ ARGUMENTS = {
     "jobs:row": lambda w: {"pk": w.job.pk},
     "jobs:cancel": lambda w: {"pk": w.job.pk},
     "jobs:retry": lambda w: {"pk": w.job.pk},
+    "jobs:download": lambda w: {"pk": w.job.pk},
     # Each list's export, in the format that does the most (tests/*/test_export*.py
     # have the others).
     "crm:contact_export": lambda w: {"file_format": "xlsx"},
@@ -129,6 +130,7 @@ NO_PERMISSION = {
     "jobs:row",
     "jobs:cancel",
     "jobs:retry",
+    "jobs:download",
 }
 
 
@@ -160,6 +162,11 @@ EXCEPTIONS = {
     },
     "interactions:entry_attachment": {
         ("user", "get"): answers(404, why="the world's entry has no attachment"),
+    },
+    "jobs:download": {
+        ("user", "get"): answers(
+            404, why="the world's job has no file (or is not theirs)"
+        ),
     },
     "admin:crm_marketingsetup_changelist": {
         (SUPERUSER, "get"): answers(302, why="the singleton's list opens its row"),
