@@ -221,9 +221,21 @@ JOBS_SCHEDULE = [
     {"task": "crm.tasks.cleanup", "every": 60 * 60},
     {"task": "jobs.tasks.cleanup", "every": 60 * 60},
     {"task": "interactions.tasks.cleanup", "every": 24 * 60 * 60},
+    {"task": "jobs.tasks.sweep", "every": 60},
 ]
 # How long a job's file (a large export, an import's report) can be downloaded.
 JOB_FILE_MAX_AGE = timedelta(hours=24)
+# A running job whose worker gave no sign of life for this long is failed by the
+# sweep (the worker was killed); a batch must report progress more often than this.
+JOB_STALE_AFTER = timedelta(
+    minutes=int(os.environ.get("DJANGO_JOB_STALE_MINUTES", "10"))
+)
+# How long django-tasks-db keeps the row of a finished task (the Job stays).
+TASK_RESULT_MAX_AGE = timedelta(days=7)
+# Above these row counts an export, and a bulk cancel/evaluate/delete of entries,
+# runs as a background job instead of inside the request.
+EXPORT_JOB_THRESHOLD = int(os.environ.get("DJANGO_EXPORT_JOB_THRESHOLD", "10000"))
+BULK_JOB_THRESHOLD = int(os.environ.get("DJANGO_BULK_JOB_THRESHOLD", "5000"))
 
 # HTTP API (README "HTTP API"): a token per integration user, managed in the admin,
 # or the browser session; the user's Django permissions apply as on the pages.

@@ -17,7 +17,7 @@ from interactions.views.setup import (
     InteractionGroupListView,
     InteractionTemplateListView,
 )
-from web.exports import Column, Kind, read_batches
+from web.exports import Column, Kind
 
 # The choice columns an entry and a segment line share in their exports.
 INTERACTION_CHOICE_COLUMNS = [
@@ -87,7 +87,7 @@ class StatisticsExportMixin(AuditedExportMixin):
         rows = queryset.values_list(
             "pk", *[column.lookup for column in self.columns if column.source != ""]
         )
-        for batch in read_batches(rows, self.chunk_size):
+        for batch in self.read_batches(rows):
             statistics = InteractionLogEntry.objects.statistics_by(
                 self.statistics_field, [row[0] for row in batch]
             )
