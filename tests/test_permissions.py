@@ -175,11 +175,6 @@ EXCEPTIONS = {
     "interactions:entry_attachment": {
         ("user", "get"): answers(404, why="the world's entry has no attachment"),
     },
-    "jobs:download": {
-        ("user", "get"): answers(
-            404, why="the world's job has no file (or is not theirs)"
-        ),
-    },
     "admin:crm_marketingsetup_changelist": {
         (SUPERUSER, "get"): answers(302, why="the singleton's list opens its row"),
     },
