@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from interactions.filters import InteractionLogEntryFilter
-from web.filters import AmountFilter
+from web.filters import AmountFilter, OrderingFilter
 
 
 class StrictBooleanField(forms.NullBooleanField):
@@ -55,3 +55,6 @@ class EntryApiFilter(InteractionLogEntryFilter):
     )
 
     canceled = StrictBooleanFilter(label=_("Canceled"))
+    # By date only, newest (`-date`, the default) or oldest first: the list pages by
+    # cursor on (date, entry no.), api.pagination.EntryCursorPagination.
+    ordering = OrderingFilter(fields=[("date", "date")], label=_("Sort by"))

@@ -14,6 +14,7 @@ from crm.models import (
     Salesperson,
 )
 from interactions.models import (
+    DeliveryStatus,
     DocumentType,
     Evaluation,
     InformationFlow,
@@ -119,6 +120,13 @@ class InteractionLogEntrySerializer(serializers.ModelSerializer):
     group = nullable_code("code")
     salesperson = nullable_code("code")
     time = TimeField(read_only=True, allow_null=True)
+    # Blank when no language version was used / nothing was to be delivered.
+    language_code = serializers.ChoiceField(
+        choices=Language.choices, allow_blank=True, read_only=True
+    )
+    delivery_status = serializers.ChoiceField(
+        choices=DeliveryStatus.choices[1:], allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = InteractionLogEntry
@@ -145,6 +153,9 @@ class InteractionLogEntrySerializer(serializers.ModelSerializer):
             "segment_no",
             "canceled",
             "created_at",
+            "language_code",
+            "delivery_status",
+            "delivery_error",
         ]
         read_only_fields = fields
 

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from api.filters import EntryApiFilter
+from api.pagination import EntryCursorPagination
 from api.permissions import HasPermission
 from api.serializers import (
     ContactSerializer,
@@ -212,12 +213,13 @@ class ContactListView(generics.ListAPIView):
         summary="List interaction log entries",
         description=(
             "The interaction log entries (never postponed ones), with the filters of "
-            "the Interaction log entries page."
+            "the Interaction log entries page, newest first (`ordering=date`: oldest "
+            "first). Paged by cursor: follow `next` and `previous`; `count` is the "
+            "number of entries when asked with `count=true`, else null."
         ),
         responses={
             200: InteractionLogEntrySerializer(many=True),
             **error_responses({"date_from": ["Enter a valid date."]}),
-            404: INVALID_PAGE,
         },
     ),
     post=extend_schema(
@@ -254,6 +256,7 @@ class InteractionLogEntryListCreateView(generics.ListCreateAPIView):
     )
     serializer_class = InteractionLogEntrySerializer
     filterset_class = EntryApiFilter
+    pagination_class = EntryCursorPagination
 
     def post(self, request):
         serializer = InteractionCreateSerializer(

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from audit.models import AuditRecord
+from web.admin import CappedCountAdminMixin
 
 
 @admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin):
+class AuditRecordAdmin(CappedCountAdminMixin, admin.ModelAdmin):
     """Read-only: records are written by the services, and kept."""
 
     list_display = (

@@ -30,6 +30,7 @@ from interactions.models import InteractionLogEntry
 SCENARIOS = [
     "segment_log",
     "list_pages",
+    "pages",
     "pagination",
     "cards",
     "dashboard",
@@ -37,6 +38,7 @@ SCENARIOS = [
     "delete_canceled",
     "export",
     "import_file",
+    "import_contacts",
     "throughput",
     "lookup",
     "delivery",
@@ -75,6 +77,11 @@ def arguments(argv):
         help="E-mails the delivery scenario sends (default: --segment-lines, at "
         "most 10,000).",
     )
+    parser.add_argument(
+        "--import-rows",
+        type=positive,
+        help="Rows the import_contacts scenario imports (default: --contacts).",
+    )
     parser.add_argument("--repeat", type=positive, default=5)
     parser.add_argument(
         "--load-seconds",
@@ -88,7 +95,9 @@ def arguments(argv):
         action="store_true",
         help="Replace the data of a database this script did not make.",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.import_rows = args.import_rows or args.contacts
+    return args
 
 
 def dataset(cursor):

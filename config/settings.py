@@ -221,23 +221,38 @@ JOBS_SCHEDULE = [
     {"task": "crm.tasks.cleanup", "every": 60 * 60},
     {"task": "jobs.tasks.cleanup", "every": 60 * 60},
     {"task": "segments.tasks.recover_deliveries", "every": 5 * 60},
+    {"task": "interactions.tasks.cleanup", "every": 24 * 60 * 60},
+    {"task": "jobs.tasks.sweep", "every": 60},
 ]
 # How long a job's file (a large export, an import's report) can be downloaded.
 JOB_FILE_MAX_AGE = timedelta(hours=24)
+# A running job whose worker gave no sign of life for this long is failed by the
+# sweep (the worker was killed); a batch must report progress more often than this.
+JOB_STALE_AFTER = timedelta(
+    minutes=int(os.environ.get("DJANGO_JOB_STALE_MINUTES", "10"))
+)
+# How long django-tasks-db keeps the row of a finished task (the Job stays).
+TASK_RESULT_MAX_AGE = timedelta(days=7)
+# Above these row counts an export, and a bulk cancel/evaluate/delete of entries,
+# runs as a background job instead of inside the request.
+EXPORT_JOB_THRESHOLD = int(os.environ.get("DJANGO_EXPORT_JOB_THRESHOLD", "10000"))
+BULK_JOB_THRESHOLD = int(os.environ.get("DJANGO_BULK_JOB_THRESHOLD", "5000"))
 
 # Segment delivery (README "Inhoud verzenden"). A segment with more lines is logged
 # by the worker; e-mails go out this many per SMTP connection; the salesperson's
 # address is the sender only in these domains (DEFAULT_FROM_EMAIL's always); a
 # claimed message not confirmed after this long is "unknown whether sent".
-SEGMENT_LOG_JOB_THRESHOLD = int(os.environ.get("SEGMENT_LOG_JOB_THRESHOLD", "5000"))
-DELIVERY_BATCH_SIZE = int(os.environ.get("DELIVERY_BATCH_SIZE", "100"))
+SEGMENT_LOG_JOB_THRESHOLD = int(
+    os.environ.get("DJANGO_SEGMENT_LOG_JOB_THRESHOLD", "5000")
+)
+DELIVERY_BATCH_SIZE = int(os.environ.get("DJANGO_DELIVERY_BATCH_SIZE", "100"))
 DELIVERY_SENDER_DOMAINS = [
     domain.strip().lower()
-    for domain in os.environ.get("DELIVERY_SENDER_DOMAINS", "").split(",")
+    for domain in os.environ.get("DJANGO_DELIVERY_SENDER_DOMAINS", "").split(",")
     if domain.strip()
 ]
 DELIVERY_CLAIM_TIMEOUT = timedelta(
-    seconds=int(os.environ.get("DELIVERY_CLAIM_TIMEOUT", "900"))
+    seconds=int(os.environ.get("DJANGO_DELIVERY_CLAIM_TIMEOUT", "900"))
 )
 
 # HTTP API (README "HTTP API"): a token per integration user, managed in the admin,

@@ -23,7 +23,7 @@ from crm.models import (
     NumberSeries,
     Salesperson,
 )
-from web.admin import ServiceAdminMixin
+from web.admin import CappedCountAdminMixin, ServiceAdminMixin
 from web.amounts import number_formfield
 
 
@@ -168,7 +168,9 @@ class ContactAdminForm(forms.ModelForm):
 
 
 @admin.register(Contact)
-class ContactAdmin(ImportExportMixin, ServiceAdminMixin, ModelAdmin):
+class ContactAdmin(
+    CappedCountAdminMixin, ImportExportMixin, ServiceAdminMixin, ModelAdmin
+):
     list_display = (
         "no",
         "name",
@@ -180,7 +182,10 @@ class ContactAdmin(ImportExportMixin, ServiceAdminMixin, ModelAdmin):
         "email",
     )
     list_display_links = ("no", "name")
+    # A range filter on the creation date, not a date hierarchy: its list of years
+    # or days reads every contact (issue 19).
     list_filter = (
+        ("created_at", admin.DateFieldListFilter),
         "type",
         "salesperson",
         "correspondence_type",
@@ -191,7 +196,6 @@ class ContactAdmin(ImportExportMixin, ServiceAdminMixin, ModelAdmin):
     search_fields = CONTACT_SEARCH_FIELDS
     list_select_related = ("company", "salesperson")
     autocomplete_fields = ("company", "salesperson")
-    date_hierarchy = "created_at"
     readonly_fields = ("created_at", "updated_at")
     form = ContactAdminForm
     fieldsets = (

@@ -7,7 +7,7 @@ from django.core.validators import FileExtensionValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from crm.imports import read_dataset
+from crm.contact_import import contact_rows
 from crm.lookups import ContactField, SalespersonField
 from crm.models import (
     CONTACT_FIELDS,
@@ -129,9 +129,11 @@ class ContactImportForm(forms.Form):
     )
 
     def clean_file(self):
-        """Read the rows now: a file that cannot be read is an error of this field."""
+        """Read the column names now: a file that cannot be read is an error of
+        this field."""
         file = self.cleaned_data["file"]
         self.file_format = os.path.splitext(file.name)[1].lower().lstrip(".")
         self.content = file.read()
-        self.dataset = read_dataset(self.content, self.file_format)
+        # The column names now; the rows as the preview reads them.
+        contact_rows(self.content, self.file_format)
         return file

@@ -1,20 +1,18 @@
 """Contacts as spreadsheet rows (django-import-export): the one ContactResource behind
-the admin's import and export and the import page, the contact columns an uploaded
-file must name (web.tabular reads the file), and the row-by-row report of an
-import."""
+the admin's import and export, whose columns and widgets the import page's batches
+(crm.contact_import) use too, and the contact columns an uploaded file must name
+(web.tabular reads the file)."""
 
 import logging
-from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
-from django.db import models, transaction
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
-from import_export.results import RowResult
 from import_export.tmp_storages import MediaStorage
 
 from crm import services
@@ -25,14 +23,21 @@ from crm.models import (
     Language,
     Salesperson,
 )
+from jobs.models import UNFINISHED, Job
 from web.spreadsheets import FORMULA_STARTS, sanitise
 from web.tabular import BoundedFormat, dataset_of, is_blank, rows_of
 
 logger = logging.getLogger(__name__)
 
-# A preview and an import each run in one request, through the contact services row by
-# row (about 16 ms a row on PostgreSQL on a busy 2-core machine): 1,000 rows stay well
-# inside a worker's 30 s timeout.
+# The job kinds of the import page: the preview of a large file, and the import
+# once confirmed (crm.contact_import runs them).
+PREVIEW_JOB_KIND = "crm.preview_contact_import"
+IMPORT_JOB_KIND = "crm.import_contacts"
+
+# The admin's import runs in one request, through the contact services row by row
+# (about 16 ms a row on PostgreSQL on a busy 2-core machine): 1,000 rows stay well
+# inside a worker's 30 s timeout. Larger files go through Contacts → Import, which
+# imports in batches as a job (crm.contact_import).
 MAX_ROWS = 1000
 
 
@@ -56,13 +61,20 @@ class ChoiceWidget(TextWidget):
     def __init__(self, choices, **kwargs):
         super().__init__(**kwargs)
         self.choices = choices
+        # Per language, as the labels are translated: a file of 100,000 rows
+        # would otherwise translate every label of every row.
+        self.lookups = {}
 
     def clean(self, value, row=None, **kwargs):
         text = super().clean(value, row, **kwargs)
-        for stored, label in self.choices:
-            if text.casefold() in (str(stored).casefold(), str(label).casefold()):
-                return stored
-        return text
+        language = get_language()
+        if language not in self.lookups:
+            lookup = {}
+            for stored, label in reversed(self.choices):
+                lookup[str(label).casefold()] = stored
+                lookup[str(stored).casefold()] = stored
+            self.lookups[language] = lookup
+        return self.lookups[language].get(text.casefold(), text)
 
 
 class YesNoWidget(widgets.BooleanWidget):
@@ -243,8 +255,16 @@ def remove_stale_import_previews():
     except FileNotFoundError:
         return 0
     cutoff = timezone.now() - settings.IMPORT_PREVIEW_MAX_AGE
+    # An upload waits for its jobs, however long the queue is.
+    queued = set(
+        Job.objects.filter(
+            kind__in=[PREVIEW_JOB_KIND, IMPORT_JOB_KIND], status__in=UNFINISHED
+        ).values_list("params__upload", flat=True)
+    )
     stale = [
-        name for name in names if storage.get_modified_time(f"{folder}/{name}") < cutoff
+        name
+        for name in names
+        if name not in queued and storage.get_modified_time(f"{folder}/{name}") < cutoff
     ]
     for name in stale:
         storage.delete(f"{folder}/{name}")
@@ -266,8 +286,8 @@ def check_contact_columns(headers):
 
 
 def read_dataset(content, file_format):
-    """The contact rows of an uploaded file, with the first row as the column names
-    (web.tabular reads it).
+    """The contact rows of a file uploaded to the admin's import, with the first row
+    as the column names (web.tabular reads it, as for the import page).
 
     The file is read row by row and never held as a sheet: a file that claims or
     holds more rows, columns or unpacked bytes than the IMPORT_MAX_* settings allow
@@ -287,138 +307,3 @@ class BoundedCSV(BoundedFormat, CSV):
 
 class BoundedXLSX(BoundedFormat, XLSX):
     read_dataset = staticmethod(read_dataset)
-
-
-@dataclass
-class ImportRow:
-    """One row of the file and what importing it does."""
-
-    NEW, UPDATE, UNCHANGED, REJECTED, FAILED = (
-        "new",
-        "update",
-        "unchanged",
-        "rejected",
-        "failed",
-    )
-
-    line: int  # as a spreadsheet counts: the column names are row 1
-    outcome: str
-    no: str = ""
-    from_series: bool = False  # `no` is the next number of the series, not the file's
-    name: str = ""
-    changes: list = field(default_factory=list)  # (column, old value, new value)
-    errors: list = field(default_factory=list)  # (column or "", message)
-
-
-OUTCOMES = {
-    RowResult.IMPORT_TYPE_NEW: ImportRow.NEW,
-    RowResult.IMPORT_TYPE_UPDATE: ImportRow.UPDATE,
-    RowResult.IMPORT_TYPE_SKIP: ImportRow.UNCHANGED,
-    RowResult.IMPORT_TYPE_INVALID: ImportRow.REJECTED,
-    RowResult.IMPORT_TYPE_ERROR: ImportRow.FAILED,
-}
-
-
-@dataclass
-class ImportReport:
-    """What an import did (or, previewed, would do) with each row of the file."""
-
-    rows: list
-    errors: list = field(default_factory=list)  # of the file as a whole
-
-    @classmethod
-    def from_result(cls, resource, result):
-        # report_skipped keeps every row in the result, in the file's order.
-        rows = [
-            report_row(resource, number + 1, row_result)
-            for number, row_result in enumerate(result.rows, 1)
-        ]
-        for error in result.base_errors:
-            logger.error("Contact import failed", exc_info=error.error)
-        errors = []
-        if result.base_errors:
-            errors.append(_("The import failed; nothing was imported."))
-        return cls(rows=rows, errors=errors)
-
-    def count(self, outcome):
-        return sum(row.outcome == outcome for row in self.rows)
-
-    @property
-    def counts(self):
-        return {outcome: self.count(outcome) for outcome in OUTCOMES.values()}
-
-    @property
-    def importable(self):
-        """Whether confirming writes anything: no failure, and something to write."""
-        counts = self.counts
-        return (
-            not self.errors
-            and not counts[ImportRow.FAILED]
-            and bool(counts[ImportRow.NEW] + counts[ImportRow.UPDATE])
-        )
-
-
-def report_row(resource, line, row_result):
-    outcome = OUTCOMES[row_result.import_type]
-    row = ImportRow(line=line, outcome=outcome)
-    instance = row_result.instance
-    if instance is not None:
-        row.no, row.name = instance.no, instance.name
-        row.from_series = outcome == ImportRow.NEW and not row_result.row_values.get(
-            "no"
-        )
-    else:  # as the file has them
-        row.no = str(row_result.row_values.get("no") or "")
-        row.name = str(row_result.row_values.get("name") or "")
-    if outcome == ImportRow.UPDATE:
-        for resource_field in resource.get_import_fields():
-            old = resource_field.export(row_result.original)
-            new = resource_field.export(instance)
-            if old != new:
-                row.changes.append((resource_field.column_name, old, new))
-    elif outcome == ImportRow.REJECTED:
-        error = row_result.validation_error
-        if hasattr(error, "error_dict"):
-            errors = error.message_dict
-        else:
-            errors = {NON_FIELD_ERRORS: error.messages}
-        for name, messages in errors.items():
-            label = "" if name == NON_FIELD_ERRORS else name
-            row.errors.extend((label, message) for message in messages)
-    elif outcome == ImportRow.FAILED:
-        for error in row_result.errors:
-            logger.error("Contact import: row %s failed", line, exc_info=error.error)
-        row.errors.append(
-            ("", _("This row could not be imported (an unexpected error)."))
-        )
-    return row
-
-
-def preview_contact_import(dataset, *, user):
-    """What importing the rows of `dataset` would do, row by row. Nothing is written:
-    the import runs in a transaction that is rolled back, with the numbers it took from
-    the contact series."""
-    resource = ContactResource()
-    result = resource.import_data(dataset, dry_run=True, user=user)
-    return ImportReport.from_result(resource, result)
-
-
-@transaction.atomic
-def import_contacts(dataset, *, user):
-    """Create and update the contacts of the valid rows of `dataset` (see
-    ContactResource) in one transaction; rejected rows are left out.
-    A row failing for another reason imports nothing."""
-    resource = ContactResource()
-    result = resource.import_data(dataset, dry_run=False, user=user)
-    report = ImportReport.from_result(resource, result)
-    failed = [row for row in report.rows if row.outcome == ImportRow.FAILED]
-    if report.errors or failed:
-        # The resource has rolled its part back already; this undoes the rest.
-        raise ValidationError(
-            _("Row %(row)s could not be imported, so nothing was imported.")
-            % {"row": failed[0].line}
-            if failed
-            else report.errors[0],
-            code="import_failed",
-        )
-    return report

@@ -101,6 +101,19 @@ class NumberSeries(models.Model):
             ).get(pk=self.pk)
         return self.format(self.next_number - 1)
 
+    def next_nos(self, count):
+        """Hand out the next `count` numbers at once: one UPDATE for a whole batch of
+        an import, locked and returned on rollback like next_no."""
+        with transaction.atomic():
+            NumberSeries.objects.filter(pk=self.pk).update(
+                next_number=F("next_number") + count
+            )
+            self.next_number = NumberSeries.objects.values_list(
+                "next_number", flat=True
+            ).get(pk=self.pk)
+        first = self.next_number - count
+        return [self.format(number) for number in range(first, self.next_number)]
+
 
 class SalespersonQuerySet(models.QuerySet):
     def active(self):

@@ -2,9 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import (
     CreateView,
@@ -17,7 +18,7 @@ from django_filters.views import FilterView
 from import_export.tmp_storages import MediaStorage
 
 from audit.exports import AuditedExportMixin
-from crm import imports, services
+from crm import contact_import, services
 from crm.filters import ContactFilter, SalespersonFilter
 from crm.forms import (
     ContactForm,
@@ -27,8 +28,9 @@ from crm.forms import (
     SalespersonForm,
 )
 from crm.imports import (
+    IMPORT_JOB_KIND,
+    PREVIEW_JOB_KIND,
     ContactResource,
-    read_dataset,
     remove_stale_import_previews,
 )
 from crm.lookups import SalespersonLookup
@@ -40,6 +42,8 @@ from crm.models import (
     NumberSeries,
     Salesperson,
 )
+from jobs.models import Job
+from jobs.services import start_job
 from web.exports import Column, Kind
 from web.pagination import EstimatedCountPaginator
 from web.views import PAGE_SIZE, LookupView, ServiceFormMixin, SetupFormMixin
@@ -155,6 +159,9 @@ class ContactExportView(AuditedExportMixin, ContactListView):
 
 # The session names the one upload of the user that waits for confirmation.
 PENDING_IMPORT = "contact_import"
+# A file up to this size is previewed in the request (about 20,000 rows, a few
+# seconds); a larger one by a job, which the page follows.
+INLINE_PREVIEW_BYTES = 2 * 2**20
 
 
 def discard_pending_import(request):
@@ -166,7 +173,8 @@ def discard_pending_import(request):
 
 
 class ContactImportView(PermissionRequiredMixin, FormView):
-    """Upload a CSV or Excel file and see what importing it would do to each row.
+    """Upload a CSV or Excel file and see what importing it would do: the counts of
+    every outcome, the first rows and the first rejected rows with their messages.
     Nothing is written until the preview is confirmed (ContactImportConfirmView)."""
 
     permission_required = "crm.import_contact"
@@ -178,36 +186,104 @@ class ContactImportView(PermissionRequiredMixin, FormView):
         context.update(
             columns=ContactResource.column_names(),
             export_url=reverse("crm:contact_export", args=["codes.csv"]),
+            shown_rows=contact_import.SHOWN_ROWS,
         )
         return context
 
+    def form_invalid(self, form):
+        # A file that cannot be imported is the client's error, said on the page.
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def get(self, request, *args, **kwargs):
+        if "preview" in request.GET:
+            return self.preview_made_by_job(request.GET["preview"])
+        return super().get(request, *args, **kwargs)
+
     def form_valid(self, form):
-        report = imports.preview_contact_import(form.dataset, user=self.request.user)
         # A new upload replaces the one waiting; the file waits in the storage under a
         # generated name, which only this session knows.
         discard_pending_import(self.request)
         remove_stale_import_previews()
+        file_name = form.cleaned_data["file"].name
+        if len(form.content) > INLINE_PREVIEW_BYTES:
+            return self.start_preview_job(form, file_name)
+        try:
+            report = contact_import.preview_contact_import(
+                form.content, form.file_format, user=self.request.user
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+            return self.form_invalid(form)
         token = ""
         if report.importable:
-            storage = MediaStorage()
-            storage.save(form.content)
-            token = storage.name
-            self.request.session[PENDING_IMPORT] = {
-                "name": token,
-                "format": form.file_format,
-            }
+            token = self.keep_upload(form, file_name, rows=report.read)
         return self.render_to_response(
             self.get_context_data(
-                form=form,
-                report=report,
-                token=token,
-                file_name=form.cleaned_data["file"].name,
+                form=form, report=report, token=token, file_name=file_name
             )
         )
 
+    def keep_upload(self, form, file_name, **pending):
+        storage = MediaStorage()
+        storage.save(form.content)
+        self.request.session[PENDING_IMPORT] = {
+            "name": storage.name,
+            "format": form.file_format,
+            "file_name": file_name,
+            **pending,
+        }
+        return storage.name
+
+    def start_preview_job(self, form, file_name):
+        """A large file is previewed by the worker: this page follows the job."""
+        token = self.keep_upload(form, file_name)
+        job = start_job(
+            PREVIEW_JOB_KIND,
+            user=self.request.user,
+            params={
+                "upload": token,
+                "file_format": form.file_format,
+                "update": True,
+                "language": get_language(),
+            },
+        )
+        self.request.session[PENDING_IMPORT] = {
+            **self.request.session[PENDING_IMPORT],
+            "preview": job.pk,
+        }
+        return redirect(f"{reverse('crm:contact_import')}?preview={job.pk}")
+
+    def preview_made_by_job(self, job_id):
+        """The page with the preview job's progress, or its preview once done."""
+        pending = self.request.session.get(PENDING_IMPORT)
+        if not pending or str(pending.get("preview")) != job_id:
+            messages.error(
+                self.request,
+                _(
+                    "This import is no longer waiting for confirmation. Upload the "
+                    "file again."
+                ),
+            )
+            return redirect("crm:contact_import")
+        job = get_object_or_404(
+            Job, pk=pending["preview"], created_by=self.request.user
+        )
+        context = self.get_context_data(
+            preview_job=job, file_name=pending.get("file_name", "")
+        )
+        if job.status == Job.Status.DONE and job.has_file:
+            with job.file.open("rb") as preview:
+                report = contact_import.ImportSummary.from_json(preview.read())
+            context["report"] = report
+            if report.importable:
+                context["token"] = pending["name"]
+                self.request.session[PENDING_IMPORT] = {**pending, "rows": report.read}
+        return self.render_to_response(context)
+
 
 class ContactImportConfirmView(PermissionRequiredMixin, View):
-    """Import the previewed file (its valid rows), or cancel it."""
+    """Start the import of the previewed file (its valid rows) as a background job,
+    or cancel it."""
 
     permission_required = "crm.import_contact"
 
@@ -226,32 +302,29 @@ class ContactImportConfirmView(PermissionRequiredMixin, View):
             discard_pending_import(request)
             messages.info(request, _("The import has been canceled."))
             return redirect("crm:contact_list")
-        # The file is read again rather than the preview's rows kept in the session:
-        # a session holds kilobytes, a file up to IMPORT_MAX_UPLOAD_SIZE.
-        try:
-            content = MediaStorage(name=pending["name"]).read()
-        except FileNotFoundError:
-            content = None
-        discard_pending_import(request)
-        if content is None:
-            messages.error(request, _("The uploaded file is gone. Upload it again."))
-            return redirect("crm:contact_import")
-        try:
-            report = imports.import_contacts(
-                read_dataset(content, pending["format"]), user=request.user
-            )
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-            return redirect("crm:contact_import")
+        # The job reads the file again rather than the preview's rows kept: a
+        # session holds kilobytes, a file up to IMPORT_MAX_UPLOAD_SIZE. From here
+        # the file is the job's, which removes it.
+        del request.session[PENDING_IMPORT]
+        start_job(
+            IMPORT_JOB_KIND,
+            user=request.user,
+            total=pending.get("rows"),
+            params={
+                "upload": pending["name"],
+                "file_format": pending["format"],
+                "update": True,
+                "language": get_language(),
+            },
+        )
         messages.success(
             request,
             _(
-                "Import finished: %(new)s created, %(update)s updated, "
-                "%(unchanged)s unchanged, %(rejected)s rejected."
-            )
-            % report.counts,
+                "The import has started. Its progress is shown here; the rejected "
+                "rows can be downloaded when it is done."
+            ),
         )
-        return redirect("crm:contact_list")
+        return redirect("jobs:list")
 
 
 class SalespersonListView(PermissionRequiredMixin, FilterView):

@@ -77,6 +77,9 @@ ENTRY_FIELDS = [
     "canceled_at",
     "segment_no",
     "attachment",
+    "language_code",
+    "delivery_status",
+    "delivery_error",
 ]
 
 

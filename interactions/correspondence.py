@@ -11,9 +11,14 @@ from django.core.mail import EmailMessage
 from django.utils.translation import gettext as _
 
 from crm.models import Salesperson
-from interactions.letters import render_letter
+from interactions.letters import merge_text, render_letter
 from interactions.models import DocumentType
-from interactions.services import document_template, log_document
+from interactions.services import (
+    choose_version,
+    document_template,
+    log_document,
+    own_version,
+)
 
 # Longer subjects are cut for the entry's description and subject columns.
 SUBJECT_LENGTH = 100
@@ -26,12 +31,54 @@ def users_salesperson(user):
     return Salesperson.objects.active().filter(user=user).first()
 
 
+def contact_version(template, contact):
+    """The version of `template` a single contact is written in: its language's,
+    else the template's own text. One contact has no segment, so no default
+    language comes between them."""
+    return choose_version(template, language_code=contact.language_code)
+
+
+def _version_values(version):
+    """What the entry records of the version used: its language, and its own
+    attachment (else the template's, as the entry takes it today)."""
+    values = {"language_code": version.language_code}
+    if version.language_code and version.attachment:
+        values["attachment"] = version.attachment
+    return values
+
+
 # Letters
 
 
+def letter_version(template, contact):
+    """The version a letter is printed in: the contact's language's when it has a
+    text, else the template's own letter text."""
+    version = contact_version(template, contact)
+    return version if version.body else own_version(template)
+
+
+def _render_version(template, version, *, contact, salesperson, date=None):
+    if not version.language_code:
+        # The template's own letter text, refused when it has none.
+        return render_letter(
+            template, contact=contact, salesperson=salesperson, date=date
+        )
+    return merge_text(version.body, contact=contact, salesperson=salesperson, date=date)
+
+
+def render_contact_letter(template, *, contact, salesperson, date=None):
+    """The letter of `template` for `contact` in its language, as plain text."""
+    version = letter_version(template, contact)
+    return _render_version(
+        template, version, contact=contact, salesperson=salesperson, date=date
+    )
+
+
 def log_letter(template, *, contact, user):
-    """Record the printed letter: a "cover sheet / letter" entry with its template."""
-    render_letter(template, contact=contact, salesperson=None)
+    """Record the printed letter: a "cover sheet / letter" entry with its template
+    and the language it was printed in."""
+    version = letter_version(template, contact)
+    _render_version(template, version, contact=contact, salesperson=None)
     return log_document(
         document_type=DocumentType.COVER_SHEET,
         document_no="",
@@ -40,6 +87,7 @@ def log_letter(template, *, contact, user):
         salesperson=users_salesperson(user),
         correspondence_type="hard_copy",
         user=user,
+        **_version_values(version),
     )
 
 
@@ -83,6 +131,7 @@ def send_email(*, contact, subject, body, user, template=None, attach=True):
             }
         )
     salesperson = users_salesperson(user)
+    version = contact_version(template, contact)
     message = EmailMessage(
         subject=subject,
         body=body,
@@ -90,12 +139,11 @@ def send_email(*, contact, subject, body, user, template=None, attach=True):
         to=[contact.email],
         reply_to=[salesperson.email] if salesperson and salesperson.email else None,
     )
-    if attach and template.attachment:
-        with template.attachment.open("rb") as file:
-            message.attach(
-                template.attachment.name.rsplit("/", 1)[-1],
-                file.read(),
-            )
+    # The attachment of the contact's language version, else the template's.
+    attachment = version.attachment or template.attachment
+    if attach and attachment:
+        with attachment.open("rb") as file:
+            message.attach(attachment.name.rsplit("/", 1)[-1], file.read())
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as error:
@@ -113,4 +161,20 @@ def send_email(*, contact, subject, body, user, template=None, attach=True):
         subject=subject[:SUBJECT_LENGTH],
         correspondence_type="email",
         user=user,
+        **_version_values(version),
     )
+
+
+def email_defaults(template, *, contact, user):
+    """The subject and message the "Send e-mail" page starts from: the contact's
+    version of `template` merged for the contact ("" where it has none)."""
+    version = contact_version(template, contact)
+    salesperson = users_salesperson(user)
+    try:
+        return {
+            name: merge_text(text, contact=contact, salesperson=salesperson)
+            for name, text in (("subject", version.subject), ("body", version.body))
+        }
+    except ValidationError:
+        # A text stored past the checks (an import, the database): the user writes.
+        return {}

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.lookups import ContactField, SalespersonField
 from crm.models import Contact, CorrespondenceType
 from interactions.lookups import GroupField, LoggedSegmentField, TemplateField
-from interactions.models import Evaluation, InteractionLogEntry
+from interactions.models import DeliveryStatus, Evaluation, InteractionLogEntry
 from web.filters import AmountFilter, FilterSet, LookupFilter, OrderingFilter
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
@@ -65,6 +65,11 @@ class InteractionLogEntryFilter(EntryFilterMixin, EntryValueFilterMixin):
     correspondence_type = django_filters.ChoiceFilter(
         label=_("Correspondence type"),
         choices=CorrespondenceType.choices[1:],
+        empty_label=_("All"),
+    )
+    delivery_status = django_filters.ChoiceFilter(
+        label=_("Delivery"),
+        choices=DeliveryStatus.choices[1:],
         empty_label=_("All"),
     )
     cost_from = AmountFilter(label=_("Cost from"), field_name="cost", lookup_expr="gte")

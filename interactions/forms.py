@@ -13,6 +13,7 @@ from interactions.models import (
     InteractionGroup,
     InteractionLogEntry,
     InteractionTemplate,
+    InteractionTemplateLanguage,
 )
 from web.amounts import number_formfield
 
@@ -298,6 +299,49 @@ class InteractionTemplateForm(forms.ModelForm):
         if attachment is not None:
             values["attachment"] = attachment or ""
         return values
+
+
+class TemplateLanguageForm(forms.ModelForm):
+    """A template's version in one language, on the template page's "Languages"."""
+
+    class Meta:
+        model = InteractionTemplateLanguage
+        fields = ["language_code", "description", "subject", "body", "attachment"]
+        labels = {
+            "language_code": _("Language code"),
+            "description": _("Description"),
+            "subject": _("Subject"),
+            "body": _("Text"),
+        }
+        help_texts = {
+            "body": _(
+                "The text for contacts in this language, with the letter "
+                "placeholders such as {{ contact.name }} and {{ salesperson.name }}."
+            ),
+        }
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, template, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The languages the template has no version in yet, and this one's own.
+        taken = set(
+            template.languages.exclude(pk=self.instance.pk).values_list(
+                "language_code", flat=True
+            )
+        )
+        field = self.fields["language_code"]
+        field.choices = [
+            (value, label) for value, label in field.choices if value not in taken
+        ]
+
+    def clean_body(self):
+        text = self.cleaned_data["body"]
+        errors = letter_errors(text)
+        if errors:
+            raise forms.ValidationError(errors)
+        return text
+
+    service_values = InteractionTemplateForm.service_values
 
 
 class TemplateSetupForm(forms.Form):

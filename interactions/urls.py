@@ -73,4 +73,19 @@ urlpatterns = [
         views.InteractionTemplateUpdateView.as_view(),
         name="template_update",
     ),
+    path(
+        "templates/<int:pk>/languages/new/",
+        views.TemplateLanguageCreateView.as_view(),
+        name="template_language_create",
+    ),
+    path(
+        "templates/<int:pk>/languages/<int:language_pk>/edit/",
+        views.TemplateLanguageUpdateView.as_view(),
+        name="template_language_update",
+    ),
+    path(
+        "templates/<int:pk>/languages/<int:language_pk>/delete/",
+        views.TemplateLanguageDeleteView.as_view(),
+        name="template_language_delete",
+    ),
 ]

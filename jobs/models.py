@@ -90,6 +90,9 @@ class Job(models.Model):
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # Last sign of life of the worker running it (claim, each progress report): a
+    # running job whose heartbeat stops is swept as failed (fail_stale_jobs).
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     # When a page told the owner it finished (the toast), so it is told once.
     notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
@@ -111,6 +114,12 @@ class Job(models.Model):
                 fields=["expires_at"],
                 condition=Q(expires_at__isnull=False),
                 name="job_expires_idx",
+            ),
+            # The sweep of running jobs whose worker died.
+            models.Index(
+                fields=["heartbeat_at"],
+                condition=Q(status="running"),
+                name="job_running_heartbeat_idx",
             ),
             # The toast's query on every page: tiny, only finished and untold jobs.
             models.Index(

@@ -15,22 +15,30 @@ class Operation:
     kind: str
     path: str
     label: str
+    on_stale: str = ""
 
     def function(self):
         return import_string(self.path)
+
+    def stale_hook(self):
+        """The function that tidies up after a run whose worker died, or None."""
+        return import_string(self.on_stale) if self.on_stale else None
 
 
 _operations = {}
 
 
-def register(kind, path, *, label):
+def register(kind, path, *, label, on_stale=""):
     """Let jobs of `kind` run the function at `path`: `function(job, **job.params)`.
 
     The function reports progress with jobs.services.report_progress, stops between
     batches when jobs.services.should_stop says so, and may return the result link
-    ({"url": ..., "label": ...}). Registering a kind again replaces it.
+    ({"url": ..., "label": ...}). `on_stale`, optional, names a function called as
+    `on_stale(job, **job.params)` after the sweep failed a run whose worker died
+    (jobs.services.fail_stale_jobs), to mark what that run left half done.
+    Registering a kind again replaces it.
     """
-    _operations[kind] = Operation(kind=kind, path=path, label=label)
+    _operations[kind] = Operation(kind=kind, path=path, label=label, on_stale=on_stale)
 
 
 def unregister(kind):

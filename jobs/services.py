@@ -8,7 +8,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,16 +54,23 @@ def _enqueue(job_id, attempt):
 
 def claim_job(job_id, *, attempt):
     """Mark the job running for this worker: True for exactly one caller per attempt."""
+    now = timezone.now()
     claimed = Job.objects.filter(
         pk=job_id, attempt=attempt, status=Job.Status.QUEUED
-    ).update(status=Job.Status.RUNNING, started_at=timezone.now())
+    ).update(status=Job.Status.RUNNING, started_at=now, heartbeat_at=now)
     return claimed == 1
 
 
 def report_progress(job, *, done, total=None, message=""):
     """Note how far a running job got (`done` of `total` units). Call it outside
-    the batch's own transaction, so the page sees it at once."""
-    values = {"progress_done": done, "message": message[:MESSAGE_MAX]}
+    the batch's own transaction, so the page sees it at once. It is also the job's
+    heartbeat: a running job that stops reporting is taken for dead (fail_stale_jobs).
+    """
+    values = {
+        "progress_done": done,
+        "message": message[:MESSAGE_MAX],
+        "heartbeat_at": timezone.now(),
+    }
     if total is not None:
         values["progress_total"] = total
     Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(**values)
@@ -72,9 +79,14 @@ def report_progress(job, *, done, total=None, message=""):
 
 
 def should_stop(job):
-    """Whether the job's owner asked to cancel it: the operation checks between
+    """Whether the job's owner asked to cancel it, or the job has ended meanwhile
+    (swept as stale while its worker was only slow): the operation checks between
     batches and returns early (a batch itself is never cut in half)."""
-    return Job.objects.filter(pk=job.pk, cancel_requested=True).exists()
+    return (
+        Job.objects.filter(pk=job.pk)
+        .filter(Q(cancel_requested=True) | ~Q(status=Job.Status.RUNNING))
+        .exists()
+    )
 
 
 @transaction.atomic
@@ -185,6 +197,65 @@ def remove_expired_files(now=None):
         file="", expires_at=None
     )
     return len(expired)
+
+
+def fail_stale_jobs(now=None):
+    """Fail the running jobs whose worker has given no sign of life for
+    settings.JOB_STALE_AFTER (killed, machine lost), so they can be retried; then
+    let each kind's `on_stale` hook tidy up. Returns the jobs failed."""
+    now = now or timezone.now()
+    cutoff = now - settings.JOB_STALE_AFTER
+    stale = Q(heartbeat_at__lt=cutoff) | Q(
+        heartbeat_at__isnull=True, started_at__lt=cutoff
+    )
+    failed = []
+    for job in Job.objects.filter(stale, status=Job.Status.RUNNING):
+        last_sign = timezone.localtime(job.heartbeat_at or job.started_at)
+        # Conditional on the same staleness: a heartbeat since the read saves it.
+        if not Job.objects.filter(stale, pk=job.pk, status=Job.Status.RUNNING).update(
+            status=Job.Status.FAILED,
+            finished_at=now,
+            message=_(
+                "The worker stopped while the job ran (no sign of life since "
+                "%(time)s). Retry runs it again."
+            )
+            % {"time": f"{last_sign:%H:%M}"},
+        ):
+            continue
+        job.refresh_from_db()
+        failed.append(job)
+        _after_stale(job)
+    return failed
+
+
+def _after_stale(job):
+    try:
+        hook = registry.get(job.kind).stale_hook()
+        if hook is not None:
+            hook(job, **job.params)
+    except Exception:
+        # One kind's hook failing must not keep the other jobs swept.
+        logger.exception("The stale hook of job %s (%s) failed", job.pk, job.kind)
+
+
+def prune_task_results(now=None):
+    """Delete the rows django-tasks-db keeps of finished tasks once they are older
+    than settings.TASK_RESULT_MAX_AGE (the Job records stay). Returns how many; 0
+    when the tasks are not kept in the database (TASKS_BACKEND=rq)."""
+    from django_tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    backend = task_backends["default"]
+    if not isinstance(backend, DatabaseBackend):
+        return 0
+    cutoff = (now or timezone.now()) - settings.TASK_RESULT_MAX_AGE
+    deleted, _per_model = (
+        DBTaskResult.objects.finished()
+        .filter(backend_name=backend.alias, finished_at__lte=cutoff)
+        .delete()
+    )
+    return deleted
 
 
 def mark_notified(jobs):

@@ -51,5 +51,16 @@ def failure_message(error):
 
 @task()
 def cleanup():
-    """The jobs' periodic work: remove files past their time. Returns the numbers."""
-    return {"files": services.remove_expired_files()}
+    """The jobs' hourly work: remove files past their time and the task backend's
+    old results. Returns the numbers."""
+    return {
+        "files": services.remove_expired_files(),
+        "task_results": services.prune_task_results(),
+    }
+
+
+@task()
+def sweep():
+    """Fail the running jobs whose worker died (run every few minutes by the
+    clock). Returns how many."""
+    return {"stale": len(services.fail_stale_jobs())}

@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, View
 from django.views.generic.detail import SingleObjectMixin
@@ -12,6 +14,17 @@ from django.views.generic.detail import SingleObjectMixin
 from jobs import services
 from jobs.models import Job
 from web.views import PAGE_SIZE
+
+
+def started_message(job, text):
+    """`text` (what was started) and a link to the job's row on the jobs page, for
+    the message of a page that started a job."""
+    return format_html(
+        '{} <a href="{}" class="alert-link">{}</a>',
+        text,
+        f"{reverse('jobs:list')}#job-{job.pk}",
+        _("Follow it on Background jobs."),
+    )
 
 
 class VisibleJobsMixin:

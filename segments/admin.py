@@ -9,7 +9,7 @@ from crm.admin import FormFieldsMixin, ModelAdmin
 from crm.models import Contact
 from segments import services
 from segments.models import LoggedSegment, Segment, SegmentLine
-from web.admin import ServiceAdminMixin
+from web.admin import CappedCountAdminMixin, ServiceAdminMixin
 
 # Beyond this many lines the segment page links to the line list instead of an inline:
 # a segment may hold 100,000 contacts.
@@ -44,7 +44,7 @@ def changed_values(form, fields):
 
 
 @admin.register(Segment)
-class SegmentAdmin(ServiceAdminMixin, ModelAdmin):
+class SegmentAdmin(CappedCountAdminMixin, ServiceAdminMixin, ModelAdmin):
     """Site administrators' view of segments; header changes here do not touch the
     lines (the Segments pages offer that)."""
 
@@ -168,7 +168,7 @@ def save_line(request, form, target):
 
 
 @admin.register(SegmentLine)
-class SegmentLineAdmin(ServiceAdminMixin, ModelAdmin):
+class SegmentLineAdmin(CappedCountAdminMixin, ServiceAdminMixin, ModelAdmin):
     list_display = [
         "segment",
         "contact",
@@ -208,7 +208,7 @@ class SegmentLineAdmin(ServiceAdminMixin, ModelAdmin):
 
 
 @admin.register(LoggedSegment)
-class LoggedSegmentAdmin(ServiceAdminMixin, ModelAdmin):
+class LoggedSegmentAdmin(CappedCountAdminMixin, ServiceAdminMixin, ModelAdmin):
     """Logged segments are made by logging a segment; canceling one must also cancel
     its entries, so both happen through the segment services, not here."""
 

@@ -116,6 +116,17 @@ class InteractionTemplateFactory(factory.django.DjangoModelFactory):
     initiated_by = "us"
 
 
+class InteractionTemplateLanguageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "interactions.InteractionTemplateLanguage"
+
+    template = factory.SubFactory(InteractionTemplateFactory)
+    language_code = "en"
+    description = factory.LazyAttribute(lambda row: f"{row.template.code} in English")
+    subject = "Our offer"
+    body = "Dear {{ contact.name }},"
+
+
 class LoggedSegmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "segments.LoggedSegment"

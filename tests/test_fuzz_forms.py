@@ -152,6 +152,15 @@ WRITES = {
     "interactions:group_update": {"interactions.InteractionGroup"},
     "interactions:template_create": {"interactions.InteractionTemplate"},
     "interactions:template_update": {"interactions.InteractionTemplate"},
+    "interactions:template_language_create": {
+        "interactions.InteractionTemplateLanguage"
+    },
+    "interactions:template_language_update": {
+        "interactions.InteractionTemplateLanguage"
+    },
+    "interactions:template_language_delete": {
+        "interactions.InteractionTemplateLanguage"
+    },
     "segments:segment_create": {"segments.Segment", "crm.NumberSeries"},
     "segments:segment_update": {"segments.Segment", "segments.SegmentLine"},
     "segments:segment_delete": {"segments.Segment", "segments.SegmentLine"},

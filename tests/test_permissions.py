@@ -17,6 +17,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.test.client import ClientHandler
 from django.urls import resolve, reverse
 from django.utils.http import urlencode
@@ -26,12 +27,14 @@ from audit.models import AuditRecord
 from crm.models import Contact
 from interactions.models import InteractionLogEntry
 from jobs.models import Job
+from jobs.services import attach_file
 from tests.factories import (
     AdminUserFactory,
     AuditRecordFactory,
     CompanyFactory,
     InteractionLogEntryFactory,
     InteractionTemplateFactory,
+    InteractionTemplateLanguageFactory,
     JobFactory,
     LoggedSegmentFactory,
     PersonFactory,
@@ -68,6 +71,15 @@ ARGUMENTS = {
     "interactions:group_update": lambda w: {"pk": w.template.group.pk},
     "interactions:template_detail": lambda w: {"pk": w.template.pk},
     "interactions:template_update": lambda w: {"pk": w.template.pk},
+    "interactions:template_language_create": lambda w: {"pk": w.template.pk},
+    "interactions:template_language_update": lambda w: {
+        "pk": w.template.pk,
+        "language_pk": w.language.pk,
+    },
+    "interactions:template_language_delete": lambda w: {
+        "pk": w.template.pk,
+        "language_pk": w.language.pk,
+    },
     "segments:loggedsegment_cancel": lambda w: {"pk": w.logged_segment.pk},
     "segments:loggedsegment_detail": lambda w: {"pk": w.logged_segment.pk},
     "segments:loggedsegment_progress": lambda w: {"pk": w.logged_segment.pk},
@@ -87,6 +99,7 @@ ARGUMENTS = {
     "jobs:row": lambda w: {"pk": w.job.pk},
     "jobs:cancel": lambda w: {"pk": w.job.pk},
     "jobs:retry": lambda w: {"pk": w.job.pk},
+    "jobs:download": lambda w: {"pk": w.job.pk},
     # Each list's export, in the format that does the most (tests/*/test_export*.py
     # have the others).
     "crm:contact_export": lambda w: {"file_format": "xlsx"},
@@ -133,6 +146,7 @@ NO_PERMISSION = {
     "jobs:row",
     "jobs:cancel",
     "jobs:retry",
+    "jobs:download",
 }
 
 
@@ -273,7 +287,7 @@ MATRIX = list(cells())
 
 
 @pytest.fixture
-def world(marketing_setup):
+def world(marketing_setup, media_root):
     """One of everything a URL can name."""
     salesperson = SalespersonFactory()
     company = CompanyFactory(salesperson=salesperson)
@@ -292,12 +306,14 @@ def world(marketing_setup):
         company=company,
         person=person,
         template=template,
+        language=InteractionTemplateLanguageFactory(template=template),
         entry=InteractionLogEntryFactory(**entries),
         postponed=InteractionLogEntryFactory(**entries, postponed=True),
         segment=segment,
         line=SegmentLineFactory(segment=segment, **entries),
         logged_segment=LoggedSegmentFactory(),
-        job=JobFactory(),
+        # With its file, so that jobs:download has something to hand out.
+        job=attach_file(JobFactory(), ContentFile(b"a;b\n"), name="export.csv"),
     )
 
 

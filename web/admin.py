@@ -9,6 +9,7 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from web.pagination import CappedCountPaginator
 from web.views import add_service_error
 
 # Where the first pass of a change form leaves the service's refusal for the second.
@@ -103,6 +104,17 @@ class ServiceAdminMixin:
             _function, name, description = found["delete_selected"]
             found["delete_selected"] = (delete_selected, name, description)
         return found
+
+
+class CappedCountAdminMixin:
+    """For the change lists of big tables (entries, contacts, segments and their
+    lines, logged segments, audit records): no COUNT(*) of the whole table, neither
+    of the list (counted up to 10,000, then "more than 10,000";
+    templates/admin/pagination.html) nor of the table unfiltered
+    (`show_full_result_count`)."""
+
+    paginator = CappedCountPaginator
+    show_full_result_count = False
 
 
 def delete_selected(modeladmin, request, queryset):

@@ -6,6 +6,11 @@ A list declares its columns once (web.spreadsheets.Column); `ExportMixin` on the
 list's own view turns the rows its FilterSet selects into any of the three. Every
 text goes through `sanitise`, the one guard against spreadsheet formulas and control
 characters.
+
+A list of more rows than settings.EXPORT_JOB_THRESHOLD is not written in the request:
+the function plugged in with `run_large_exports_with` (jobs.exports, when the jobs
+app starts) starts a background job that runs the same view again for the same user
+and keeps the file for download.
 """
 
 import contextlib
@@ -13,6 +18,7 @@ import tempfile
 from dataclasses import dataclass
 from itertools import islice
 
+from django.conf import settings
 from django.db import connections, transaction
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import path, register_converter
@@ -70,13 +76,40 @@ def export_path(prefix, view, name):
     )
 
 
-def read_batches(rows, size):
+# What answers an export too large for one request; web knows no app, so the jobs
+# app plugs itself in. None: every export is written in the request.
+_large_export_starter = None
+
+
+def run_large_exports_with(starter):
+    """Let `starter(view, rows)` answer exports of more than EXPORT_JOB_THRESHOLD
+    rows: it starts a job that writes the file and returns the response."""
+    global _large_export_starter
+    _large_export_starter = starter
+
+
+def reported(batches, progress):
+    """`batches`, calling `progress(rows written)` after each one is written (it
+    may raise to stop the export between batches)."""
+    done = 0
+    with contextlib.closing(batches):
+        for batch in batches:
+            yield batch
+            done += len(batch)
+            progress(done)
+
+
+def read_batches(rows, size, *, hold=False):
     """Lists of up to `size` rows of the values_list `rows`, read by a server-side
-    cursor (PostgreSQL) so that no more than a batch is held."""
+    cursor (PostgreSQL) so that no more than a batch is held.
+
+    `hold`: no transaction around the reading, for a job whose progress reports
+    must commit while it reads (PostgreSQL's cursor is then WITH HOLD).
+    """
     # In a transaction PostgreSQL's server-side cursor needs no WITH HOLD, which
     # would build the whole result before the first row is sent. Not on SQLite:
     # its transactions take the write lock for the whole download.
-    postgresql = connections[rows.db].vendor == "postgresql"
+    postgresql = connections[rows.db].vendor == "postgresql" and not hold
     with transaction.atomic(using=rows.db) if postgresql else contextlib.nullcontext():
         chunks = rows.iterator(chunk_size=size)
         try:
@@ -108,21 +141,36 @@ class ExportMixin:
     # Rows per database fetch and per chunk sent: a chunk per row costs more than
     # writing the row (bench/scenarios/export.py).
     chunk_size = 5000
+    # Set by the job that writes a large export (jobs.exports): called with the
+    # rows written so far after each batch. None in a request.
+    export_progress = None
 
     def get(self, request, *args, **kwargs):
         self.file_format = kwargs.get("file_format", self.file_format)
         queryset = self.export_queryset()
         if queryset is None:
             return self.invalid_filters_response()
+        rows = queryset.count()
+        if self.export_in_background(rows):
+            return _large_export_starter(self, rows)
         # Who took which rows out of the CRM is audited before they leave.
         filterset = getattr(self, "filterset", None)
         self.record_export(
             title=str(self.get_export_title()),
             file_format=self.file_format,
-            rows=queryset.count(),
+            rows=rows,
             criteria=filterset.criteria() if filterset is not None else {},
         )
         return self.export_response(queryset)
+
+    def export_in_background(self, rows):
+        """Whether `rows` are too many to write in the request (never in the job
+        that writes them)."""
+        return (
+            self.export_progress is None
+            and _large_export_starter is not None
+            and rows > settings.EXPORT_JOB_THRESHOLD
+        )
 
     def record_export(self, *, title, file_format, rows, criteria):
         """Keep who took which rows: audit.exports.AuditedExportMixin writes them to
@@ -142,7 +190,14 @@ class ExportMixin:
     def export_batches(self, queryset):
         """Lists of rows: tuples of the columns' stored values, in column order."""
         rows = queryset.values_list(*[column.lookup for column in self.columns])
-        return read_batches(rows, self.chunk_size)
+        return self.read_batches(rows)
+
+    def read_batches(self, rows):
+        """read_batches of this export's chunk size; in a job, one that lets the
+        job's progress commit as it goes."""
+        return read_batches(
+            rows, self.chunk_size, hold=self.export_progress is not None
+        )
 
     def get_export_title(self):
         return self.export_title
@@ -170,6 +225,8 @@ class ExportMixin:
         language = translation.get_language()
         locale = locale_of(language)
         batches = self.export_batches(queryset)
+        if self.export_progress is not None:
+            batches = reported(batches, self.export_progress)
         filename = self.export_filename()
         if self.file_format == "codes.csv":
             header = [column.name for column in self.columns]

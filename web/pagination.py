@@ -106,3 +106,31 @@ class EstimatedCountPaginator(Paginator):
         except EmptyPage:
             # Past the end of an estimated list: its true end is not known.
             return self.page(1)
+
+
+COUNT_CAP = 10_000
+
+
+class CappedCountPaginator(Paginator):
+    """A Paginator that counts at most `cap` rows, for the admin's change lists.
+
+    Counting at most one row past the cap reads at most that many rows, however big
+    the table; a longer list has `capped` set, its count is the cap, and the pages
+    reach the cap: a filter or a search narrows it. Unlike EstimatedCountPaginator
+    no planner estimate is asked for: the admin says "more than 10,000" instead.
+    """
+
+    cap = COUNT_CAP
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.capped = False
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        if not hasattr(queryset, "query"):
+            return super().count
+        counted = queryset.order_by()[: self.cap + 1].count()
+        self.capped = counted > self.cap
+        return min(counted, self.cap)

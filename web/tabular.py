@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 class BoundedFormat:
     """A django-import-export format for the admin's import that reads the file
-    with `read_dataset`, as the import page does, bounds included. Subclasses name
+    with `read_dataset`, within the bounds the import page reads in. Subclasses name
     it: `read_dataset = staticmethod(<function of content and file format>)`."""
 
     read_dataset = None
@@ -125,15 +125,19 @@ def is_blank(value):
     return value is None or str(value).strip() == ""
 
 
-def dataset_of(rows, *, max_rows, check_headers=None):
-    """A Dataset of the non-blank rows, headers normalised ("Post code" → post_code).
-    `check_headers(headers)` may refuse the column names before any row is read.
-    Rows past `max_rows` are counted for the message, not kept."""
-    rows = (row for row in rows if not all(map(is_blank, row)))
-    first = next(rows, None)
+def headed_rows(rows, *, check_headers=None):
+    """The column names of the first non-blank row, normalised ("Post code" →
+    post_code), and a generator of the non-blank rows after it as (row number as a
+    spreadsheet counts it, cells padded to the names). Read as it is consumed, so a
+    file of any length is held one row at a time. `check_headers(headers)` may
+    refuse the column names before any row is read."""
+    numbered = (
+        (line, row) for line, row in enumerate(rows, 1) if not all(map(is_blank, row))
+    )
+    first = next(numbered, None)
     if first is None:
         raise ValidationError(_("The file is empty."), code="empty")
-    headers = [str(value or "").strip().lower().replace(" ", "_") for value in first]
+    headers = [str(value or "").strip().lower().replace(" ", "_") for value in first[1]]
     while headers and not headers[-1]:
         headers.pop()
     if check_headers is not None:
@@ -145,19 +149,30 @@ def dataset_of(rows, *, max_rows, check_headers=None):
                 code="duplicate_column",
                 params={"column": name},
             )
-    width = len(headers)
-    data = []
-    count = 0
-    for line, row in enumerate(rows, 2):
+    return headers, _padded(numbered, len(headers))
+
+
+def _padded(numbered, width):
+    for line, row in numbered:
         if not all(map(is_blank, row[width:])):
             raise ValidationError(
                 _("Row %(row)s has more cells than the first row has column names."),
                 code="too_wide",
                 params={"row": line},
             )
+        yield line, [*row[:width], *[""] * (width - len(row))]
+
+
+def dataset_of(rows, *, max_rows, check_headers=None):
+    """A Dataset of the non-blank rows (see `headed_rows`). Rows past `max_rows` are
+    counted for the message, not kept."""
+    headers, body = headed_rows(rows, check_headers=check_headers)
+    data = []
+    count = 0
+    for _line, row in body:
         count += 1
         if count <= max_rows:
-            data.append([*row[:width], *[""] * (width - len(row))])
+            data.append(row)
     if not data:
         raise ValidationError(_("The file has column names but no rows."), "no_rows")
     if count > max_rows:

@@ -8,12 +8,18 @@ callers write `from interactions.services import create_interaction`:
 - postponed: postpone, resume, take over and delete postponed interactions
 - documents: automatic recording of documents; Interaction template setup
 - cleanup: delete canceled entries
+- batches: the batch-wise runs of the bulk operations, for background jobs
 - templates: create, change and delete interaction groups and templates
 - files: remove attachment files nothing refers to any more
 - versions: which language version of a template a contact gets
+- languages: create, change and delete a template's language versions
 """
 
-from interactions.services.cleanup import delete_canceled_entries
+from interactions.services.batches import in_batches
+from interactions.services.cleanup import (
+    delete_canceled_entries,
+    delete_canceled_entries_in_batches,
+)
 from interactions.services.defaults import (
     TEMPLATE_VALUES,
     default_salesperson,
@@ -30,9 +36,20 @@ from interactions.services.entries import (
     INTERACTION_FIELDS,
     create_interaction,
     evaluate_entries,
+    evaluate_entries_in_batches,
     set_canceled,
+    set_canceled_in_batches,
 )
-from interactions.services.files import remove_unreferenced_attachments
+from interactions.services.files import (
+    remove_orphaned_attachments,
+    remove_unreferenced_attachments,
+)
+from interactions.services.languages import (
+    LANGUAGE_FIELDS,
+    create_template_language,
+    delete_template_language,
+    update_template_language,
+)
 from interactions.services.postponed import (
     delete_postponed,
     postpone_interaction,
@@ -57,6 +74,7 @@ from interactions.services.versions import (
 __all__ = [
     "DOCUMENT_WINDOW",
     "INTERACTION_FIELDS",
+    "LANGUAGE_FIELDS",
     "TEMPLATE_VALUES",
     "Version",
     "VersionChooser",
@@ -64,23 +82,31 @@ __all__ = [
     "create_group",
     "create_interaction",
     "create_template",
+    "create_template_language",
     "default_salesperson",
     "delete_canceled_entries",
+    "delete_canceled_entries_in_batches",
     "delete_group",
     "delete_postponed",
     "delete_template",
+    "delete_template_language",
     "document_template",
     "entry_values_from_template",
     "evaluate_entries",
+    "evaluate_entries_in_batches",
+    "in_batches",
     "log_document",
     "own_version",
     "postpone_interaction",
+    "remove_orphaned_attachments",
     "remove_unreferenced_attachments",
     "resume_interaction",
     "set_canceled",
+    "set_canceled_in_batches",
     "take_over_postponed",
     "template_defaults",
     "update_group",
     "update_template",
+    "update_template_language",
     "update_template_setup",
 ]

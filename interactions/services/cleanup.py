@@ -5,6 +5,7 @@ from django.db import transaction
 
 from audit.models import AuditAction
 from interactions.models import InteractionLogEntry
+from interactions.services.batches import in_batches
 from interactions.services.entries import _audit_many, _keys, _selection
 from interactions.services.files import remove_unreferenced_attachments
 
@@ -29,6 +30,55 @@ def delete_canceled_entries(
     or that would be deleted with `dry_run`. `entries` narrows it to a selection;
     `criteria` says how the caller chose that, for the audit record.
     """
+    doomed, selection = _doomed(
+        before=before,
+        after=after,
+        contact=contact,
+        template=template,
+        group=group,
+        salesperson=salesperson,
+        entries=entries,
+        criteria=criteria,
+    )
+    # A dry run counts with the very filters that would delete (the page's
+    # confirmation, the command's --dry-run).
+    if dry_run:
+        return doomed.count()
+    count = _delete(doomed)
+    _audit_many(AuditAction.DELETED, count, user=user, selection=selection)
+    return count
+
+
+def delete_canceled_entries_in_batches(
+    *, user=None, progress=None, batch_size=None, **filters
+):
+    """delete_canceled_entries (same `filters`) for a background job: batch by
+    batch, each batch with its own transaction and audit record (of its count), so
+    what is deleted stays deleted and audited if the job stops. `progress` as
+    in_batches."""
+    doomed, selection = _doomed(**filters)
+
+    def batch(keys):
+        count = _delete(doomed.filter(pk__in=keys))
+        _audit_many(AuditAction.DELETED, count, user=user, selection=selection)
+        return count
+
+    return in_batches(doomed, batch, progress=progress, batch_size=batch_size)
+
+
+def _doomed(
+    *,
+    before=None,
+    after=None,
+    contact=None,
+    template=None,
+    group=None,
+    salesperson=None,
+    entries=None,
+    criteria=None,
+):
+    """The canceled entries the filters select, and how they were chosen (for the
+    audit record)."""
     doomed = InteractionLogEntry.objects.filter(canceled=True, postponed=False)
     if entries is not None:
         doomed = doomed.filter(pk__in=_keys(entries))
@@ -48,16 +98,10 @@ def delete_canceled_entries(
         if value is not None:
             doomed = doomed.filter(**{field: value})
             filters[field] = str(getattr(value, key, value))
-    # A dry run counts with the very filters that would delete (the page's
-    # confirmation, the command's --dry-run).
-    if dry_run:
-        return doomed.count()
-    count = _delete(doomed)
     selection = {} if entries is None else _selection(entries, criteria)
     if filters or entries is None:
         selection["filters"] = {**selection.get("filters", {}), **filters}
-    _audit_many(AuditAction.DELETED, count, user=user, selection=selection)
-    return count
+    return doomed, selection
 
 
 def _delete(queryset):

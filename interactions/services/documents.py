@@ -42,6 +42,8 @@ def log_document(
     template=None,
     subject="",
     correspondence_type="",
+    language_code="",
+    attachment=None,
 ):
     """Record that a document went to (or came from) `contact`; return the entry.
 
@@ -49,7 +51,8 @@ def log_document(
     nothing is logged and None is returned. The salesperson is optional (NAV's rule)
     and defaults to the contact's; the description defaults to the template's. The
     same document type and number logged for the contact within DOCUMENT_WINDOW
-    returns the entry already written.
+    returns the entry already written. `language_code` and `attachment` record the
+    template's language version the document was written in.
     """
     if not document_type or document_type not in DocumentType.values:
         raise ValidationError(
@@ -96,7 +99,10 @@ def log_document(
         # an entry made by hand: the same rules, in _fill.
         "description": description,
         "correspondence_type": correspondence_type,
+        "language_code": language_code,
     }
+    if attachment:
+        values["attachment"] = attachment
     if date:
         values["date"] = date
     entry = _save(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction, AuditObjectType
 from audit.services import record_audit
 from interactions.models import Evaluation, InteractionLogEntry
+from interactions.services.batches import in_batches
 from interactions.services.defaults import (
     TEMPLATE_VALUES,
     default_salesperson,
@@ -37,6 +38,7 @@ INTERACTION_FIELDS = frozenset(
         "attachment",
         "document_type",
         "document_no",
+        "language_code",
     }
 )
 # Checked by the rules below or not set by the user: clean_fields() would spend a
@@ -263,12 +265,11 @@ def set_canceled(entries, canceled, *, user, criteria=None, logged_segment=None)
     entries are canceled with it, else `criteria` (how the caller chose them).
     """
     count = _update_canceled(entries, canceled, user=user)
-    action = AuditAction.CANCELED if canceled else AuditAction.UNCANCELED
     if logged_segment is None:
-        _audit_many(action, count, user=user, selection=_selection(entries, criteria))
+        _audit_canceled(canceled, count, user=user, entries=entries, criteria=criteria)
     else:
         record_audit(
-            action=action,
+            action=AuditAction.CANCELED if canceled else AuditAction.UNCANCELED,
             user=user,
             object_type=AuditObjectType.LOGGED_SEGMENT,
             count=count,
@@ -276,6 +277,34 @@ def set_canceled(entries, canceled, *, user, criteria=None, logged_segment=None)
             object_repr=logged_segment.description,
         )
     return count
+
+
+def set_canceled_in_batches(
+    entries, canceled, *, user, criteria=None, progress=None, batch_size=None
+):
+    """set_canceled for a background job: the queryset `entries` batch by batch,
+    each batch with its own transaction and audit record (of its count), so what
+    is done stays done and audited if the job stops. `progress` as in_batches.
+
+    Un-canceling is refused before the first batch when an entry's logged segment
+    is canceled (and, should one be canceled meanwhile, at its batch).
+    """
+    if not canceled:
+        _refuse_canceled_logged_segment(
+            _selected(entries).filter(postponed=False, canceled=True)
+        )
+
+    def batch(keys):
+        count = _update_canceled(keys, canceled, user=user)
+        _audit_canceled(canceled, count, user=user, entries=entries, criteria=criteria)
+        return count
+
+    return in_batches(entries, batch, progress=progress, batch_size=batch_size)
+
+
+def _audit_canceled(canceled, count, *, user, entries, criteria):
+    action = AuditAction.CANCELED if canceled else AuditAction.UNCANCELED
+    _audit_many(action, count, user=user, selection=_selection(entries, criteria))
 
 
 def _update_canceled(entries, canceled, *, user):
@@ -293,6 +322,11 @@ def _update_canceled(entries, canceled, *, user):
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    _refuse_canceled_logged_segment(changing)
+    return changing.update(canceled=False, canceled_by=None, canceled_at=None)
+
+
+def _refuse_canceled_logged_segment(changing):
     # The lowest entry number first, so the message is the same on every try.
     blocked = (
         changing.filter(logged_segment__canceled=True)
@@ -310,7 +344,6 @@ def _update_canceled(entries, canceled, *, user):
             % {"entry_no": blocked[0], "segment_no": blocked[1]},
             code="logged_segment_canceled",
         )
-    return changing.update(canceled=False, canceled_by=None, canceled_at=None)
 
 
 @transaction.atomic
@@ -319,6 +352,27 @@ def evaluate_entries(entries, evaluation, *, user, criteria=None):
 
     `criteria` (how the caller chose the entries) goes into the audit record.
     """
+    _check_evaluation(evaluation)
+    return _evaluate(entries, evaluation, user=user, criteria=criteria)
+
+
+def evaluate_entries_in_batches(
+    entries, evaluation, *, user, criteria=None, progress=None, batch_size=None
+):
+    """evaluate_entries for a background job: the queryset `entries` batch by
+    batch, each batch with its own transaction and audit record (of its count)."""
+    _check_evaluation(evaluation)
+    return in_batches(
+        entries,
+        lambda keys: _evaluate(
+            keys, evaluation, user=user, criteria=_selection(entries, criteria)
+        ),
+        progress=progress,
+        batch_size=batch_size,
+    )
+
+
+def _check_evaluation(evaluation):
     if evaluation not in Evaluation.values:
         raise ValidationError(
             {
@@ -328,6 +382,9 @@ def evaluate_entries(entries, evaluation, *, user, criteria=None):
                 )
             }
         )
+
+
+def _evaluate(entries, evaluation, *, user, criteria):
     # One UPDATE, however many entries: a draft gets its evaluation when finished.
     count = _selected(entries).filter(postponed=False).update(evaluation=evaluation)
     selection = _selection(entries, criteria)

@@ -1,10 +1,13 @@
 """Attachment files: removed once no record refers to them any more."""
 
+import posixpath
+from datetime import timedelta
 from functools import partial
 
 from django.apps import apps
 from django.core.files.storage import default_storage
 from django.db import models, transaction
+from django.utils import timezone
 
 from interactions.models import attachment_upload_to
 
@@ -36,5 +39,33 @@ def _remove_files(names):
                             **{f"{field.name}__in": chunk}
                         ).values_list(field.name, flat=True)
                     )
-    for name in names - still_used:
+    unused = names - still_used
+    for name in unused:
         default_storage.delete(name)
+    return unused
+
+
+def remove_orphaned_attachments(*, older_than=timedelta(days=1)):
+    """Delete stored attachment files that no record refers to and that are older
+    than `older_than`; how many were removed.
+
+    They are what a save left behind when it stored its upload and was then refused
+    or rolled back (the transaction cannot take the file back with it). The age
+    keeps an upload whose record is not committed yet."""
+    cutoff = timezone.now() - older_than
+    candidates = {
+        name
+        for name in _stored_files("attachments")
+        if default_storage.get_modified_time(name) < cutoff
+    }
+    return len(_remove_files(candidates)) if candidates else 0
+
+
+def _stored_files(folder):
+    if not default_storage.exists(folder):
+        return
+    folders, files = default_storage.listdir(folder)
+    for name in files:
+        yield posixpath.join(folder, name)
+    for sub in folders:
+        yield from _stored_files(posixpath.join(folder, sub))

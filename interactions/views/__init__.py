@@ -7,6 +7,7 @@ export's choice columns:
 - postponed: the postponed list, resume, take over, bulk delete
 - bulk: the selection and confirmation every bulk action shares
 - setup: interaction groups, templates and Interaction template setup
+- languages: a template's language versions, edited on its page
 - exports: the lists as files (entries; groups and templates with statistics)
 - documents: send e-mail and print letter, from a contact card
 - lookups: the JSON the template and group lookup fields search
@@ -30,6 +31,11 @@ from interactions.views.exports import (
     InteractionGroupExportView,
     InteractionLogEntryExportView,
     InteractionTemplateExportView,
+)
+from interactions.views.languages import (
+    TemplateLanguageCreateView,
+    TemplateLanguageDeleteView,
+    TemplateLanguageUpdateView,
 )
 from interactions.views.lookups import GroupLookupView, TemplateLookupView
 from interactions.views.postponed import (
@@ -78,6 +84,9 @@ __all__ = [
     "PostponedBulkView",
     "PostponedListView",
     "SendEmailView",
+    "TemplateLanguageCreateView",
+    "TemplateLanguageDeleteView",
+    "TemplateLanguageUpdateView",
     "TemplateLookupView",
     "TemplateSetupView",
 ]

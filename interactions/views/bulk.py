@@ -130,7 +130,11 @@ class BulkActionView(PermissionRequiredMixin, TemplateView):
                 }
             )
         try:
-            count = self.perform(action, entries, form.cleaned_data, form.criteria())
+            job = self.start_job(action, entries, form)
+            if job is None:
+                count = self.perform(
+                    action, entries, form.cleaned_data, form.criteria()
+                )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         # Someone else's draft in the selection (delete_postponed): a message, not a 403
@@ -138,5 +142,13 @@ class BulkActionView(PermissionRequiredMixin, TemplateView):
         except PermissionDenied as error:
             messages.error(request, str(error) or _("You may not do this."))
         else:
-            messages.success(request, self.done_message(action, count))
+            if job is None:
+                messages.success(request, self.done_message(action, count))
+            else:
+                messages.info(request, self.job_message(action, job))
         return redirect(back)
+
+    def start_job(self, action, entries, form):
+        """Start a background job for a selection too large for the request and
+        return it; None (the default) does it here."""
+        return None

@@ -9,7 +9,7 @@ from django.views.generic import (
 )
 
 from crm.models import Contact
-from interactions import correspondence, letters, services
+from interactions import correspondence, services
 from interactions.forms import (
     LetterForm,
     SendEmailForm,
@@ -47,7 +47,30 @@ class SendEmailView(ContactActionMixin, FormView):
     template_name = "interactions/send_email.html"
 
     def get_initial(self):
-        return {"template": services.document_template(DocumentType.EMAIL)}
+        """The template set up for e-mails, or the one just chosen on the page, with
+        the subject and message of its version in the contact's language."""
+        template = self.chosen_template() or services.document_template(
+            DocumentType.EMAIL
+        )
+        initial = {"template": template}
+        if template is not None:
+            initial.update(
+                correspondence.email_defaults(
+                    template, contact=self.contact, user=self.request.user
+                )
+            )
+        return initial
+
+    def chosen_template(self):
+        """The template the page asks to fill in from (GET, when the user chooses
+        another one), or None."""
+        if self.request.method != "GET" or not self.request.GET.get("template"):
+            return None
+        field = self.form_class.base_fields["template"]
+        try:
+            return field.clean(self.request.GET["template"])
+        except ValidationError:
+            return None
 
     def form_valid(self, form):
         try:
@@ -86,7 +109,7 @@ class LetterView(ContactActionMixin, FormView):
             template = form.cleaned_data["template"]
             salesperson = correspondence.users_salesperson(self.request.user)
             try:
-                context["letter"] = letters.render_letter(
+                context["letter"] = correspondence.render_contact_letter(
                     template, contact=self.contact, salesperson=salesperson
                 )
             except ValidationError as error:

@@ -1,6 +1,7 @@
 """Create an interaction, and the log entry pages: list, detail, attachment, bulk
 actions, delete canceled entries."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ from django_filters.views import FilterView
 
 from crm import submissions
 from crm.models import Contact, Salesperson
-from interactions import services
+from interactions import jobs, services
 from interactions.filters import InteractionLogEntryFilter
 from interactions.forms import (
     APPLY_TEMPLATE,
@@ -41,6 +42,8 @@ from interactions.models import (
     InteractionLogEntry,
 )
 from interactions.views.bulk import BulkActionView
+from jobs.services import start_job
+from jobs.views import started_message
 from web.amounts import format_amount, format_whole_number
 from web.pagination import EstimatedCountPaginator
 from web.views import (
@@ -257,24 +260,37 @@ class EntryBulkView(BulkActionView):
             entries, action == "cancel", user=user, criteria=criteria
         )
 
+    def start_job(self, action, entries, form):
+        count = entries.count()
+        if count <= settings.BULK_JOB_THRESHOLD:
+            return None
+        data = form.cleaned_data
+        return start_job(
+            jobs.BULK_KIND,
+            user=self.request.user,
+            total=count,
+            params=jobs.bulk_entries_params(
+                action=action,
+                query=data["query"] if data["scope"] == "all" else "",
+                entries=None if data["scope"] == "all" else data["selected"],
+                evaluation=data["evaluation"],
+                criteria=form.criteria(),
+            ),
+        )
+
     def done_message(self, action, count):
-        return {
-            "cancel": ngettext(
-                "%(count)s interaction log entry marked canceled.",
-                "%(count)s interaction log entries marked canceled.",
-                count,
-            ),
-            "uncancel": ngettext(
-                "Canceled mark removed from %(count)s interaction log entry.",
-                "Canceled mark removed from %(count)s interaction log entries.",
-                count,
-            ),
-            "evaluate": ngettext(
-                "%(count)s interaction log entry evaluated.",
-                "%(count)s interaction log entries evaluated.",
-                count,
-            ),
-        }[action] % {"count": count}
+        return jobs.bulk_done_message(action, count)
+
+    def job_message(self, action, job):
+        return started_message(
+            job,
+            ngettext(
+                "%(count)s line is being changed in the background.",
+                "%(count)s lines are being changed in the background.",
+                job.progress_total,
+            )
+            % {"count": job.progress_total},
+        )
 
 
 class InteractionLogEntryListView(PermissionRequiredMixin, FilterView):
@@ -344,14 +360,28 @@ class DeleteCanceledView(PermissionRequiredMixin, FormView):
                     form=form, count=count, counted_filters=counted_filters
                 )
             )
-        count = services.delete_canceled_entries(**filters, user=self.request.user)
-        messages.success(
-            self.request,
-            ngettext(
-                "%(count)s interaction log entry deleted.",
-                "%(count)s interaction log entries deleted.",
-                count,
+        total = services.delete_canceled_entries(**filters, dry_run=True)
+        if total > settings.BULK_JOB_THRESHOLD:
+            job = start_job(
+                jobs.DELETE_KIND,
+                user=self.request.user,
+                total=total,
+                params=jobs.delete_canceled_params(filters),
             )
-            % {"count": count},
-        )
+            messages.info(
+                self.request,
+                started_message(
+                    job,
+                    ngettext(
+                        "%(count)s canceled entry is being deleted in the background.",
+                        "%(count)s canceled entries are being deleted in the "
+                        "background.",
+                        total,
+                    )
+                    % {"count": total},
+                ),
+            )
+            return redirect("interactions:delete_canceled")
+        count = services.delete_canceled_entries(**filters, user=self.request.user)
+        messages.success(self.request, jobs.bulk_done_message("delete", count))
         return redirect("interactions:delete_canceled")

@@ -3,8 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 
 from audit.exports import AuditedExportMixin
-from crm.models import CorrespondenceType
+from crm.models import CorrespondenceType, Language
 from interactions.models import (
+    DeliveryStatus,
     DocumentType,
     Evaluation,
     InformationFlow,
@@ -16,7 +17,7 @@ from interactions.views.setup import (
     InteractionGroupListView,
     InteractionTemplateListView,
 )
-from web.exports import Column, Kind, read_batches
+from web.exports import Column, Kind
 
 # The choice columns an entry and a segment line share in their exports.
 INTERACTION_CHOICE_COLUMNS = [
@@ -67,6 +68,14 @@ class InteractionLogEntryExportView(AuditedExportMixin, InteractionLogEntryListV
         Column("document_no", _("Document no."), width=14),
         Column("segment_no", _("Segment no."), width=12),
         Column("canceled", _("Canceled"), Kind.BOOLEAN),
+        Column("language_code", _("Language"), Kind.CHOICE, choices=Language.choices),
+        Column(
+            "delivery_status",
+            _("Delivery"),
+            Kind.CHOICE,
+            choices=DeliveryStatus.choices,
+        ),
+        Column("delivery_error", _("Delivery error"), width=40),
     ]
 
 
@@ -78,7 +87,7 @@ class StatisticsExportMixin(AuditedExportMixin):
         rows = queryset.values_list(
             "pk", *[column.lookup for column in self.columns if column.source != ""]
         )
-        for batch in read_batches(rows, self.chunk_size):
+        for batch in self.read_batches(rows):
             statistics = InteractionLogEntry.objects.statistics_by(
                 self.statistics_field, [row[0] for row in batch]
             )

@@ -120,6 +120,7 @@ class InteractionTemplateDetailView(PermissionRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["statistics"] = self.object.log_entries.statistics()
+        context["languages"] = self.object.languages.all()
         return context
 
 
@@ -167,7 +168,7 @@ class InteractionTemplateUpdateView(
     permission_required = "interactions.change_interactiontemplate"
     model = InteractionTemplate
     form_class = InteractionTemplateForm
-    template_name = "crm/setup_form.html"
+    template_name = "interactions/template_form.html"
     success_message = _(
         "Interaction template %(object)s has been saved "
         "(unit cost %(cost)s, unit duration %(duration)s min.)."
@@ -181,6 +182,13 @@ class InteractionTemplateUpdateView(
 
     def get_title(self):
         return _("Interaction template %(code)s") % {"code": self.object.code}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            interaction_template=self.object, languages=self.object.languages.all()
+        )
+        return context
 
 
 class TemplateSetupView(PermissionRequiredMixin, FormView):

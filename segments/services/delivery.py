@@ -455,10 +455,7 @@ def recover_deliveries(now=None):
     entries. Returns (entries marked unknown, jobs restarted)."""
     now = now or timezone.now()
     cutoff = now - settings.DELIVERY_CLAIM_TIMEOUT
-    unknown = InteractionLogEntry.objects.filter(
-        Exists(_claims(claimed_at__lt=cutoff)),
-        delivery_status=DeliveryStatus.IN_PROGRESS,
-    ).update(delivery_status=DeliveryStatus.ERROR, delivery_error=unknown_message())
+    unknown = _mark_unknown(_claims(claimed_at__lt=cutoff))
     restarted = 0
     for job in Job.objects.filter(
         kind=KIND, status=Job.Status.RUNNING, started_at__lt=cutoff
@@ -466,16 +463,35 @@ def recover_deliveries(now=None):
         if DeliveryClaim.objects.filter(job=job, claimed_at__gte=cutoff).exists():
             continue
         jobs.fail_job(job, message=_("The worker stopped while the job ran."))
-        with transaction.atomic():
-            logged_segment = (
-                LoggedSegment.objects.select_for_update()
-                .filter(pk=job.params.get("logged_segment_id"), canceled=False)
-                .first()
-            )
-            if (
-                logged_segment is not None
-                and logged_segment.delivery_job_id == job.pk
-                and start_delivery(logged_segment, user=job.created_by) is not None
-            ):
-                restarted += 1
+        restarted += _restart(job)
     return unknown, restarted
+
+
+def delivery_went_stale(job, **params):
+    """The jobs sweep's hook (on_stale) for a delivery whose worker died: what it
+    had claimed becomes "unknown whether sent", and a new job sends the rest."""
+    _mark_unknown(_claims(job=job))
+    _restart(job)
+
+
+def _mark_unknown(claims):
+    return InteractionLogEntry.objects.filter(
+        Exists(claims), delivery_status=DeliveryStatus.IN_PROGRESS
+    ).update(delivery_status=DeliveryStatus.ERROR, delivery_error=unknown_message())
+
+
+@transaction.atomic
+def _restart(job):
+    """Start a new delivery of the failed `job`'s logged segment, unless it was
+    canceled or has a newer delivery already; 1 when one was started, else 0."""
+    logged_segment = (
+        LoggedSegment.objects.select_for_update()
+        .filter(pk=job.params.get("logged_segment_id"), canceled=False)
+        .first()
+    )
+    started = (
+        logged_segment is not None
+        and logged_segment.delivery_job_id == job.pk
+        and start_delivery(logged_segment, user=job.created_by) is not None
+    )
+    return int(started)

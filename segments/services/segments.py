@@ -27,6 +27,7 @@ HEADER_FIELDS = frozenset(
         "correspondence_type",
         "ignore_contact_correspondence_type",
         "subject",
+        "language_code",
         "attachment",
     }
 )

@@ -60,6 +60,9 @@ class TestLogged:
             "segment_no": "",
             "canceled": False,
             "created_at": response.json()["created_at"],
+            "language_code": "",
+            "delivery_status": "",
+            "delivery_error": "",
             "logged": True,
             "duplicate": False,
         }

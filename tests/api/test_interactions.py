@@ -255,7 +255,7 @@ class TestList:
     ):
         services.postpone_interaction(contact=contact, user=sales_user)
 
-        response = api.get(URL)
+        response = api.get(URL, {"count": "true"})
 
         assert response.status_code == 200
         body = response.json()
@@ -317,6 +317,7 @@ class TestList:
                 "template": call_template.pk,
                 "group": call_template.group_id,
                 "salesperson": salesperson.pk,
+                "count": "true",
             },
         )
 
@@ -350,11 +351,10 @@ class TestList:
         asked = api.get(URL, {"page_size": 10}).json()
         too_many = api.get(URL, {"page_size": 100000}).json()
 
-        assert (first["count"], len(first["results"])) == (27, 25)
+        assert (first["count"], len(first["results"])) == (None, 25)
         assert (len(second["results"]), second["next"]) == (2, None)
         assert len(asked["results"]) == 10
         assert len(too_many["results"]) == 27
-        assert api.get(URL, {"page": 9}).status_code == 404
 
     def test_anonymous_is_401_and_without_the_view_permission_403(
         self, anonymous_api, api_without_permissions

@@ -155,8 +155,23 @@ def test_a_page_past_the_end_is_a_documented_404(api, schema):
 
     assert response.status_code == 404
     assert "404" in schema["paths"][CONTACTS]["get"]["responses"]
-    assert "404" in schema["paths"][INTERACTIONS]["get"]["responses"]
     assert query_parameter(schema, CONTACTS, "page")["schema"]["minimum"] == 1
+
+
+def test_the_entries_page_by_a_cursor_the_schema_describes(api, schema):
+    response = api.get(INTERACTIONS, {"cursor": "nonsense"})
+    parameters = {
+        parameter["name"]
+        for parameter in schema["paths"][INTERACTIONS]["get"]["parameters"]
+    }
+
+    assert response.status_code == 400
+    assert "400" in schema["paths"][INTERACTIONS]["get"]["responses"]
+    assert {"cursor", "page_size", "count"} <= parameters
+    assert "page" not in parameters
+    assert query_parameter(schema, INTERACTIONS, "count")["schema"] == {
+        "type": "boolean"
+    }
 
 
 @pytest.mark.parametrize("page_size", ["0", "abc", "-1", "²"])
@@ -179,7 +194,10 @@ def test_page_size_left_blank_or_too_large(api):
 def test_blank_filters_mean_no_filter_as_the_schema_says(api, schema):
     InteractionLogEntryFactory()
 
-    response = api.get(INTERACTIONS, {"date_to": "", "canceled": "", "cost_from": ""})
+    response = api.get(
+        INTERACTIONS,
+        {"date_to": "", "canceled": "", "cost_from": "", "count": "true"},
+    )
 
     assert response.status_code == 200
     assert response.json()["count"] == 1

@@ -17,6 +17,7 @@ from openpyxl import Workbook, load_workbook
 from crm.imports import ContactResource
 from crm.models import Contact, NumberSeries
 from crm.views import PENDING_IMPORT
+from jobs.models import Job
 from tests.crm.test_import import with_declared_dimension, workbook_bytes
 from tests.exports import body, code_rows, csv_rows, download, filename, workbook
 from tests.factories import CompanyFactory, PersonFactory, SalespersonFactory
@@ -41,6 +42,18 @@ def upload(client, content, name="contacts.csv"):
     if isinstance(content, str):
         content = content.encode()
     return client.post(IMPORT, {"file": SimpleUploadedFile(name, content)})
+
+
+@pytest.fixture
+def confirm(crm_admin_client, django_capture_on_commit_callbacks):
+    """Confirm the waiting import; its job runs as the request's transaction
+    commits, as a worker would run it."""
+
+    def post(token, **data):
+        with django_capture_on_commit_callbacks(execute=True):
+            return crm_admin_client.post(CONFIRM, {"token": token, **data})
+
+    return post
 
 
 def waiting_files(tmp_path):
@@ -102,21 +115,45 @@ def test_preview_shows_every_row_and_writes_nothing(
     assert list(NumberSeries.objects.values_list()) == before
     # The file waits for the confirmation under a generated name only the session has.
     (name,) = waiting_files(tmp_path)
-    assert crm_admin_client.session[PENDING_IMPORT] == {"name": name, "format": "csv"}
+    assert crm_admin_client.session[PENDING_IMPORT] == {
+        "name": name,
+        "format": "csv",
+        "file_name": "contacts.csv",
+        "rows": 3,
+    }
     assert response.context["token"] == name
 
 
-def test_confirm_imports_the_valid_rows_and_says_how_many(
-    crm_admin_client, marketing_setup, tmp_path
+def test_confirm_imports_the_valid_rows_as_a_job_and_shows_its_progress(
+    crm_admin_client, marketing_setup, tmp_path, confirm
 ):
     token = upload(crm_admin_client, GOOD_AND_BAD).context["token"]
 
-    response = crm_admin_client.post(CONFIRM, {"token": token})
+    response = confirm(token)
 
     assert response.status_code == 302
-    assert response.url == reverse("crm:contact_list")
+    assert response.url == reverse("jobs:list")
     assert message_texts(response) == [
+        "The import has started. Its progress is shown here; the rejected rows can "
+        "be downloaded when it is done."
+    ]
+    job = Job.objects.get()
+    assert (job.kind, job.status, job.created_by.username) == (
+        "crm.import_contacts",
+        "done",
+        "crmadmin",
+    )
+    assert job.message == (
         "Import finished: 2 created, 0 updated, 0 unchanged, 1 rejected."
+    )
+    assert (job.progress_done, job.progress_total) == (3, 3)
+    jobs_page = crm_admin_client.get(response.url)
+    assert "Import finished: 2 created" in jobs_page.text
+    assert f"/jobs/{job.pk}/download/" in jobs_page.text
+    report = crm_admin_client.get(f"/jobs/{job.pk}/download/")
+    assert b"".join(report.streaming_content).decode("utf-8-sig").splitlines() == [
+        "row,errors,no,type,name,company,email",
+        "3,company: There is no contact with no. CO404.,,person,Bad Bob,CO404,",
     ]
     assert list(Contact.objects.values_list("no", "name")) == [
         ("CT00001", "Globex"),
@@ -126,11 +163,11 @@ def test_confirm_imports_the_valid_rows_and_says_how_many(
     assert PENDING_IMPORT not in crm_admin_client.session
 
 
-def test_confirming_twice_imports_once(crm_admin_client, marketing_setup):
+def test_confirming_twice_imports_once(crm_admin_client, marketing_setup, confirm):
     token = upload(crm_admin_client, GOOD_AND_BAD).context["token"]
-    crm_admin_client.post(CONFIRM, {"token": token})
+    confirm(token)
 
-    response = crm_admin_client.post(CONFIRM, {"token": token})
+    response = confirm(token)
 
     assert response.url == IMPORT
     assert message_texts(response)[-1] == (
@@ -152,14 +189,14 @@ def test_confirm_with_another_token_imports_nothing(
 
 
 def test_a_new_upload_replaces_the_waiting_one(
-    crm_admin_client, marketing_setup, tmp_path
+    crm_admin_client, marketing_setup, tmp_path, confirm
 ):
     first = upload(crm_admin_client, GOOD_AND_BAD).context["token"]
     second = upload(crm_admin_client, "name\nInitech\n").context["token"]
 
     assert waiting_files(tmp_path) == [second]
-    assert crm_admin_client.post(CONFIRM, {"token": first}).url == IMPORT
-    crm_admin_client.post(CONFIRM, {"token": second})
+    assert confirm(first).url == IMPORT
+    confirm(second)
     assert list(Contact.objects.values_list("name", flat=True)) == ["Initech"]
 
 
@@ -230,21 +267,22 @@ def test_a_file_with_nothing_to_import_offers_no_confirmation(
     assert waiting_files(tmp_path) == []
 
 
-def test_a_failure_while_confirming_imports_nothing_and_says_so(
-    crm_admin_client, marketing_setup, monkeypatch
+def test_a_batch_failing_in_the_job_imports_none_of_it_and_says_so(
+    crm_admin_client, marketing_setup, monkeypatch, confirm
 ):
     token = upload(crm_admin_client, GOOD_AND_BAD).context["token"]
 
-    def fail(**values):
+    def fail(self, batch):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("crm.services.create_contact", fail)
-    response = crm_admin_client.post(CONFIRM, {"token": token})
+    monkeypatch.setattr("crm.contact_import.Batches.write", fail)
+    confirm(token)
 
-    assert response.url == IMPORT
-    assert message_texts(response) == [
-        "Row 2 could not be imported, so nothing was imported."
-    ]
+    job = Job.objects.get()
+    assert job.status == "done"
+    assert job.message == (
+        "Import finished: 0 created, 0 updated, 0 unchanged, 3 rejected."
+    )
     assert not Contact.objects.exists()
 
 
@@ -275,7 +313,7 @@ def test_a_failure_while_confirming_imports_nothing_and_says_so(
 def test_a_bad_file_is_a_message_not_an_error(crm_admin_client, name, content, message):
     response = upload(crm_admin_client, content, name)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors == {"file": [message]}
     assert "report" not in response.context
 
@@ -290,7 +328,7 @@ def test_a_file_over_the_upload_limit_is_refused(crm_admin_client, settings):
     }
 
 
-def test_an_excel_workbook_is_imported(crm_admin_client, marketing_setup):
+def test_an_excel_workbook_is_imported(crm_admin_client, marketing_setup, confirm):
     workbook = Workbook()
     workbook.active.append(["name", "type", "city"])
     workbook.active.append(["Globex", "company", "Utrecht"])
@@ -300,10 +338,149 @@ def test_an_excel_workbook_is_imported(crm_admin_client, marketing_setup):
     token = upload(crm_admin_client, buffer.getvalue(), "contacts.xlsx").context[
         "token"
     ]
-    crm_admin_client.post(CONFIRM, {"token": token})
+    confirm(token)
 
     assert list(Contact.objects.values_list("no", "name", "city")) == [
         ("CT00001", "Globex", "Utrecht")
+    ]
+
+
+def test_a_file_past_the_old_limit_of_1000_rows_is_previewed_and_imported(
+    crm_admin_client, marketing_setup, confirm
+):
+    text = "name,email\n" + "".join(
+        f"Contact {n},{'bad' if n == 1500 else f'c{n}@example.nl'}\n"
+        for n in range(2500)
+    )
+
+    response = upload(crm_admin_client, text)
+
+    report = response.context["report"]
+    assert dict(report.counts) == {"new": 2499, "rejected": 1}
+    # The first rows, then the rejected ones: a bounded list.
+    assert len(report.rows) == 101
+    assert report.rows[-1].line == 1502
+    assert "The file has 2,500 rows; shown are the first 100" in response.text
+    confirm(response.context["token"])
+    assert Contact.objects.count() == 2499
+    assert Job.objects.get().progress_done == 2500
+
+
+def test_the_preview_asks_the_same_queries_whatever_the_rows(
+    crm_admin_client, marketing_setup
+):
+    CompanyFactory(no="CO1")
+    SalespersonFactory(code="JV")
+
+    def queries(rows):
+        text = "no,name,company,salesperson\n" + "".join(
+            f"{'' if n % 2 else f'X{n}'},P{n},CO1,JV\n" for n in range(rows)
+        )
+        with CaptureQueriesContext(connection) as captured:
+            assert upload(crm_admin_client, text).status_code == 200
+        return len(captured)
+
+    assert queries(5) == queries(500)
+
+
+def test_a_row_past_the_bounds_far_into_the_file_is_refused_with_a_message(
+    crm_admin_client, marketing_setup
+):
+    text = "no,name\n" + "".join(f",Contact {n}\n" for n in range(1500))
+    text += ",Wide,extra\n"
+
+    response = upload(crm_admin_client, text)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "file": ["Row 1502 has more cells than the first row has column names."]
+    }
+    assert PENDING_IMPORT not in crm_admin_client.session
+
+
+@pytest.fixture
+def large(monkeypatch):
+    """Every file counts as large: previewed by a job."""
+    monkeypatch.setattr("crm.views.INLINE_PREVIEW_BYTES", 10)
+
+
+def test_a_large_file_is_previewed_by_a_job_the_page_follows(
+    crm_admin_client,
+    marketing_setup,
+    large,
+    confirm,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(crm_admin_client, GOOD_AND_BAD)
+
+    preview_job = Job.objects.get()
+    assert (preview_job.kind, preview_job.status) == (
+        "crm.preview_contact_import",
+        "done",
+    )
+    assert response.url == f"{IMPORT}?preview={preview_job.pk}"
+    page = crm_admin_client.get(response.url)
+    assert page.status_code == 200
+    report = page.context["report"]
+    assert dict(report.counts) == {"new": 2, "rejected": 1}
+    assert [(row.line, row.outcome, row.no) for row in report.rows] == [
+        (2, "new", "CT00001"),
+        (3, "rejected", ""),
+        (4, "new", "CT00002"),
+    ]
+    assert "There is no contact with no. CO404." in page.text
+    assert "Preview of contacts.csv" in page.text
+    assert not Contact.objects.exists()
+
+    confirm(page.context["token"])
+
+    assert list(Contact.objects.values_list("no", "name")) == [
+        ("CT00001", "Globex"),
+        ("CT00002", "Ann"),
+    ]
+
+
+def test_while_the_preview_job_runs_the_page_shows_its_progress(
+    crm_admin_client, marketing_setup, large, settings
+):
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
+    url = upload(crm_admin_client, GOOD_AND_BAD).url
+
+    page = crm_admin_client.get(url)
+
+    assert "checked in the background" in page.text
+    assert 'hx-trigger="every 2s"' in page.text
+    assert "report" not in page.context
+    assert "Confirm import" not in page.text
+
+
+def test_a_file_failing_in_its_preview_job_says_why(
+    crm_admin_client, marketing_setup, large, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        url = upload(crm_admin_client, "no,name\n,Ann\n,Bob,extra\n").url
+
+    page = crm_admin_client.get(url)
+
+    assert "The file could not be previewed." in page.text
+    assert "Row 3 has more cells than the first row has column names." in page.text
+    assert "Confirm import" not in page.text
+
+
+@pytest.mark.parametrize("preview", ["0", "x", "999"])
+def test_another_preview_than_the_waiting_one_is_refused(
+    crm_admin_client, marketing_setup, large, preview
+):
+    upload(crm_admin_client, GOOD_AND_BAD)
+
+    response = crm_admin_client.get(f"{IMPORT}?preview={preview}")
+
+    assert response.url == IMPORT
+    assert message_texts(response) == [
+        "This import is no longer waiting for confirmation. Upload the file again."
     ]
 
 

@@ -169,3 +169,10 @@ def test_next_no_gives_distinct_consecutive_numbers_under_concurrency():
     assert sorted(numbers) == [f"R{n:05d}" for n in range(1, total + 1)]
     series.refresh_from_db()
     assert series.next_number == total + 1
+
+
+def test_next_nos_hands_out_a_block_of_numbers_in_one_step(db):
+    series = NumberSeriesFactory(prefix="CT", next_number=8, width=3)
+
+    assert series.next_nos(3) == ["CT008", "CT009", "CT010"]
+    assert series.next_no() == "CT011"

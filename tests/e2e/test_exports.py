@@ -4,6 +4,7 @@ without JavaScript, and opens the files as Excel would."""
 import csv
 import datetime
 import io
+import threading
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,6 +13,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from jobs.models import Job
+from jobs.tasks import run_job
 from tests.e2e.conftest import choose
 from tests.factories import (
     InteractionLogEntryFactory,
@@ -95,3 +98,56 @@ def test_without_javascript_the_menu_opens_and_the_csv_is_dutch(
     assert header[15] == "Kosten"
     assert [row[15] for row in rows] == ["1250,00", "12,50"]
     context.close()
+
+
+def test_a_dutch_user_s_large_export_is_made_on_achtergrondtaken(
+    page, live_server, login, shot, settings
+):
+    """Over EXPORT_JOB_THRESHOLD (lowered) the export becomes a job: the page goes to
+    Achtergrondtaken, the progress bar reaches 100 % and the file is downloaded."""
+    settings.EXPORT_JOB_THRESHOLD = 3
+    # The job waits, as for a worker, until the test runs it (below).
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
+    anne = PersonFactory(no="CT00042", name="Anne Jansen", company=None)
+    for day in range(1, 6):
+        InteractionLogEntryFactory(
+            contact=anne, date=datetime.date(2026, 11, day), cost=Decimal("12.50")
+        )
+    InteractionLogEntryFactory(contact=PersonFactory(name="Someone else"))
+    login(SalesUserFactory(username="anna"))
+    in_dutch(page, live_server)
+    page.goto(f"{live_server.url}{reverse('interactions:entry_list')}")
+    choose(page, "Contact", "anne jan", "CT00042 Anne Jansen")
+    page.get_by_role("button", name="Filteren").click()
+    expect(page.locator("table tbody tr")).to_have_count(5)
+
+    page.get_by_text("Exporteren", exact=True).click()
+    page.get_by_role("link", name="CSV", exact=True).click()
+
+    expect(page.get_by_role("heading", name="Achtergrondtaken")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "5 rijen zijn te veel om in één keer te downloaden"
+    )
+    job = Job.objects.get()
+    row = page.locator(f"#job-{job.pk}")
+    expect(row).to_contain_text("Exporteren")
+    worker = threading.Thread(target=run_job.call, args=(job.pk, job.attempt))
+    worker.start()
+    worker.join(timeout=30)
+
+    expect(row.get_by_role("progressbar")).to_have_attribute("value", "100")
+    expect(row).to_contain_text("100 % · 5 / 5")
+    expect(row).to_contain_text("Gereed")
+    expect(row).to_contain_text("Interactielogposten")
+    shot("export-job-done")
+    name = f"interactielogposten-{timezone.localdate():%Y-%m-%d}.csv"
+    with page.expect_download() as download:
+        row.get_by_role("link", name=name).click()
+
+    assert download.value.suggested_filename == name
+    text = download.value.path().read_text(encoding="utf-8")
+    header, *rows = csv.reader(io.StringIO(text[1:]), delimiter=";")
+    assert header[15] == "Kosten"
+    assert [row[3] for row in rows] == ["CT00042"] * 5

@@ -10,11 +10,13 @@ calls = []
 _lock = threading.Lock()
 
 
-def count(job, *, to, batch=10, fail_at=None, cancel_at=None, pause=None):
+def count(job, *, to, batch=10, fail_at=None, cancel_at=None, pause=None, hang_at=None):
     """Count to `to` in batches, reporting progress after each one.
 
     fail_at: raise once that many are done; cancel_at: the owner cancels once that
-    many are done; pause: a name of PAUSES, waited on before each batch.
+    many are done; pause: a name of PAUSES, waited on before each batch; hang_at:
+    on the first attempt, stop for good once that many are done (a worker that is
+    then killed).
     """
     with _lock:
         calls.append(job.pk)
@@ -31,6 +33,8 @@ def count(job, *, to, batch=10, fail_at=None, cancel_at=None, pause=None):
         report_progress(job, done=done, message=f"Counted {done}")
         if cancel_at is not None and done >= cancel_at:
             cancel_job(job, user=job.created_by)
+        if hang_at is not None and done >= hang_at and job.attempt == 1:
+            threading.Event().wait()
     return {"url": "/jobs/", "label": f"Counted to {to}"}
 
 

@@ -1,9 +1,12 @@
 """Real workers: `manage.py db_worker` and an RQ worker as processes of their own,
 against a database they share with the test, run a job to the end."""
 
+import datetime
 import os
+import signal
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -26,18 +29,22 @@ postgres_only = pytest.mark.skipif(
 )
 
 
+def manage_env(database_url, **env):
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.jobs.worker_settings",
+        "DJANGO_DEBUG": "1",
+        "DATABASE_URL": database_url,
+        **env,
+    }
+
+
 def manage(*args, database_url, **env):
     """Run manage.py in a process of its own, with the test kinds of job."""
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.jobs.worker_settings",
-            "DJANGO_DEBUG": "1",
-            "DATABASE_URL": database_url,
-            **env,
-        },
+        env=manage_env(database_url, **env),
         capture_output=True,
         text=True,
         timeout=TIMEOUT,
@@ -152,3 +159,49 @@ def test_an_rq_worker_runs_a_job_once_even_when_its_message_comes_twice(settings
     backend = tasks.run_job.using(queue_name=queue).get_backend()
     assert backend.get_result(job.task_id).return_value is True
     assert backend.get_result(again.id).return_value is False
+
+
+@pytest.mark.django_db(transaction=True)
+@postgres_only
+def test_a_job_whose_worker_is_killed_is_swept_as_failed_and_runs_again(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.JOB_STALE_AFTER = datetime.timedelta(minutes=10)
+    job = services.start_job(
+        "test.count",
+        user=SalesUserFactory(),
+        params={"to": 50, "batch": 10, "hang_at": 20},
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", *DB_WORKER, "--no-reload"],
+        cwd=ROOT,
+        env=manage_env(postgres_url()),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        # Wait for the worker to get as far as it will, then kill it outright.
+        deadline = time.monotonic() + TIMEOUT
+        while not Job.objects.filter(pk=job.pk, progress_done=20).exists():
+            assert worker.poll() is None, "the worker ended early"
+            assert time.monotonic() < deadline, "the worker never got to 20"
+            time.sleep(0.05)
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=TIMEOUT)
+    job.refresh_from_db()
+    assert job.status == Job.Status.RUNNING
+    # Nothing else will ever end it: the sweep does, once the heartbeat is too old.
+    assert services.fail_stale_jobs() == []
+
+    swept = services.fail_stale_jobs(
+        now=job.heartbeat_at + settings.JOB_STALE_AFTER + datetime.timedelta(seconds=1)
+    )
+
+    assert swept == [job]
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert "The worker stopped while the job ran" in job.message
+    services.retry_job(job, user=job.created_by)
+    manage(*DB_WORKER, "--no-reload", database_url=postgres_url())
+    job.refresh_from_db()
+    assert (job.status, job.attempt, job.progress_done) == (Job.Status.DONE, 2, 50)

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from interactions.models import (
     DeliveryStatus,
@@ -19,6 +20,7 @@ from interactions.models import (
     InteractionTemplateLanguage,
 )
 from jobs.models import Job
+from jobs.services import fail_stale_jobs
 from segments import services
 from segments.models import DeliveryClaim, LoggedSegment, SegmentLine
 from segments.services import delivery
@@ -354,6 +356,37 @@ def test_recovery_fails_a_dead_job_and_starts_a_new_one(
     assert logged.delivery_job != job
     assert logged.delivery_job.status == "done"
     assert len(smtp.messages) == 3
+
+
+def test_the_jobs_sweep_settles_a_dead_delivery_and_sends_the_rest(
+    segment, user, smtp, django_capture_on_commit_callbacks
+):
+    logged, _ = services.log_segment(segment, user=user, deliver=True)
+    job = logged.delivery_job
+    dieter = entries(logged)["Dieter"]
+    # The worker claimed Dieter's message, then went silent (killed).
+    long_ago = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    Job.objects.filter(pk=job.pk).update(
+        status="running", started_at=long_ago, heartbeat_at=long_ago
+    )
+    DeliveryClaim.objects.create(
+        entry_id=dieter.pk, token="dead", job=job, claimed_at=timezone.now()
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        failed = fail_stale_jobs()
+
+    assert failed == [job]
+    dieter.refresh_from_db()
+    assert dieter.delivery_status == "error"
+    assert dieter.delivery_error.startswith("Unknown whether sent")
+    logged.refresh_from_db()
+    assert logged.delivery_job != job
+    assert logged.delivery_job.status == "done"
+    assert sorted(r[0] for r, _m in smtp.messages) == [
+        "fleur@example.org",
+        "noor@example.org",
+    ]
 
 
 def test_canceling_stops_the_remaining_delivery(segment, user, smtp):

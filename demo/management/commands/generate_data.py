@@ -339,6 +339,9 @@ class Command(BaseCommand):
                         moment + utc_offset if canceled else r"\N",
                         "",
                         "",
+                        "",
+                        "",
+                        "",
                     )
                 )
             )

@@ -1,0 +1,38 @@
+"""Bulk operations on many entries done batch by batch, for the background jobs: each
+batch its own transaction, progress and a chance to stop between batches."""
+
+from django.db import transaction
+from django.db.models import Max
+
+from interactions.models import InteractionLogEntry
+
+# Entries per batch: a few seconds of work at most, so a canceled job stops soon and
+# a batch's locks are short.
+BATCH_SIZE = 2000
+
+
+def in_batches(entries, work, *, progress=None, batch_size=None):
+    """Call `work(keys)` on the entry numbers of `entries` (a queryset), a batch at
+    a time in number order, each call in its own transaction; returns the sum of
+    what `work` returned. `batch_size` defaults to BATCH_SIZE.
+
+    After each batch `progress(examined, changed)` is called; when it returns False
+    the rest is left alone. The batches walk the numbers up to the highest one
+    selected at the start, so entries the work changes (and no longer match the
+    filters) do not shift the batches, and entries added meanwhile do not join.
+    """
+    batch_size = batch_size or BATCH_SIZE
+    selected = InteractionLogEntry.objects.filter(pk__in=entries.values("pk"))
+    highest = selected.aggregate(highest=Max("pk"))["highest"]
+    keys = selected.filter(pk__lte=highest or 0).order_by("pk")
+    last = examined = changed = 0
+    while batch := list(
+        keys.filter(pk__gt=last).values_list("pk", flat=True)[:batch_size]
+    ):
+        with transaction.atomic():
+            changed += work(batch)
+        examined += len(batch)
+        last = batch[-1]
+        if progress is not None and progress(examined, changed) is False:
+            break
+    return changed

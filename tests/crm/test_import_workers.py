@@ -1,0 +1,100 @@
+"""A contact import run by real workers: `manage.py db_worker` and an RQ worker as
+processes of their own, sharing the test's PostgreSQL database and media folder."""
+
+import uuid
+
+import pytest
+import redis
+from import_export.tmp_storages import MediaStorage
+
+from crm.imports import IMPORT_JOB_KIND
+from crm.models import Contact
+from jobs import services, tasks
+from jobs.models import Job
+from tests.factories import AdminUserFactory
+from tests.jobs.test_workers import (
+    DB_WORKER,
+    REDIS_URL,
+    manage,
+    postgres_only,
+    postgres_url,
+)
+
+pytestmark = [pytest.mark.django_db(transaction=True), postgres_only]
+
+ROWS = 2500
+
+
+def start_import(media_root):
+    storage = MediaStorage()
+    storage.save(
+        ("name,city\n" + "".join(f"Klant {n},Utrecht\n" for n in range(ROWS))).encode()
+        + b"\n,Zonder naam\n"
+    )
+    return services.start_job(
+        IMPORT_JOB_KIND,
+        user=AdminUserFactory(),
+        total=ROWS + 1,
+        params={"upload": storage.name, "file_format": "csv", "language": "nl"},
+    )
+
+
+def assert_imported(job):
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE
+    assert (job.progress_done, job.progress_total) == (ROWS + 1, ROWS + 1)
+    assert job.message == (
+        f"Import voltooid: {ROWS} gemaakt, 0 bijgewerkt, 0 ongewijzigd, 1 geweigerd."
+    )
+    assert job.file_name == "geweigerde-rijen.csv"
+    assert Contact.objects.count() == ROWS
+
+
+def test_db_worker_imports_contacts(settings, media_root, marketing_setup):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    job = start_import(media_root)
+
+    manage(
+        *DB_WORKER,
+        "--no-reload",
+        database_url=postgres_url(),
+        DJANGO_MEDIA_ROOT=str(media_root),
+    )
+
+    assert_imported(job)
+
+
+def test_an_rq_worker_imports_contacts(settings, media_root, marketing_setup):
+    queue = f"import-test-{uuid.uuid4().hex[:8]}"
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_rq.RQBackend",
+            "QUEUES": ["default", queue],
+        }
+    }
+    settings.RQ_QUEUES = {name: {"URL": REDIS_URL} for name in ["default", queue]}
+    original = tasks.run_job
+    tasks.run_job = original.using(queue_name=queue)
+    try:
+        job = start_import(media_root)
+    finally:
+        tasks.run_job = original
+    try:
+        manage(
+            "rqworker",
+            queue,
+            "--burst",
+            "--job-class",
+            "django_tasks_rq.backend.Job",
+            "--worker-class",
+            "rq.worker.SimpleWorker",
+            database_url=postgres_url(),
+            TASKS_BACKEND="rq",
+            REDIS_URL=REDIS_URL,
+            JOBS_TEST_RQ_QUEUE=queue,
+            DJANGO_MEDIA_ROOT=str(media_root),
+        )
+    finally:
+        redis.Redis.from_url(REDIS_URL).delete(f"rq:queue:{queue}")
+
+    assert_imported(job)
