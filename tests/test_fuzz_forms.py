@@ -177,6 +177,11 @@ WRITES = {
     "segments:reuse_logged_segment": {"segments.SegmentLine"},
     "segments:line_update": {"segments.SegmentLine"},
     "segments:apply_header_template": {"segments.SegmentLine"},
+    "segments:loggedsegment_resend": {
+        "segments.LoggedSegment",
+        "interactions.InteractionLogEntry",
+        "jobs.Job",
+    },
     "segments:loggedsegment_cancel": {
         "segments.LoggedSegment",
         "interactions.InteractionLogEntry",
