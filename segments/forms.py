@@ -179,6 +179,7 @@ class DeliveryFilterForm(forms.Form):
             *DeliveryStatus.choices[1:],
             ("none", _("Nothing to send")),
         ],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
 

@@ -21,7 +21,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from crm.models import CorrespondenceType
@@ -66,28 +66,28 @@ def _unclaimed(logged_segment):
 def start_delivery(logged_segment, *, user):
     """Start a job delivering `logged_segment`'s entries in progress once the
     caller's transaction commits; None when there is nothing to send or nobody to
-    own the job (a command then calls deliver_logged_segment itself)."""
+    own the job (a command then calls deliver_logged_segment itself). The job keeps
+    the active language: the worker names its result in the user's words."""
     if user is None or not user.is_authenticated:
         return None
     total = _unclaimed(logged_segment).count()
     if not total:
         return None
-    job = jobs.start_job(
-        KIND, user=user, total=total, params={"logged_segment_id": logged_segment.pk}
-    )
+    language = translation.get_language()
+    params = {"logged_segment_id": logged_segment.pk, "language": language}
+    job = jobs.start_job(KIND, user=user, total=total, params=params)
     LoggedSegment.objects.filter(pk=logged_segment.pk).update(delivery_job=job)
     logged_segment.delivery_job = job
     return job
 
 
-def deliver_job(job, *, logged_segment_id):
+def deliver_job(job, *, logged_segment_id, language=None):
     """What the worker runs for a job of KIND."""
     logged_segment = LoggedSegment.objects.get(pk=logged_segment_id)
     deliver_logged_segment(logged_segment, user=job.created_by, job=job)
-    return {
-        "url": logged_segment.get_absolute_url(),
-        "label": _("Logged segment %(no)s") % {"no": logged_segment.segment_no},
-    }
+    with translation.override(language):
+        label = _("Logged segment %(no)s") % {"no": logged_segment.segment_no}
+    return {"url": logged_segment.get_absolute_url(), "label": label}
 
 
 def _claim(entry_ids, *, token, job):
@@ -470,8 +470,9 @@ def recover_deliveries(now=None):
 def delivery_went_stale(job, **params):
     """The jobs sweep's hook (on_stale) for a delivery whose worker died: what it
     had claimed becomes "unknown whether sent", and a new job sends the rest."""
-    _mark_unknown(_claims(job=job))
-    _restart(job)
+    with translation.override(job.params.get("language")):
+        _mark_unknown(_claims(job=job))
+        _restart(job)
 
 
 def _mark_unknown(claims):

@@ -4,7 +4,7 @@ the logged segment, optionally a follow-up segment and the delivery of its conte
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.models import AuditAction, AuditObjectType
@@ -275,26 +275,34 @@ def log_segment(
 
 
 def log_segment_job(
-    job, *, segment_id, create_follow_up=False, deliver=False, letter_fallback=False
+    job,
+    *,
+    segment_id,
+    create_follow_up=False,
+    deliver=False,
+    letter_fallback=False,
+    language=None,
 ):
     """The job of a segment too large to log within a page's request
-    (settings.SEGMENT_LOG_JOB_THRESHOLD lines): the same log_segment, by the worker."""
-    segment = Segment.objects.filter(pk=segment_id).first()
-    if segment is None:
-        raise ValidationError(_("The segment has already been logged or deleted."))
-    logged_segment, follow_up = log_segment(
-        segment,
-        user=job.created_by,
-        create_follow_up=create_follow_up,
-        deliver=deliver,
-        letter_fallback=letter_fallback,
-    )
-    if follow_up is not None:
+    (settings.SEGMENT_LOG_JOB_THRESHOLD lines): the same log_segment, by the worker,
+    in the `language` of the user who asked for it, as the page would have."""
+    with translation.override(language):
+        segment = Segment.objects.filter(pk=segment_id).first()
+        if segment is None:
+            raise ValidationError(_("The segment has already been logged or deleted."))
+        logged_segment, follow_up = log_segment(
+            segment,
+            user=job.created_by,
+            create_follow_up=create_follow_up,
+            deliver=deliver,
+            letter_fallback=letter_fallback,
+        )
+        if follow_up is not None:
+            return {
+                "url": follow_up.get_absolute_url(),
+                "label": _("Follow-up segment %(no)s") % {"no": follow_up.no},
+            }
         return {
-            "url": follow_up.get_absolute_url(),
-            "label": _("Follow-up segment %(no)s") % {"no": follow_up.no},
+            "url": logged_segment.get_absolute_url(),
+            "label": _("Logged segment %(no)s") % {"no": logged_segment.segment_no},
         }
-    return {
-        "url": logged_segment.get_absolute_url(),
-        "label": _("Logged segment %(no)s") % {"no": logged_segment.segment_no},
-    }

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.generic import FormView, View
 
 from jobs.services import start_job
@@ -119,7 +119,11 @@ class SegmentLogView(PermissionFirstMixin, FormView):
             start_job(
                 "segments.log",
                 user=self.request.user,
-                params={"segment_id": self.segment.pk, **options},
+                params={
+                    "segment_id": self.segment.pk,
+                    "language": get_language(),
+                    **options,
+                },
             )
         messages.info(
             self.request,

@@ -6,9 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from interactions.models import InteractionLogEntry
 from jobs.models import Job
+from jobs.tasks import run_job
 from segments.models import LoggedSegment, SegmentLine
 from tests.factories import PersonFactory
 from tests.segments import test_delivery as shared
@@ -93,6 +95,26 @@ def test_a_segment_over_the_threshold_is_logged_by_a_job(
     logged = LoggedSegment.objects.get()
     assert log_job.result["url"] == logged.get_absolute_url()
     assert logged.delivery_job.kind == "segments.deliver"
+
+
+def test_the_jobs_name_their_result_in_the_language_of_the_user_who_logged(
+    sales_client, segment, smtp, settings, django_capture_on_commit_callbacks
+):
+    # Recorded by the Dutch user's request, run by a worker in its own language.
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
+    settings.SEGMENT_LOG_JOB_THRESHOLD = 2
+    sales_client.cookies["django_language"] = "nl"
+    sales_client.post(log_url(segment), {"deliver": "on"})
+    with translation.override("en"):
+        with django_capture_on_commit_callbacks(execute=True):
+            run_job.call(Job.objects.get(kind="segments.log").pk, 1)
+        logged = LoggedSegment.objects.get()
+        run_job.call(logged.delivery_job_id, 1)
+    name = f"Geregistreerd segment {logged.segment_no}"
+    assert Job.objects.get(kind="segments.log").result["label"] == name
+    assert Job.objects.get(kind="segments.deliver").result["label"] == name
 
 
 def test_a_large_segment_is_refused_at_once_when_it_cannot_be_sent(
