@@ -402,7 +402,7 @@ def _summary(logged_segment):
 
 @transaction.atomic
 def resend_failed(logged_segment, *, user):
-    """ "Opnieuw verzenden mislukte": put the entries whose delivery failed (or whose
+    """ "Mislukte opnieuw verzenden": put the entries whose delivery failed (or whose
     fate is unknown) back in progress and start a delivery job. Returns the job."""
     locked = LoggedSegment.objects.select_for_update().get(pk=logged_segment.pk)
     if locked.canceled:

@@ -198,7 +198,7 @@ class LoggedSegmentLettersView(PermissionRequiredMixin, View):
 
 
 class LoggedSegmentResendView(PermissionRequiredMixin, View):
-    """ "Opnieuw verzenden mislukte": the failed entries go out once more."""
+    """ "Mislukte opnieuw verzenden": the failed entries go out once more."""
 
     permission_required = (
         "segments.change_loggedsegment",
