@@ -31,6 +31,7 @@ from crm.models import (
     CONTACT_EXPORT_FIELDS,
 )
 from jobs import services as jobs
+from web.amounts import format_whole_number
 from web.spreadsheets import sanitise
 from web.tabular import headed_rows, rows_of
 
@@ -68,10 +69,10 @@ class ImportSummary:
             "%(new)s created, %(update)s updated, %(unchanged)s unchanged, "
             "%(rejected)s rejected."
         ) % {
-            "new": self.counts[ImportRow.NEW],
-            "update": self.counts[ImportRow.UPDATE],
-            "unchanged": self.counts[ImportRow.UNCHANGED],
-            "rejected": self.rejected,
+            "new": format_whole_number(self.counts[ImportRow.NEW]),
+            "update": format_whole_number(self.counts[ImportRow.UPDATE]),
+            "unchanged": format_whole_number(self.counts[ImportRow.UNCHANGED]),
+            "rejected": format_whole_number(self.rejected),
         }
 
     def add(self, rows):
@@ -267,7 +268,11 @@ def _import_upload(job, upload, file_format, update):
             done=summary.read,
             total=max(total or 0, summary.read),
             message=_("%(done)s of %(total)s rows: %(outcome)s")
-            % {"done": summary.read, "total": total or "?", "outcome": summary.text()},
+            % {
+                "done": format_whole_number(summary.read),
+                "total": format_whole_number(total) if total else "?",
+                "outcome": summary.text(),
+            },
         )
 
     with tempfile.TemporaryFile() as spool:
