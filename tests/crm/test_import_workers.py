@@ -43,8 +43,10 @@ def assert_imported(job):
     job.refresh_from_db()
     assert job.status == Job.Status.DONE
     assert (job.progress_done, job.progress_total) == (ROWS + 1, ROWS + 1)
+    dutch_rows = f"{ROWS:,}".replace(",", ".")  # 2.500: Dutch groups by points
     assert job.message == (
-        f"Import voltooid: {ROWS} gemaakt, 0 bijgewerkt, 0 ongewijzigd, 1 geweigerd."
+        f"Import voltooid: {dutch_rows} gemaakt, 0 bijgewerkt, 0 ongewijzigd, "
+        "1 geweigerd."
     )
     assert job.file_name == "geweigerde-rijen.csv"
     assert Contact.objects.count() == ROWS

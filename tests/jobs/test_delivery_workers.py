@@ -86,7 +86,7 @@ def test_db_worker_delivers_a_logged_segment(delivery_settings):
             *DB_WORKER,
             "--no-reload",
             database_url=postgres_url(),
-            **worker_env(server, DELIVERY_BATCH_SIZE="3"),
+            **worker_env(server, DJANGO_DELIVERY_BATCH_SIZE="3"),
         )
         received = sorted(rcpts[0] for rcpts, _m in server.messages)
     logged.refresh_from_db()
@@ -152,7 +152,7 @@ def test_a_worker_killed_mid_delivery_sends_nothing_twice(delivery_settings):
             "DJANGO_SETTINGS_MODULE": "tests.jobs.worker_settings",
             "DJANGO_DEBUG": "1",
             "DATABASE_URL": postgres_url(),
-            **worker_env(server, DELIVERY_BATCH_SIZE="3"),
+            **worker_env(server, DJANGO_DELIVERY_BATCH_SIZE="3"),
         }
         worker = subprocess.Popen(
             [sys.executable, "manage.py", *DB_WORKER[:1], "--no-reload"],
@@ -185,7 +185,7 @@ def test_a_worker_killed_mid_delivery_sends_nothing_twice(delivery_settings):
             *DB_WORKER,
             "--no-reload",
             database_url=postgres_url(),
-            **worker_env(server, DELIVERY_BATCH_SIZE="3"),
+            **worker_env(server, DJANGO_DELIVERY_BATCH_SIZE="3"),
         )
         received = Counter(rcpts[0] for rcpts, _m in server.messages)
 
