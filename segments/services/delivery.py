@@ -84,8 +84,9 @@ def start_delivery(logged_segment, *, user):
 def deliver_job(job, *, logged_segment_id, language=None):
     """What the worker runs for a job of KIND."""
     logged_segment = LoggedSegment.objects.get(pk=logged_segment_id)
-    deliver_logged_segment(logged_segment, user=job.created_by, job=job)
+    # The starter's language: the errors they read, the dates of the template's text.
     with translation.override(language):
+        deliver_logged_segment(logged_segment, user=job.created_by, job=job)
         label = _("Logged segment %(no)s") % {"no": logged_segment.segment_no}
     return {"url": logged_segment.get_absolute_url(), "label": label}
 
@@ -156,23 +157,24 @@ class _Content:
         return self.versions.choose(entry.template, entry.language_code)
 
     def merge(self, entry, text):
-        """interactions.letters.merge_text, with each text checked once and the
-        entry's values read once for its subject and body: thousands of messages
-        share a handful of texts."""
+        """interactions.letters.merge_text, each text checked once, the entry's
+        values read once (dates as the language of its version writes them):
+        thousands of messages share a handful of texts."""
         if text not in self.checked:
             check_letter_text(text)
             self.checked.add(text)
         if "{{" not in text:
             return text
         if self.values[0] != entry.pk:
-            self.values = (
-                entry.pk,
-                letter_values(
+            with translation.override(
+                entry.language_code or translation.get_language()
+            ):
+                values = letter_values(
                     contact=entry.contact,
                     salesperson=entry.salesperson,
                     date=entry.date,
-                ),
-            )
+                )
+            self.values = (entry.pk, values)
         values = self.values[1]
         return PLACEHOLDER.sub(lambda match: values[match.group(1).strip()], text)
 

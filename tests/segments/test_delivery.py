@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from interactions.models import (
     DeliveryStatus,
@@ -21,6 +21,7 @@ from interactions.models import (
 )
 from jobs.models import Job
 from jobs.services import fail_stale_jobs
+from jobs.tasks import run_job
 from segments import services
 from segments.models import DeliveryClaim, LoggedSegment, SegmentLine
 from segments.services import delivery
@@ -300,6 +301,31 @@ def test_resend_without_failures_is_refused(
     logged = log(segment, user, django_capture_on_commit_callbacks)
     with pytest.raises(ValidationError, match="nothing to send again"):
         services.resend_failed(logged, user=user)
+
+
+def test_each_text_writes_its_date_the_way_its_language_does(
+    marketing_setup, user, template, salesperson, contacts, smtp, settings
+):
+    template.languages.filter(language_code="de").update(body="Datum: {{ date }}")
+    # The template's own text is in the language of the user who sends it.
+    template.letter_text = "Datum: {{ date }}"
+    template.save(update_fields=["letter_text"])
+    segment = make_segment(user, template, salesperson, contacts.values())
+    # The job is started in Dutch and run by a worker whose language is English.
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
+    with translation.override("nl"):
+        logged, _ = services.log_segment(segment, user=user, deliver=True)
+    with translation.override("en"):
+        run_job.call(logged.delivery_job_id, 1)
+
+    bodies = {
+        recipients[0]: message.get_body().get_content().strip()
+        for recipients, message in smtp.messages
+    }
+    assert bodies["dieter@example.org"] == "Datum: 15. März 2026"
+    assert bodies["noor@example.org"] == "Datum: 15 maart 2026"
 
 
 def test_delivering_twice_sends_nothing_the_second_time(
