@@ -1,23 +1,23 @@
 """A contact import run by real workers: `manage.py db_worker` and an RQ worker as
 processes of their own, sharing the test's PostgreSQL database and media folder."""
 
-import uuid
-
 import pytest
-import redis
 from import_export.tmp_storages import MediaStorage
 
 from crm.imports import IMPORT_JOB_KIND
 from crm.models import Contact
-from jobs import services, tasks
+from jobs import services
 from jobs.models import Job
 from tests.factories import AdminUserFactory
 from tests.jobs.test_workers import (
     DB_WORKER,
     REDIS_URL,
+    jobs_sent_to,
     manage,
     postgres_only,
     postgres_url,
+    run_rq_worker,
+    use_rq_queue,
 )
 
 pytestmark = [pytest.mark.django_db(transaction=True), postgres_only]
@@ -67,36 +67,9 @@ def test_db_worker_imports_contacts(settings, media_root, marketing_setup):
 
 
 def test_an_rq_worker_imports_contacts(settings, media_root, marketing_setup):
-    queue = f"import-test-{uuid.uuid4().hex[:8]}"
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks_rq.RQBackend",
-            "QUEUES": ["default", queue],
-        }
-    }
-    settings.RQ_QUEUES = {name: {"URL": REDIS_URL} for name in ["default", queue]}
-    original = tasks.run_job
-    tasks.run_job = original.using(queue_name=queue)
-    try:
+    queue = use_rq_queue(settings, "import-test", redis_url=REDIS_URL)
+    with jobs_sent_to(queue):
         job = start_import(media_root)
-    finally:
-        tasks.run_job = original
-    try:
-        manage(
-            "rqworker",
-            queue,
-            "--burst",
-            "--job-class",
-            "django_tasks_rq.backend.Job",
-            "--worker-class",
-            "rq.worker.SimpleWorker",
-            database_url=postgres_url(),
-            TASKS_BACKEND="rq",
-            REDIS_URL=REDIS_URL,
-            JOBS_TEST_RQ_QUEUE=queue,
-            DJANGO_MEDIA_ROOT=str(media_root),
-        )
-    finally:
-        redis.Redis.from_url(REDIS_URL).delete(f"rq:queue:{queue}")
+    run_rq_worker(queue, redis_url=REDIS_URL, DJANGO_MEDIA_ROOT=str(media_root))
 
     assert_imported(job)

@@ -8,11 +8,9 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 
 import pytest
-import redis
 from django.utils import timezone
 
 from interactions.models import DeliveryStatus, InteractionLogEntry
@@ -26,7 +24,16 @@ from tests.factories import (
     SalespersonFactory,
     SalesUserFactory,
 )
-from tests.jobs.test_workers import DB_WORKER, ROOT, TIMEOUT, manage, postgres_url
+from tests.jobs.test_workers import (
+    DB_WORKER,
+    ROOT,
+    TIMEOUT,
+    jobs_sent_to,
+    manage,
+    postgres_url,
+    run_rq_worker,
+    use_rq_queue,
+)
 from tests.segments.smtp import SMTPServer
 
 REDIS_URL = os.environ.get("DELIVERY_TEST_REDIS_URL", "redis://127.0.0.1:6379/12")
@@ -98,45 +105,12 @@ def test_db_worker_delivers_a_logged_segment(delivery_settings):
 
 
 def test_an_rq_worker_delivers_a_logged_segment(delivery_settings):
-    queue = f"delivery-test-{uuid.uuid4().hex[:8]}"
-    delivery_settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks_rq.RQBackend",
-            "QUEUES": ["default", queue],
-        }
-    }
-    delivery_settings.RQ_QUEUES = {
-        name: {"URL": REDIS_URL} for name in ["default", queue]
-    }
-    from jobs import tasks
-
-    original = tasks.run_job
-    tasks.run_job = original.using(queue_name=queue)
-    try:
-        with SMTPServer() as server:
+    queue = use_rq_queue(delivery_settings, "delivery-test", redis_url=REDIS_URL)
+    with SMTPServer() as server:
+        with jobs_sent_to(queue):
             logged = logged_with_delivery(5)
-            try:
-                manage(
-                    "rqworker",
-                    queue,
-                    "--burst",
-                    "--job-class",
-                    "django_tasks_rq.backend.Job",
-                    "--worker-class",
-                    "rq.worker.SimpleWorker",
-                    database_url=postgres_url(),
-                    **worker_env(
-                        server,
-                        TASKS_BACKEND="rq",
-                        REDIS_URL=REDIS_URL,
-                        JOBS_TEST_RQ_QUEUE=queue,
-                    ),
-                )
-            finally:
-                redis.Redis.from_url(REDIS_URL).delete(f"rq:queue:{queue}")
-            received = sorted(rcpts[0] for rcpts, _m in server.messages)
-    finally:
-        tasks.run_job = original
+        run_rq_worker(queue, redis_url=REDIS_URL, **worker_env(server))
+        received = sorted(rcpts[0] for rcpts, _m in server.messages)
     logged.refresh_from_db()
     assert logged.delivery_job.status == Job.Status.DONE
     assert received == sorted(f"w{n}@example.org" for n in range(5))

@@ -1,6 +1,7 @@
 """Real workers: `manage.py db_worker` and an RQ worker as processes of their own,
 against a database they share with the test, run a job to the end."""
 
+import contextlib
 import datetime
 import os
 import signal
@@ -14,7 +15,7 @@ import pytest
 import redis
 from django.db import connection
 
-from jobs import services
+from jobs import services, tasks
 from jobs.models import Job
 from tests.factories import SalesUserFactory
 
@@ -58,6 +59,53 @@ def postgres_url():
         f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}"
         f"/{settings['NAME']}"
     )
+
+
+def use_rq_queue(settings, prefix, *, redis_url):
+    """Point the task backend at RQ with a queue of the test's own; its name."""
+    queue = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    # "default" too: run_job is checked against the backend's queues when imported.
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_rq.RQBackend",
+            "QUEUES": ["default", queue],
+        }
+    }
+    settings.RQ_QUEUES = {name: {"URL": redis_url} for name in ["default", queue]}
+    return queue
+
+
+@contextlib.contextmanager
+def jobs_sent_to(queue):
+    """run_job enqueued on `queue`, as a worker of TASKS_BACKEND=rq would take it."""
+    original = tasks.run_job
+    tasks.run_job = original.using(queue_name=queue)
+    try:
+        yield
+    finally:
+        tasks.run_job = original
+
+
+def run_rq_worker(queue, *, redis_url, **env):
+    """An RQ worker process working `queue` until it is empty; the queue is gone
+    afterwards."""
+    try:
+        return manage(
+            "rqworker",
+            queue,
+            "--burst",
+            "--job-class",
+            "django_tasks_rq.backend.Job",
+            "--worker-class",
+            "rq.worker.SimpleWorker",
+            database_url=postgres_url(),
+            TASKS_BACKEND="rq",
+            REDIS_URL=redis_url,
+            JOBS_TEST_RQ_QUEUE=queue,
+            **env,
+        )
+    finally:
+        redis.Redis.from_url(redis_url).delete(f"rq:queue:{queue}")
 
 
 DB_WORKER = ["db_worker", "--batch", "--interval", "0", "--no-startup-delay"]
@@ -111,45 +159,14 @@ def test_db_worker_runs_a_job_on_a_sqlite_file(tmp_path):
 @pytest.mark.django_db(transaction=True)
 @postgres_only
 def test_an_rq_worker_runs_a_job_once_even_when_its_message_comes_twice(settings):
-    connection_ = redis.Redis.from_url(REDIS_URL)
-    queue = f"jobs-test-{uuid.uuid4().hex[:8]}"
-    # "default" too: run_job is checked against the backend's queues when imported.
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks_rq.RQBackend",
-            "QUEUES": ["default", queue],
-        }
-    }
-    settings.RQ_QUEUES = {name: {"URL": REDIS_URL} for name in ["default", queue]}
-    from jobs import tasks
-
-    # The queue of this test alone: run_job sent to it, as TASKS_BACKEND=rq would.
-    original = tasks.run_job
-    tasks.run_job = original.using(queue_name=queue)
-    try:
+    queue = use_rq_queue(settings, "jobs-test", redis_url=REDIS_URL)
+    with jobs_sent_to(queue):
         job = services.start_job(
             "test.count", user=SalesUserFactory(), params={"to": 20}
         )
         # A redelivered message: the same attempt once more.
         again = tasks.run_job.enqueue(job.pk, 1)
-    finally:
-        tasks.run_job = original
-    try:
-        manage(
-            "rqworker",
-            queue,
-            "--burst",
-            "--job-class",
-            "django_tasks_rq.backend.Job",
-            "--worker-class",
-            "rq.worker.SimpleWorker",
-            database_url=postgres_url(),
-            TASKS_BACKEND="rq",
-            REDIS_URL=REDIS_URL,
-            JOBS_TEST_RQ_QUEUE=queue,
-        )
-    finally:
-        connection_.delete(f"rq:queue:{queue}")
+    run_rq_worker(queue, redis_url=REDIS_URL)
 
     job.refresh_from_db()
     assert job.status == Job.Status.DONE
