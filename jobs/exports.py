@@ -16,12 +16,12 @@ from django.http import HttpRequest, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
-from django.utils.formats import number_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from jobs.services import attach_file, report_progress, should_stop, start_job
 from jobs.views import started_message
+from web.amounts import format_whole_number
 from web.exports import ExportMixin
 
 KIND = "export"
@@ -56,7 +56,7 @@ def start_export_job(view, rows):
                 "%(rows)s rows are too many to download at once: the file is being "
                 "made in the background, and is kept for you for a day."
             )
-            % {"rows": number_format(rows, force_grouping=True)},
+            % {"rows": format_whole_number(rows)},
         ),
     )
     return redirect("jobs:list")
