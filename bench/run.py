@@ -201,6 +201,11 @@ def main(argv=None):
         latest="latest.json",
     )
     print(f"\nwritten to {path.relative_to(support.ROOT)}")
+    failures = [
+        f"{result.scenario}: {result.failure}" for result in results if result.failure
+    ]
+    if failures:
+        sys.exit("failed:\n" + "\n".join(failures))
     return results
 
 

@@ -53,6 +53,9 @@ class Result:
     target: float | None = None
     queries: int | None = None
     notes: list[str] = field(default_factory=list)
+    # Why the scenario failed whatever its ratio (a sequential scan where an index
+    # must serve): `make bench` exits non-zero when a result has one.
+    failure: str = ""
 
     @property
     def ratio(self):
@@ -62,6 +65,8 @@ class Result:
 
     @property
     def met(self):
+        if self.failure:
+            return False
         if self.target is None or self.ratio is None:
             return None
         return self.ratio <= self.target
