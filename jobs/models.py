@@ -167,3 +167,19 @@ class Job(models.Model):
     @property
     def result_label(self):
         return (self.result or {}).get("label", "")
+
+
+class ScheduledRun(models.Model):
+    """When `manage.py clock --once` last enqueued a task of JOBS_SCHEDULE: a timer
+    that starts it every few minutes enqueues an hourly or daily task only when its
+    interval has passed."""
+
+    task = models.CharField(_("task"), max_length=200, unique=True)
+    enqueued_at = models.DateTimeField(_("enqueued at"))
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+
+    def __str__(self):
+        return self.task

@@ -3,6 +3,7 @@ on `status`, so a page canceling and a worker finishing (or two workers claiming
 when RQ redelivers a message) cannot both win."""
 
 import logging
+from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobs import registry
-from jobs.models import FINISHED, UNFINISHED, Job
+from jobs.models import FINISHED, UNFINISHED, Job, ScheduledRun
 
 logger = logging.getLogger(__name__)
 
@@ -265,3 +266,26 @@ def mark_notified(jobs):
         status__in=FINISHED,
         notified_at__isnull=True,
     ).update(notified_at=timezone.now())
+
+
+# A timer may fire a little early or late: a task is due when its interval has
+# passed up to this much.
+SCHEDULE_SLACK = timedelta(seconds=60)
+
+
+def claim_due_tasks(schedule, now=None):
+    """The task paths of `schedule` (JOBS_SCHEDULE's entries: `task`, `every` in
+    seconds) whose interval has passed since `clock --once` last enqueued them, each
+    recorded as enqueued `now`. Rows are locked, so two runs at once share the work."""
+    now = now or timezone.now()
+    due = []
+    with transaction.atomic():
+        for entry in schedule:
+            run, created = ScheduledRun.objects.select_for_update().get_or_create(
+                task=entry["task"], defaults={"enqueued_at": now}
+            )
+            interval = timedelta(seconds=entry["every"])
+            if created or run.enqueued_at + interval - SCHEDULE_SLACK <= now:
+                ScheduledRun.objects.filter(pk=run.pk).update(enqueued_at=now)
+                due.append(entry["task"])
+    return due

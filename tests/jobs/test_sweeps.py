@@ -193,8 +193,48 @@ def test_the_hourly_cleanup_removes_files_and_prunes(db_backend):
     assert tasks.cleanup.call() == {"files": 0, "task_results": 0}
 
 
-def test_clock_once_enqueues_every_scheduled_task(db_backend, db, capsys):
+def enqueued_paths():
+    return list(
+        DBTaskResult.objects.order_by("enqueued_at").values_list("task_path", flat=True)
+    )
+
+
+def test_clock_once_enqueues_every_scheduled_task_the_first_time(
+    db_backend, db, settings, capsys
+):
     call_command("clock", "--once")
 
-    enqueued = set(DBTaskResult.objects.values_list("task_path", flat=True))
-    assert enqueued >= {"jobs.tasks.sweep", "jobs.tasks.cleanup"}
+    paths = [entry["task"] for entry in settings.JOBS_SCHEDULE]
+    assert sorted(enqueued_paths()) == sorted(paths)
+
+
+@pytest.mark.django_db
+def test_clock_once_enqueues_a_task_again_only_when_its_interval_has_passed(
+    db_backend, settings, capsys
+):
+    settings.JOBS_SCHEDULE = [
+        {"task": "jobs.tasks.sweep", "every": 60},
+        {"task": "jobs.tasks.cleanup", "every": 60 * 60},
+    ]
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        call_command("clock", "--once")
+    # The timer fires every 5 minutes: the sweep each time, the hourly cleanup once.
+    for minutes in range(5, 65, 5):
+        with time_machine.travel(start + datetime.timedelta(minutes=minutes)):
+            call_command("clock", "--once")
+
+    paths = enqueued_paths()
+    assert paths.count("jobs.tasks.sweep") == 13
+    assert paths.count("jobs.tasks.cleanup") == 2
+
+
+@pytest.mark.django_db
+def test_a_timer_firing_a_few_seconds_early_still_runs_the_due_task(settings):
+    schedule = [{"task": "jobs.tasks.cleanup", "every": 60 * 60}]
+    start = timezone.now()
+
+    assert services.claim_due_tasks(schedule, now=start) == ["jobs.tasks.cleanup"]
+    early = start + datetime.timedelta(minutes=59, seconds=50)
+    assert services.claim_due_tasks(schedule, now=early) == ["jobs.tasks.cleanup"]
+    assert services.claim_due_tasks(schedule, now=early) == []

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
+from jobs.services import claim_due_tasks
+
 
 class Command(BaseCommand):
     help = (
@@ -17,14 +19,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--once",
             action="store_true",
-            help="Enqueue every scheduled task once and exit (for cron or a timer).",
+            help="Enqueue the scheduled tasks whose interval has passed since the last "
+            "--once run, and exit (for cron or a timer).",
         )
 
     def handle(self, *args, **options):
         schedule = self.load(settings.JOBS_SCHEDULE)
         if options["once"]:
+            due = set(claim_due_tasks(schedule))
             for entry in schedule:
-                self.enqueue(entry)
+                if entry["task"] in due:
+                    self.enqueue(entry)
             return
         self.running = True
         signal.signal(signal.SIGTERM, self.stop)
