@@ -22,6 +22,7 @@ class AuditAction(models.TextChoices):
     SEGMENT_LOGGED = "segment_logged", _("Segment logged")
     TAKEN_OVER = "taken_over", _("Taken over")
     EXPORTED = "exported", _("Exported")
+    SENT_AGAIN = "sent_again", _("Sent again")
 
 
 class AuditObjectType(models.TextChoices):

@@ -13,7 +13,7 @@ class SegmentsConfig(AppConfig):
             "segments.deliver",
             "segments.services.delivery.deliver_job",
             label=_("Segment delivery"),
-            on_stale="segments.services.delivery.delivery_went_stale",
+            on_stale="segments.services.recovery.delivery_went_stale",
         )
         registry.register(
             "segments.log",

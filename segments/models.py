@@ -370,7 +370,7 @@ class DeliveryClaim(models.Model):
     workers never both send it; it stays after sending. An entry still in progress
     whose claim is older than settings.DELIVERY_CLAIM_TIMEOUT was claimed by a worker
     that died: whether it was sent is unknown, and it is never sent again by itself
-    (segments.services.delivery.recover_deliveries).
+    (segments.services.recovery.recover_deliveries).
     """
 
     # The entry's number, not a foreign key: deleting canceled entries stays one

@@ -9,17 +9,14 @@ One module per family of operations, re-exported here so callers keep
 - from_entries: segments from the contacts of interaction log entries
 - log: log a segment (one entry per line), with a follow-up
 - delivery: send a logged segment's content (e-mails, a PDF of letters), resend
-  the failed ones, settle what a killed worker left
+  the failed ones
+- recovery: settle what a killed delivery worker left
 - printing: the PDF of letters
 - logged: cancel, un-cancel, describe, delete and reuse logged segments
 - guards, sql: the checks and the raw SQL helpers the others share
 """
 
-from segments.services.delivery import (
-    deliver_logged_segment,
-    recover_deliveries,
-    resend_failed,
-)
+from segments.services.delivery import deliver_logged_segment, resend_failed
 from segments.services.from_entries import (
     ContactsAdded,
     add_contacts_from_entries,
@@ -44,6 +41,7 @@ from segments.services.logged import (
     set_logged_segment_canceled,
     update_logged_segment,
 )
+from segments.services.recovery import recover_deliveries
 from segments.services.segments import (
     HEADER_FIELDS,
     apply_template,

@@ -4,8 +4,8 @@ entry, one PDF of letters for the hard-copy entries.
 Only entries still "in progress" are sent, and each only after its DeliveryClaim is
 committed: the claim is unique per entry, so a second run (another worker, a message
 delivered twice) cannot take it, and a worker killed after claiming leaves a claim
-that recover_deliveries turns into "unknown whether sent". Nothing is ever sent a
-second time except by the explicit resend_failed.
+that recovery.recover_deliveries turns into "unknown whether sent". Nothing is ever
+sent a second time except by the explicit resend_failed.
 """
 
 import contextlib
@@ -21,9 +21,11 @@ from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction, AuditObjectType
+from audit.services import record_audit
 from crm.models import CorrespondenceType
 from interactions.letters import PLACEHOLDER, check_letter_text, letter_values
 from interactions.models import (
@@ -418,7 +420,7 @@ def resend_failed(logged_segment, *, user):
     )
     # A new claim per entry: the old one names the run that failed.
     DeliveryClaim.objects.filter(entry_id__in=failed.values("pk")).delete()
-    failed.update(delivery_status=DeliveryStatus.IN_PROGRESS, delivery_error="")
+    count = failed.update(delivery_status=DeliveryStatus.IN_PROGRESS, delivery_error="")
     job = start_delivery(locked, user=user)
     if job is None:
         raise ValidationError(
@@ -426,6 +428,14 @@ def resend_failed(logged_segment, *, user):
             % {"no": locked.segment_no},
             code="nothing",
         )
+    record_audit(
+        action=AuditAction.SENT_AGAIN,
+        user=user,
+        object_type=AuditObjectType.LOGGED_SEGMENT,
+        count=count,
+        object_id=locked.pk,
+        object_repr=locked.segment_no,
+    )
     logged_segment.delivery_job = job
     return job
 
@@ -447,54 +457,3 @@ def stop_delivery(logged_segment, *, user):
         with contextlib.suppress(ValidationError):
             jobs.cancel_job(job, user=user)
     return count
-
-
-def recover_deliveries(now=None):
-    """Settle what a killed worker left: entries claimed longer ago than settings.
-    DELIVERY_CLAIM_TIMEOUT and still in progress become "unknown whether sent"
-    (never sent again by themselves); a delivery job still "running" with no claim
-    that recent is failed, and a new job sends its logged segment's unclaimed
-    entries. Returns (entries marked unknown, jobs restarted)."""
-    now = now or timezone.now()
-    cutoff = now - settings.DELIVERY_CLAIM_TIMEOUT
-    unknown = _mark_unknown(_claims(claimed_at__lt=cutoff))
-    restarted = 0
-    for job in Job.objects.filter(
-        kind=KIND, status=Job.Status.RUNNING, started_at__lt=cutoff
-    ):
-        if DeliveryClaim.objects.filter(job=job, claimed_at__gte=cutoff).exists():
-            continue
-        jobs.fail_job(job, message=_("The worker stopped while the job ran."))
-        restarted += _restart(job)
-    return unknown, restarted
-
-
-def delivery_went_stale(job, **params):
-    """The jobs sweep's hook (on_stale) for a delivery whose worker died: what it
-    had claimed becomes "unknown whether sent", and a new job sends the rest."""
-    with translation.override(job.params.get("language")):
-        _mark_unknown(_claims(job=job))
-        _restart(job)
-
-
-def _mark_unknown(claims):
-    return InteractionLogEntry.objects.filter(
-        Exists(claims), delivery_status=DeliveryStatus.IN_PROGRESS
-    ).update(delivery_status=DeliveryStatus.ERROR, delivery_error=unknown_message())
-
-
-@transaction.atomic
-def _restart(job):
-    """Start a new delivery of the failed `job`'s logged segment, unless it was
-    canceled or has a newer delivery already; 1 when one was started, else 0."""
-    logged_segment = (
-        LoggedSegment.objects.select_for_update()
-        .filter(pk=job.params.get("logged_segment_id"), canceled=False)
-        .first()
-    )
-    started = (
-        logged_segment is not None
-        and logged_segment.delivery_job_id == job.pk
-        and start_delivery(logged_segment, user=job.created_by) is not None
-    )
-    return int(started)

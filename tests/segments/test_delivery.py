@@ -14,6 +14,7 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from audit.models import AuditAction, AuditRecord
 from interactions.models import (
     DeliveryStatus,
     InteractionLogEntry,
@@ -293,6 +294,12 @@ def test_a_refused_recipient_is_an_error_on_exactly_that_entry(
             services.resend_failed(logged, user=user)
         assert [rcpts for rcpts, _m in server.messages] == [["fleur@example.org"]]
     assert {e.delivery_status for e in entries(logged).values()} == {"sent"}
+    record = AuditRecord.objects.get(action=AuditAction.SENT_AGAIN)
+    assert (record.user, record.count, record.object_repr) == (
+        user,
+        1,
+        logged.segment_no,
+    )
 
 
 def test_resend_without_failures_is_refused(
