@@ -26,7 +26,7 @@ from segments.models import (
 )
 from segments.services.criteria_sources import criteria_contacts, normalize_criteria
 from segments.services.guards import _actor, _lock
-from segments.services.lines import add_contacts, remove_contacts
+from segments.services.lines import add_contacts, delete_lines
 from segments.services.sql import _columns, _quote
 
 # The values of a line that the history keeps and going back restores.
@@ -162,11 +162,24 @@ def _keep_history(action, lines, *, added):
     )
 
 
-def _remove(segment, action, contacts):
-    """Keep the lines of `contacts` in the history of `action`, then delete them
-    (lines.remove_contacts); how many."""
-    _keep_history(action, _lines_of(segment, contacts), added=False)
-    return remove_contacts(segment, contacts)
+def _history_lines(action, *, added):
+    """The lines `action` noted in its history as added (or as removed), by key."""
+    return SegmentLine.objects.filter(
+        pk__in=SegmentHistory.objects.filter(action=action, added=added).values(
+            "line_id"
+        )
+    )
+
+
+def _remove(action, lines):
+    """Keep `lines` in the history of `action`, then delete them; how many.
+
+    Their files stay: the history still points at them (going back restores them).
+    The DELETE finds the lines by the keys just written, not by the criteria again.
+    """
+    _keep_history(action, lines, added=False)
+    count, _per_model = _history_lines(action, added=False).delete()
+    return count
 
 
 def _add(segment, action, contacts):
@@ -209,13 +222,13 @@ def _run(segment, kind, criteria, options, *, user):
         if options["allow_existing"]:
             # The contacts already in the segment get a new line with the header's
             # values; going back brings their old line back.
-            removed = _remove(segment, action, contacts)
+            removed = _remove(action, _lines_of(segment, contacts))
         added = _add(segment, action, contacts)
     elif kind == CriteriaActionKind.REDUCE:
-        removed = _remove(segment, action, remove_set(criteria, options))
+        removed = _remove(action, _lines_of(segment, remove_set(criteria, options)))
     else:
         kept = remove_set(criteria, options)
-        removed = _remove(segment, action, Contact.objects.exclude(pk__in=_keys(kept)))
+        removed = _remove(action, segment.lines.exclude(contact__in=_keys(kept)))
     action.lines_after = lines_before + added - removed
     action.save(update_fields=["lines_after"])
     count = added if kind == CriteriaActionKind.ADD else removed
@@ -341,10 +354,8 @@ def go_back(segment, *, user):
             code="nothing_to_undo",
         )
     history = SegmentHistory.objects.filter(action=action)
-    remove_contacts(
-        segment,
-        Contact.objects.filter(pk__in=history.filter(added=True).values("contact_id")),
-    )
+    # By key: a line added and then given a file of its own drops that file.
+    delete_lines(_history_lines(action, added=True).filter(segment=segment))
     _insert_select(
         SegmentLine,
         ["id", "segment", "contact", *LINE_COLUMNS],
