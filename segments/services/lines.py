@@ -140,11 +140,11 @@ def _header_salesperson(segment):
 
 
 @transaction.atomic
-def add_contacts(segment, contacts, *, user=None):
+def add_contacts(segment, contacts, *, user=None, ignore_exclusion=False):
     """Add a line per contact with the header's values in one INSERT … SELECT.
 
-    Contacts already in the segment or marked "exclude from segment" are skipped.
-    Returns the number of lines added.
+    Contacts already in the segment are skipped, and so are those marked "exclude
+    from segment" unless `ignore_exclusion`. Returns the number of lines added.
     """
     segment = _lock(segment)
     rule = _correspondence_rule(segment, segment.template)
@@ -187,7 +187,7 @@ def add_contacts(segment, contacts, *, user=None):
         f"{correspondence_sql}, {salesperson_sql} "
         f"FROM {_quote(contact.db_table)} c "
         f"WHERE {contact_column['id']} IN ({keys_sql}) "
-        f"AND {contact_column['exclude_from_segment']} = %s "
+        f"AND ({contact_column['exclude_from_segment']} = %s OR %s) "
         # Contacts already in the segment: the unique (segment, contact) constraint.
         # Not a NOT EXISTS: PostgreSQL plans that as a scan of all lines per contact
         # when the line table's statistics say it is empty (bench/segment_log.py).
@@ -207,16 +207,16 @@ def add_contacts(segment, contacts, *, user=None):
         segment.salesperson_id,
         *keys_params,
         False,
+        bool(ignore_exclusion),
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
 
 
-@transaction.atomic
-def remove_contacts(segment, contacts):
-    """Delete the segment's lines of `contacts` in one DELETE; returns how many."""
-    lines = segment.lines.filter(contact__in=_contact_keys(contacts))
+def delete_lines(lines):
+    """Delete `lines` (a queryset of segment lines) in one DELETE; returns how many.
+    A file of their own goes once no row points at it any more."""
     # Collected before the DELETE: a file goes only when no row points at it any more.
     names = list(
         lines.exclude(attachment="")
@@ -228,6 +228,12 @@ def remove_contacts(segment, contacts):
     count, _per_model = lines.delete()
     remove_unreferenced_attachments(names)
     return count
+
+
+@transaction.atomic
+def remove_contacts(segment, contacts):
+    """Delete the segment's lines of `contacts` in one DELETE; returns how many."""
+    return delete_lines(segment.lines.filter(contact__in=_contact_keys(contacts)))
 
 
 LINE_FIELDS = frozenset(
