@@ -1,0 +1,32 @@
+"""Tags of the list pages.
+
+`{% sort_header "name" label %}`: a column header that sorts the list by `name`,
+then the other way round, keeping the filters (it was an include of a template
+with three `querystring` tags per column, issue 19).
+"""
+
+from django import template
+from django.template.defaulttags import querystring
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, field, label):
+    """The header cell of the column sorted by the ordering name `field`."""
+    current = context["request"].GET.get("ordering")
+    if current == field:
+        sort, arrow, target = "ascending", " ▲", f"-{field}"
+    elif current == f"-{field}":
+        sort, arrow, target = "descending", " ▼", field
+    else:
+        sort, arrow, target = None, "", field
+    return format_html(
+        '<th scope="col"{}>\n  <a class="link-body-emphasis text-decoration-none" '
+        'href="{}">{}{}</a>\n</th>',
+        format_html(' aria-sort="{}"', sort) if sort else "",
+        querystring(context, ordering=target, page=None),
+        label,
+        arrow,
+    )
