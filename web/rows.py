@@ -38,3 +38,10 @@ class DateTexts:
         if day not in self.texts:
             self.texts[day] = formats.date_format(day, self.format_name)
         return self.texts[day]
+
+
+def choice_labels(choices):
+    """Value → label of a TextChoices class, translated once for the page:
+    `labels.get(value, value)` is `get_FOO_display()`, which hashes every lazy
+    label (translating it) on every call."""
+    return {value: str(label) for value, label in choices.choices}

@@ -9,10 +9,10 @@ a caught exception each.
 """
 
 from django import template
-from django.utils import formats
 from django.utils.translation import gettext
 
-from web.rows import DateTexts, RowLinks
+from interactions.models import DeliveryStatus, Evaluation
+from web.rows import DateTexts, RowLinks, choice_labels
 from web.templatetags.numbers import amount, number
 
 register = template.Library()
@@ -24,10 +24,16 @@ def entry_rows(entries):
     contact_url = RowLinks("crm:contact_detail")
     date_text = DateTexts()
     select_label = gettext("Select entry %(no)s")
+    evaluations = choice_labels(Evaluation)
+    deliveries = choice_labels(DeliveryStatus)
     rows = []
     for entry in entries:
         no = str(entry.pk)
-        contact, template, salesperson = entry.contact, entry.template, entry.salesperson
+        contact, template, salesperson = (
+            entry.contact,
+            entry.template,
+            entry.salesperson,
+        )
         rows.append(
             {
                 "no": no,
@@ -35,11 +41,8 @@ def entry_rows(entries):
                 "select_label": select_label % {"no": no},
                 "canceled": entry.canceled,
                 "date": date_text(entry.date),
-                "time": (
-                    formats.time_format(entry.time, "H:i")
-                    if entry.time is not None
-                    else ""
-                ),
+                # {{ entry.time|time:"H:i" }}
+                "time": entry.time.strftime("%H:%M") if entry.time is not None else "",
                 "contact_url": contact_url(contact.pk),
                 "contact_name": contact.name,
                 "contact_no": contact.no,
@@ -52,11 +55,13 @@ def entry_rows(entries):
                 "salesperson": salesperson is not None,
                 "salesperson_code": salesperson.code if salesperson else "",
                 "salesperson_name": salesperson.name if salesperson else "",
-                "evaluation": entry.get_evaluation_display() or "",
+                "evaluation": evaluations.get(entry.evaluation, entry.evaluation) or "",
                 "cost": amount(entry.cost),
                 "duration": number(entry.duration),
                 "delivery_status": entry.delivery_status,
-                "delivery_label": entry.get_delivery_status_display(),
+                "delivery_label": deliveries.get(
+                    entry.delivery_status, entry.delivery_status
+                ),
                 "delivery_error": entry.delivery_error,
             }
         )
