@@ -66,3 +66,39 @@ def entry_rows(entries):
             }
         )
     return rows
+
+
+@register.filter
+def postponed_rows(entries):
+    """The rows of the postponed list (interactions/postponed_list.html)."""
+    resume_url = RowLinks("interactions:entry_resume")
+    contact_url = RowLinks("crm:contact_detail")
+    date_text = DateTexts()
+    select_label = gettext("Select entry %(no)s")
+    rows = []
+    for entry in entries:
+        no = str(entry.pk)
+        contact, creator = entry.contact, entry.created_by
+        rows.append(
+            {
+                "no": no,
+                "select_label": select_label % {"no": no},
+                "date": date_text(entry.date),
+                "contact_url": contact_url(contact.pk),
+                "contact_name": contact.name,
+                "contact_no": contact.no,
+                "template_code": entry.template.code if entry.template else "",
+                "description": entry.description,
+                "salesperson_code": (
+                    entry.salesperson.code if entry.salesperson else ""
+                ),
+                # partials/user_name.html: the full name, the user name as title
+                "created_by": creator is not None,
+                "created_by_username": creator.get_username() if creator else "",
+                "created_by_name": (
+                    creator.get_full_name() or creator.get_username() if creator else ""
+                ),
+                "resume_url": resume_url(no),
+            }
+        )
+    return rows
