@@ -17,7 +17,8 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def sort_header(context, field, label):
     """The header cell of the column sorted by the ordering name `field`."""
-    current = context["request"].GET.get("ordering")
+    query = context["request"].GET
+    current = query.get("ordering")
     if current == field:
         sort, arrow, target = "ascending", " ▲", f"-{field}"
     elif current == f"-{field}":
@@ -28,7 +29,7 @@ def sort_header(context, field, label):
         '<th scope="col"{}>\n  <a class="link-body-emphasis text-decoration-none" '
         'href="{}">{}{}</a>\n</th>',
         format_html(' aria-sort="{}"', sort) if sort else "",
-        querystring(context, ordering=target, page=None),
+        querystring(context, query, ordering=target, page=None),
         label,
         arrow,
     )
