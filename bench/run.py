@@ -31,6 +31,7 @@ SCENARIOS = [
     "segment_log",
     "list_pages",
     "pages",
+    "profile",
     "pagination",
     "cards",
     "dashboard",

@@ -130,3 +130,48 @@ def test_rate_limit_and_session_settings_come_from_the_environment():
 
     assert defaults.stdout.split() == ["5", "0:15:00", "28800", "False"]
     assert configured.stdout.split() == ["3", "1:00:00", "3600", "True"]
+
+
+TEMPLATE_LOADERS = """
+import json
+from django.template import engines
+from django.template.loader import get_template
+engine = engines["django"].engine
+print(json.dumps({
+    "debug": engine.debug,
+    "loaders": [
+        f"{type(loader).__module__}.{type(loader).__name__}"
+        for loader in engine.template_loaders
+    ],
+    "cached": [
+        f"{type(loader).__module__}.{type(loader).__name__}"
+        for loader in getattr(engine.template_loaders[0], "loaders", [])
+    ],
+    "compiled_once": get_template("list_base.html").template
+    is get_template("list_base.html").template,
+}))
+"""
+
+
+def test_production_settings_compile_each_template_once():
+    # Django wraps its loaders in the cached one only while TEMPLATES sets no
+    # "loaders" of its own: a page would otherwise read and parse every template it
+    # includes on every request (issue 19).
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "--command",
+        TEMPLATE_LOADERS,
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=SECRET_KEY,
+    )
+    assert result.returncode == 0, result.stderr
+    engine = json.loads(result.stdout)
+
+    assert engine["debug"] is False
+    assert engine["loaders"] == ["django.template.loaders.cached.Loader"]
+    assert engine["cached"] == [
+        "django.template.loaders.filesystem.Loader",
+        "django.template.loaders.app_directories.Loader",
+    ]
+    assert engine["compiled_once"] is True

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from web import renderers
 from web.amounts import AmountField, format_amount
 from web.dates import validate_date_in_range
 from web.lookups import LookupField
@@ -100,8 +101,8 @@ class LookupFilter(django_filters.Filter):
 
 
 class FilterSet(django_filters.FilterSet):
-    """A FilterSet whose widgets carry Bootstrap's classes, for
-    partials/filter_field.html: a list page renders its filters on every request,
+    """A FilterSet whose widgets carry Bootstrap's classes, for the filter_field
+    tag (web.templatetags.lists): a list page renders its filters on every request,
     and crispy-forms' field template costs more than the rest of the form.
 
     Every text filter takes at most the length of the column it searches (else
@@ -123,7 +124,10 @@ class FilterSet(django_filters.FilterSet):
     @property
     def form(self):
         if not hasattr(self, "_form"):
-            for field in super().form.fields.values():
+            # Inputs and selects written in Python (web.renderers): a list page
+            # renders its filters on every request.
+            super().form.renderer = renderers.renderer
+            for field in self._form.fields.values():
                 if isinstance(field, forms.DateField):
                     # Days are shifted and widened in the queries: keep them in range.
                     field.validators.append(validate_date_in_range)
