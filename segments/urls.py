@@ -29,6 +29,11 @@ urlpatterns = [
         views.SegmentFromEntriesView.as_view(),
         name="segment_from_entries",
     ),
+    path(
+        "from-contacts/",
+        views.SegmentFromContactsView.as_view(),
+        name="segment_from_contacts",
+    ),
     path("logged/", views.LoggedSegmentListView.as_view(), name="loggedsegment_list"),
     export_path("logged/", views.LoggedSegmentExportView, "loggedsegment_export"),
     path(

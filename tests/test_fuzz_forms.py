@@ -193,6 +193,11 @@ WRITES = {
         "crm.NumberSeries",
     },
     "segments:add_contacts_from_entries": {"segments.SegmentLine"},
+    "segments:segment_from_contacts": {
+        "segments.Segment",
+        "segments.SegmentLine",
+        "crm.NumberSeries",
+    },
     "crm:contact_import": set(),  # the preview: the file waits in media storage
     "crm:contact_import_confirm": {"crm.Contact", "crm.NumberSeries"},
     # Users are no CRM tables.

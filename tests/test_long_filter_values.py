@@ -44,6 +44,7 @@ LIST_PAGES = [
     ("segments:remove_contacts", ContactFilter, True),
     ("segments:add_contacts_from_entries", InteractionLogEntryFilter, True),
     ("segments:segment_from_entries", InteractionLogEntryFilter, False),
+    ("segments:segment_from_contacts", ContactFilter, False),
 ]
 EXPORTS = [
     ("crm:contact_export", ContactFilter),

@@ -6,6 +6,7 @@ from segments.views.contacts import (
     AddContactsView,
     RemoveContactsView,
     ReuseLoggedSegmentView,
+    SegmentFromContactsView,
     SegmentFromEntriesView,
 )
 from segments.views.lines import (
@@ -52,6 +53,7 @@ __all__ = [
     "SegmentDeleteView",
     "SegmentDetailView",
     "SegmentFormFieldsView",
+    "SegmentFromContactsView",
     "SegmentFromEntriesView",
     "SegmentLineExportView",
     "SegmentLineRowView",
