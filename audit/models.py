@@ -22,6 +22,12 @@ class AuditAction(models.TextChoices):
     SEGMENT_LOGGED = "segment_logged", _("Segment logged")
     TAKEN_OVER = "taken_over", _("Taken over")
     EXPORTED = "exported", _("Exported")
+    CONTACTS_ADDED = "contacts_added", _("Contacts added")
+    CONTACTS_REDUCED = "contacts_reduced", _("Contacts removed - Reduce")
+    CONTACTS_REFINED = "contacts_refined", _("Contacts removed - Refine")
+    WENT_BACK = "went_back", _("Criteria action undone")
+    CRITERIA_REUSED = "criteria_reused", _("Criteria reused")
+    CHANGED = "changed", _("Changed")
 
 
 class AuditObjectType(models.TextChoices):
@@ -29,6 +35,8 @@ class AuditObjectType(models.TextChoices):
     POSTPONED = "postponed_interaction", _("Postponed interaction")
     LOGGED_SEGMENT = "logged_segment", _("Logged segment")
     LIST = "list", _("List")
+    SEGMENT = "segment", _("Segment")
+    SAVED_CRITERIA = "saved_segment_criteria", _("Saved segment criteria")
 
 
 # How the keys of AuditRecord.details are shown.
@@ -42,6 +50,9 @@ AUDIT_DETAIL_LABELS = {
     "follow_up": _("Follow-up segment"),
     "previous_owner": _("Previous owner"),
     "format": _("Format"),
+    "criteria": _("Criteria"),
+    "options": _("Options"),
+    "reapplied": _("Criteria reapplied"),
 }
 
 

@@ -12,9 +12,28 @@ One module per family of operations, re-exported here so callers keep
   the failed ones, settle what a killed worker left
 - printing: the PDF of letters
 - logged: cancel, un-cancel, describe, delete and reuse logged segments
+- criteria: add, reduce and refine the lines by criteria, go back (criteria_sources:
+  the contacts criteria name, and in words; criteria_saved: saved criteria and
+  dynamic segments)
 - guards, sql: the checks and the raw SQL helpers the others share
 """
 
+from segments.services.criteria import (
+    add_contacts_by_criteria,
+    go_back,
+    preview_action,
+    reduce_contacts,
+    refine_contacts,
+)
+from segments.services.criteria_saved import (
+    delete_saved_criteria,
+    dynamic_changes,
+    reapply_criteria,
+    reuse_criteria,
+    save_criteria,
+    update_saved_criteria,
+)
+from segments.services.criteria_sources import criteria_contacts, describe_criteria
 from segments.services.delivery import (
     deliver_logged_segment,
     recover_deliveries,
@@ -59,6 +78,7 @@ __all__ = [
     "LINE_VALUES",
     "ContactsAdded",
     "add_contacts",
+    "add_contacts_by_criteria",
     "add_contacts_from_entries",
     "add_line",
     "apply_header_template_to_blocking_lines",
@@ -67,19 +87,31 @@ __all__ = [
     "correspondence_type_for",
     "create_segment",
     "create_segment_from_entries",
+    "criteria_contacts",
     "delete_line",
     "delete_logged_segment",
+    "delete_saved_criteria",
     "delete_segment",
     "deliver_logged_segment",
+    "describe_criteria",
+    "dynamic_changes",
+    "go_back",
     "line_template_values",
     "log_segment",
+    "preview_action",
+    "reapply_criteria",
     "recover_deliveries",
+    "reduce_contacts",
+    "refine_contacts",
     "remove_contacts",
     "resend_failed",
+    "reuse_criteria",
     "reuse_logged_segment",
+    "save_criteria",
     "set_logged_segment_canceled",
     "template_header_values",
     "update_header",
     "update_line",
     "update_logged_segment",
+    "update_saved_criteria",
 ]

@@ -140,11 +140,11 @@ def _header_salesperson(segment):
 
 
 @transaction.atomic
-def add_contacts(segment, contacts, *, user=None):
+def add_contacts(segment, contacts, *, user=None, ignore_exclusion=False):
     """Add a line per contact with the header's values in one INSERT … SELECT.
 
-    Contacts already in the segment or marked "exclude from segment" are skipped.
-    Returns the number of lines added.
+    Contacts already in the segment are skipped, and so are those marked "exclude
+    from segment" unless `ignore_exclusion`. Returns the number of lines added.
     """
     segment = _lock(segment)
     rule = _correspondence_rule(segment, segment.template)
@@ -187,7 +187,7 @@ def add_contacts(segment, contacts, *, user=None):
         f"{correspondence_sql}, {salesperson_sql} "
         f"FROM {_quote(contact.db_table)} c "
         f"WHERE {contact_column['id']} IN ({keys_sql}) "
-        f"AND {contact_column['exclude_from_segment']} = %s "
+        f"AND ({contact_column['exclude_from_segment']} = %s OR %s) "
         # Contacts already in the segment: the unique (segment, contact) constraint.
         # Not a NOT EXISTS: PostgreSQL plans that as a scan of all lines per contact
         # when the line table's statistics say it is empty (bench/segment_log.py).
@@ -207,6 +207,7 @@ def add_contacts(segment, contacts, *, user=None):
         segment.salesperson_id,
         *keys_params,
         False,
+        bool(ignore_exclusion),
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

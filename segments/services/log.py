@@ -18,6 +18,7 @@ from interactions.models import (
 from interactions.services import TEMPLATE_VALUES, remove_unreferenced_attachments
 from segments.models import LoggedSegment, Segment, SegmentLine
 from segments.selectors import already_logged, log_check
+from segments.services.criteria_saved import reapply_criteria
 from segments.services.delivery import start_delivery
 from segments.services.guards import _actor, _lock
 from segments.services.lines import add_contacts
@@ -226,6 +227,11 @@ def log_segment(
         setup = MarketingSetup.load()
         if setup.segment_nos_id is None:
             setup.next_no("segment_nos")  # raises the "set up a series" error
+    details = {}
+    if segment.reapply_criteria:
+        # A dynamic segment: contacts that came or went since its actions count.
+        added, removed = reapply_criteria(segment)
+        details["reapplied"] = f"+{added} / -{removed}"
     check_loggable(segment, deliver=deliver, letter_fallback=letter_fallback)
     try:
         # A savepoint: the unique segment_no turns a race the lock missed (another
@@ -269,7 +275,7 @@ def log_segment(
         count=count,
         object_id=logged_segment.segment_no,
         object_repr=logged_segment.description,
-        details={"follow_up": follow_up.no} if follow_up is not None else {},
+        details={**details, "follow_up": follow_up.no} if follow_up else details,
     )
     return logged_segment, follow_up
 

@@ -140,6 +140,8 @@ class Segment(models.Model):
     )
     subject = models.CharField(_("subject (default)"), max_length=100, blank=True)
     attachment = attachment_field()
+    # A dynamic segment: log_segment replays its criteria actions first.
+    reapply_criteria = models.BooleanField(_("reapply criteria at log"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -397,3 +399,29 @@ class DeliveryClaim(models.Model):
 
     def __str__(self):
         return f"{self.entry_id} {self.token}"
+
+
+# The criteria models live in their own module; `from segments.models import X` holds.
+from segments.models.criteria import (  # noqa: E402
+    CriteriaActionKind,
+    SavedSegmentCriteria,
+    SavedSegmentCriteriaAction,
+    SegmentCriteriaAction,
+    SegmentHistory,
+)
+
+__all__ = [
+    "BLOCKING",
+    "BLOCKING_REASONS",
+    "BlockReason",
+    "CriteriaActionKind",
+    "DeliveryClaim",
+    "LoggedSegment",
+    "SavedSegmentCriteria",
+    "SavedSegmentCriteriaAction",
+    "Segment",
+    "SegmentCriteriaAction",
+    "SegmentHistory",
+    "SegmentLine",
+    "letters_upload_to",
+]

@@ -1,0 +1,240 @@
+"""Criteria: which contacts a criteria dict names, as one SQL statement, and the
+criteria in words.
+
+A criteria dict is keyed by the contact filter's parameter names (crm.filters
+.ContactFilter) with their GET strings as values, `{"city": "Utrecht"}`; under
+"entries" the entry filter's names (EntryCriteriaFilter) with `"has": true|false`
+(has / has no such entry); "segment" an open segment's key, "logged_segment" a logged
+segment's key. Conditions on entries and segments are EXISTS subqueries of the one
+contact query, never a loop over contacts.
+"""
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from crm.filters import ContactFilter
+from crm.models import Contact
+from interactions.filters import InteractionLogEntryFilter
+from interactions.models import InformationFlow, InteractionLogEntry
+from segments.models import LoggedSegment, Segment, SegmentLine
+
+
+class EntryCriteriaFilter(InteractionLogEntryFilter):
+    """The entry list's filters, plus what a marketer selects contacts by as well:
+    the information flow and a range of durations."""
+
+    information_flow = django_filters.ChoiceFilter(
+        label=gettext_lazy("Information flow"),
+        choices=InformationFlow.choices[1:],
+        empty_label=gettext_lazy("All"),
+    )
+    duration_from = django_filters.NumberFilter(
+        label=gettext_lazy("Duration from"),
+        field_name="duration",
+        lookup_expr="gte",
+        min_value=0,
+    )
+    duration_to = django_filters.NumberFilter(
+        label=gettext_lazy("Duration to"),
+        field_name="duration",
+        lookup_expr="lte",
+        min_value=0,
+    )
+
+    class Meta(InteractionLogEntryFilter.Meta):
+        pass
+
+
+def _filter_names(filterset_class):
+    return frozenset(
+        name
+        for name, filter_ in filterset_class.base_filters.items()
+        if not isinstance(filter_, django_filters.OrderingFilter)
+    )
+
+
+CONTACT_CRITERIA = _filter_names(ContactFilter)
+ENTRY_CRITERIA = _filter_names(EntryCriteriaFilter)
+SEGMENT_CRITERIA = frozenset({"segment", "logged_segment"})
+CRITERIA = CONTACT_CRITERIA | SEGMENT_CRITERIA | {"entries"}
+
+
+def _unknown(names, known):
+    unknown = sorted(set(names) - known)
+    if unknown:
+        raise ValidationError(
+            _("Unknown criteria: %(names)s.") % {"names": ", ".join(unknown)},
+            code="unknown",
+        )
+
+
+def _text(name, value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value).strip()
+    raise ValidationError(
+        _("Criteria %(name)s: give one value.") % {"name": name}, code="invalid"
+    )
+
+
+def _key(name, value):
+    if isinstance(value, bool):
+        value = None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            _("Criteria %(name)s: “%(value)s” is not a segment.")
+            % {"name": name, "value": value},
+            code="invalid",
+        ) from None
+
+
+def _has(value):
+    if value in (True, "true", "True", "1", 1, None, ""):
+        return True
+    if value in (False, "false", "False", "0", 0):
+        return False
+    raise ValidationError(
+        _("Criteria has: choose true or false, not “%(value)s”.") % {"value": value},
+        code="invalid",
+    )
+
+
+def normalize_criteria(criteria):
+    """`criteria` checked and JSON-safe, empty values left out: what an action
+    stores. Raises ValidationError for an unknown name or a value of the wrong
+    kind (the filters check the values themselves: criteria_contacts)."""
+    if not isinstance(criteria, dict):
+        raise ValidationError(_("Criteria must be a set of names and values."))
+    _unknown(criteria, CRITERIA)
+    clean = {}
+    for name, value in criteria.items():
+        if name == "entries":
+            if not isinstance(value, dict):
+                raise ValidationError(
+                    _("Criteria entries must be a set of names and values.")
+                )
+            _unknown(value, ENTRY_CRITERIA | {"has"})
+            entries = {
+                key: _text(key, item)
+                for key, item in value.items()
+                if key != "has" and item not in (None, "")
+            }
+            clean["entries"] = {"has": _has(value.get("has")), **entries}
+        elif name in SEGMENT_CRITERIA:
+            if value not in (None, ""):
+                clean[name] = _key(name, value)
+        elif value not in (None, ""):
+            clean[name] = _text(name, value)
+    return clean
+
+
+def _filtered(filterset_class, data, queryset):
+    filterset = filterset_class(data=data, queryset=queryset)
+    if not filterset.is_valid():
+        form = filterset.form
+        raise ValidationError(
+            [
+                f"{form.fields[name].label}: {message}"
+                for name, messages in form.errors.items()
+                for message in messages
+            ],
+            code="invalid",
+        )
+    return filterset.qs.order_by()
+
+
+def criteria_contacts(criteria):
+    """The contacts `criteria` names, as one queryset (one SQL statement)."""
+    criteria = normalize_criteria(criteria)
+    contact_data = {
+        name: value for name, value in criteria.items() if name in CONTACT_CRITERIA
+    }
+    contacts = _filtered(ContactFilter, contact_data, Contact.objects.all())
+    if "entries" in criteria:
+        entry_data = dict(criteria["entries"])
+        has = entry_data.pop("has")
+        entries = _filtered(
+            EntryCriteriaFilter, entry_data, InteractionLogEntry.objects.all()
+        ).filter(contact=OuterRef("pk"))
+        contacts = contacts.filter(Exists(entries) if has else ~Exists(entries))
+    if "segment" in criteria:
+        if not Segment.objects.filter(pk=criteria["segment"]).exists():
+            raise ValidationError(
+                _("Segment %(key)s does not exist or has been logged.")
+                % {"key": criteria["segment"]},
+                code="invalid",
+            )
+        contacts = contacts.filter(
+            Exists(
+                SegmentLine.objects.filter(
+                    segment=criteria["segment"], contact=OuterRef("pk")
+                )
+            )
+        )
+    if "logged_segment" in criteria:
+        if not LoggedSegment.objects.filter(pk=criteria["logged_segment"]).exists():
+            raise ValidationError(
+                _("Logged segment %(key)s does not exist.")
+                % {"key": criteria["logged_segment"]},
+                code="invalid",
+            )
+        contacts = contacts.filter(
+            Exists(
+                InteractionLogEntry.objects.filter(
+                    logged_segment=criteria["logged_segment"], contact=OuterRef("pk")
+                )
+            )
+        )
+    return contacts.order_by()
+
+
+def _in_words(filter_, value):
+    field = filter_.field
+    if isinstance(field, forms.ChoiceField):
+        return str(dict(field.choices).get(value, value))
+    if isinstance(filter_, django_filters.BooleanFilter):
+        return _("Yes") if value == "true" else _("No")
+    return value
+
+
+def _describe(filterset_class, data):
+    filters = filterset_class.base_filters
+    return [
+        (str(filters[name].label), str(_in_words(filters[name], value)))
+        for name, value in data.items()
+    ]
+
+
+def describe_criteria(criteria):
+    """`criteria` in words, as (label, value) pairs in the user's language:
+    [("Plaats", "Utrecht"), ("Taal", "Nederlands")]. No criteria reads as all
+    contacts."""
+    criteria = normalize_criteria(criteria)
+    pairs = _describe(
+        ContactFilter,
+        {name: value for name, value in criteria.items() if name in CONTACT_CRITERIA},
+    )
+    if "entries" in criteria:
+        entry_data = dict(criteria["entries"])
+        label = _("Has interactions") if entry_data.pop("has") else _("No interactions")
+        words = ", ".join(
+            f"{name.lower()} = {value}"
+            for name, value in _describe(EntryCriteriaFilter, entry_data)
+        )
+        pairs.append((label, words or _("any")))
+    if "segment" in criteria:
+        segment = Segment.objects.filter(pk=criteria["segment"]).first()
+        pairs.append((_("In segment"), str(segment or criteria["segment"])))
+    if "logged_segment" in criteria:
+        logged = LoggedSegment.objects.filter(pk=criteria["logged_segment"]).first()
+        pairs.append(
+            (_("In logged segment"), str(logged or criteria["logged_segment"]))
+        )
+    return pairs or [(_("Contacts"), _("all"))]
