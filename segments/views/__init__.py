@@ -9,6 +9,13 @@ from segments.views.contacts import (
     SegmentFromContactsView,
     SegmentFromEntriesView,
 )
+from segments.views.criteria import (
+    CriteriaActionView,
+    GoBackView,
+    ReuseCriteriaView,
+    SaveCriteriaView,
+    SegmentCriteriaView,
+)
 from segments.views.lines import (
     SegmentLineExportView,
     SegmentLineRowView,
@@ -25,6 +32,11 @@ from segments.views.logged import (
     LoggedSegmentResendView,
 )
 from segments.views.lookups import ContactLookupView, LoggedSegmentLookupView
+from segments.views.saved_criteria import (
+    SavedCriteriaDeleteView,
+    SavedCriteriaListView,
+    SavedCriteriaUpdateView,
+)
 from segments.views.segments import (
     SegmentCreateView,
     SegmentDeleteView,
@@ -39,6 +51,8 @@ __all__ = [
     "AddContactsView",
     "ApplyHeaderTemplateView",
     "ContactLookupView",
+    "CriteriaActionView",
+    "GoBackView",
     "LoggedSegmentCancelView",
     "LoggedSegmentDetailView",
     "LoggedSegmentExportView",
@@ -48,8 +62,14 @@ __all__ = [
     "LoggedSegmentProgressView",
     "LoggedSegmentResendView",
     "RemoveContactsView",
+    "ReuseCriteriaView",
     "ReuseLoggedSegmentView",
+    "SaveCriteriaView",
+    "SavedCriteriaDeleteView",
+    "SavedCriteriaListView",
+    "SavedCriteriaUpdateView",
     "SegmentCreateView",
+    "SegmentCriteriaView",
     "SegmentDeleteView",
     "SegmentDetailView",
     "SegmentFormFieldsView",
