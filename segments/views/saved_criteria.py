@@ -21,7 +21,12 @@ class SavedCriteriaListView(PermissionRequiredMixin, FilterView):
     # Saved criteria are a tool of the segment pages: their permissions apply.
     permission_required = "segments.view_segment"
     filterset_class = SavedCriteriaFilter
-    queryset = SavedSegmentCriteria.objects.with_action_count().select_related("owner")
+    # Ordered again: with the count's GROUP BY the model's ordering does not apply.
+    queryset = (
+        SavedSegmentCriteria.objects.with_action_count()
+        .select_related("owner")
+        .order_by("code")
+    )
     paginate_by = PAGE_SIZE
     template_name = "segments/savedcriteria_list.html"
 

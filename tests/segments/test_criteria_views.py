@@ -47,9 +47,7 @@ def numbers(segment):
 
 def confirm(client, name, segment, criteria, **kwargs):
     """Post the criteria as the confirmation step does: in its hidden field."""
-    return client.post(
-        url(name, segment), {"query": urlencode(criteria)}, **kwargs
-    )
+    return client.post(url(name, segment), {"query": urlencode(criteria)}, **kwargs)
 
 
 class TestActions:
@@ -220,7 +218,7 @@ class TestCriteriaPage:
         content = response.content.decode()
         assert "city = Utrecht" in content
         assert "+2" in content
-        assert "−1" in content
+        assert "\u22121" in content  # a minus sign
 
     def test_query_count_does_not_grow_with_the_actions(
         self, sales_client, built, sales_user, django_assert_max_num_queries
@@ -309,9 +307,7 @@ class TestSavedCriteria:
         with django_assert_max_num_queries(20) as few:
             sales_client.get(list_url)
         for n in range(10):
-            services.save_criteria(
-                built, code=f"C{n}", description="", user=sales_user
-            )
+            services.save_criteria(built, code=f"C{n}", description="", user=sales_user)
 
         with django_assert_max_num_queries(len(few)):
             sales_client.get(list_url)
