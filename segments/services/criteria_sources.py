@@ -21,6 +21,8 @@ from crm.models import Contact
 from interactions.filters import InteractionLogEntryFilter
 from interactions.models import InformationFlow, InteractionLogEntry
 from segments.models import LoggedSegment, Segment, SegmentLine
+from web.amounts import read_number
+from web.filters import AmountFilter, LookupFilter
 
 
 class EntryCriteriaFilter(InteractionLogEntryFilter):
@@ -95,13 +97,38 @@ def _key(name, value):
         ) from None
 
 
+def _canonical(filter_, text):
+    """Dates as ISO and amounts as `1250.50`: stored criteria read the same in
+    every language (a Dutch `12,50` and an English `12.50` are one amount). A
+    value that does not read is kept for the filter to refuse with its message."""
+    if isinstance(filter_, django_filters.DateFilter):
+        try:
+            return forms.DateField().to_python(text).isoformat()
+        except ValidationError:
+            return text
+    if isinstance(filter_, django_filters.BooleanFilter):
+        if text.lower() not in ("true", "false"):
+            raise ValidationError(
+                _("Criteria %(name)s: choose true or false, not “%(value)s”.")
+                % {"name": filter_.field_name, "value": text},
+                code="invalid",
+            )
+        return text.lower()
+    if isinstance(filter_, AmountFilter):
+        number = read_number(text)
+        if number is not None and number == round(number, 2):
+            return f"{number:.2f}"
+    return text
+
+
 def _has(value):
     if value in (True, "true", "True", "1", 1, None, ""):
         return True
     if value in (False, "false", "False", "0", 0):
         return False
     raise ValidationError(
-        _("Criteria has: choose true or false, not “%(value)s”.") % {"value": value},
+        _("Criteria %(name)s: choose true or false, not “%(value)s”.")
+        % {"name": "has", "value": value},
         code="invalid",
     )
 
@@ -121,8 +148,9 @@ def normalize_criteria(criteria):
                     _("Criteria entries must be a set of names and values.")
                 )
             _unknown(value, ENTRY_CRITERIA | {"has"})
+            filters = EntryCriteriaFilter.base_filters
             entries = {
-                key: _text(key, item)
+                key: _canonical(filters[key], _text(key, item))
                 for key, item in value.items()
                 if key != "has" and item not in (None, "")
             }
@@ -196,6 +224,8 @@ def criteria_contacts(criteria):
 
 
 def _in_words(filter_, value):
+    if isinstance(filter_, LookupFilter):
+        return value  # the number or code typed, without a query per criterion
     field = filter_.field
     if isinstance(field, forms.ChoiceField):
         return str(dict(field.choices).get(value, value))

@@ -1,9 +1,5 @@
-"""Criteria actions on hand-built data where the right answer is plain to see.
-
-The world: two companies in Utrecht (ACME with persons Anna and Bert, BETA with
-person Cor), a company in Amsterdam (GAMMA with person Dirk), and Eva, a person in
-Utrecht marked "exclude from segment".
-"""
+"""Criteria actions on hand-built data where the right answer is plain to see
+(tests/segments/criteria_world.py)."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,13 +7,8 @@ from django.core.exceptions import ValidationError
 from audit.models import AuditAction, AuditRecord
 from segments import services
 from segments.models import CriteriaActionKind, SegmentCriteriaAction, SegmentHistory
-from tests.factories import (
-    CompanyFactory,
-    InteractionTemplateFactory,
-    PersonFactory,
-    SegmentFactory,
-    UserFactory,
-)
+from tests.factories import InteractionTemplateFactory, SegmentFactory, UserFactory
+from tests.segments.criteria_world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -26,21 +17,7 @@ UTRECHT = {"city": "Utrecht"}
 
 @pytest.fixture
 def world():
-    acme = CompanyFactory(no="ACME", city="Utrecht", language_code="nl")
-    beta = CompanyFactory(no="BETA", city="Utrecht")
-    gamma = CompanyFactory(no="GAMMA", city="Amsterdam")
-    return {
-        "ACME": acme,
-        "ANNA": PersonFactory(no="ANNA", company=acme, city="Utrecht"),
-        "BERT": PersonFactory(no="BERT", company=acme, city="Amersfoort"),
-        "BETA": beta,
-        "COR": PersonFactory(no="COR", company=beta, city="Amsterdam"),
-        "GAMMA": gamma,
-        "DIRK": PersonFactory(no="DIRK", company=gamma, city="Amsterdam"),
-        "EVA": PersonFactory(
-            no="EVA", company=None, city="Utrecht", exclude_from_segment=True
-        ),
-    }
+    return build_world()
 
 
 @pytest.fixture
@@ -225,7 +202,7 @@ def test_preview_counts_without_writing(world, segment, user):
 
 
 def test_go_back_restores_personalised_lines_exactly(world, segment, user):
-    other = InteractionTemplateFactory(code="CALL")
+    other = InteractionTemplateFactory(code="VISIT")
     services.add_contacts_by_criteria(
         segment, {}, user=user, allow_company_with_persons=True
     )

@@ -1,0 +1,141 @@
+"""Which contacts criteria name: contact filters, interactions (has / has no), other
+segments; and the criteria in words (tests/segments/criteria_world.py)."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from segments import services
+from tests.factories import SegmentFactory, SegmentLineFactory, UserFactory
+from tests.segments.criteria_world import build_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def named(criteria):
+    return {contact.no for contact in services.criteria_contacts(criteria)}
+
+
+@pytest.mark.parametrize(
+    ("entries", "expected"),
+    [
+        ({}, {"ANNA", "COR", "DIRK"}),
+        ({"has": False}, {"ACME", "BERT", "BETA", "GAMMA", "EVA"}),
+        ({"template": "LETTER"}, {"ANNA", "DIRK"}),
+        (
+            {"has": "false", "template": "LETTER"},
+            {"ACME", "BERT", "BETA", "COR", "GAMMA", "EVA"},
+        ),
+        ({"group": "CALLS"}, {"COR"}),
+        ({"salesperson": "ANNE"}, {"ANNA"}),
+        ({"date_from": "2026-04-01"}, {"COR", "DIRK"}),
+        ({"date_from": "2026-03-15", "date_to": "2026-04-15"}, {"COR"}),
+        ({"evaluation": "positive"}, {"ANNA"}),
+        ({"canceled": "true"}, {"COR"}),
+        ({"canceled": False}, {"ANNA", "DIRK"}),
+        ({"information_flow": "inbound"}, {"COR"}),
+        ({"correspondence_type": "hard_copy"}, {"DIRK"}),
+        ({"cost_from": "1.50", "cost_to": "5"}, {"DIRK"}),
+        ({"duration_from": 30}, {"ANNA", "COR"}),
+        ({"duration_to": "10"}, {"DIRK"}),
+        ({"segment_no": "LS1"}, {"ANNA"}),
+    ],
+)
+def test_interaction_criteria(world, entries, expected):
+    assert named({"entries": entries}) == expected
+
+
+def test_amounts_are_read_in_the_users_language_and_stored_plain(world):
+    user = UserFactory()
+    segment = SegmentFactory()
+    with translation.override("nl"):
+        services.add_contacts_by_criteria(
+            segment, {"entries": {"cost_from": "1,50"}}, user=user
+        )
+    action = segment.criteria_actions.get()
+    assert action.criteria == {"entries": {"has": True, "cost_from": "1.50"}}
+    with translation.override("nl"):
+        assert named(action.criteria) == {"ANNA", "DIRK"}
+    assert named(action.criteria) == {"ANNA", "DIRK"}
+
+
+def test_criteria_combine_contact_and_interaction_filters(world):
+    assert named({"city": "Amsterdam", "entries": {"has": True}}) == {"COR", "DIRK"}
+    assert named({"type": "company", "entries": {"has": False}}) == {
+        "ACME",
+        "BETA",
+        "GAMMA",
+    }
+
+
+def test_set_operations_between_segments(world):
+    contacts = world["contacts"]
+    other = SegmentFactory()
+    for no in ("ANNA", "BETA", "EVA"):
+        SegmentLineFactory(segment=other, contact=contacts[no])
+    assert named({"segment": other.pk}) == {"ANNA", "BETA", "EVA"}
+    assert named({"segment": str(other.pk), "type": "person"}) == {"ANNA", "EVA"}
+    assert named({"logged_segment": world["logged"].pk}) == {"ANNA"}
+
+    user = UserFactory()
+    segment = SegmentFactory()
+    services.add_contacts_by_criteria(
+        segment, {}, user=user, allow_company_with_persons=True
+    )
+    # Remove the other segment's contacts, keep only those in both, add them back.
+    services.reduce_contacts(segment, {"segment": other.pk}, user=user)
+    assert not segment.lines.filter(contact__no__in=["ANNA", "BETA"]).exists()
+    services.go_back(segment, user=user)
+    services.refine_contacts(segment, {"segment": other.pk}, user=user)
+    assert set(segment.lines.values_list("contact__no", flat=True)) == {
+        "ANNA",
+        "BETA",
+    }
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        {"date_from": "2026-02-30"},
+        {"cost_from": "twelve"},
+        {"duration_from": "-5"},
+        {"template": "NOSUCH"},
+        {"canceled": "perhaps"},
+    ],
+)
+def test_bad_interaction_values_are_refused(world, entries):
+    with pytest.raises(ValidationError) as error:
+        named({"entries": entries})
+    assert error.value.messages
+
+
+def test_describe_criteria_in_words(world):
+    criteria = {
+        "city": "Utrecht",
+        "language_code": "nl",
+        "type": "person",
+        "entries": {"has": False, "template": "LETTER", "canceled": "true"},
+    }
+    assert services.describe_criteria(criteria) == [
+        ("City", "Utrecht"),
+        ("Language", "Dutch"),
+        ("Type", "Person"),
+        ("No interactions", "template = LETTER, canceled = Yes"),
+    ]
+    with translation.override("nl"):
+        described = dict(services.describe_criteria(criteria))
+    assert described["Plaats"] == "Utrecht"
+    assert described["Taal"] == "Nederlands"
+    assert services.describe_criteria({}) == [("Contacts", "all")]
+    segment = SegmentFactory(no="SG7", description="Beurs")
+    assert services.describe_criteria(
+        {"segment": segment.pk, "logged_segment": world["logged"].pk}
+    ) == [
+        ("In segment", "SG7 Beurs"),
+        ("In logged segment", str(world["logged"])),
+    ]
