@@ -132,7 +132,7 @@ class TestActions:
 
         action = segment.criteria_actions.get()
         assert action.criteria == {
-            "entries": {"has": True, "template": "CALL", "cost_from": "0"},
+            "entries": {"has": True, "template": "CALL", "cost_from": "0.00"},
             "segment": other.pk,
         }
         assert numbers(segment) == {"DIRK"}
