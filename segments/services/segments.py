@@ -29,6 +29,7 @@ HEADER_FIELDS = frozenset(
         "subject",
         "language_code",
         "attachment",
+        "reapply_criteria",
     }
 )
 
