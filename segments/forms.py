@@ -92,8 +92,15 @@ class SegmentForm(FilledFromTemplateMixin, forms.ModelForm):
             "correspondence_type",
             "ignore_contact_correspondence_type",
             "attachment",
+            "reapply_criteria",
         ]
         widgets = {"date": DATE_INPUT}
+        help_texts = {
+            "reapply_criteria": _(
+                "At log, the segment's criteria are applied again, so contacts that "
+                "match since are added and those that no longer match are removed."
+            )
+        }
         field_classes = {"template": TemplateField, "salesperson": SalespersonField}
 
     def __init__(self, *args, **kwargs):
@@ -107,6 +114,13 @@ class SegmentForm(FilledFromTemplateMixin, forms.ModelForm):
         if not self.instance.pk:
             # A new segment has no lines to update.
             del self.fields["update_lines"]
+
+    def service_values(self):
+        values = super().service_values()
+        # Not a value a template fills: sent whenever the user changed it.
+        if "reapply_criteria" in self.changed_data:
+            values["reapply_criteria"] = self.cleaned_data["reapply_criteria"]
+        return values
 
     def lines_to_update(self):
         return self.cleaned_data.get("update_lines", False)

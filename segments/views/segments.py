@@ -142,9 +142,8 @@ class SegmentFormFieldsView(PermissionRequiredMixin, TemplateView):
         }
         if template is not None:
             initial["template"] = template  # shown with its description
-        initial["ignore_contact_correspondence_type"] = data.get(
-            "ignore_contact_correspondence_type"
-        ) in ("on", True)
+        for name in ("ignore_contact_correspondence_type", "reapply_criteria"):
+            initial[name] = data.get(name) in ("on", True)
         return {"form": SegmentForm(initial=initial)}
 
 

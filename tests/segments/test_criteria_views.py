@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from segments import services
-from segments.models import SavedSegmentCriteria, SegmentCriteriaAction
+from segments.models import SavedSegmentCriteria, Segment, SegmentCriteriaAction
 from tests.factories import (
     CompanyFactory,
     InteractionLogEntryFactory,
@@ -331,3 +331,63 @@ class TestSavedCriteria:
         assert "have been deleted" in response.content.decode()
         assert not SavedSegmentCriteria.objects.exists()
         assert SegmentCriteriaAction.objects.count() == 2
+
+
+class TestDynamicSegment:
+    def test_the_segment_form_sets_reapply_criteria(
+        self, sales_client, marketing_setup
+    ):
+        response = sales_client.post(
+            reverse("segments:segment_create"),
+            {
+                "description": "Every month",
+                "date": "2026-11-21",
+                "unit_cost": "0",
+                "unit_duration": "0",
+                "reapply_criteria": "on",
+            },
+        )
+
+        assert response.status_code == 302
+        segment = Segment.objects.get()
+        assert segment.reapply_criteria
+        response = sales_client.post(
+            url("segment_update", segment),
+            {
+                "description": "Every month",
+                "date": "2026-11-21",
+                "unit_cost": "0",
+                "unit_duration": "0",
+            },
+        )
+        segment.refresh_from_db()
+        assert not segment.reapply_criteria
+
+    def test_the_template_refresh_keeps_the_box_ticked(self, sales_client):
+        response = sales_client.get(
+            reverse("segments:segment_form_fields"), {"reapply_criteria": "on"}
+        )
+
+        assert response.context["form"]["reapply_criteria"].value() is True
+
+    def test_the_log_dialog_shows_what_reapplying_changes(
+        self, sales_client, world, segment, sales_user
+    ):
+        services.add_contacts_by_criteria(segment, {"city": "Utrecht"}, user=sales_user)
+        segment.reapply_criteria = True
+        segment.save()
+        PersonFactory(no="NEW", city="Utrecht")
+        services.add_contacts(segment, [world["DIRK"]])
+
+        for name in ("segment_log", "segment_detail"):
+            response = sales_client.get(url(name, segment))
+            assert response.context["dynamic_changes"] == (1, 1)
+            assert "+1 / \u22121" in response.content.decode()
+
+    def test_a_segment_logged_as_it_stands_shows_no_changes(
+        self, sales_client, world, segment
+    ):
+        response = sales_client.get(url("segment_log", segment))
+
+        assert response.context["dynamic_changes"] is None
+        assert 'data-testid="dynamic-changes"' not in response.content.decode()
