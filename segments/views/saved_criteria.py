@@ -68,7 +68,7 @@ class SavedCriteriaDeleteView(PermissionRequiredMixin, DeleteView):
         else:
             messages.success(
                 self.request,
-                _("Saved segment criteria %(object)s have been deleted.")
-                % {"object": self.object},
+                _("Saved segment criteria %(code)s have been deleted.")
+                % {"code": self.object.code},
             )
         return HttpResponseRedirect(self.success_url)

@@ -235,6 +235,7 @@ def test_interactie_finds_every_interaction_page(admin_user_crm, dutch):
         "interactions:template_setup",
         "interactions:delete_canceled",
         "segments:segment_from_entries",
+        "segments:segment_from_contacts",
     }
 
 
