@@ -42,6 +42,7 @@ SCENARIOS = [
     "throughput",
     "lookup",
     "delivery",
+    "criteria",
 ]
 MARKER = "bench_dataset"
 

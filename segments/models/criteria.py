@@ -71,11 +71,16 @@ class SegmentHistory(models.Model):
     """A contact a criteria action added, or a line it removed with every value it
     had (its key included), so that going back restores it exactly."""
 
+    # No foreign key constraints in the database: an action writes a history row
+    # per line it changes, and checking four keys per row would cost more than
+    # writing it (bench/scenarios/criteria.py). The keys come from rows that exist
+    # (the action, the lines), and Django cascades and protects as usual.
     action = models.ForeignKey(
         SegmentCriteriaAction,
         verbose_name=_("criteria action"),
         on_delete=models.CASCADE,
         related_name="history",
+        db_constraint=False,
     )
     added = models.BooleanField(_("added"))
     contact = models.ForeignKey(
@@ -84,6 +89,7 @@ class SegmentHistory(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     # The removed line's values; a contact added has only `contact`.
     line_id = models.BigIntegerField(_("line"), null=True, blank=True)
@@ -95,6 +101,7 @@ class SegmentHistory(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     description = models.CharField(_("description"), max_length=100, blank=True)
     subject = models.CharField(_("subject"), max_length=100, blank=True)
@@ -113,6 +120,7 @@ class SegmentHistory(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     # Counts as a reference (remove_unreferenced_attachments): a removed line's own
     # file stays while going back may restore it.

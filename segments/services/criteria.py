@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction, AuditObjectType
 from audit.services import record_audit
 from crm.models import Contact
+from interactions.services import remove_unreferenced_attachments
 from segments.models import (
     CriteriaActionKind,
     SegmentCriteriaAction,
@@ -26,7 +27,7 @@ from segments.models import (
 )
 from segments.services.criteria_sources import criteria_contacts, normalize_criteria
 from segments.services.guards import _actor, _lock
-from segments.services.lines import add_contacts, remove_contacts
+from segments.services.lines import add_contacts
 from segments.services.sql import _columns, _quote
 
 # The values of a line that the history keeps and going back restores.
@@ -162,11 +163,39 @@ def _keep_history(action, lines, *, added):
     )
 
 
-def _remove(segment, action, contacts):
-    """Keep the lines of `contacts` in the history of `action`, then delete them
-    (lines.remove_contacts); how many."""
-    _keep_history(action, _lines_of(segment, contacts), added=False)
-    return remove_contacts(segment, contacts)
+def _delete_history_lines(action, *, added, files=False):
+    """Delete the lines `action` noted in its history as added (or as removed), by
+    key, in one DELETE; returns how many, or with `files` the files they had.
+
+    Written out: the ORM nests this DELETE in a second IN (SELECT …), which
+    PostgreSQL runs as a loop over the lines for a history it has no statistics of
+    yet (bench/scenarios/criteria.py). RETURNING gives the files without reading
+    the lines twice.
+    """
+    history = SegmentHistory._meta
+    line = SegmentLine._meta
+    sql = (
+        f"DELETE FROM {_quote(line.db_table)} WHERE {_quote(line.pk.column)} IN "
+        f"(SELECT {_quote(history.get_field('line_id').column)} "
+        f"FROM {_quote(history.db_table)} "
+        f"WHERE {_quote(history.get_field('action').column)} = %s "
+        f"AND {_quote(history.get_field('added').column)} = %s)"
+    )
+    if files:
+        sql += f" RETURNING {_quote(line.get_field('attachment').column)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [action.pk, added])
+        return [name for (name,) in cursor.fetchall()] if files else cursor.rowcount
+
+
+def _remove(action, lines):
+    """Keep `lines` in the history of `action`, then delete them; how many.
+
+    Their files stay: the history still points at them (going back restores them).
+    The DELETE finds the lines by the keys just written, not by the criteria again.
+    """
+    _keep_history(action, lines, added=False)
+    return _delete_history_lines(action, added=False)
 
 
 def _add(segment, action, contacts):
@@ -209,13 +238,13 @@ def _run(segment, kind, criteria, options, *, user):
         if options["allow_existing"]:
             # The contacts already in the segment get a new line with the header's
             # values; going back brings their old line back.
-            removed = _remove(segment, action, contacts)
+            removed = _remove(action, _lines_of(segment, contacts))
         added = _add(segment, action, contacts)
     elif kind == CriteriaActionKind.REDUCE:
-        removed = _remove(segment, action, remove_set(criteria, options))
+        removed = _remove(action, _lines_of(segment, remove_set(criteria, options)))
     else:
         kept = remove_set(criteria, options)
-        removed = _remove(segment, action, Contact.objects.exclude(pk__in=_keys(kept)))
+        removed = _remove(action, segment.lines.exclude(contact__in=_keys(kept)))
     action.lines_after = lines_before + added - removed
     action.save(update_fields=["lines_after"])
     count = added if kind == CriteriaActionKind.ADD else removed
@@ -341,9 +370,9 @@ def go_back(segment, *, user):
             code="nothing_to_undo",
         )
     history = SegmentHistory.objects.filter(action=action)
-    remove_contacts(
-        segment,
-        Contact.objects.filter(pk__in=history.filter(added=True).values("contact_id")),
+    # By key; a line added and then given a file of its own drops that file.
+    remove_unreferenced_attachments(
+        _delete_history_lines(action, added=True, files=True)
     )
     _insert_select(
         SegmentLine,

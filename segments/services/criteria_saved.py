@@ -23,7 +23,7 @@ from segments.services.criteria import (
     remove_set,
 )
 from segments.services.guards import _actor, _lock
-from segments.services.lines import add_contacts, remove_contacts
+from segments.services.lines import add_contacts, delete_lines
 
 
 def _audit(action, saved, *, user, count=1):
@@ -178,6 +178,6 @@ def reapply_criteria(segment):
     contacts = _dynamic_contacts(segment)
     if contacts is None:
         return 0, 0
-    removed = remove_contacts(segment, Contact.objects.exclude(pk__in=_keys(contacts)))
+    removed = delete_lines(segment.lines.exclude(contact__in=_keys(contacts)))
     added = add_contacts(segment, contacts, ignore_exclusion=True)
     return added, removed

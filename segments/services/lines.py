@@ -214,10 +214,9 @@ def add_contacts(segment, contacts, *, user=None, ignore_exclusion=False):
         return cursor.rowcount
 
 
-@transaction.atomic
-def remove_contacts(segment, contacts):
-    """Delete the segment's lines of `contacts` in one DELETE; returns how many."""
-    lines = segment.lines.filter(contact__in=_contact_keys(contacts))
+def delete_lines(lines):
+    """Delete `lines` (a queryset of segment lines) in one DELETE; returns how many.
+    A file of their own goes once no row points at it any more."""
     # Collected before the DELETE: a file goes only when no row points at it any more.
     names = list(
         lines.exclude(attachment="")
@@ -229,6 +228,12 @@ def remove_contacts(segment, contacts):
     count, _per_model = lines.delete()
     remove_unreferenced_attachments(names)
     return count
+
+
+@transaction.atomic
+def remove_contacts(segment, contacts):
+    """Delete the segment's lines of `contacts` in one DELETE; returns how many."""
+    return delete_lines(segment.lines.filter(contact__in=_contact_keys(contacts)))
 
 
 LINE_FIELDS = frozenset(

@@ -228,3 +228,23 @@ def test_go_back_refused_once_logged(world, segment, user):
     segment.delete()
     with pytest.raises(ValidationError, match="logged or deleted"):
         services.go_back(segment, user=user)
+
+
+def test_a_removed_lines_own_file_stays_for_going_back(
+    world, segment, user, media_root, django_capture_on_commit_callbacks
+):
+    own = media_root / "attachments/2026/03/anna.pdf"
+    own.parent.mkdir(parents=True)
+    own.write_bytes(b"%PDF")
+    services.add_contacts_by_criteria(segment, {"q": "ANNA"}, user=user)
+    segment.lines.update(attachment="attachments/2026/03/anna.pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reduce_contacts(segment, {"q": "ANNA"}, user=user)
+    assert own.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.go_back(segment, user=user)
+    assert segment.lines.get().attachment.name == "attachments/2026/03/anna.pdf"
+    # Going back from the Add removes the line, and its file with it.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.go_back(segment, user=user)
+    assert not own.exists()
