@@ -18,7 +18,12 @@ from crm.models import Contact
 from interactions.filters import InteractionLogEntryFilter
 from interactions.models import InteractionLogEntry
 from segments import selectors, services
-from segments.forms import LineSelectionForm, ReuseLoggedSegmentForm, SegmentForm
+from segments.forms import (
+    LineSelectionForm,
+    ReuseLoggedSegmentForm,
+    SegmentForm,
+    filter_values,
+)
 from segments.views.segments import SegmentActionMixin, is_htmx
 from web.views import add_service_error
 
@@ -270,8 +275,13 @@ class SegmentFromContactsView(PermissionRequiredMixin, FormView):
                 segment = services.create_segment(
                     user=self.request.user, **form.service_values()
                 )
-                added = services.add_contacts(
-                    segment, self.contacts.qs, user=self.request.user
+                # Recorded as the segment's first criteria action ("Add contacts"),
+                # each matching contact kept, a company next to its persons.
+                added = services.add_contacts_by_criteria(
+                    segment,
+                    filter_values(self.contacts),
+                    user=self.request.user,
+                    allow_company_with_persons=True,
                 )
         except ValidationError as error:
             add_service_error(form, error)

@@ -121,3 +121,15 @@ def test_without_the_permission_to_log_the_page_is_403(client, utrecht):
     client.force_login(UserFactory(username="viewer", groups=[]))
 
     assert client.get(URL).status_code == 403
+
+
+def test_the_filter_is_the_segments_first_criteria_action(
+    sales_client, marketing_setup, utrecht, letter
+):
+    sales_client.post(f"{URL}?city=Utrecht&type=person", header(letter))
+
+    action = Segment.objects.get().criteria_actions.get()
+    assert (action.action, action.criteria) == (
+        "add",
+        {"city": "Utrecht", "type": "person"},
+    )
