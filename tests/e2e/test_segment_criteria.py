@@ -214,3 +214,37 @@ def test_log_an_interaction_for_a_filtered_contact_list(
         "Segment SM00001 has been logged."
     )
     assert InteractionLogEntry.objects.get().contact.name == "Piet Amsterdam"
+
+
+def test_in_dutch_contacten_toevoegen_and_vorige(
+    page, live_server, login, shot, marketing_setup
+):
+    user, template = setup_data()
+    segment = services.create_segment(
+        user=user, description="Mailing Utrecht", template=template
+    )
+    login(user)
+    page.context.add_cookies(
+        [{"name": "django_language", "value": "nl", "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}{segment.get_absolute_url()}")
+
+    page.get_by_role("link", name="Contacten toevoegen").first.click()
+    field(page, "Plaats").fill("utrecht")
+    page.get_by_label("Bedrijf met personen toestaan").check()
+    preview(page, "4 contacten worden toegevoegd.")
+    shot("contacten-toevoegen")
+    page.get_by_role("button", name="4 contacten toevoegen").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "4 contacten toegevoegd aan segment SM00001."
+    )
+
+    page.get_by_role("link", name="Segmentcriteria").click()
+    row = page.get_by_test_id("criteria-actions").locator("tbody tr")
+    expect(row).to_contain_text("Contacten toevoegen")
+    expect(row).to_contain_text("plaats = utrecht")
+    shot("segmentcriteria")
+    page.get_by_role("link", name="Vorige").click()
+    page.get_by_role("button", name="Vorige").click()
+    expect(page.get_by_role("alert")).to_contain_text("is ongedaan gemaakt")
+    assert numbers(segment) == []
