@@ -391,3 +391,16 @@ class TestDynamicSegment:
 
         assert response.context["dynamic_changes"] is None
         assert 'data-testid="dynamic-changes"' not in response.content.decode()
+
+
+def test_describing_criteria_leaves_the_contact_filters_checks_alone(
+    sales_client, built
+):
+    # The criteria page describes "city = Utrecht"; the contact list after it still
+    # refuses a city longer than the column, with its message.
+    sales_client.get(url("segment_criteria", built))
+
+    response = sales_client.get(reverse("crm:contact_list"), {"city": "x" * 55_000})
+
+    assert response.status_code == 200
+    assert "Search for at most" in response.content.decode()
