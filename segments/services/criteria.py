@@ -188,12 +188,39 @@ def _delete_history_lines(action, *, added, files=False):
         return [name for (name,) in cursor.fetchall()] if files else cursor.rowcount
 
 
+def _move_to_history(action, lines):
+    """PostgreSQL: delete `lines` and write them into the history of `action` in one
+    statement (DELETE … RETURNING feeding the INSERT), reading them once."""
+    line = SegmentLine._meta
+    columns = ", ".join(
+        _quote(line.get_field(name).column) for name in ("contact", "id", *LINE_COLUMNS)
+    )
+    keys_sql, params = (
+        lines.order_by().values("pk").query.get_compiler(connection=connection).as_sql()
+    )
+    sql = (
+        f"WITH moved AS (DELETE FROM {_quote(line.db_table)} "
+        f"WHERE {_quote(line.pk.column)} IN ({keys_sql}) RETURNING {columns}) "
+        f"INSERT INTO {_quote(SegmentHistory._meta.db_table)} ("
+        + _columns(
+            SegmentHistory, "action", "added", "contact", "line_id", *LINE_COLUMNS
+        )
+        + f") SELECT %s, %s, {columns} FROM moved"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, action.pk, False])
+        return cursor.rowcount
+
+
 def _remove(action, lines):
-    """Keep `lines` in the history of `action`, then delete them; how many.
+    """Keep `lines` in the history of `action` and delete them; how many.
 
     Their files stay: the history still points at them (going back restores them).
-    The DELETE finds the lines by the keys just written, not by the criteria again.
+    Elsewhere than on PostgreSQL the DELETE finds the lines by the keys just written
+    to the history, not by the criteria again.
     """
+    if connection.vendor == "postgresql":
+        return _move_to_history(action, lines)
     _keep_history(action, lines, added=False)
     return _delete_history_lines(action, added=False)
 
