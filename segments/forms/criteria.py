@@ -16,7 +16,7 @@ from segments.services.criteria_sources import EntryCriteriaFilter
 from web.lookups import SEPARATOR, LookupField
 
 HAS_ENTRIES = [
-    ("", _("No condition on interactions")),
+    ("", _("No condition")),
     ("true", _("Has an interaction log entry")),
     ("false", _("Has no interaction log entry")),
 ]
