@@ -233,8 +233,8 @@ WRITES = {
     },
     "segments:segment_from_contacts": {
         "segments.Segment",
-        "segments.SegmentLine",
         "crm.NumberSeries",
+        *CRITERIA_WRITES,
     },
     "crm:contact_import": set(),  # the preview: the file waits in media storage
     "crm:contact_import_confirm": {"crm.Contact", "crm.NumberSeries"},
