@@ -248,3 +248,13 @@ def test_a_removed_lines_own_file_stays_for_going_back(
     with django_capture_on_commit_callbacks(execute=True):
         services.go_back(segment, user=user)
     assert not own.exists()
+
+
+def test_a_contact_deleted_since_is_not_restored(world, segment, user):
+    services.add_contacts_by_criteria(
+        segment, {"q": "EVA"}, user=user, ignore_exclusion=True
+    )
+    services.reduce_contacts(segment, {"q": "EVA"}, user=user)
+    world["contacts"]["EVA"].delete()  # its history row goes with it
+    services.go_back(segment, user=user)
+    assert not segment.lines.exists()
