@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import views
+from api import criteria, views
+from segments.urls import SegmentNoConverter
 
 app_name = "api"
 
@@ -20,6 +21,19 @@ urlpatterns = [
         "v1/interactions/",
         api_view(views.InteractionLogEntryListCreateView),
         name="interaction_list",
+    ),
+    *(
+        re_path(
+            rf"^v1/segments/(?P<no>{SegmentNoConverter.regex})/{action}/$",
+            api_view(view_class),
+            name=name,
+        )
+        for action, view_class, name in [
+            ("add-contacts", criteria.AddContactsView, "segment_add_contacts"),
+            ("reduce", criteria.ReduceView, "segment_reduce"),
+            ("refine", criteria.RefineView, "segment_refine"),
+            ("go-back", criteria.GoBackView, "segment_go_back"),
+        ]
     ),
     path("schema/", api_view(SpectacularAPIView), name="schema"),
     path("docs/", api_view(SpectacularSwaggerView, url_name="api:schema"), name="docs"),

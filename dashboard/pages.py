@@ -131,6 +131,18 @@ PAGES = [
         _("log segment, history"),
     ),
     Page(
+        "segments:savedcriteria_list",
+        _("Saved segment criteria"),
+        SEGMENTS,
+        _("segment criteria, reuse criteria, add contacts, reduce, refine"),
+    ),
+    Page(
+        "segments:segment_from_contacts",
+        _("Log an interaction for these contacts"),
+        SEGMENTS,
+        _("segment from contacts, log, contact list"),
+    ),
+    Page(
         "segments:segment_from_entries",
         _("Create segment from interactions"),
         SEGMENTS,

@@ -8,7 +8,13 @@ from django.utils.translation import ngettext
 from crm.admin import FormFieldsMixin, ModelAdmin
 from crm.models import Contact
 from segments import services
-from segments.models import LoggedSegment, Segment, SegmentLine
+from segments.models import (
+    LoggedSegment,
+    SavedSegmentCriteria,
+    SavedSegmentCriteriaAction,
+    Segment,
+    SegmentLine,
+)
 from web.admin import CappedCountAdminMixin, ServiceAdminMixin
 
 # Beyond this many lines the segment page links to the line list instead of an inline:
@@ -289,3 +295,58 @@ class LoggedSegmentAdmin(CappedCountAdminMixin, ServiceAdminMixin, ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+class SavedSegmentCriteriaActionInline(admin.TabularInline):
+    """The saved actions, as saved: replayed as they are, never edited."""
+
+    model = SavedSegmentCriteriaAction
+    extra = 0
+    fields = ["sequence", "action", "criteria", "options"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SavedSegmentCriteria)
+class SavedSegmentCriteriaAdmin(ServiceAdminMixin, ModelAdmin):
+    """Saved criteria are made on a segment's criteria page ("Save criteria"); here
+    their description changes and they are deleted, through the same services."""
+
+    list_display = ["code", "description", "number_of_actions", "owner", "created_at"]
+    list_select_related = ["owner"]
+    search_fields = ["code", "description"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["code", "owner", "created_at"]
+    fields = ["code", "description", "owner", "created_at"]
+    inlines = [SavedSegmentCriteriaActionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_action_count()
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("no. of actions"), ordering="_action_count")
+    def number_of_actions(self, obj):
+        return obj.action_count
+
+    def save_service(self, request, obj, form, change):
+        return services.update_saved_criteria(
+            SavedSegmentCriteria.objects.get(pk=obj.pk),
+            user=request.user,
+            description=form.cleaned_data["description"],
+        )
+
+    def save_formset(self, request, form, formset, change):
+        # The actions are read-only: nothing of them is saved.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = (
+            [],
+            [],
+            [],
+        )
+
+    def delete_service(self, request, obj):
+        services.delete_saved_criteria(obj, user=request.user)

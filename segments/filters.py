@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.lookups import SalespersonField
-from segments.models import LoggedSegment, Segment, SegmentLine
+from segments.models import LoggedSegment, SavedSegmentCriteria, Segment, SegmentLine
 from web.filters import FilterSet, LookupFilter, OrderingFilter
 
 # The browser's date picker: it sends ISO dates whatever the language.
@@ -113,4 +113,35 @@ class LoggedSegmentFilter(FilterSet):
     def search(self, queryset, name, value):
         return queryset.filter(
             Q(segment_no__icontains=value) | Q(description__icontains=value)
+        )
+
+
+class SavedCriteriaFilter(FilterSet):
+    """The Opgeslagen segmentcriteria list: search and sort."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Code or description")}
+        ),
+    )
+    ordering = OrderingFilter(
+        fields=[
+            ("code", "code"),
+            ("description", "description"),
+            ("owner__username", "owner"),
+            ("_action_count", "action_count"),
+            ("created_at", "created_at"),
+        ],
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = SavedSegmentCriteria
+        fields = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(code__icontains=value) | Q(description__icontains=value)
         )

@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 from django.urls.converters import StringConverter
 
 from segments import views
+from segments.models import CriteriaActionKind
 from web.exports import export_path
 
 
@@ -28,6 +29,22 @@ urlpatterns = [
         "from-entries/",
         views.SegmentFromEntriesView.as_view(),
         name="segment_from_entries",
+    ),
+    path(
+        "from-contacts/",
+        views.SegmentFromContactsView.as_view(),
+        name="segment_from_contacts",
+    ),
+    path("criteria/", views.SavedCriteriaListView.as_view(), name="savedcriteria_list"),
+    path(
+        "criteria/<int:pk>/",
+        views.SavedCriteriaUpdateView.as_view(),
+        name="savedcriteria_update",
+    ),
+    path(
+        "criteria/<int:pk>/delete/",
+        views.SavedCriteriaDeleteView.as_view(),
+        name="savedcriteria_delete",
     ),
     path("logged/", views.LoggedSegmentListView.as_view(), name="loggedsegment_list"),
     export_path("logged/", views.LoggedSegmentExportView, "loggedsegment_export"),
@@ -88,6 +105,41 @@ urlpatterns = [
         "<number:no>/reuse/",
         views.ReuseLoggedSegmentView.as_view(),
         name="reuse_logged_segment",
+    ),
+    path(
+        "<number:no>/criteria/",
+        views.SegmentCriteriaView.as_view(),
+        name="segment_criteria",
+    ),
+    path(
+        "<number:no>/criteria/add/",
+        views.CriteriaActionView.as_view(action=CriteriaActionKind.ADD),
+        name="criteria_add",
+    ),
+    path(
+        "<number:no>/criteria/reduce/",
+        views.CriteriaActionView.as_view(action=CriteriaActionKind.REDUCE),
+        name="criteria_reduce",
+    ),
+    path(
+        "<number:no>/criteria/refine/",
+        views.CriteriaActionView.as_view(action=CriteriaActionKind.REFINE),
+        name="criteria_refine",
+    ),
+    path(
+        "<number:no>/criteria/go-back/",
+        views.GoBackView.as_view(),
+        name="criteria_go_back",
+    ),
+    path(
+        "<number:no>/criteria/save/",
+        views.SaveCriteriaView.as_view(),
+        name="criteria_save",
+    ),
+    path(
+        "<number:no>/criteria/reuse/",
+        views.ReuseCriteriaView.as_view(),
+        name="criteria_reuse",
     ),
     path(
         "<number:no>/lines/<int:pk>/",

@@ -98,12 +98,26 @@ FORM_PAGES = {
     "segments:remove_contacts": ["segments:remove_contacts", "segments:segment_detail"],
     "segments:segment_log": ["segments:segment_log", "segments:segment_detail"],
     "segments:apply_header_template": ["segments:segment_log"],
+    "segments:criteria_save": ["segments:criteria_save", "segments:segment_criteria"],
+    "segments:criteria_reuse": [
+        "segments:criteria_reuse",
+        "segments:segment_criteria",
+    ],
     "logout": ["home"],
     "set_language": ["home"],
     # The htmx requests that fill a form in from the template chosen.
     "interactions:entry_form_fields": ["interactions:entry_create"],
     "segments:segment_form_fields": ["segments:segment_create"],
 }
+# What a criteria action (Add, Reduce, Refine, Go back, Reuse criteria) writes.
+CRITERIA_WRITES = frozenset(
+    {
+        "segments.SegmentLine",
+        "segments.SegmentCriteriaAction",
+        "segments.SegmentHistory",
+        "audit.AuditRecord",
+    }
+)
 # What a page that takes a POST may change when it says it is done.
 WRITES = {
     "jobs:cancel": {"jobs.Job"},
@@ -193,6 +207,35 @@ WRITES = {
         "crm.NumberSeries",
     },
     "segments:add_contacts_from_entries": {"segments.SegmentLine"},
+    **dict.fromkeys(
+        [
+            "segments:criteria_add",
+            "segments:criteria_reduce",
+            "segments:criteria_refine",
+            "segments:criteria_go_back",
+            "segments:criteria_reuse",
+        ],
+        CRITERIA_WRITES,
+    ),
+    "segments:criteria_save": {
+        "segments.SavedSegmentCriteria",
+        "segments.SavedSegmentCriteriaAction",
+        "audit.AuditRecord",
+    },
+    "segments:savedcriteria_update": {
+        "segments.SavedSegmentCriteria",
+        "audit.AuditRecord",
+    },
+    "segments:savedcriteria_delete": {
+        "segments.SavedSegmentCriteria",
+        "segments.SavedSegmentCriteriaAction",
+        "audit.AuditRecord",
+    },
+    "segments:segment_from_contacts": {
+        "segments.Segment",
+        "crm.NumberSeries",
+        *CRITERIA_WRITES,
+    },
     "crm:contact_import": set(),  # the preview: the file waits in media storage
     "crm:contact_import_confirm": {"crm.Contact", "crm.NumberSeries"},
     # Users are no CRM tables.
@@ -208,6 +251,7 @@ ADMIN_WRITES = {
     "crm.Contact": {"crm.NumberSeries"},
     "segments.Segment": {"segments.SegmentLine", "crm.NumberSeries"},
     "interactions.InteractionLogEntry": {"audit.AuditRecord"},
+    "segments.SavedSegmentCriteria": {"audit.AuditRecord"},
 }
 CRM_APPS = ("audit", "crm", "interactions", "segments")
 

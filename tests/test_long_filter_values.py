@@ -15,7 +15,12 @@ from audit.filters import AuditRecordFilter
 from crm.filters import ContactFilter, SalespersonFilter
 from crm.models import Contact
 from interactions.filters import InteractionLogEntryFilter, PostponedFilter
-from segments.filters import LoggedSegmentFilter, SegmentFilter, SegmentLineFilter
+from segments.filters import (
+    LoggedSegmentFilter,
+    SavedCriteriaFilter,
+    SegmentFilter,
+    SegmentLineFilter,
+)
 from tests.factories import (
     AuditRecordFactory,
     InteractionLogEntryFactory,
@@ -44,6 +49,8 @@ LIST_PAGES = [
     ("segments:remove_contacts", ContactFilter, True),
     ("segments:add_contacts_from_entries", InteractionLogEntryFilter, True),
     ("segments:segment_from_entries", InteractionLogEntryFilter, False),
+    ("segments:segment_from_contacts", ContactFilter, False),
+    ("segments:savedcriteria_list", SavedCriteriaFilter, False),
 ]
 EXPORTS = [
     ("crm:contact_export", ContactFilter),

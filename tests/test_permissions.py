@@ -28,6 +28,7 @@ from crm.models import Contact
 from interactions.models import InteractionLogEntry
 from jobs.models import Job
 from jobs.services import attach_file
+from segments import services
 from tests.factories import (
     AdminUserFactory,
     AuditRecordFactory,
@@ -94,6 +95,24 @@ ARGUMENTS = {
     "segments:add_contacts_from_entries": lambda w: {"no": w.segment.no},
     "segments:remove_contacts": lambda w: {"no": w.segment.no},
     "segments:reuse_logged_segment": lambda w: {"no": w.segment.no},
+    **dict.fromkeys(
+        [
+            "segments:segment_criteria",
+            "segments:criteria_add",
+            "segments:criteria_reduce",
+            "segments:criteria_refine",
+            "segments:criteria_go_back",
+            "segments:criteria_save",
+            "segments:criteria_reuse",
+            "api:segment_add_contacts",
+            "api:segment_reduce",
+            "api:segment_refine",
+            "api:segment_go_back",
+        ],
+        lambda w: {"no": w.segment.no},
+    ),
+    "segments:savedcriteria_update": lambda w: {"pk": w.saved_criteria.pk},
+    "segments:savedcriteria_delete": lambda w: {"pk": w.saved_criteria.pk},
     "segments:line_row": lambda w: {"no": w.segment.no, "pk": w.line.pk},
     "segments:line_update": lambda w: {"no": w.segment.no, "pk": w.line.pk},
     "jobs:row": lambda w: {"pk": w.job.pk},
@@ -315,10 +334,20 @@ def world(marketing_setup, media_root):
         postponed=InteractionLogEntryFactory(**entries, postponed=True),
         segment=segment,
         line=SegmentLineFactory(segment=segment, **entries),
+        saved_criteria=saved_criteria(segment),
         logged_segment=LoggedSegmentFactory(),
         # With its file, so that jobs:download has something to hand out.
         job=attach_file(JobFactory(), ContentFile(b"a;b\n"), name="export.csv"),
     )
+
+
+def saved_criteria(segment):
+    """Saved criteria of one action that names no contact: the world's segment
+    keeps its lines."""
+    services.reduce_contacts(segment, {"city": "Nowhere"}, user=None)
+    saved = services.save_criteria(segment, code="SAVED", description="", user=None)
+    services.go_back(segment, user=None)
+    return saved
 
 
 def own_the_drafts(user):

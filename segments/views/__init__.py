@@ -6,7 +6,15 @@ from segments.views.contacts import (
     AddContactsView,
     RemoveContactsView,
     ReuseLoggedSegmentView,
+    SegmentFromContactsView,
     SegmentFromEntriesView,
+)
+from segments.views.criteria import (
+    CriteriaActionView,
+    GoBackView,
+    ReuseCriteriaView,
+    SaveCriteriaView,
+    SegmentCriteriaView,
 )
 from segments.views.lines import (
     SegmentLineExportView,
@@ -24,6 +32,11 @@ from segments.views.logged import (
     LoggedSegmentResendView,
 )
 from segments.views.lookups import ContactLookupView, LoggedSegmentLookupView
+from segments.views.saved_criteria import (
+    SavedCriteriaDeleteView,
+    SavedCriteriaListView,
+    SavedCriteriaUpdateView,
+)
 from segments.views.segments import (
     SegmentCreateView,
     SegmentDeleteView,
@@ -38,6 +51,8 @@ __all__ = [
     "AddContactsView",
     "ApplyHeaderTemplateView",
     "ContactLookupView",
+    "CriteriaActionView",
+    "GoBackView",
     "LoggedSegmentCancelView",
     "LoggedSegmentDetailView",
     "LoggedSegmentExportView",
@@ -47,11 +62,18 @@ __all__ = [
     "LoggedSegmentProgressView",
     "LoggedSegmentResendView",
     "RemoveContactsView",
+    "ReuseCriteriaView",
     "ReuseLoggedSegmentView",
+    "SaveCriteriaView",
+    "SavedCriteriaDeleteView",
+    "SavedCriteriaListView",
+    "SavedCriteriaUpdateView",
     "SegmentCreateView",
+    "SegmentCriteriaView",
     "SegmentDeleteView",
     "SegmentDetailView",
     "SegmentFormFieldsView",
+    "SegmentFromContactsView",
     "SegmentFromEntriesView",
     "SegmentLineExportView",
     "SegmentLineRowView",

@@ -4,6 +4,7 @@ logged segment."""
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -17,7 +18,12 @@ from crm.models import Contact
 from interactions.filters import InteractionLogEntryFilter
 from interactions.models import InteractionLogEntry
 from segments import selectors, services
-from segments.forms import LineSelectionForm, ReuseLoggedSegmentForm, SegmentForm
+from segments.forms import (
+    LineSelectionForm,
+    ReuseLoggedSegmentForm,
+    SegmentForm,
+    filter_values,
+)
 from segments.views.segments import SegmentActionMixin, is_htmx
 from web.views import add_service_error
 
@@ -208,6 +214,88 @@ class SegmentFromEntriesView(PermissionRequiredMixin, FormView):
         ) % {"no": segment.no, "count": result.added}
         messages.success(self.request, " ".join([created, *skipped_message(result)]))
         return redirect(segment)
+
+
+def contact_filter(data):
+    """The contact list's filters over all contacts; its sort order leaves out no
+    contact, so it is dropped (as entry_filter drops the log entry list's)."""
+    data = data.copy()
+    data.pop("ordering", None)
+    return ContactFilter(data, queryset=Contact.objects.all())
+
+
+class SegmentFromContactsView(PermissionRequiredMixin, FormView):
+    """ "Log an interaction for these contacts": reached from the contact list with
+    its filters in the query string; a segment of the matching contacts is created
+    with the header asked here, and its Log dialog opens."""
+
+    permission_required = (
+        "segments.add_segment",
+        "segments.change_segment",
+        "crm.view_contact",
+        "interactions.add_interactionlogentry",
+    )
+    form_class = SegmentForm
+    template_name = "segments/segment_from_contacts.html"
+
+    @cached_property
+    def contacts(self):
+        return contact_filter(self.request.GET)
+
+    def get_initial(self):
+        return {"salesperson": getattr(self.request.user, "salesperson", None)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        valid = self.contacts.is_valid()
+        context.update(
+            contact_filter=self.contacts,
+            preview=(
+                selectors.add_contacts_preview(None, self.contacts.qs)
+                if valid
+                else None
+            ),
+            contact_list_url=(
+                f"{reverse('crm:contact_list')}?{self.request.GET.urlencode()}"
+            ),
+        )
+        return context
+
+    def form_valid(self, form):
+        # Checked again on POST: the query string may have been edited since.
+        if not self.contacts.is_valid():
+            form.add_error(None, _("The contact filters are not valid."))
+            return self.form_invalid(form)
+        if not selectors.add_contacts_preview(None, self.contacts.qs)["to_add"]:
+            form.add_error(None, _("No contacts to add match these filters."))
+            return self.form_invalid(form)
+        try:
+            # One transaction: a segment is created only with its contacts.
+            with transaction.atomic():
+                segment = services.create_segment(
+                    user=self.request.user, **form.service_values()
+                )
+                # Recorded as the segment's first criteria action ("Add contacts"),
+                # each matching contact kept, a company next to its persons.
+                added = services.add_contacts_by_criteria(
+                    segment,
+                    filter_values(self.contacts),
+                    user=self.request.user,
+                    allow_company_with_persons=True,
+                )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            ngettext(
+                "Segment %(no)s has been created with %(count)s contact.",
+                "Segment %(no)s has been created with %(count)s contacts.",
+                added,
+            )
+            % {"no": segment.no, "count": added},
+        )
+        return redirect("segments:segment_log", segment.no)
 
 
 class RemoveContactsView(ContactCriteriaMixin, TemplateView):

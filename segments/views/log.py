@@ -15,7 +15,7 @@ from segments import selectors, services
 from segments.forms import LogSegmentForm
 from segments.models import LoggedSegment, Segment
 from segments.views.logged import logged_list_for
-from segments.views.segments import SegmentActionMixin
+from segments.views.segments import SegmentActionMixin, dynamic_changes
 from web.views import PermissionFirstMixin, add_service_error
 
 
@@ -52,7 +52,10 @@ class SegmentLogView(PermissionFirstMixin, FormView):
         context = super().get_context_data(**kwargs)
         check = selectors.log_check(self.segment)
         context.update(
-            segment=self.segment, line_count=check.line_count, log_check=check
+            segment=self.segment,
+            line_count=check.line_count,
+            log_check=check,
+            dynamic_changes=dynamic_changes(self.segment),
         )
         return context
 

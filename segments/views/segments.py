@@ -31,6 +31,14 @@ def is_htmx(request):
     return request.headers.get("HX-Request") == "true"
 
 
+def dynamic_changes(segment):
+    """(added, removed) of a dynamic segment's criteria applied again at log, for the
+    Log dialog to show before OK; None for a segment logged as it stands."""
+    if not segment.reapply_criteria:
+        return None
+    return services.dynamic_changes(segment)
+
+
 def template_from(data):
     """The template the form's template lookup names, or None."""
     text = data.get("template", "")
@@ -134,9 +142,8 @@ class SegmentFormFieldsView(PermissionRequiredMixin, TemplateView):
         }
         if template is not None:
             initial["template"] = template  # shown with its description
-        initial["ignore_contact_correspondence_type"] = data.get(
-            "ignore_contact_correspondence_type"
-        ) in ("on", True)
+        for name in ("ignore_contact_correspondence_type", "reapply_criteria"):
+            initial[name] = data.get(name) in ("on", True)
         return {"form": SegmentForm(initial=initial)}
 
 
@@ -169,6 +176,7 @@ class SegmentDetailView(PermissionRequiredMixin, DetailView):
             statistics=Segment.objects.with_statistics().get(pk=self.object.pk),
             log_form=LogSegmentForm(),
             log_check=selectors.log_check(self.object),
+            dynamic_changes=dynamic_changes(self.object),
         )
         return context
 

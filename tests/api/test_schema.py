@@ -25,6 +25,10 @@ def test_schema_generates_and_validates_without_warnings(tmp_path):
         "/api/v1/documents/",
         "/api/v1/contacts/",
         "/api/v1/interactions/",
+        "/api/v1/segments/{no}/add-contacts/",
+        "/api/v1/segments/{no}/reduce/",
+        "/api/v1/segments/{no}/refine/",
+        "/api/v1/segments/{no}/go-back/",
     }
     documents = schema["paths"]["/api/v1/documents/"]["post"]
     assert set(documents["responses"]) == {"200", "201", "400", "401", "403", "404"}

@@ -220,6 +220,9 @@ def test_seg_finds_every_segment_page_names_starting_with_it_first(
         "Segment maken van interacties",
         "Nieuw segment",
         "Geregistreerde segmenten",
+        "Opgeslagen segmentcriteria",
+        # By its synonym "segment van contacten".
+        "Interactie registreren voor deze contacten",
     ]
 
 
@@ -235,6 +238,7 @@ def test_interactie_finds_every_interaction_page(admin_user_crm, dutch):
         "interactions:template_setup",
         "interactions:delete_canceled",
         "segments:segment_from_entries",
+        "segments:segment_from_contacts",
     }
 
 
@@ -372,8 +376,11 @@ def test_suggestions_answer_grouped_results_in_the_users_language(client, world)
         "Segment maken van interacties",
         "Nieuw segment",
         "Geregistreerde segmenten",
+        "Opgeslagen segmentcriteria",
+        # By its synonym "segment van contacten".
+        "Interactie registreren voor deze contacten",
     ]
-    assert data["summary"] == "5 resultaten"
+    assert data["summary"] == "7 resultaten"
     assert data["results_url"] == f"{SEARCH}?q=seg"
 
 

@@ -73,6 +73,11 @@ def main_pages():
         reverse("audit:list"),
         reverse("segments:segment_from_entries") + "?evaluation=negative",
         reverse("segments:add_contacts_from_entries", args=[segment.no]),
+        reverse("segments:criteria_add", args=[segment.no]) + "?city=Utrecht",
+        reverse("segments:criteria_refine", args=[segment.no]) + "?entries-has=x",
+        reverse("segments:segment_criteria", args=[segment.no]),
+        reverse("segments:savedcriteria_list"),
+        reverse("segments:segment_from_contacts") + "?city=Utrecht",
         reverse("search") + "?q=seg",
     ]
 

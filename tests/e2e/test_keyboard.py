@@ -94,6 +94,8 @@ def test_log_a_segment_with_the_keyboard_alone(
     expect(field(page, "City")).to_be_visible()
     tab_to(page, "City")
     page.keyboard.type("Utrecht")
+    tab_to(page, "Allow company with persons")
+    page.keyboard.press("Space")
     # The count is redrawn after typing and again when the field loses the focus.
     expect(page.get_by_role("button", name="Add 3 contacts")).to_be_enabled()
     tab_to(page, "Add 3 contacts")
@@ -101,15 +103,15 @@ def test_log_a_segment_with_the_keyboard_alone(
     # race that once made Enter land on the page instead of the button.
     page.evaluate(
         """() => {
-            document.getElementById('contacts-preview-submit').dataset.old = '1';
+            document.getElementById('criteria-preview-submit').dataset.old = '1';
             htmx.trigger('#criteria-form', 'change');
         }"""
     )
     page.wait_for_function(
-        "() => !document.getElementById('contacts-preview-submit').dataset.old"
+        "() => !document.getElementById('criteria-preview-submit').dataset.old"
     )
     assert page.evaluate("() => document.activeElement.id") == (
-        "contacts-preview-submit"
+        "criteria-preview-submit"
     )
     page.keyboard.press("Enter")
     expect(page.get_by_role("alert")).to_contain_text(

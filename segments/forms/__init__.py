@@ -1,3 +1,6 @@
+"""The segment pages' forms; those of the criteria actions are in
+segments.forms.criteria, re-exported here."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -6,6 +9,14 @@ from crm.lookups import SalespersonField
 from crm.models import Salesperson
 from interactions.lookups import LoggedSegmentField, TemplateField
 from interactions.models import DeliveryStatus, InteractionTemplate
+from segments.forms.criteria import (
+    ActionOptionsForm,
+    CriteriaForm,
+    ReuseCriteriaForm,
+    SaveCriteriaForm,
+    SavedCriteriaForm,
+    filter_values,
+)
 from segments.models import Segment, SegmentLine
 from web.amounts import number_formfield
 
@@ -82,8 +93,15 @@ class SegmentForm(FilledFromTemplateMixin, forms.ModelForm):
             "correspondence_type",
             "ignore_contact_correspondence_type",
             "attachment",
+            "reapply_criteria",
         ]
         widgets = {"date": DATE_INPUT}
+        help_texts = {
+            "reapply_criteria": _(
+                "At log, the segment's criteria are applied again, so contacts that "
+                "match since are added and those that no longer match are removed."
+            )
+        }
         field_classes = {"template": TemplateField, "salesperson": SalespersonField}
 
     def __init__(self, *args, **kwargs):
@@ -97,6 +115,13 @@ class SegmentForm(FilledFromTemplateMixin, forms.ModelForm):
         if not self.instance.pk:
             # A new segment has no lines to update.
             del self.fields["update_lines"]
+
+    def service_values(self):
+        values = super().service_values()
+        # Not a value a template fills: sent whenever the user changed it.
+        if "reapply_criteria" in self.changed_data:
+            values["reapply_criteria"] = self.cleaned_data["reapply_criteria"]
+        return values
 
     def lines_to_update(self):
         return self.cleaned_data.get("update_lines", False)
@@ -207,3 +232,20 @@ class LineSelectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Only this segment's lines: a key of another segment's line is refused.
         self.fields["selected"].queryset = segment.lines.all()
+
+
+__all__ = [
+    "ActionOptionsForm",
+    "CriteriaForm",
+    "DeliveryFilterForm",
+    "LineSelectionForm",
+    "LogSegmentForm",
+    "LoggedSegmentCancelForm",
+    "ReuseCriteriaForm",
+    "ReuseLoggedSegmentForm",
+    "SaveCriteriaForm",
+    "SavedCriteriaForm",
+    "SegmentForm",
+    "SegmentLineForm",
+    "filter_values",
+]
