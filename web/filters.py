@@ -115,10 +115,6 @@ class FilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         for filter_ in self.filters.values():
             if type(filter_) is django_filters.CharFilter:
-                # A field built earlier from the class's own filter (describing saved
-                # criteria reads it) is copied along with it: build it again here,
-                # with the limit.
-                vars(filter_).pop("_field", None)
                 filter_.field_class = FilterText
                 filter_.extra.setdefault(
                     "max_length",

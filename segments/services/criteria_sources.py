@@ -235,7 +235,11 @@ def _in_words(filter_, value):
 
 
 def _describe(filterset_class, data):
-    filters = filterset_class.base_filters
+    # An instance's own copies: a field built on the class's filters would be
+    # shared by every later filter form (django-filter caches it).
+    filters = filterset_class(
+        queryset=filterset_class._meta.model.objects.none()
+    ).filters
     return [
         (str(filters[name].label), str(_in_words(filters[name], value)))
         for name, value in data.items()
