@@ -1,6 +1,5 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.lookups import ContactField, SalespersonField
@@ -100,12 +99,8 @@ class InteractionLogEntryFilter(EntryFilterMixin, EntryValueFilterMixin):
         model = InteractionLogEntry
         fields = []
 
-    # Description and subject only: the contact has its own filter (a lookup), and a
-    # join to search its name would read the whole list.
     def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(description__icontains=value) | Q(subject__icontains=value)
-        )
+        return queryset.search(value)
 
     def logged_segment(self, queryset, name, value):
         return queryset.filter(segment_no=value.segment_no)

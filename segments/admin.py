@@ -58,8 +58,9 @@ class SegmentAdmin(CappedCountAdminMixin, ServiceAdminMixin, ModelAdmin):
     ]
     list_filter = ["date", "salesperson"]
     list_select_related = ["salesperson", "template"]
+    # The date is a range filter above, not a date hierarchy: its list of years or
+    # days reads every segment (issue 19).
     search_fields = ["no", "description"]
-    date_hierarchy = "date"
     autocomplete_fields = ["salesperson", "template"]
     readonly_fields = ["no", "created_by", "created_at", "line_list"]
     actions = ["log"]
@@ -220,10 +221,11 @@ class LoggedSegmentAdmin(CappedCountAdminMixin, ServiceAdminMixin, ModelAdmin):
         "created_by",
         "canceled",
     ]
-    list_filter = ["canceled"]
+    # A range filter on the creation date, not a date hierarchy: its list of years
+    # or days reads every logged segment (issue 19).
+    list_filter = [("created_at", admin.DateFieldListFilter), "canceled"]
     list_select_related = ["created_by"]
     search_fields = ["segment_no", "description"]
-    date_hierarchy = "created_at"
     readonly_fields = [
         "segment_no",
         "created_at",
