@@ -169,8 +169,6 @@ def pytest_collection_modifyitems(config, items):
     """Tests marked `postgresql` are about PostgreSQL itself (its indexes and plans):
     on another database they are deselected, not skipped; CI's PostgreSQL run has
     them."""
-    from django.db import connection
-
     if connection.vendor == "postgresql":
         return
     kept = [item for item in items if item.get_closest_marker("postgresql") is None]

@@ -193,6 +193,7 @@ def test_a_big_change_list_has_no_date_hierarchy_or_full_count(model):
 
     assert model_admin.date_hierarchy is None
     assert model_admin.show_full_result_count is False
+    assert model_admin.list_per_page == 50
 
 
 @pytest.fixture
