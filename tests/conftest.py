@@ -171,9 +171,10 @@ def pytest_collection_modifyitems(config, items):
     them."""
     if connection.vendor == "postgresql":
         return
-    kept = [item for item in items if item.get_closest_marker("postgresql") is None]
-    if len(kept) < len(items):
-        config.hook.pytest_deselected(
-            items=[item for item in items if item not in kept]
-        )
+    kept, deselected = [], []
+    for item in items:
+        marked = item.get_closest_marker("postgresql") is not None
+        (deselected if marked else kept).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
         items[:] = kept
