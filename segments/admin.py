@@ -9,7 +9,11 @@ from crm.admin import FormFieldsMixin, ModelAdmin
 from crm.models import Contact
 from segments import services
 from segments.models import LoggedSegment, Segment, SegmentLine
-from web.admin import CappedCountAdminMixin, ServiceAdminMixin
+from web.admin import (
+    CappedCountAdminMixin,
+    IndexedSearchAdminMixin,
+    ServiceAdminMixin,
+)
 
 # Beyond this many lines the segment page links to the line list instead of an inline:
 # a segment may hold 100,000 contacts.
@@ -169,7 +173,9 @@ def save_line(request, form, target):
 
 
 @admin.register(SegmentLine)
-class SegmentLineAdmin(CappedCountAdminMixin, ServiceAdminMixin, ModelAdmin):
+class SegmentLineAdmin(
+    CappedCountAdminMixin, IndexedSearchAdminMixin, ServiceAdminMixin, ModelAdmin
+):
     list_display = [
         "segment",
         "contact",

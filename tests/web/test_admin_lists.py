@@ -271,7 +271,11 @@ def test_a_contact_autocomplete_searches_as_the_contact_list(admin_client):
 
 @pytest.mark.parametrize(
     ("model", "term"),
-    [("interactions_interactionlogentry", "sent"), ("crm_contact", "amsterdam")],
+    [
+        ("interactions_interactionlogentry", "sent"),
+        ("crm_contact", "amsterdam"),
+        ("segments_segmentline", "SG"),
+    ],
 )
 def test_a_change_list_search_costs_the_same_queries_whatever_it_finds(
     admin_client, model, term
@@ -288,3 +292,38 @@ def test_a_change_list_search_costs_the_same_queries_whatever_it_finds(
 
     assert response.context["cl"].result_count == 22
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(
+    ("term", "names"),
+    [
+        ("XS00001", ["spring"]),
+        ("visser", ["eva"]),
+        ("najaar", ["autumn"]),
+        ("ev", ["eva"]),  # short: the start only
+    ],
+)
+def test_the_segment_line_admin_searches_segment_contact_and_description(
+    admin_client, term, names
+):
+    spring = SegmentFactory(no="XS00001", description="Voorjaar")
+    autumn = SegmentFactory(no="XS00002", description="Najaarsmailing")
+    rows = {
+        "spring": SegmentLineFactory(
+            segment=spring, contact=PersonFactory(name="Tom Bakker", company=None)
+        ),
+        "eva": SegmentLineFactory(
+            segment=autumn,
+            contact=PersonFactory(name="Eva Visser", company=None),
+            description="Brochure",
+        ),
+        "autumn": SegmentLineFactory(
+            segment=autumn, contact=PersonFactory(name="Ada Smit", company=None)
+        ),
+    }
+    url = reverse("admin:segments_segmentline_changelist")
+
+    response = admin_client.get(url, {"q": term})
+
+    found = {line.pk for line in response.context["cl"].result_list}
+    assert found == {rows[name].pk for name in names}
