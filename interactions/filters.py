@@ -11,6 +11,11 @@ from web.filters import AmountFilter, FilterSet, LookupFilter, OrderingFilter
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
+def search(queryset, name, value):
+    """The entry and postponed lists' search (InteractionLogEntryQuerySet.search)."""
+    return queryset.search(value)
+
+
 class EntryFilterMixin(FilterSet):
     """The contact and salesperson filters shared by the log entry and postponed lists.
 
@@ -79,7 +84,7 @@ class InteractionLogEntryFilter(EntryFilterMixin, EntryValueFilterMixin):
     segment_no = LookupFilter(
         LoggedSegmentField, label=_("Segment no."), method="logged_segment"
     )
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(label=_("Search"), method=search)
     ordering = OrderingFilter(
         fields=[
             ("entry_no", "entry_no"),
@@ -99,14 +104,13 @@ class InteractionLogEntryFilter(EntryFilterMixin, EntryValueFilterMixin):
         model = InteractionLogEntry
         fields = []
 
-    def search(self, queryset, name, value):
-        return queryset.search(value)
-
     def logged_segment(self, queryset, name, value):
         return queryset.filter(segment_no=value.segment_no)
 
 
 class PostponedFilter(EntryFilterMixin):
+    q = django_filters.CharFilter(label=_("Search"), method=search)
+
     class Meta:
         model = InteractionLogEntry
         fields = []
