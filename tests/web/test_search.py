@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def entries():
-    jansen = CompanyFactory(no="CT000101", name="Jansen Installatietechniek")
-    visser = PersonFactory(no="CT000102", name="Eva Visser", company=jansen)
-    bakker = PersonFactory(no="CT000103", name="Tom Bakker")
+    jansen = CompanyFactory(no="XK000101", name="Jansen Installatietechniek")
+    visser = PersonFactory(no="XK000102", name="Eva Visser", company=jansen)
+    bakker = PersonFactory(no="XK000103", name="Tom Bakker")
     return {
         "call": InteractionLogEntryFactory(
             contact=bakker, description="Telefoongesprek", subject=""
@@ -58,7 +58,7 @@ class TestEntrySearch:
             # The contact's name or number.
             ("visser", ["visit"]),
             ("installatie", ["jansen"]),
-            ("CT000103", ["call", "letter"]),
+            ("XK000103", ["call", "letter"]),
             ("nergens", []),
         ],
     )
@@ -94,26 +94,26 @@ class TestContactSearch:
     @pytest.fixture
     def contacts(self):
         acme = CompanyFactory(
-            no="CT000201", name="Acme Holding", email="info@acme.example", city="Delft"
+            no="XK000201", name="Acme Holding", email="info@acme.example", city="Delft"
         )
         return {
             "acme": acme,
             "piet": PersonFactory(
-                no="CT000202",
+                no="XK000202",
                 name="Piet de Vries",
                 company=acme,
                 email="piet@vries.example",
                 city="Leiden",
             ),
             "globex": CompanyFactory(
-                no="CT000203", name="Globex", email="post@globex.example", city="Gouda"
+                no="XK000203", name="Globex", email="post@globex.example", city="Gouda"
             ),
         }
 
     @pytest.mark.parametrize(
         ("text", "names"),
         [
-            ("CT000203", ["globex"]),
+            ("XK000203", ["globex"]),
             ("vries", ["piet"]),
             ("globex.example", ["globex"]),
             ("leid", ["piet"]),
