@@ -23,7 +23,11 @@ from crm.models import (
     NumberSeries,
     Salesperson,
 )
-from web.admin import CappedCountAdminMixin, ServiceAdminMixin
+from web.admin import (
+    CappedCountAdminMixin,
+    IndexedSearchAdminMixin,
+    ServiceAdminMixin,
+)
 from web.amounts import number_formfield
 
 
@@ -169,7 +173,11 @@ class ContactAdminForm(forms.ModelForm):
 
 @admin.register(Contact)
 class ContactAdmin(
-    CappedCountAdminMixin, ImportExportMixin, ServiceAdminMixin, ModelAdmin
+    CappedCountAdminMixin,
+    IndexedSearchAdminMixin,
+    ImportExportMixin,
+    ServiceAdminMixin,
+    ModelAdmin,
 ):
     list_display = (
         "no",

@@ -1,13 +1,10 @@
-import operator
-from functools import reduce
-
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.lookups import ContactField, SalespersonField
-from crm.models import CONTACT_SEARCH_FIELDS, Contact, Salesperson
+from crm.models import Contact, Salesperson
 from web.filters import FilterSet, LookupFilter, OrderingFilter
 
 
@@ -18,7 +15,7 @@ class ContactFilter(FilterSet):
         label=_("Search"),
         method="search",
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("No., name or e-mail")}
+            attrs={"type": "search", "placeholder": _("No., name, e-mail or city")}
         ),
     )
     type = django_filters.ChoiceFilter(
@@ -64,8 +61,7 @@ class ContactFilter(FilterSet):
         )
 
     def search(self, queryset, name, value):
-        found = (Q(**{f"{field}__icontains": value}) for field in CONTACT_SEARCH_FIELDS)
-        return queryset.filter(reduce(operator.or_, found))
+        return queryset.search(value)
 
 
 class SalespersonFilter(FilterSet):

@@ -31,7 +31,11 @@ from interactions.services import (
     update_template_language,
     update_template_setup,
 )
-from web.admin import CappedCountAdminMixin, ServiceAdminMixin
+from web.admin import (
+    CappedCountAdminMixin,
+    IndexedSearchAdminMixin,
+    ServiceAdminMixin,
+)
 
 
 def selection_criteria(request, queryset):
@@ -148,6 +152,7 @@ class InteractionTemplateSetupAdmin(ModelAdmin):
     list_display = ["document_type", "template"]
     list_select_related = ["template"]
     readonly_fields = ["document_type"]
+    autocomplete_fields = ["template"]
 
     # Blocked templates are not offered; update_template_setup refuses them too.
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -165,10 +170,13 @@ class InteractionTemplateSetupAdmin(ModelAdmin):
 
 
 @admin.register(InteractionLogEntry)
-class InteractionLogEntryAdmin(CappedCountAdminMixin, ModelAdmin):
+class InteractionLogEntryAdmin(
+    CappedCountAdminMixin, IndexedSearchAdminMixin, ModelAdmin
+):
     """Read-mostly: entries are written by the services; only the evaluation is edited.
 
-    Foreign keys are read-only, so they need no autocomplete widgets. Newest entry
+    Foreign keys are read-only, so they need no autocomplete widgets. The search is
+    the entry list's (InteractionLogEntryQuerySet.search). Newest entry
     number first, on the key's index: the default order (date, then number) has no
     index over postponed and logged entries together, and sorting a million rows
     for a page took seconds (issue 19). For the same reason the dates are a range
@@ -198,7 +206,7 @@ class InteractionLogEntryAdmin(CappedCountAdminMixin, ModelAdmin):
         "group",
     ]
     list_select_related = ["contact", "template", "salesperson"]
-    search_fields = ["contact__no", "contact__name", "description", "document_no"]
+    search_fields = ["description", "subject", "contact__no", "contact__name"]
     ordering = ["-entry_no"]
     actions = ["mark_canceled", "remove_canceled_mark", "delete_canceled"]
 

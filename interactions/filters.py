@@ -1,6 +1,5 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.lookups import ContactField, SalespersonField
@@ -10,6 +9,11 @@ from interactions.models import DeliveryStatus, Evaluation, InteractionLogEntry
 from web.filters import AmountFilter, FilterSet, LookupFilter, OrderingFilter
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+def search(queryset, name, value):
+    """The entry and postponed lists' search (InteractionLogEntryQuerySet.search)."""
+    return queryset.search(value)
 
 
 class EntryFilterMixin(FilterSet):
@@ -80,7 +84,7 @@ class InteractionLogEntryFilter(EntryFilterMixin, EntryValueFilterMixin):
     segment_no = LookupFilter(
         LoggedSegmentField, label=_("Segment no."), method="logged_segment"
     )
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(label=_("Search"), method=search)
     ordering = OrderingFilter(
         fields=[
             ("entry_no", "entry_no"),
@@ -100,18 +104,13 @@ class InteractionLogEntryFilter(EntryFilterMixin, EntryValueFilterMixin):
         model = InteractionLogEntry
         fields = []
 
-    # Description and subject only: the contact has its own filter (a lookup), and a
-    # join to search its name would read the whole list.
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(description__icontains=value) | Q(subject__icontains=value)
-        )
-
     def logged_segment(self, queryset, name, value):
         return queryset.filter(segment_no=value.segment_no)
 
 
 class PostponedFilter(EntryFilterMixin):
+    q = django_filters.CharFilter(label=_("Search"), method=search)
+
     class Meta:
         model = InteractionLogEntry
         fields = []

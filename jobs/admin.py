@@ -22,10 +22,11 @@ class JobAdmin(admin.ModelAdmin):
         "created_at",
         "finished_at",
     )
-    list_filter = ("status", "kind")
+    # A range filter on the creation date, not a date hierarchy: its list of years
+    # or days reads every job (issue 19).
+    list_filter = (("created_at", admin.DateFieldListFilter), "status", "kind")
     list_select_related = ("created_by",)
     search_fields = ("kind", "created_by__username", "message", "task_id")
-    date_hierarchy = "created_at"
     actions = ("cancel_jobs", "retry_jobs")
 
     def has_add_permission(self, request):

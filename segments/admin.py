@@ -15,7 +15,11 @@ from segments.models import (
     Segment,
     SegmentLine,
 )
-from web.admin import CappedCountAdminMixin, ServiceAdminMixin
+from web.admin import (
+    CappedCountAdminMixin,
+    IndexedSearchAdminMixin,
+    ServiceAdminMixin,
+)
 
 # Beyond this many lines the segment page links to the line list instead of an inline:
 # a segment may hold 100,000 contacts.
@@ -64,8 +68,9 @@ class SegmentAdmin(CappedCountAdminMixin, ServiceAdminMixin, ModelAdmin):
     ]
     list_filter = ["date", "salesperson"]
     list_select_related = ["salesperson", "template"]
+    # The date is a range filter above, not a date hierarchy: its list of years or
+    # days reads every segment (issue 19).
     search_fields = ["no", "description"]
-    date_hierarchy = "date"
     autocomplete_fields = ["salesperson", "template"]
     readonly_fields = ["no", "created_by", "created_at", "line_list"]
     actions = ["log"]
@@ -174,7 +179,9 @@ def save_line(request, form, target):
 
 
 @admin.register(SegmentLine)
-class SegmentLineAdmin(CappedCountAdminMixin, ServiceAdminMixin, ModelAdmin):
+class SegmentLineAdmin(
+    CappedCountAdminMixin, IndexedSearchAdminMixin, ServiceAdminMixin, ModelAdmin
+):
     list_display = [
         "segment",
         "contact",
@@ -226,10 +233,11 @@ class LoggedSegmentAdmin(CappedCountAdminMixin, ServiceAdminMixin, ModelAdmin):
         "created_by",
         "canceled",
     ]
-    list_filter = ["canceled"]
+    # A range filter on the creation date, not a date hierarchy: its list of years
+    # or days reads every logged segment (issue 19).
+    list_filter = [("created_at", admin.DateFieldListFilter), "canceled"]
     list_select_related = ["created_by"]
     search_fields = ["segment_no", "description"]
-    date_hierarchy = "created_at"
     readonly_fields = [
         "segment_no",
         "created_at",

@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+# Shorter searches match the start of the number and name only (web.search).
+from web.search import MIN_CONTAINS
+
 PAGE_SIZE = 20
 # Longest search the endpoint takes; nobody types more to find a row.
 MAX_QUERY = 100
-# Shorter searches match the start of the number and name only: a two-letter
-# "contains" matches most rows and cannot use the trigram index.
-MIN_CONTAINS = 3
 # Between key and name in the text box: "CT00012 - Jansen BV", with an en dash.
 SEPARATOR = " \N{EN DASH} "
 

@@ -109,7 +109,7 @@ def scans(sql):
 
 def plan_text(sql):
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + support.DECLARE.sub("", sql).replace("%", "%%"))
+        cursor.execute("EXPLAIN " + support.DECLARE.sub("", sql))
         return "\n".join(f"      {row[0]}" for row in cursor.fetchall())
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import (
+    Contact,
     CorrespondenceType,
     Language,
     choices_constraint,
@@ -37,6 +38,7 @@ from interactions.models import (
     minutes_field,
     money_field,
 )
+from web.search import among, matches
 
 
 def _choice_constraints(prefix):
@@ -202,6 +204,16 @@ class SegmentLineQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related(
             "contact", "contact__company", "template", "salesperson"
+        )
+
+    def search(self, text):
+        """The admin's search (web.search): the line's description, or its
+        segment's number, or its contact's number or name; segments and contacts
+        are searched first, on their own indexes, and their keys go to the line's."""
+        return self.filter(
+            matches(["description"], text)
+            | among("segment", Segment.objects.filter(matches(["no"], text)))
+            | among("contact", Contact.objects.filter(matches(["no", "name"], text)))
         )
 
     def blocking(self):

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from crm import services
 from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
+from interactions.models import DocumentType, InteractionTemplateSetup
 from tests.factories import (
     CompanyFactory,
     NumberSeriesFactory,
@@ -199,6 +200,13 @@ def test_an_autocomplete_field_given_no_key_shows_the_form_with_its_error(
     if model is MarketingSetup:  # the singleton is changed, never added
         url = reverse(
             "admin:crm_marketingsetup_change", args=[MarketingSetup.load().pk]
+        )
+    if model is InteractionTemplateSetup:  # a row per document type, changed
+        row, _created = InteractionTemplateSetup.objects.get_or_create(
+            document_type=DocumentType.values[1]
+        )
+        url = reverse(
+            "admin:interactions_interactiontemplatesetup_change", args=[row.pk]
         )
 
     response = admin_client.post(url, {field: value})

@@ -155,3 +155,34 @@ def test_the_postponed_list_query_count_does_not_grow_with_others_drafts(
         response = client.get(LIST)
 
     assert len(response.context["page_obj"].object_list) == 21
+
+
+def test_the_postponed_list_searches_her_drafts(client, anna, bram, draft):
+    InteractionLogEntryFactory(
+        postponed=True, created_by=anna, description="Brochure sturen"
+    )
+    InteractionLogEntryFactory(
+        postponed=True, created_by=bram, description="Offerte maken"
+    )
+    client.force_login(anna)
+
+    response = client.get(LIST, {"q": "offerte"})
+
+    assert list(response.context["page_obj"].object_list) == [draft]
+    assert 'name="q"' in response.content.decode()
+
+
+def test_a_postponed_list_search_costs_the_same_queries_whatever_it_finds(
+    client, anna, draft, django_assert_max_num_queries
+):
+    client.force_login(anna)
+    with CaptureQueriesContext(connection) as one:
+        client.get(LIST, {"q": "nabellen"})
+    InteractionLogEntryFactory.create_batch(
+        20, postponed=True, created_by=anna, description="Nabellen"
+    )
+
+    with django_assert_max_num_queries(len(one)):
+        response = client.get(LIST, {"q": "nabellen"})
+
+    assert len(response.context["page_obj"].object_list) == 21
