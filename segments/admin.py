@@ -317,6 +317,9 @@ class SavedSegmentCriteriaActionInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(SavedSegmentCriteria)
 class SavedSegmentCriteriaAdmin(ServiceAdminMixin, ModelAdmin):
