@@ -22,6 +22,9 @@ class AuditAction(models.TextChoices):
     SEGMENT_LOGGED = "segment_logged", _("Segment logged")
     TAKEN_OVER = "taken_over", _("Taken over")
     EXPORTED = "exported", _("Exported")
+    COMPLETED = "completed", _("Completed")
+    CHANGED = "changed", _("Changed")
+    REASSIGNED = "reassigned", _("Reassigned")
 
 
 class AuditObjectType(models.TextChoices):
@@ -29,6 +32,7 @@ class AuditObjectType(models.TextChoices):
     POSTPONED = "postponed_interaction", _("Postponed interaction")
     LOGGED_SEGMENT = "logged_segment", _("Logged segment")
     LIST = "list", _("List")
+    TASK = "task", _("Task")
 
 
 # How the keys of AuditRecord.details are shown.

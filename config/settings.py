@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "crm",
     "interactions",
     "segments",
+    "tasks",
     "api",
     "dashboard",
     "demo",

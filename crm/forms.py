@@ -99,6 +99,7 @@ class MarketingSetupForm(forms.ModelForm):
         fields = [
             "contact_nos",
             "segment_nos",
+            "task_nos",
             "default_salesperson",
             "default_correspondence_type",
         ]
@@ -106,6 +107,9 @@ class MarketingSetupForm(forms.ModelForm):
         help_texts = {
             "contact_nos": _("Numbers new contacts whose no. is left blank."),
             "segment_nos": _("Numbers new segments, including follow-up segments."),
+            "task_nos": _(
+                "Numbers new tasks, including the next one of a recurring task."
+            ),
         }
 
 
