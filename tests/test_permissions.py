@@ -42,6 +42,7 @@ from tests.factories import (
     SalesUserFactory,
     SegmentFactory,
     SegmentLineFactory,
+    TaskFactory,
     UserFactory,
 )
 from tests.url_names import ADMIN_PREFIX, API_PREFIX, is_public, url_names
@@ -96,6 +97,13 @@ ARGUMENTS = {
     "segments:reuse_logged_segment": lambda w: {"no": w.segment.no},
     "segments:line_row": lambda w: {"no": w.segment.no, "pk": w.line.pk},
     "segments:line_update": lambda w: {"no": w.segment.no, "pk": w.line.pk},
+    "tasks:task_detail": lambda w: {"pk": w.task.pk},
+    "tasks:task_update": lambda w: {"pk": w.task.pk},
+    "tasks:task_complete": lambda w: {"pk": w.task.pk},
+    "tasks:task_cancel": lambda w: {"pk": w.task.pk},
+    "tasks:task_postpone": lambda w: {"pk": w.task.pk},
+    "tasks:segment_task_create": lambda w: {"no": w.segment.no},
+    "tasks:loggedsegment_task_create": lambda w: {"pk": w.logged_segment.pk},
     "jobs:row": lambda w: {"pk": w.job.pk},
     "jobs:cancel": lambda w: {"pk": w.job.pk},
     "jobs:retry": lambda w: {"pk": w.job.pk},
@@ -316,6 +324,8 @@ def world(marketing_setup, media_root):
         segment=segment,
         line=SegmentLineFactory(segment=segment, **entries),
         logged_segment=LoggedSegmentFactory(),
+        # Unassigned, so that Sales may open it too.
+        task=TaskFactory(contact=person, salesperson=None),
         # With its file, so that jobs:download has something to hand out.
         job=attach_file(JobFactory(), ContentFile(b"a;b\n"), name="export.csv"),
     )

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from tasks import views
+
+app_name = "tasks"
+
+urlpatterns = [
+    path("", views.TaskListView.as_view(), name="task_list"),
+    path("mine/", views.MyTasksView.as_view(), name="my_tasks"),
+    path("new/", views.TaskCreateView.as_view(), name="task_create"),
+    path(
+        "segment/<str:no>/new/",
+        views.SegmentTaskCreateView.as_view(),
+        name="segment_task_create",
+    ),
+    path(
+        "logged-segment/<int:pk>/new/",
+        views.LoggedSegmentTaskCreateView.as_view(),
+        name="loggedsegment_task_create",
+    ),
+    path("<int:pk>/", views.TaskDetailView.as_view(), name="task_detail"),
+    path("<int:pk>/edit/", views.TaskUpdateView.as_view(), name="task_update"),
+    path("<int:pk>/complete/", views.TaskCompleteView.as_view(), name="task_complete"),
+    path("<int:pk>/cancel/", views.TaskCancelView.as_view(), name="task_cancel"),
+    path("<int:pk>/postpone/", views.TaskPostponeView.as_view(), name="task_postpone"),
+]
