@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import views
+from api import task_endpoints, views
 
 app_name = "api"
 
@@ -20,6 +20,17 @@ urlpatterns = [
         "v1/interactions/",
         api_view(views.InteractionLogEntryListCreateView),
         name="interaction_list",
+    ),
+    path("v1/tasks/", api_view(task_endpoints.TaskListCreateView), name="task_list"),
+    path(
+        "v1/tasks/<str:no>/",
+        api_view(task_endpoints.TaskDetailView),
+        name="task_detail",
+    ),
+    path(
+        "v1/tasks/<str:no>/complete/",
+        api_view(task_endpoints.TaskCompleteView),
+        name="task_complete",
     ),
     path("schema/", api_view(SpectacularAPIView), name="schema"),
     path("docs/", api_view(SpectacularSwaggerView, url_name="api:schema"), name="docs"),

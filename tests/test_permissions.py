@@ -98,6 +98,8 @@ ARGUMENTS = {
     "segments:line_row": lambda w: {"no": w.segment.no, "pk": w.line.pk},
     "segments:line_update": lambda w: {"no": w.segment.no, "pk": w.line.pk},
     "tasks:task_detail": lambda w: {"pk": w.task.pk},
+    "api:task_detail": lambda w: {"no": w.task.no},
+    "api:task_complete": lambda w: {"no": w.task.no},
     "tasks:task_update": lambda w: {"pk": w.task.pk},
     "tasks:task_complete": lambda w: {"pk": w.task.pk},
     "tasks:task_cancel": lambda w: {"pk": w.task.pk},
@@ -193,6 +195,11 @@ EXCEPTIONS = {
     "crm:contact_import": {
         (role, "post"): answers(400, why="no file: the form's message, with 400")
         for role in (CRM_ADMIN, SUPERUSER)
+    },
+    # Every field of Complete has a default: an empty body completes the task.
+    "api:task_complete": {
+        (role, "post"): answers(200, why="an empty body completes the task")
+        for role in (SALES, CRM_ADMIN, SUPERUSER)
     },
     "admin:crm_marketingsetup_changelist": {
         (SUPERUSER, "get"): answers(302, why="the singleton's list opens its row"),

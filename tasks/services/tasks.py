@@ -113,6 +113,7 @@ def set_ending(task):
 def validate(task, *, attendees=None, per_line=False):
     """Raise one ValidationError with every broken rule, keyed by field. `per_line`:
     the contact comes from each segment line, so it is not checked here."""
+    attendees = {name: list(people) for name, people in (attendees or {}).items()}
     errors = {}
 
     def add(field, message, code):
@@ -154,7 +155,7 @@ def validate(task, *, attendees=None, per_line=False):
             )
     if task.status == Task.Status.COMPLETED:
         add("status", _("Use Complete to complete a task."), "use_complete")
-    if attendees and task.type != Task.Type.MEETING:
+    if any(attendees.values()) and task.type != Task.Type.MEETING:
         add("type", _("Only meetings have attendees."), "attendees")
     if task.recurring:
         _validate_recurrence(task, add)

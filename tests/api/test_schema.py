@@ -25,6 +25,9 @@ def test_schema_generates_and_validates_without_warnings(tmp_path):
         "/api/v1/documents/",
         "/api/v1/contacts/",
         "/api/v1/interactions/",
+        "/api/v1/tasks/",
+        "/api/v1/tasks/{no}/",
+        "/api/v1/tasks/{no}/complete/",
     }
     documents = schema["paths"]["/api/v1/documents/"]["post"]
     assert set(documents["responses"]) == {"200", "201", "400", "401", "403", "404"}
