@@ -71,7 +71,16 @@ class ContactForm(forms.ModelForm):
 class SalespersonForm(forms.ModelForm):
     class Meta:
         model = Salesperson
-        fields = ["code", "name", "email", "phone", "job_title", "user", "blocked"]
+        fields = [
+            "code",
+            "name",
+            "email",
+            "phone",
+            "job_title",
+            "language_code",
+            "user",
+            "blocked",
+        ]
 
     def clean_code(self):
         return self.cleaned_data["code"].upper()

@@ -137,6 +137,14 @@ class Salesperson(models.Model):
         related_name="salesperson",
     )
     blocked = models.BooleanField(_("blocked"), default=False)
+    # The language of what is sent to the salesperson (the daily task digest).
+    language_code = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=Language,
+        help_text=_("Of the daily task e-mail; blank: the site's language."),
+    )
 
     objects = SalespersonQuerySet.as_manager()
 

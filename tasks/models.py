@@ -230,3 +230,53 @@ class Task(models.Model):
         if self.start_time is None or self.all_day:
             return None
         return datetime.datetime.combine(self.date, self.start_time)
+
+
+class CalendarFeed(models.Model):
+    """A user's iCalendar feed of their tasks: read by calendar programs at a secret
+    URL without a login, so the token is the key; revoking deletes the row."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="task_feed",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return str(self.user)
+
+    def get_absolute_url(self):
+        return reverse("tasks:calendar_feed", args=[self.token])
+
+
+class DigestSent(models.Model):
+    """That a salesperson's daily task e-mail went out that day: the hourly job
+    sends each one once a day, and again the next hour when sending failed."""
+
+    salesperson = models.ForeignKey(
+        Salesperson,
+        verbose_name=_("salesperson"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    date = models.DateField(_("date"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("task digest sent")
+        verbose_name_plural = _("task digests sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["salesperson", "date"], name="digestsent_once_a_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.salesperson.code} {self.date}"

@@ -1,6 +1,7 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from tasks import views
+from tasks import feeds, views
 
 app_name = "tasks"
 
@@ -17,6 +18,15 @@ urlpatterns = [
         "logged-segment/<int:pk>/new/",
         views.LoggedSegmentTaskCreateView.as_view(),
         name="loggedsegment_task_create",
+    ),
+    path(
+        "calendar/", feeds.CalendarFeedSettingsView.as_view(), name="calendar_settings"
+    ),
+    # No login: calendar programs read it with the secret token alone.
+    path(
+        "calendar/<str:token>.ics",
+        login_not_required(feeds.CalendarFeedView.as_view()),
+        name="calendar_feed",
     ),
     path("<int:pk>/", views.TaskDetailView.as_view(), name="task_detail"),
     path("<int:pk>/edit/", views.TaskUpdateView.as_view(), name="task_update"),

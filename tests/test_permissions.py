@@ -28,6 +28,7 @@ from crm.models import Contact
 from interactions.models import InteractionLogEntry
 from jobs.models import Job
 from jobs.services import attach_file
+from tasks.services.reminders import create_feed
 from tests.factories import (
     AdminUserFactory,
     AuditRecordFactory,
@@ -99,6 +100,7 @@ ARGUMENTS = {
     "segments:line_update": lambda w: {"no": w.segment.no, "pk": w.line.pk},
     "tasks:task_detail": lambda w: {"pk": w.task.pk},
     "api:task_detail": lambda w: {"no": w.task.no},
+    "tasks:calendar_feed": lambda w: {"token": w.feed.token},
     "api:task_complete": lambda w: {"no": w.task.no},
     "tasks:task_update": lambda w: {"pk": w.task.pk},
     "tasks:task_complete": lambda w: {"pk": w.task.pk},
@@ -137,6 +139,8 @@ QUERIES = {
 # anyone the public ones (tests/url_names.py).
 NO_PERMISSION = {
     "home",
+    # Read with its secret token by calendar programs (tests/tasks/test_reminders.py).
+    "tasks:calendar_feed",
     # The page search offers each user only what they may open (crm/pages.py).
     "search",
     "search_suggestions",
@@ -333,6 +337,7 @@ def world(marketing_setup, media_root):
         logged_segment=LoggedSegmentFactory(),
         # Unassigned, so that Sales may open it too.
         task=TaskFactory(contact=person, salesperson=None),
+        feed=create_feed(UserFactory(username="calendar")),
         # With its file, so that jobs:download has something to hand out.
         job=attach_file(JobFactory(), ContentFile(b"a;b\n"), name="export.csv"),
     )
