@@ -8,6 +8,7 @@ app_name = "tasks"
 urlpatterns = [
     path("", views.TaskListView.as_view(), name="task_list"),
     path("mine/", views.MyTasksView.as_view(), name="my_tasks"),
+    path("week/", views.WeekView.as_view(), name="week"),
     path("new/", views.TaskCreateView.as_view(), name="task_create"),
     path(
         "segment/<str:no>/new/",

@@ -331,3 +331,48 @@ class TaskPostponeView(TaskActionView):
             self.task, to=form.cleaned_data["to"], user=request.user
         )
         return _("Task %(no)s postponed.") % {"no": task.no}
+
+
+class WeekView(PermissionRequiredMixin, TemplateView):
+    """The calendar of one week (Monday to Sunday) of a salesperson's tasks: the
+    user's own unless `?salesperson=` names another they may see; `?date=` picks
+    the week."""
+
+    permission_required = "tasks.view_task"
+    template_name = "tasks/week.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        try:
+            day = datetime.date.fromisoformat(self.request.GET.get("date", ""))
+        except ValueError:
+            day = today
+        monday = day - datetime.timedelta(days=day.isoweekday() - 1)
+        code = self.request.GET.get("salesperson", "")
+        if code:
+            salesperson = Salesperson.objects.filter(code=code).first()
+        else:
+            salesperson = Salesperson.objects.filter(user=self.request.user).first()
+        tasks = (
+            Task.objects.visible_to(self.request.user)
+            .filter(
+                salesperson=salesperson,
+                date__gte=monday,
+                date__lte=monday + datetime.timedelta(days=6),
+            )
+            .with_related()
+        )
+        days = [monday + datetime.timedelta(days=offset) for offset in range(7)]
+        by_day = {day: [] for day in days}
+        for task in tasks:
+            by_day[task.date].append(task)
+        context.update(
+            salesperson=salesperson,
+            days=list(by_day.items()),
+            today=today,
+            previous_week=monday - datetime.timedelta(days=7),
+            next_week=monday + datetime.timedelta(days=7),
+            week_number=monday.isocalendar().week,
+        )
+        return context

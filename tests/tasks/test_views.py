@@ -357,3 +357,37 @@ def test_a_closed_task_cannot_be_edited(sales_client, my_task):
         reverse("tasks:task_update", args=[my_task.pk]), follow=True
     )
     assert "is closed and can no longer be changed" in response.content.decode()
+
+
+def test_week_calendar_shows_monday_to_sunday(
+    sales_client, salesperson, frozen_today, django_assert_max_num_queries
+):
+    monday = datetime.date(2026, 11, 30)
+    TaskFactory(salesperson=salesperson, date=monday, description="Maandag")
+    TaskFactory(salesperson=salesperson, date=frozen_today, description="Donderdag")
+    TaskFactory(salesperson=salesperson, date=monday - datetime.timedelta(days=1))
+    TaskFactory(date=frozen_today, description="Not mine")
+    with django_assert_max_num_queries(30) as captured:
+        response = sales_client.get(reverse("tasks:week"))
+    days = dict(response.context["days"])
+    assert list(days) == [monday + datetime.timedelta(days=n) for n in range(7)]
+    assert [task.description for task in days[monday]] == ["Maandag"]
+    assert [task.description for task in days[frozen_today]] == ["Donderdag"]
+    assert sum(len(tasks) for tasks in days.values()) == 2
+    TaskFactory.create_batch(20, salesperson=salesperson, date=frozen_today)
+    with django_assert_max_num_queries(len(captured)):
+        sales_client.get(reverse("tasks:week"))
+    earlier = sales_client.get(f"{reverse('tasks:week')}?date=2026-11-29")
+    assert min(dict(earlier.context["days"])) == datetime.date(2026, 11, 23)
+    bad = sales_client.get(f"{reverse('tasks:week')}?date=gisteren")
+    assert bad.status_code == 200
+
+
+@pytest.mark.parametrize(("role", "shown"), [("sales", 0), ("crm_admin", 1)])
+def test_week_calendar_of_another_salesperson_shows_only_what_may_be_seen(
+    client, sales_user, admin_user_crm, frozen_today, role, shown
+):
+    client.force_login(sales_user if role == "sales" else admin_user_crm)
+    TaskFactory(salesperson=SalespersonFactory(code="BK"), date=frozen_today)
+    url = f"{reverse('tasks:week')}?salesperson=BK"
+    assert sum(len(tasks) for _, tasks in client.get(url).context["days"]) == shown
