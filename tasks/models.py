@@ -60,6 +60,14 @@ class TaskQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("contact", "salesperson", "template")
 
+    def due_counts(self, today=None):
+        """{"today": n, "overdue": n} of the open tasks, in one query."""
+        today = today or timezone.localdate()
+        return self.open().aggregate(
+            today=models.Count("pk", filter=Q(date=today)),
+            overdue=models.Count("pk", filter=Q(date__lt=today)),
+        )
+
 
 class Task(models.Model):
     Type = TaskType

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.TaskListView.as_view(), name="task_list"),
     path("mine/", views.MyTasksView.as_view(), name="my_tasks"),
     path("week/", views.WeekView.as_view(), name="week"),
+    path("statistics/", views.TaskStatisticsView.as_view(), name="statistics"),
     path("new/", views.TaskCreateView.as_view(), name="task_create"),
     path(
         "segment/<str:no>/new/",

@@ -6,6 +6,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -376,3 +377,30 @@ class WeekView(PermissionRequiredMixin, TemplateView):
             week_number=monday.isocalendar().week,
         )
         return context
+
+
+class TaskStatisticsView(PermissionRequiredMixin, TemplateView):
+    """Per salesperson: open tasks, overdue ones, completed this month; one query.
+    CRM admins see every salesperson, Sales their own."""
+
+    permission_required = "tasks.view_task"
+    template_name = "tasks/statistics.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        salespeople = Salesperson.objects.order_by("code")
+        if not self.request.user.has_perm("tasks.view_all_tasks"):
+            salespeople = salespeople.filter(user=self.request.user)
+        open_tasks = Q(tasks__closed=False)
+        rows = salespeople.annotate(
+            open_count=Count("tasks", filter=open_tasks),
+            overdue_count=Count("tasks", filter=open_tasks & Q(tasks__date__lt=today)),
+            completed_count=Count(
+                "tasks",
+                filter=Q(
+                    tasks__status=Task.Status.COMPLETED,
+                    tasks__date_closed__gte=today.replace(day=1),
+                ),
+            ),
+        )
+        return super().get_context_data(rows=rows, **kwargs)

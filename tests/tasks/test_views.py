@@ -391,3 +391,55 @@ def test_week_calendar_of_another_salesperson_shows_only_what_may_be_seen(
     TaskFactory(salesperson=SalespersonFactory(code="BK"), date=frozen_today)
     url = f"{reverse('tasks:week')}?salesperson=BK"
     assert sum(len(tasks) for _, tasks in client.get(url).context["days"]) == shown
+
+
+def test_start_page_tiles_count_todays_and_overdue_tasks(
+    sales_client, salesperson, frozen_today
+):
+    on(frozen_today, salesperson)
+    on(frozen_today, salesperson)
+    on(frozen_today - datetime.timedelta(days=1), salesperson)
+    on(
+        frozen_today - datetime.timedelta(days=1),
+        salesperson,
+        canceled=True,
+        closed=True,
+    )
+    on(frozen_today, SalespersonFactory())
+    response = sales_client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.context["task_counts"] == {"today": 2, "overdue": 1}
+    page = response.content.decode()
+    assert "Taken vandaag" in page
+    assert "Achterstallige taken" in page
+
+
+def test_statistics_per_salesperson(
+    client, sales_user, admin_user_crm, salesperson, frozen_today
+):
+    other = SalespersonFactory(code="BK")
+    on(frozen_today, salesperson)
+    on(frozen_today - datetime.timedelta(days=2), salesperson)
+    on(
+        frozen_today - datetime.timedelta(days=40),
+        salesperson,
+        status="completed",
+        closed=True,
+        date_closed=frozen_today - datetime.timedelta(days=1),
+    )
+    on(
+        frozen_today,
+        other,
+        status="completed",
+        closed=True,
+        date_closed=datetime.date(2026, 11, 30),
+    )
+    client.force_login(admin_user_crm)
+    rows = {
+        row.code: (row.open_count, row.overdue_count, row.completed_count)
+        for row in client.get(reverse("tasks:statistics")).context["rows"]
+    }
+    assert rows == {"AV": (2, 1, 1), "BK": (0, 0, 0)}
+    client.force_login(sales_user)
+    response = client.get(reverse("tasks:statistics"), HTTP_ACCEPT_LANGUAGE="nl")
+    assert [row.code for row in response.context["rows"]] == ["AV"]
+    assert "Deze maand voltooid" in response.content.decode()
