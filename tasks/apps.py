@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class TasksConfig(AppConfig):
     name = "tasks"
     verbose_name = _("Tasks")
+
+    def ready(self):
+        from interactions import sections
+        from tasks.sections import FollowUpSection
+
+        sections.register(FollowUpSection())
