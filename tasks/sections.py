@@ -14,26 +14,29 @@ from tasks.services import create_task
 
 
 class FollowUpForm(forms.Form):
+    """Labels of their own: the page's own Date, Description and template fields
+    keep theirs unique."""
+
     create = forms.BooleanField(
         label=gettext_lazy("Create follow-up task"), required=False
     )
     date = forms.DateField(
-        label=gettext_lazy("Date"), required=False, widget=DATE_INPUT
+        label=gettext_lazy("Follow-up date"), required=False, widget=DATE_INPUT
     )
     type = forms.ChoiceField(
-        label=gettext_lazy("Type"), choices=Task.Type.choices, required=False
+        label=gettext_lazy("Follow-up type"), choices=Task.Type.choices, required=False
     )
     description = forms.CharField(
-        label=gettext_lazy("Description"), max_length=100, required=False
+        label=gettext_lazy("Follow-up description"), max_length=100, required=False
     )
     template = TemplateField(
-        label=gettext_lazy("Interaction template"),
+        label=gettext_lazy("Template to log"),
         required=False,
         queryset=InteractionTemplate.objects.active(),
         help_text=gettext_lazy("Logged when the follow-up task is completed."),
     )
     recurring_date_interval = forms.CharField(
-        label=gettext_lazy("Recurring date interval"),
+        label=gettext_lazy("Recur every"),
         max_length=20,
         required=False,
         help_text=gettext_lazy("Fill in to make it recur, e.g. 1W or 1M."),
