@@ -42,6 +42,7 @@ SCENARIOS = [
     "throughput",
     "lookup",
     "delivery",
+    "tasks",
 ]
 MARKER = "bench_dataset"
 

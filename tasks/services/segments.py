@@ -117,11 +117,13 @@ def _insert(prototype, source, *, series, first, user):
     SQLite, the built-in one on PostgreSQL)."""
     task = Task._meta
     contact_id = f"c.{_column(Contact, 'id')}"
+    number = "CAST(%s + ROW_NUMBER() OVER (ORDER BY s.sort_key) - 1 AS TEXT)"
     expressions = {
+        # As NumberSeries.format: padded to the width, never cut (LPAD would cut).
         "no": (
-            "%s || LPAD(CAST(%s + ROW_NUMBER() OVER (ORDER BY s.sort_key) - 1 "
-            "AS TEXT), %s, %s)",
-            [series.prefix, first, series.width, "0"],
+            f"%s || CASE WHEN LENGTH({number}) >= %s THEN {number} "
+            f"ELSE LPAD({number}, %s, %s) END",
+            [series.prefix, first, series.width, first, first, series.width, "0"],
         ),
         "contact": ("s.contact_id", []),
         "contact_company": (

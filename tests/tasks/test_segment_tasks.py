@@ -97,3 +97,15 @@ def test_segment_tasks_take_constant_queries(user, django_assert_max_num_queries
     Task.objects.all().delete()
     with django_assert_max_num_queries(len(captured)):
         assert create_tasks_for_segment(segment, user=user, description="x") == 51
+
+
+def test_numbers_grow_past_the_series_width_as_next_no_does(user, task_setup):
+    NumberSeries.objects.filter(code="TASK").update(width=2, next_number=99)
+    segment = SegmentFactory()
+    SegmentLineFactory.create_batch(3, segment=segment)
+    create_tasks_for_segment(segment, user=user, description="x")
+    assert sorted(Task.objects.values_list("no", flat=True)) == [
+        "TK100",
+        "TK101",
+        "TK99",
+    ]
