@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import criteria, views
+from api import criteria, task_endpoints, views
 from segments.urls import SegmentNoConverter
 
 app_name = "api"
@@ -34,6 +34,17 @@ urlpatterns = [
             ("refine", criteria.RefineView, "segment_refine"),
             ("go-back", criteria.GoBackView, "segment_go_back"),
         ]
+    ),
+    path("v1/tasks/", api_view(task_endpoints.TaskListCreateView), name="task_list"),
+    path(
+        "v1/tasks/<str:no>/",
+        api_view(task_endpoints.TaskDetailView),
+        name="task_detail",
+    ),
+    path(
+        "v1/tasks/<str:no>/complete/",
+        api_view(task_endpoints.TaskCompleteView),
+        name="task_complete",
     ),
     path("schema/", api_view(SpectacularAPIView), name="schema"),
     path("docs/", api_view(SpectacularSwaggerView, url_name="api:schema"), name="docs"),

@@ -29,6 +29,8 @@ class AuditAction(models.TextChoices):
     WENT_BACK = "went_back", _("Criteria action undone")
     CRITERIA_REUSED = "criteria_reused", _("Criteria reused")
     CHANGED = "changed", _("Changed")
+    COMPLETED = "completed", _("Completed")
+    REASSIGNED = "reassigned", _("Reassigned")
 
 
 class AuditObjectType(models.TextChoices):
@@ -38,6 +40,7 @@ class AuditObjectType(models.TextChoices):
     LIST = "list", _("List")
     SEGMENT = "segment", _("Segment")
     SAVED_CRITERIA = "saved_segment_criteria", _("Saved segment criteria")
+    TASK = "task", _("Task")
 
 
 # How the keys of AuditRecord.details are shown.

@@ -44,6 +44,7 @@ SCENARIOS = [
     "lookup",
     "delivery",
     "criteria",
+    "tasks",
 ]
 MARKER = "bench_dataset"
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "crm",
     "interactions",
     "segments",
+    "tasks",
     "api",
     "dashboard",
     "demo",
@@ -223,7 +224,12 @@ JOBS_SCHEDULE = [
     {"task": "segments.tasks.recover_deliveries", "every": 5 * 60},
     {"task": "interactions.tasks.cleanup", "every": 24 * 60 * 60},
     {"task": "jobs.tasks.sweep", "every": 60},
+    # Hourly, so a missed hour or a refused message is caught up; each salesperson
+    # gets one a day (tasks.models.DigestSent).
+    {"task": "tasks.tasks.send_digests", "every": 60 * 60},
 ]
+# The site's address as users reach it, for links in e-mails and calendar feeds.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How long a job's file (a large export, an import's report) can be downloaded.
 JOB_FILE_MAX_AGE = timedelta(hours=24)
 # A running job whose worker gave no sign of life for this long is failed by the
@@ -290,6 +296,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Tasks and contacts both have a "type".
+    "ENUM_NAME_OVERRIDES": {"TaskTypeEnum": "tasks.models.TaskType"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.query_parameters",

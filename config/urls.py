@@ -55,6 +55,7 @@ urlpatterns = [
     path("lookup/", include((lookup_patterns, "lookup"))),
     path("interactions/", include("interactions.urls")),
     path("segments/", include("segments.urls")),
+    path("tasks/", include("tasks.urls")),
     path("api/", include("api.urls")),
     # Before Django's own: the password pages with their limits (crm.accounts).
     path(

@@ -120,7 +120,12 @@ class NumberSeriesAdmin(ServiceAdminMixin, ModelAdmin):
 
 @admin.register(MarketingSetup)
 class MarketingSetupAdmin(ServiceAdminMixin, ModelAdmin):
-    autocomplete_fields = ("contact_nos", "segment_nos", "default_salesperson")
+    autocomplete_fields = (
+        "contact_nos",
+        "segment_nos",
+        "task_nos",
+        "default_salesperson",
+    )
 
     # A singleton: the one row (pk=1) is edited, never added twice or deleted.
     def has_add_permission(self, request):

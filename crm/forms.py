@@ -71,7 +71,16 @@ class ContactForm(forms.ModelForm):
 class SalespersonForm(forms.ModelForm):
     class Meta:
         model = Salesperson
-        fields = ["code", "name", "email", "phone", "job_title", "user", "blocked"]
+        fields = [
+            "code",
+            "name",
+            "email",
+            "phone",
+            "job_title",
+            "language_code",
+            "user",
+            "blocked",
+        ]
 
     def clean_code(self):
         return self.cleaned_data["code"].upper()
@@ -99,6 +108,7 @@ class MarketingSetupForm(forms.ModelForm):
         fields = [
             "contact_nos",
             "segment_nos",
+            "task_nos",
             "default_salesperson",
             "default_correspondence_type",
         ]
@@ -106,6 +116,9 @@ class MarketingSetupForm(forms.ModelForm):
         help_texts = {
             "contact_nos": _("Numbers new contacts whose no. is left blank."),
             "segment_nos": _("Numbers new segments, including follow-up segments."),
+            "task_nos": _(
+                "Numbers new tasks, including the next one of a recurring task."
+            ),
         }
 
 

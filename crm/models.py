@@ -138,6 +138,14 @@ class Salesperson(models.Model):
         related_name="salesperson",
     )
     blocked = models.BooleanField(_("blocked"), default=False)
+    # The language of what is sent to the salesperson (the daily task digest).
+    language_code = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=Language,
+        help_text=_("Of the daily task e-mail; blank: the site's language."),
+    )
 
     objects = SalespersonQuerySet.as_manager()
 
@@ -346,6 +354,14 @@ class MarketingSetup(models.Model):
         blank=True,
         related_name="+",
     )
+    task_nos = models.ForeignKey(
+        NumberSeries,
+        verbose_name=_("task nos."),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     default_salesperson = models.ForeignKey(
         Salesperson,
         verbose_name=_("default salesperson"),
@@ -383,18 +399,24 @@ class MarketingSetup(models.Model):
         return setup
 
     def next_no(self, series_field):
-        """Next number from one of the setup's series (`contact_nos`, `segment_nos`)."""
+        """Next number from one of the setup's series (`contact_nos`, `segment_nos`,
+        `task_nos`)."""
+        return self.series(series_field).next_no()
+
+    def series(self, series_field):
+        """The number series set in `series_field`; a clear error when none is."""
         series = getattr(self, series_field)
         if series is None:
             raise ValidationError(
                 MISSING_SERIES_MESSAGES[series_field], code="no_series"
             )
-        return series.next_no()
+        return series
 
 
 MISSING_SERIES_MESSAGES = {
     "contact_nos": _("Set up a number series for contacts in Marketing setup."),
     "segment_nos": _("Set up a number series for segments in Marketing setup."),
+    "task_nos": _("Set up a number series for tasks in Marketing setup."),
 }
 
 

@@ -29,6 +29,10 @@ SALES_PERMISSIONS = [
     "segments.delete_segment",
     "segments.view_loggedsegment",
     "segments.change_loggedsegment",
+    # Sales see their own tasks and the unassigned ones (Task.objects.visible_to).
+    "tasks.view_task",
+    "tasks.add_task",
+    "tasks.change_task",
 ]
 
 CRM_ADMIN_PERMISSIONS = [
@@ -57,6 +61,7 @@ CRM_ADMIN_PERMISSIONS = [
     "interactions.delete_others_postponed",
     "interactions.view_interactiontemplatesetup",
     "interactions.change_interactiontemplatesetup",
+    "tasks.view_all_tasks",
 ]
 
 ROLES = {SALES: SALES_PERMISSIONS, CRM_ADMIN: CRM_ADMIN_PERMISSIONS}

@@ -23,6 +23,7 @@ CONTACTS = _("Contacts")
 SALESPEOPLE = _("Salespeople")
 INTERACTIONS = _("Interactions")
 SEGMENTS = _("Segments")
+TASKS = _("Tasks")
 SETUP = _("Setup")
 ACCOUNT = _("Account")
 
@@ -147,6 +148,17 @@ PAGES = [
         _("Create segment from interactions"),
         SEGMENTS,
         _("segment from interaction log entries, evaluation"),
+    ),
+    Page("tasks:my_tasks", _("My tasks"), TASKS, _("to-do, today, overdue, reminders")),
+    Page("tasks:task_list", _("Tasks"), TASKS, _("to-dos, follow-up")),
+    Page("tasks:task_create", _("Create task"), TASKS, _("new task, to-do")),
+    Page("tasks:week", _("Week calendar"), TASKS, _("agenda, planning")),
+    Page("tasks:statistics", _("Task statistics"), TASKS, _("open, overdue, done")),
+    Page(
+        "tasks:calendar_settings",
+        _("Calendar subscription"),
+        TASKS,
+        _("iCalendar, Outlook, Google Calendar, feed"),
     ),
     Page(
         "crm:marketing_setup",

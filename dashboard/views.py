@@ -13,6 +13,7 @@ from dashboard.forms import DashboardForm, PageSearchForm
 from dashboard.search import DROPDOWN_PAGES, search
 from dashboard.selectors import dashboard
 from segments.selectors import active_segments
+from tasks.models import Task
 
 
 class HomeView(TemplateView):
@@ -40,6 +41,8 @@ class HomeView(TemplateView):
         team = user.has_perm(TEAM_PERMISSION)
         form = DashboardForm(self.request.GET or None, team=team)
         context.update(salesperson=own, team=team, form=form)
+        if own is not None and user.has_perm("tasks.view_task"):
+            context["task_counts"] = Task.objects.for_salesperson(own).due_counts()
         if user.has_perm("segments.view_segment"):
             segments, more_segments = active_segments()
             context.update(active_segments=segments, more_segments=more_segments)

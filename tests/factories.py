@@ -1,5 +1,7 @@
 """One factory per model. Flows that matter are set up through the services instead."""
 
+import datetime
+
 import factory
 from django.apps import apps
 from django.contrib.auth.models import Group, User
@@ -214,3 +216,16 @@ class SegmentLineFactory(factory.django.DjangoModelFactory):
     information_flow = factory.SelfAttribute("template.information_flow")
     initiated_by = factory.SelfAttribute("template.initiated_by")
     salesperson = factory.SubFactory(SalespersonFactory)
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    """A task row; tasks.services.create_task numbers and checks real ones."""
+
+    class Meta:
+        model = "tasks.Task"
+
+    no = factory.Sequence(lambda n: f"TK{n + 1:05d}")
+    description = factory.Faker("sentence", nb_words=4)
+    contact = factory.SubFactory(PersonFactory)
+    salesperson = factory.SubFactory(SalespersonFactory)
+    date = factory.LazyFunction(datetime.date.today)

@@ -29,6 +29,7 @@ from interactions.models import InteractionLogEntry
 from jobs.models import Job
 from jobs.services import attach_file
 from segments import services
+from tasks.services.reminders import create_feed
 from tests.factories import (
     AdminUserFactory,
     AuditRecordFactory,
@@ -43,6 +44,7 @@ from tests.factories import (
     SalesUserFactory,
     SegmentFactory,
     SegmentLineFactory,
+    TaskFactory,
     UserFactory,
 )
 from tests.url_names import ADMIN_PREFIX, API_PREFIX, is_public, url_names
@@ -115,6 +117,16 @@ ARGUMENTS = {
     "segments:savedcriteria_delete": lambda w: {"pk": w.saved_criteria.pk},
     "segments:line_row": lambda w: {"no": w.segment.no, "pk": w.line.pk},
     "segments:line_update": lambda w: {"no": w.segment.no, "pk": w.line.pk},
+    "tasks:task_detail": lambda w: {"pk": w.task.pk},
+    "api:task_detail": lambda w: {"no": w.task.no},
+    "tasks:calendar_feed": lambda w: {"token": w.feed.token},
+    "api:task_complete": lambda w: {"no": w.task.no},
+    "tasks:task_update": lambda w: {"pk": w.task.pk},
+    "tasks:task_complete": lambda w: {"pk": w.task.pk},
+    "tasks:task_cancel": lambda w: {"pk": w.task.pk},
+    "tasks:task_postpone": lambda w: {"pk": w.task.pk},
+    "tasks:segment_task_create": lambda w: {"no": w.segment.no},
+    "tasks:loggedsegment_task_create": lambda w: {"pk": w.logged_segment.pk},
     "jobs:row": lambda w: {"pk": w.job.pk},
     "jobs:cancel": lambda w: {"pk": w.job.pk},
     "jobs:retry": lambda w: {"pk": w.job.pk},
@@ -146,6 +158,8 @@ QUERIES = {
 # anyone the public ones (tests/url_names.py).
 NO_PERMISSION = {
     "home",
+    # Read with its secret token by calendar programs (tests/tasks/test_reminders.py).
+    "tasks:calendar_feed",
     # The page search offers each user only what they may open (crm/pages.py).
     "search",
     "search_suggestions",
@@ -204,6 +218,11 @@ EXCEPTIONS = {
     "crm:contact_import": {
         (role, "post"): answers(400, why="no file: the form's message, with 400")
         for role in (CRM_ADMIN, SUPERUSER)
+    },
+    # Every field of Complete has a default: an empty body completes the task.
+    "api:task_complete": {
+        (role, "post"): answers(200, why="an empty body completes the task")
+        for role in (SALES, CRM_ADMIN, SUPERUSER)
     },
     "admin:crm_marketingsetup_changelist": {
         (SUPERUSER, "get"): answers(302, why="the singleton's list opens its row"),
@@ -336,6 +355,9 @@ def world(marketing_setup, media_root):
         line=SegmentLineFactory(segment=segment, **entries),
         saved_criteria=saved_criteria(segment),
         logged_segment=LoggedSegmentFactory(),
+        # Unassigned, so that Sales may open it too.
+        task=TaskFactory(contact=person, salesperson=None),
+        feed=create_feed(UserFactory(username="calendar")),
         # With its file, so that jobs:download has something to hand out.
         job=attach_file(JobFactory(), ContentFile(b"a;b\n"), name="export.csv"),
     )

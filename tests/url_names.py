@@ -9,7 +9,8 @@ API_PREFIX = "api:"
 ADMIN_PREFIX = "admin:"
 # Reachable without a login on purpose: logging in, resetting a password, the language.
 # The admin's pages send anonymous users to its login page or the site's.
-PUBLIC = {"login", "set_language"}
+# The task calendar feed: calendar programs read it with its secret token alone.
+PUBLIC = {"login", "set_language", "tasks:calendar_feed"}
 PUBLIC_PREFIXES = ("password_reset", ADMIN_PREFIX)
 
 

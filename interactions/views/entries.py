@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import (
     FileResponse,
     Http404,
@@ -27,7 +28,7 @@ from django_filters.views import FilterView
 
 from crm import submissions
 from crm.models import Contact, Salesperson
-from interactions import jobs, services
+from interactions import jobs, sections, services
 from interactions.filters import InteractionLogEntryFilter
 from interactions.forms import (
     APPLY_TEMPLATE,
@@ -200,11 +201,38 @@ class InteractionCreateView(PermissionRequiredMixin, InteractionFormMixin, FormV
             "interaction_successful": True,
         }
 
+    def section_forms(self):
+        """The forms of the sections other apps add (interactions.sections), bound
+        to what was posted."""
+        if not hasattr(self, "_section_forms"):
+            request = self.request
+            data = request.POST if request.method == "POST" else None
+            self._section_forms = [
+                (section, section.form_class(data, prefix=section.prefix))
+                for section in sections.sections_for(request.user)
+            ]
+        return self._section_forms
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sections=self.section_forms(), **kwargs)
+
+    def form_valid(self, form):
+        if not self.postponing() and not all(
+            section_form.is_valid() for _section, section_form in self.section_forms()
+        ):
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
     def finish(self, contact, values):
         template = values.pop("template")
-        return services.create_interaction(
-            contact=contact, template=template, user=self.request.user, **values
-        )
+        # One transaction: a section's refusal (a follow-up task) logs nothing.
+        with transaction.atomic():
+            entry = services.create_interaction(
+                contact=contact, template=template, user=self.request.user, **values
+            )
+            for section, section_form in self.section_forms():
+                section.save(entry, section_form, user=self.request.user)
+        return entry
 
     def postpone(self, contact, values):
         return services.postpone_interaction(

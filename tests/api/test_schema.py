@@ -29,6 +29,9 @@ def test_schema_generates_and_validates_without_warnings(tmp_path):
         "/api/v1/segments/{no}/reduce/",
         "/api/v1/segments/{no}/refine/",
         "/api/v1/segments/{no}/go-back/",
+        "/api/v1/tasks/",
+        "/api/v1/tasks/{no}/",
+        "/api/v1/tasks/{no}/complete/",
     }
     documents = schema["paths"]["/api/v1/documents/"]["post"]
     assert set(documents["responses"]) == {"200", "201", "400", "401", "403", "404"}

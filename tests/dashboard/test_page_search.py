@@ -32,6 +32,7 @@ NOT_PAGES = {
     "api:contact_list",
     "api:document_create",
     "api:interaction_list",
+    "api:task_list",
     "api:schema",
     "crm:contact_import_confirm",
     "interactions:entry_bulk",

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TasksConfig(AppConfig):
+    name = "tasks"
+    verbose_name = _("Tasks")
+
+    def ready(self):
+        from interactions import sections
+        from tasks.sections import FollowUpSection
+
+        sections.register(FollowUpSection())

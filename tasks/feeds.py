@@ -1,0 +1,59 @@
+"""The iCalendar feed of a user's tasks and the page that makes and revokes its URL."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from tasks.models import CalendarFeed
+from tasks.services import reminders
+
+
+class CalendarFeedView(View):
+    """The feed itself: no login (calendar programs have none), the secret token in
+    the URL instead; an unknown or revoked token is a 404. Two queries."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, token):
+        feed = get_object_or_404(
+            CalendarFeed.objects.select_related("user"), token=token
+        )
+        body = reminders.calendar(
+            reminders.feed_tasks(feed),
+            name=_("Tasks of %(user)s") % {"user": feed.user.get_username()},
+        )
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="tasks.ics"'
+        # A secret in the URL: keep it out of shared caches and referrers.
+        response["Cache-Control"] = "private, max-age=300"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+
+class CalendarFeedSettingsView(PermissionRequiredMixin, TemplateView):
+    """Agenda-abonnement: the user's feed URL, a new one, or none."""
+
+    permission_required = "tasks.view_task"
+    template_name = "tasks/calendar_feed.html"
+
+    def get_context_data(self, **kwargs):
+        feed = CalendarFeed.objects.filter(user=self.request.user).first()
+        url = self.request.build_absolute_uri(feed.get_absolute_url()) if feed else ""
+        return super().get_context_data(feed=feed, feed_url=url, **kwargs)
+
+    def post(self, request):
+        if request.POST.get("action") == "revoke":
+            reminders.revoke_feed(request.user)
+            messages.success(request, _("The calendar link no longer works."))
+        else:
+            reminders.create_feed(request.user)
+            messages.success(
+                request,
+                _("Your calendar link is ready; an earlier one stopped working."),
+            )
+        return HttpResponseRedirect(reverse("tasks:calendar_settings"))

@@ -1,0 +1,91 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from crm.lookups import ContactField, SalespersonField
+from crm.models import Salesperson
+from interactions.lookups import TemplateField
+from interactions.models import InteractionTemplate
+from tasks.models import Task
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class TaskForm(forms.ModelForm):
+    """ "Taak maken" and the task card's edit form; the service checks the rules."""
+
+    contact = ContactField(label=_("Contact"), required=False)
+
+    class Meta:
+        model = Task
+        fields = [
+            "description",
+            "type",
+            "contact",
+            "salesperson",
+            "date",
+            "start_time",
+            "duration",
+            "all_day",
+            "location",
+            "priority",
+            "status",
+            "template",
+            "recurring",
+            "recurring_date_interval",
+            "calc_due_date_from",
+        ]
+        widgets = {"date": DATE_INPUT, "start_time": TIME_INPUT}
+        field_classes = {"template": TemplateField, "salesperson": SalespersonField}
+
+    def __init__(self, *args, creating=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["salesperson"].required = False
+        self.fields["template"].required = False
+        self.fields["template"].queryset = InteractionTemplate.objects.active()
+        self.fields["salesperson"].queryset = Salesperson.objects.active()
+        self.fields["date"].required = False
+        if creating:
+            self.fields.pop("status", None)
+        else:
+            # Completed is reached with Voltooid, which logs the interaction.
+            self.fields["status"].choices = [
+                choice
+                for choice in Task.Status.choices
+                if choice[0] != Task.Status.COMPLETED
+            ]
+
+    def values(self):
+        return dict(self.cleaned_data)
+
+
+class SegmentTaskForm(TaskForm):
+    """A task for every contact of a segment: no contact; a salesperson left blank
+    is each line's."""
+
+    contact = None
+
+    class Meta(TaskForm.Meta):
+        fields = [
+            name for name in TaskForm.Meta.fields if name not in {"contact", "status"}
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["salesperson"].help_text = _(
+            "Leave blank to give each task the salesperson of its line."
+        )
+
+    def values(self):
+        values = dict(self.cleaned_data)
+        if values["salesperson"] is None:
+            del values["salesperson"]
+        return values
+
+
+class PostponeForm(forms.Form):
+    to = forms.DateField(label=_("New date"), widget=DATE_INPUT)
+
+
+class ReassignForm(forms.Form):
+    salesperson = SalespersonField(label=_("Salesperson"), required=False)

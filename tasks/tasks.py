@@ -1,0 +1,11 @@
+"""The tasks app's periodic work, enqueued by the clock (settings.JOBS_SCHEDULE)."""
+
+from django_tasks import task
+
+from tasks.services.reminders import send_digests as send_task_digests
+
+
+@task()
+def send_digests():
+    """The daily task e-mails not sent yet today; returns how many were sent."""
+    return send_task_digests()

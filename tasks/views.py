@@ -1,0 +1,406 @@
+"""The task pages: Mijn taken, the task list, the task card with its actions, and
+"Taak maken" from a contact, salesperson, entry, segment or logged segment."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.generic import DetailView, FormView, TemplateView, View
+from django_filters.views import FilterView
+
+from crm.models import Contact, Salesperson
+from interactions.models import InteractionLogEntry
+from segments.models import LoggedSegment, Segment
+from tasks import services
+from tasks.filters import TaskFilter
+from tasks.forms import PostponeForm, SegmentTaskForm, TaskForm
+from tasks.models import Task
+from web.views import PAGE_SIZE, PermissionFirstMixin, add_service_error
+
+# Rows a section of Mijn taken shows; "Show all" opens the filtered task list.
+SECTION_SIZE = 25
+
+
+def week_end(day):
+    """The Sunday of `day`'s week (weeks run Monday to Sunday)."""
+    return day + datetime.timedelta(days=7 - day.isoweekday())
+
+
+class MyTasksView(PermissionRequiredMixin, TemplateView):
+    """Mijn taken: the open tasks of the user's salesperson by when they are due."""
+
+    permission_required = "tasks.view_task"
+    template_name = "tasks/my_tasks.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        salesperson = Salesperson.objects.filter(user=self.request.user).first()
+        context["salesperson"] = salesperson
+        if salesperson is None:
+            return context
+        today = timezone.localdate()
+        sunday = week_end(today)
+        tomorrow = today + datetime.timedelta(days=1)
+        mine = Task.objects.open().for_salesperson(salesperson).with_related()
+        list_url = reverse("tasks:task_list")
+        base = f"{list_url}?salesperson={salesperson.code}&closed=false"
+        sections = [
+            (_("Overdue"), mine.filter(date__lt=today), f"{base}&overdue=true"),
+            (
+                _("Today"),
+                mine.filter(date=today),
+                f"{base}&date_from={today}&date_to={today}",
+            ),
+            (
+                _("This week"),
+                mine.filter(date__gt=today, date__lte=sunday),
+                f"{base}&date_from={tomorrow}&date_to={sunday}",
+            ),
+            (
+                _("Later"),
+                mine.filter(date__gt=sunday),
+                f"{base}&date_from={sunday + datetime.timedelta(days=1)}",
+            ),
+        ]
+        context["sections"] = []
+        for title, queryset, url in sections:
+            # One row more than shown says whether there are more.
+            rows = list(queryset[: SECTION_SIZE + 1])
+            context["sections"].append(
+                {
+                    "title": title,
+                    "tasks": rows[:SECTION_SIZE],
+                    "more": len(rows) > SECTION_SIZE,
+                    "url": url,
+                }
+            )
+        context["today"] = today
+        return context
+
+
+class TaskListView(PermissionRequiredMixin, FilterView):
+    """Every task the user may see, filtered, sorted and in pages."""
+
+    permission_required = "tasks.view_task"
+    filterset_class = TaskFilter
+    paginate_by = PAGE_SIZE
+    template_name = "tasks/task_list.html"
+
+    def get_queryset(self):
+        return Task.objects.visible_to(self.request.user).with_related()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(today=timezone.localdate(), **kwargs)
+
+
+class VisibleTaskMixin:
+    def get_queryset(self):
+        return Task.objects.visible_to(self.request.user).with_related()
+
+
+class TaskDetailView(PermissionRequiredMixin, VisibleTaskMixin, DetailView):
+    permission_required = "tasks.view_task"
+    context_object_name = "task"
+    template_name = "tasks/task_detail.html"
+
+    def get_context_data(self, **kwargs):
+        task = self.object
+        return super().get_context_data(
+            today=timezone.localdate(),
+            postpone_form=PostponeForm(initial={"to": timezone.localdate()}),
+            attendee_contacts=task.attendee_contacts.all(),
+            attendee_salespeople=task.attendee_salespeople.all(),
+            next_task=Task.objects.filter(previous=task).first(),
+            **kwargs,
+        )
+
+
+def _next_url(request, default):
+    """Where to go after an action: the page's `next` when it is ours."""
+    url = request.POST.get("next", "")
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}):
+        return url
+    return default
+
+
+class TaskCreateView(PermissionFirstMixin, FormView):
+    """Taak maken, prefilled from `?contact=`, `?salesperson=` or `?entry=` (the task
+    then follows up that interaction log entry)."""
+
+    permission_required = "tasks.add_task"
+    form_class = TaskForm
+    template_name = "tasks/task_form.html"
+
+    def load(self, request, **kwargs):
+        self.entry = None
+        entry_no = request.GET.get("entry", "")
+        if entry_no:
+            self.entry = get_object_or_404(
+                InteractionLogEntry.objects.visible().select_related(
+                    "contact", "salesperson"
+                ),
+                pk=entry_no if entry_no.isdigit() else 0,
+            )
+
+    def get_initial(self):
+        initial = {"date": timezone.localdate()}
+        query = self.request.GET
+        if self.entry is not None:
+            initial.update(
+                contact=self.entry.contact,
+                salesperson=self.entry.salesperson,
+                description=_("Follow-up: %(description)s")
+                % {"description": self.entry.description},
+            )
+        if query.get("contact"):
+            initial["contact"] = Contact.objects.filter(no=query["contact"]).first()
+        if query.get("salesperson"):
+            initial["salesperson"] = Salesperson.objects.filter(
+                code=query["salesperson"]
+            ).first()
+        return initial
+
+    def form_valid(self, form):
+        values = form.values()
+        if self.entry is not None:
+            values["source_entry_no"] = self.entry.pk
+        try:
+            task = services.create_task(user=self.request.user, **values)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Task %(no)s created.") % {"no": task.no})
+        return HttpResponseRedirect(task.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Create task"), entry=self.entry, **kwargs
+        )
+
+
+class SegmentTaskCreateView(PermissionFirstMixin, FormView):
+    """Taak maken on a segment or a logged segment: a task for each of its contacts."""
+
+    permission_required = ("tasks.add_task", "segments.view_segment")
+    form_class = SegmentTaskForm
+    template_name = "tasks/task_form.html"
+
+    def load(self, request, **kwargs):
+        self.segment = get_object_or_404(Segment, no=kwargs["no"])
+
+    def get_initial(self):
+        return {"date": timezone.localdate(), "description": self.segment.description}
+
+    def form_valid(self, form):
+        try:
+            count = services.create_tasks_for_segment(
+                self.segment, user=self.request.user, **form.values()
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            ngettext("%(count)d task created.", "%(count)d tasks created.", count)
+            % {"count": count},
+        )
+        return HttpResponseRedirect(
+            f"{reverse('tasks:task_list')}?segment_no={self.segment_no()}"
+        )
+
+    def segment_no(self):
+        return self.segment.no
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Create tasks for segment %(no)s") % {"no": self.segment_no()},
+            segment=self.segment,
+            **kwargs,
+        )
+
+
+class LoggedSegmentTaskCreateView(SegmentTaskCreateView):
+    permission_required = ("tasks.add_task", "segments.view_loggedsegment")
+
+    def load(self, request, **kwargs):
+        self.segment = get_object_or_404(LoggedSegment, pk=kwargs["pk"])
+
+    def segment_no(self):
+        return self.segment.segment_no
+
+
+class TaskUpdateView(PermissionFirstMixin, FormView):
+    permission_required = "tasks.change_task"
+    form_class = TaskForm
+    template_name = "tasks/task_form.html"
+
+    def load(self, request, **kwargs):
+        self.task = get_object_or_404(
+            Task.objects.visible_to(request.user), pk=kwargs["pk"]
+        )
+        if self.task.closed:
+            messages.error(
+                request,
+                _("Task %(no)s is closed and can no longer be changed.")
+                % {"no": self.task.no},
+            )
+            return HttpResponseRedirect(self.task.get_absolute_url())
+        return None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.task, "creating": False}
+
+    def form_valid(self, form):
+        # The form put its values on the instance; the service checks and saves them.
+        values = form.values()
+        self.task.refresh_from_db()
+        try:
+            services.update_task(self.task, user=self.request.user, **values)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Task %(no)s saved.") % {"no": self.task.no})
+        return HttpResponseRedirect(self.task.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Edit task %(no)s") % {"no": self.task.no}, task=self.task, **kwargs
+        )
+
+
+class TaskActionView(PermissionFirstMixin, View):
+    """A button on a task (POST only): run one service, say what it did, go back."""
+
+    permission_required = "tasks.change_task"
+    http_method_names = ["post"]
+
+    def load(self, request, **kwargs):
+        self.task = get_object_or_404(
+            Task.objects.visible_to(request.user), pk=kwargs["pk"]
+        )
+
+    def post(self, request, *args, **kwargs):
+        try:
+            message = self.perform(request)
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, message)
+        return HttpResponseRedirect(_next_url(request, self.task.get_absolute_url()))
+
+
+class TaskCompleteView(TaskActionView):
+    """Voltooid: close the task and log its interaction (when it has a template)."""
+
+    def perform(self, request):
+        task, entry, next_task = services.complete_task(self.task, user=request.user)
+        message = _("Task %(no)s completed.") % {"no": task.no}
+        if entry is not None:
+            message += " " + _("Interaction %(entry)s logged.") % {"entry": entry.pk}
+        if next_task is not None:
+            message += " " + _("Next task %(no)s on %(date)s.") % {
+                "no": next_task.no,
+                "date": formats.date_format(next_task.date, "SHORT_DATE_FORMAT"),
+            }
+        return message
+
+
+class TaskCancelView(TaskActionView):
+    def perform(self, request):
+        task = services.cancel_task(self.task, user=request.user)
+        return _("Task %(no)s canceled.") % {"no": task.no}
+
+
+class TaskPostponeView(TaskActionView):
+    def perform(self, request):
+        form = PostponeForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(
+                [error for errors in form.errors.values() for error in errors]
+            )
+        task = services.postpone_task(
+            self.task, to=form.cleaned_data["to"], user=request.user
+        )
+        return _("Task %(no)s postponed.") % {"no": task.no}
+
+
+class WeekView(PermissionRequiredMixin, TemplateView):
+    """The calendar of one week (Monday to Sunday) of a salesperson's tasks: the
+    user's own unless `?salesperson=` names another they may see; `?date=` picks
+    the week."""
+
+    permission_required = "tasks.view_task"
+    template_name = "tasks/week.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        try:
+            day = datetime.date.fromisoformat(self.request.GET.get("date", ""))
+        except ValueError:
+            day = today
+        monday = day - datetime.timedelta(days=day.isoweekday() - 1)
+        code = self.request.GET.get("salesperson", "")
+        if code:
+            salesperson = Salesperson.objects.filter(code=code).first()
+        else:
+            salesperson = Salesperson.objects.filter(user=self.request.user).first()
+        tasks = (
+            Task.objects.visible_to(self.request.user)
+            .filter(
+                salesperson=salesperson,
+                date__gte=monday,
+                date__lte=monday + datetime.timedelta(days=6),
+            )
+            .with_related()
+        )
+        days = [monday + datetime.timedelta(days=offset) for offset in range(7)]
+        by_day = {day: [] for day in days}
+        for task in tasks:
+            by_day[task.date].append(task)
+        context.update(
+            salesperson=salesperson,
+            days=list(by_day.items()),
+            today=today,
+            previous_week=monday - datetime.timedelta(days=7),
+            next_week=monday + datetime.timedelta(days=7),
+            week_number=monday.isocalendar().week,
+        )
+        return context
+
+
+class TaskStatisticsView(PermissionRequiredMixin, TemplateView):
+    """Per salesperson: open tasks, overdue ones, completed this month; one query.
+    CRM admins see every salesperson, Sales their own."""
+
+    permission_required = "tasks.view_task"
+    template_name = "tasks/statistics.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        salespeople = Salesperson.objects.order_by("code")
+        if not self.request.user.has_perm("tasks.view_all_tasks"):
+            salespeople = salespeople.filter(user=self.request.user)
+        open_tasks = Q(tasks__closed=False)
+        rows = salespeople.annotate(
+            open_count=Count("tasks", filter=open_tasks),
+            overdue_count=Count("tasks", filter=open_tasks & Q(tasks__date__lt=today)),
+            completed_count=Count(
+                "tasks",
+                filter=Q(
+                    tasks__status=Task.Status.COMPLETED,
+                    tasks__date_closed__gte=today.replace(day=1),
+                ),
+            ),
+        )
+        return super().get_context_data(rows=rows, **kwargs)

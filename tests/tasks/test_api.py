@@ -1,0 +1,105 @@
+import pytest
+from django.urls import reverse
+
+from interactions.models import InteractionLogEntry
+from tasks.models import Task
+from tasks.services import create_task
+from tests.api.conftest import token_client
+from tests.factories import InteractionTemplateFactory, TaskFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("task_setup")]
+
+
+@pytest.fixture
+def api(sales_user):
+    return token_client(sales_user)
+
+
+def test_list_shows_own_and_unassigned_tasks_filtered(api, salesperson, frozen_today):
+    own = TaskFactory(salesperson=salesperson, priority="high")
+    TaskFactory(salesperson=None, priority="low")
+    TaskFactory()
+    response = api.get(reverse("api:task_list"))
+    assert response.status_code == 200
+    assert response.json()["count"] == 2
+    response = api.get(reverse("api:task_list"), {"priority": "high"})
+    assert [row["no"] for row in response.json()["results"]] == [own.no]
+    assert response.json()["results"][0]["salesperson"] == "AV"
+
+
+def test_list_refuses_a_bad_filter(api):
+    response = api.get(reverse("api:task_list"), {"overdue": "maybe"})
+    assert response.status_code == 400
+    assert response.json() == {"overdue": ["Enter true or false."]}
+
+
+def test_create_through_the_service(api, contact, salesperson):
+    response = api.post(
+        reverse("api:task_list"),
+        {"description": "Bellen", "contact": contact.no, "date": "2026-12-10"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["no"], body["contact"], body["salesperson"]) == (
+        "TK00001",
+        contact.no,
+        "AV",
+    )
+    response = api.post(
+        reverse("api:task_list"),
+        {"description": "Bellen", "type": "phone_call"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"contact": ["A phone call needs a contact to call."]}
+
+
+def test_update_and_complete(api, user, contact):
+    template = InteractionTemplateFactory(code="CALL")
+    task = create_task(
+        user=user,
+        contact=contact,
+        description="Terugbellen",
+        template=template,
+        recurring=True,
+        recurring_date_interval="1M",
+    )
+    url = reverse("api:task_detail", args=[task.no])
+    response = api.patch(url, {"priority": "high"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["priority"] == "high"
+    response = api.post(
+        reverse("api:task_complete", args=[task.no]),
+        {"evaluation": "positive"},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    entry = InteractionLogEntry.objects.get()
+    assert body["task"]["closed"] is True
+    assert body["entry"]["entry_no"] == entry.pk
+    assert entry.evaluation == "positive"
+    assert body["next_task"]["no"] == "TK00002"
+    again = api.post(reverse("api:task_complete", args=[task.no]), {}, format="json")
+    assert again.status_code == 400
+    assert again.json() == {
+        "non_field_errors": [f"Task {task.no} is closed and can no longer be changed."]
+    }
+
+
+def test_others_tasks_are_404(api):
+    task = TaskFactory()
+    assert api.get(reverse("api:task_detail", args=[task.no])).status_code == 404
+    response = api.post(reverse("api:task_complete", args=[task.no]), {}, format="json")
+    assert response.status_code == 404
+    assert not Task.objects.get().closed
+
+
+def test_list_takes_constant_queries(api, salesperson, django_assert_max_num_queries):
+    TaskFactory(salesperson=salesperson)
+    with django_assert_max_num_queries(20) as captured:
+        api.get(reverse("api:task_list"))
+    TaskFactory.create_batch(30, salesperson=salesperson)
+    with django_assert_max_num_queries(len(captured)):
+        api.get(reverse("api:task_list"))
