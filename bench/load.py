@@ -119,7 +119,7 @@ def plan(marker, users, results):
             "segment_list": reverse("segments:segment_list"),
             "segment_create": reverse("segments:segment_create"),
             "loggedsegment_list": reverse("segments:loggedsegment_list"),
-            "add_contacts": segment_url("segments:add_contacts"),
+            "add_contacts": segment_url("segments:criteria_add"),
             "segment_log": segment_url("segments:segment_log"),
         },
         "contacts": [

@@ -112,7 +112,7 @@ def main():
             "contacts": reverse("crm:contact_list"),
             "segments": reverse("segments:segment_list"),
             "segment card (all lines)": segment.get_absolute_url(),
-            "add contacts (count)": reverse("segments:add_contacts", args=[segment.no]),
+            "add contacts (count)": reverse("segments:criteria_add", args=[segment.no]),
             "logged segments": reverse("segments:loggedsegment_list"),
             "audit trail": reverse("audit:list"),
         }

@@ -43,11 +43,6 @@ def add_contacts_preview(segment, contacts):
     return counts
 
 
-def remove_contacts_preview(segment, contacts):
-    """How many lines of `segment` belong to `contacts`."""
-    return segment.lines.filter(contact__in=contacts.order_by().values("pk")).count()
-
-
 def entries_preview(entries, segment=None):
     """add_contacts_preview() for the distinct contacts of log `entries`, with
     `entries`, how many entries match; two queries."""

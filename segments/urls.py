@@ -87,11 +87,6 @@ urlpatterns = [
         name="apply_header_template",
     ),
     path(
-        "<number:no>/add-contacts/",
-        views.AddContactsView.as_view(),
-        name="add_contacts",
-    ),
-    path(
         "<number:no>/add-from-entries/",
         views.AddContactsFromEntriesView.as_view(),
         name="add_contacts_from_entries",

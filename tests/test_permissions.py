@@ -93,7 +93,6 @@ ARGUMENTS = {
     "segments:segment_delete": lambda w: {"no": w.segment.no},
     "segments:segment_log": lambda w: {"no": w.segment.no},
     "segments:apply_header_template": lambda w: {"no": w.segment.no},
-    "segments:add_contacts": lambda w: {"no": w.segment.no},
     "segments:add_contacts_from_entries": lambda w: {"no": w.segment.no},
     "segments:remove_contacts": lambda w: {"no": w.segment.no},
     "segments:reuse_logged_segment": lambda w: {"no": w.segment.no},
@@ -520,7 +519,7 @@ def test_the_tables_name_only_urls_that_exist():
     [
         ("interactions:send_email", [], "?contact=NO-SUCH"),
         ("interactions:letter", [], "?contact=NO-SUCH"),
-        ("segments:add_contacts", ["NO-SUCH"], ""),
+        ("segments:criteria_add", ["NO-SUCH"], ""),
         ("segments:segment_log", ["NO-SUCH"], ""),
     ],
 )

@@ -48,7 +48,7 @@ def csrf_client():
         ("crm:contact_delete", [1]),
         ("interactions:entry_bulk", []),
         ("segments:segment_log", ["SG00001"]),
-        ("segments:add_contacts", ["SG00001"]),
+        ("segments:criteria_add", ["SG00001"]),
         ("logout", []),
         ("set_language", []),
         ("admin:crm_contact_add", []),

@@ -3,7 +3,6 @@ segments/urls.py and config/urls.py."""
 
 from segments.views.contacts import (
     AddContactsFromEntriesView,
-    AddContactsView,
     RemoveContactsView,
     ReuseLoggedSegmentView,
     SegmentFromContactsView,
@@ -48,7 +47,6 @@ from segments.views.segments import (
 
 __all__ = [
     "AddContactsFromEntriesView",
-    "AddContactsView",
     "ApplyHeaderTemplateView",
     "ContactLookupView",
     "CriteriaActionView",

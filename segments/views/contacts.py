@@ -1,5 +1,5 @@
-"""Add and remove contacts: by contact filters, from interaction log entries, from a
-logged segment."""
+"""Add contacts from interaction log entries or a logged segment, create a segment
+from a filtered list, remove the lines ticked on the segment card."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 
 from crm.filters import ContactFilter
 from crm.models import Contact
@@ -26,69 +26,6 @@ from segments.forms import (
 )
 from segments.views.segments import SegmentActionMixin, is_htmx
 from web.views import add_service_error
-
-
-class ContactCriteriaMixin(SegmentActionMixin):
-    """Add/Remove contacts: the filters (`criteria`), a live count, then the change."""
-
-    template_name = "segments/contacts_form.html"
-    preview_template_name = "segments/partials/contacts_preview.html"
-    invalid_message = _("The contact filters are not valid.")
-
-    def get_template_names(self):
-        if is_htmx(self.request):
-            return [self.preview_template_name]
-        return [self.template_name]
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(mode=self.mode, **kwargs)
-
-    def criteria(self, data):
-        criteria = ContactFilter(data, queryset=Contact.objects.all())
-        # The company lookup marks the companies already in this segment.
-        criteria.form.fields["company"].widget.params["segment"] = self.segment.no
-        return criteria
-
-    def get(self, request, *args, **kwargs):
-        criteria = self.criteria(request.GET)
-        return self.render_to_response(
-            self.get_context_data(
-                filter=criteria,
-                preview=self.preview(criteria),
-                query=request.GET.urlencode(),
-            )
-        )
-
-    def post(self, request, *args, **kwargs):
-        # The filters come back in a hidden field: the change applies to what the
-        # preview counted, read again now (the count may have moved since).
-        criteria = self.criteria(QueryDict(request.POST.get("query", "")))
-        if not criteria.is_valid():
-            messages.error(request, self.invalid_message)
-            return self.back()
-        result = self.perform(criteria.qs)
-        messages.success(request, self.done_message(result))
-        return self.back()
-
-
-class AddContactsView(ContactCriteriaMixin, TemplateView):
-    mode = "add"
-
-    def preview(self, contacts):
-        # No count for invalid filters: ignoring them would count every contact.
-        if not contacts.is_valid():
-            return None
-        return selectors.add_contacts_preview(self.segment, contacts.qs)
-
-    def perform(self, contacts):
-        return services.add_contacts(self.segment, contacts, user=self.request.user)
-
-    def done_message(self, count):
-        return ngettext(
-            "%(count)s contact added to segment %(no)s.",
-            "%(count)s contacts added to segment %(no)s.",
-            count,
-        ) % {"count": count, "no": self.segment.no}
 
 
 def entry_filter(data):
@@ -128,7 +65,7 @@ def skipped_message(result):
     return parts
 
 
-class AddContactsFromEntriesView(ContactCriteriaMixin, TemplateView):
+class AddContactsFromEntriesView(SegmentActionMixin, TemplateView):
     """Add contacts from interactions: the log entry filters, a live count, then the
     distinct contacts of the matching entries are added."""
 
@@ -136,31 +73,46 @@ class AddContactsFromEntriesView(ContactCriteriaMixin, TemplateView):
         "segments.change_segment",
         "interactions.view_interactionlogentry",
     )
-    mode = "entries"
-    template_name = "segments/entries_form.html"
-    preview_template_name = "segments/partials/entries_preview.html"
-    invalid_message = _("The interaction log entry filters are not valid.")
 
-    def criteria(self, data):
-        return entry_filter(data)
+    def get_template_names(self):
+        if is_htmx(self.request):
+            return ["segments/partials/entries_preview.html"]
+        return ["segments/entries_form.html"]
 
-    def preview(self, entries):
-        if not entries.is_valid():
-            return None
-        return selectors.entries_preview(entries.qs, self.segment)
-
-    def perform(self, entries):
-        return services.add_contacts_from_entries(
-            self.segment, entries=entries, user=self.request.user
+    def get(self, request, *args, **kwargs):
+        entries = entry_filter(request.GET)
+        return self.render_to_response(
+            self.get_context_data(
+                filter=entries,
+                # No count for invalid filters: ignoring them would count every entry.
+                preview=(
+                    selectors.entries_preview(entries.qs, self.segment)
+                    if entries.is_valid()
+                    else None
+                ),
+                query=request.GET.urlencode(),
+            )
         )
 
-    def done_message(self, result):
+    def post(self, request, *args, **kwargs):
+        # The filters come back in a hidden field: the contacts added are those the
+        # preview counted, read again now (the count may have moved since).
+        entries = entry_filter(QueryDict(request.POST.get("query", "")))
+        if not entries.is_valid():
+            messages.error(
+                request, _("The interaction log entry filters are not valid.")
+            )
+            return self.back()
+        result = services.add_contacts_from_entries(
+            self.segment, entries=entries.qs, user=request.user
+        )
         added = ngettext(
             "%(count)s contact added to segment %(no)s.",
             "%(count)s contacts added to segment %(no)s.",
             result.added,
         ) % {"count": result.added, "no": self.segment.no}
-        return " ".join([added, *skipped_message(result)])
+        messages.success(request, " ".join([added, *skipped_message(result)]))
+        return self.back()
 
 
 class SegmentFromEntriesView(PermissionRequiredMixin, FormView):
@@ -298,42 +250,30 @@ class SegmentFromContactsView(PermissionRequiredMixin, FormView):
         return redirect("segments:segment_log", segment.no)
 
 
-class RemoveContactsView(ContactCriteriaMixin, TemplateView):
-    """Remove by criteria (GET shows the count) or the ticked lines (POST selected)."""
+class RemoveContactsView(SegmentActionMixin, View):
+    """Remove selected: the lines ticked on the segment card (its `lines-form`)."""
 
-    mode = "remove"
-
-    def preview(self, contacts):
-        if not contacts.is_valid():
-            return None
-        return {
-            "to_remove": selectors.remove_contacts_preview(self.segment, contacts.qs)
-        }
+    http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        # The ticked lines of the card (Remove selected); else the filters decide.
-        if "selected" in request.POST or request.POST.get("scope") == "selected":
-            form = LineSelectionForm(request.POST, segment=self.segment)
-            if not form.is_valid():
-                messages.error(request, " ".join(form.errors["selected"]))
-                return self.back()
-            count = services.remove_contacts(
-                self.segment,
-                Contact.objects.filter(segment_lines__in=form.cleaned_data["selected"]),
-            )
-            messages.success(request, self.done_message(count))
+        form = LineSelectionForm(request.POST, segment=self.segment)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors["selected"]))
             return self.back()
-        return super().post(request, *args, **kwargs)
-
-    def perform(self, contacts):
-        return services.remove_contacts(self.segment, contacts)
-
-    def done_message(self, count):
-        return ngettext(
-            "%(count)s contact removed from segment %(no)s.",
-            "%(count)s contacts removed from segment %(no)s.",
-            count,
-        ) % {"count": count, "no": self.segment.no}
+        count = services.remove_contacts(
+            self.segment,
+            Contact.objects.filter(segment_lines__in=form.cleaned_data["selected"]),
+        )
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s contact removed from segment %(no)s.",
+                "%(count)s contacts removed from segment %(no)s.",
+                count,
+            )
+            % {"count": count, "no": self.segment.no},
+        )
+        return self.back()
 
 
 class ReuseLoggedSegmentView(SegmentActionMixin, FormView):

@@ -64,7 +64,6 @@ def main_pages():
         reverse("segments:segment_list"),
         segment.get_absolute_url(),
         reverse("segments:segment_log", args=[segment.no]),
-        reverse("segments:add_contacts", args=[segment.no]),
         reverse("segments:segment_create"),
         reverse("segments:loggedsegment_list"),
         reverse("crm:salesperson_list"),

@@ -248,3 +248,25 @@ def test_in_dutch_contacten_toevoegen_and_vorige(
     page.get_by_role("button", name="Vorige").click()
     expect(page.get_by_role("alert")).to_contain_text("is ongedaan gemaakt")
     assert numbers(segment) == []
+
+
+def test_remove_selected_removes_the_ticked_lines(
+    page, live_server, login, marketing_setup
+):
+    user, template = setup_data()
+    segment = services.create_segment(
+        user=user, description="Utrecht mailing", template=template
+    )
+    services.add_contacts_by_criteria(segment, {"city": "Utrecht"}, user=user)
+    login(user)
+    page.goto(f"{live_server.url}{segment.get_absolute_url()}")
+
+    page.get_by_label("Select Sanne de Vries").check()
+    page.get_by_label("Select Eva Jansen").check()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Remove selected").click()
+
+    expect(page.get_by_role("alert")).to_contain_text(
+        "2 contacts removed from segment SM00001."
+    )
+    assert numbers(segment) == ["CT00011"]

@@ -2,6 +2,8 @@
 Segmentcriteria with Vorige, Criteria opslaan and Criteria opnieuw gebruiken."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -66,6 +68,36 @@ class TestActions:
         )
 
         assert response.templates[0].name == "segments/partials/criteria_preview.html"
+
+    def test_the_count_skips_who_is_in_the_segment_or_excluded_as_the_add_does(
+        self, sales_client, world, segment
+    ):
+        services.add_contacts(segment, [world["ANNA"]])
+        criteria = {"city": "Utrecht", "allow_company_with_persons": "on"}
+
+        page = sales_client.get(url("criteria_add", segment), criteria)
+        # Acme only: Anna is in the segment already, Eva is marked "exclude".
+        assert page.context["to_change"] == 1
+
+        response = confirm(sales_client, "criteria_add", segment, criteria, follow=True)
+        assert "1 contact added to segment SG1." in response.content.decode()
+        assert numbers(segment) == {"ACME", "ANNA"}
+
+    def test_the_count_query_count_does_not_grow_with_the_contacts(
+        self, sales_client, world, segment, django_assert_max_num_queries
+    ):
+        def count():
+            return sales_client.get(
+                url("criteria_add", segment),
+                {"city": "Utrecht"},
+                HTTP_HX_REQUEST="true",
+            )
+
+        with CaptureQueriesContext(connection) as few:
+            assert count().context["to_change"] == 1
+        PersonFactory.create_batch(30, city="Utrecht")
+        with django_assert_max_num_queries(len(few)):
+            assert count().context["to_change"] == 31
 
     def test_add_with_options_then_reduce_then_refine(
         self, sales_client, world, segment
@@ -165,6 +197,7 @@ class TestActions:
         "criteria",
         [
             {"type": "robot"},
+            {"salesperson": "999999"},
             {"entries-has": "maybe"},
             {"entries-cost_from": "a lot"},
             {"segment": "999999"},

@@ -327,67 +327,22 @@ class TestPersonaliseLine:
         assert sales_client.get(url("line_row", other, line.pk)).status_code == 200
 
 
-class TestAddAndRemoveContacts:
-    def test_preview_counts_matching_present_and_excluded(self, sales_client, filled):
-        PersonFactory(city="Utrecht", exclude_from_segment=True)
-        PersonFactory(city="Utrecht")
-        response = sales_client.get(url("add_contacts", filled), {"city": "utrecht"})
-        assert response.context["preview"] == {
-            "matching": 6,
-            "already": 4,
-            "excluded": 1,
-            "to_add": 1,
-        }
-        assert "6 contacts match; 4 are already in the segment; 1 is excluded." in (
-            " ".join(response.content.decode().split())
-        )
-
-    def test_htmx_gets_only_the_preview(self, sales_client, filled):
-        response = sales_client.get(
-            url("add_contacts", filled), {"city": "x"}, HTTP_HX_REQUEST="true"
-        )
-        assert response.templates[0].name == ("segments/partials/contacts_preview.html")
-
-    def test_preview_is_one_query(
-        self, sales_client, filled, django_assert_max_num_queries
-    ):
-        with CaptureQueriesContext(connection) as few:
-            sales_client.get(url("add_contacts", filled), HTTP_HX_REQUEST="true")
-        for _ in range(30):
-            PersonFactory()
-        with django_assert_max_num_queries(len(few)):
-            sales_client.get(url("add_contacts", filled), HTTP_HX_REQUEST="true")
-
-    def test_post_adds_the_contacts_matching_the_query(self, sales_client, filled):
-        PersonFactory(city="Zwolle")
-        PersonFactory(city="Zwolle", exclude_from_segment=True)
+class TestRemoveSelectedAndReuse:
+    def test_remove_selected_removes_the_ticked_lines(self, sales_client, filled):
+        first, second, third, fourth = filled.lines.order_by("pk")
         response = sales_client.post(
-            url("add_contacts", filled), {"query": "city=Zwolle"}, follow=True
-        )
-        assert filled.lines.count() == 5
-        assert "1 contact added to segment SM00001." in response.content.decode()
-
-    def test_invalid_criteria_add_nothing(self, sales_client, filled):
-        response = sales_client.post(
-            url("add_contacts", filled), {"query": "salesperson=999999"}, follow=True
-        )
-        assert response.status_code == 200
-        assert filled.lines.count() == 4
-        assert "not valid" in response.content.decode()
-
-    def test_remove_by_criteria_and_by_selection(self, sales_client, filled):
-        response = sales_client.get(url("remove_contacts", filled), {"type": "company"})
-        assert response.context["preview"] == {"to_remove": 1}
-        sales_client.post(url("remove_contacts", filled), {"query": "type=company"})
-        assert filled.lines.count() == 3
-        first, second, third = filled.lines.order_by("pk")
-        sales_client.post(
             url("remove_contacts", filled),
-            {"scope": "selected", "selected": [first.pk, second.pk]},
+            {"selected": [first.pk, second.pk, third.pk]},
+            follow=True,
         )
         assert list(filled.lines.values_list("contact", flat=True)) == [
-            third.contact_id
+            fourth.contact_id
         ]
+        assert "3 contacts removed from segment SM00001." in response.content.decode()
+
+    def test_remove_selected_is_only_a_post(self, sales_client, filled):
+        # Removing by filters is Verkleinen / Verfijnen (criteria_reduce/_refine).
+        assert sales_client.get(url("remove_contacts", filled)).status_code == 405
 
     @pytest.mark.parametrize(
         ("key", "message"),
@@ -406,16 +361,14 @@ class TestAddAndRemoveContacts:
         first = filled.lines.first()
         response = sales_client.post(
             url("remove_contacts", filled),
-            {"scope": "selected", "selected": [first.pk, key]},
+            {"selected": [first.pk, key]},
             follow=True,
         )
         assert [str(m) for m in response.context["messages"]] == [message]
         assert filled.lines.count() == 4
 
     def test_remove_without_selection_says_so(self, sales_client, filled):
-        response = sales_client.post(
-            url("remove_contacts", filled), {"scope": "selected"}, follow=True
-        )
+        response = sales_client.post(url("remove_contacts", filled), follow=True)
         assert "Select at least one line first." in response.content.decode()
         assert filled.lines.count() == 4
 
@@ -436,7 +389,7 @@ class TestAddAndRemoveContacts:
 
 def test_a_segment_number_with_a_nul_character_is_404(sales_client, filled):
     # PostgreSQL refuses NUL in text; the URL pattern does not match it.
-    for name in ("segment_detail", "add_contacts", "segment_log"):
+    for name in ("segment_detail", "criteria_add", "segment_log"):
         path = reverse(f"segments:{name}", args=[filled.no]).replace(
             filled.no, f"{filled.no}%00"
         )
