@@ -14,6 +14,7 @@ SELECT date, salesperson_id, group_id, evaluation, COUNT(*), SUM(cost), SUM(dura
 FROM interactions_interactionlogentry
 WHERE postponed = FALSE AND canceled = FALSE
 GROUP BY date, salesperson_id, group_id, evaluation
+ORDER BY date, salesperson_id, group_id, evaluation
 """
 FILL_TOTALS = """
 INSERT INTO interactions_interactiontotalstatistics

@@ -348,3 +348,23 @@ def test_bulk_changes_take_two_statements_whatever_the_number_of_entries(
     # Canceling leaves the daily table: one statement takes them out of it.
     with django_assert_num_queries(2):
         services.change_statistics(everything, canceled=True)
+
+
+@pytest.mark.parametrize("field", ["template", "group", "salesperson"])
+def test_statistics_by_gives_what_the_entries_give(world, field):
+    for operation in (cancel, log_segment, evaluate, delete_canceled_in_batches):
+        operation(world)
+    entries = InteractionLogEntry.objects.order_by()
+    keys = [key for key in entries.values_list(field, flat=True).distinct() if key]
+
+    found = InteractionTotalStatistics.objects.statistics_by(
+        field, keys, with_visible_count=True
+    )
+
+    assert found == {
+        key: {
+            **entries.filter(**{field: key}).statistics(),
+            "visible_count": entries.visible().filter(**{field: key}).count(),
+        }
+        for key in keys
+    }
