@@ -8,7 +8,12 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from interactions.models import Evaluation, InteractionGroup, InteractionLogEntry
+from interactions.models import (
+    Evaluation,
+    InteractionDailyStatistics,
+    InteractionGroup,
+    InteractionLogEntry,
+)
 
 # Rows of the start page's resume queue and recent interactions.
 DASHBOARD_ROWS = 10
@@ -29,13 +34,15 @@ def dashboard(*, user, own_salesperson, salesperson, whole_team, period=None):
     # Sales users see their own salesperson's entries; only the team permission
     # (views.TEAM_PERMISSION) reads everyone's.
     entries = InteractionLogEntry.objects.all()
+    statistics = InteractionDailyStatistics.objects.all()
     if salesperson is not None:
         entries = entries.for_salesperson(salesperson)
+        statistics = statistics.for_salesperson(salesperson)
     weeks, quarter = default_periods(timezone.localdate())
     context.update(
         recent_entries=recent_interactions(entries),
         charts=dashboard_charts(
-            entries, weeks_period=period or weeks, period=period or quarter
+            statistics, weeks_period=period or weeks, period=period or quarter
         ),
     )
     return context
@@ -80,22 +87,22 @@ def default_periods(today):
     return weeks, (quarter_start, next_quarter - datetime.timedelta(days=1))
 
 
-def dashboard_charts(entries, *, weeks_period, period):
-    """The start page's three charts over the counted ones of `entries`, one grouped
-    query each (and one for the groups' names): interactions per week and group over
-    `weeks_period`, cost and duration per salesperson and the evaluations over
-    `period` ((first, last day) pairs).
+def dashboard_charts(statistics, *, weeks_period, period):
+    """The start page's three charts over `statistics` (InteractionDailyStatistics,
+    the counted entries by day), one grouped query each (and one for the groups'
+    names): interactions per week and group over `weeks_period`, cost and duration
+    per salesperson and the evaluations over `period` ((first, last day) pairs).
 
     Each chart is a dict: `id`, `title`, `start`, `end`, `empty` (nothing in the
     period), `data` (what static/js/dashboard.js draws) and the same numbers as a
     table: `row_header`, `columns` and `rows` of (header, cells).
     """
-    # Counted: neither canceled nor postponed, as NAV's statistics count them.
-    counted = entries.counted()
+    # The table holds counted entries only (neither canceled nor postponed), as
+    # NAV's statistics count them; a few thousand rows a quarter, however many entries.
     return [
-        _week_chart(counted.between(*weeks_period), *weeks_period),
-        _salesperson_chart(counted.between(*period), *period),
-        _evaluation_chart(counted.between(*period), *period),
+        _week_chart(statistics.between(*weeks_period), *weeks_period),
+        _salesperson_chart(statistics.between(*period), *period),
+        _evaluation_chart(statistics.between(*period), *period),
     ]
 
 
@@ -114,16 +121,15 @@ def _chart(chart_id, title, start, end, *, kind, labels, datasets, table):
     }
 
 
-def _week_chart(entries, start, end):
+def _week_chart(statistics, start, end):
     first_monday = start - datetime.timedelta(days=start.weekday())
     weeks = [
         first_monday + datetime.timedelta(weeks=number)
         for number in range((end - first_monday).days // 7 + 1)
     ]
-    # Grouped by day in SQL (see count_by_date_and_group) and summed into weeks
-    # here: at most 5 * 366 rows, whatever the number of entries.
+    # Grouped by day in SQL and summed into weeks here: at most 5 * 366 rows.
     counts = defaultdict(int)
-    for row in entries.count_by_date_and_group():
+    for row in statistics.count_by_date_and_group():
         monday = row["date"] - datetime.timedelta(days=row["date"].weekday())
         counts[monday, row["group"]] += row["count"]
     found = {group for _week, group in counts}
@@ -160,7 +166,7 @@ def _week_chart(entries, start, end):
     )
 
 
-def _salesperson_chart(entries, start, end):
+def _salesperson_chart(statistics, start, end):
     rows = [
         (
             f"{row['salesperson__code']} \N{EN DASH} {row['salesperson__name']}"
@@ -171,7 +177,7 @@ def _salesperson_chart(entries, start, end):
             row["cost"].quantize(Decimal("0.01")),
             row["duration"],
         )
-        for row in entries.totals_by_salesperson()
+        for row in statistics.totals_by_salesperson()
     ]
     return _chart(
         "salespeople",
@@ -195,8 +201,8 @@ def _salesperson_chart(entries, start, end):
     )
 
 
-def _evaluation_chart(entries, start, end):
-    counts = entries.count_by_evaluation()
+def _evaluation_chart(statistics, start, end):
+    counts = statistics.count_by_evaluation()
     total = sum(counts.values())
     # Very positive to very negative, then the entries nobody evaluated.
     choices = [*Evaluation.choices[1:], (Evaluation.BLANK, _("Not evaluated"))]

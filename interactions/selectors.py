@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 
 from crm.models import Contact
 from interactions.filters import ContactTimelineFilter
-from interactions.models import InteractionLogEntry
+from interactions.models import InteractionLogEntry, InteractionTotalStatistics
 
 CARD_PAGE_SIZE = 10
 TIMELINE_PAGE_SIZE = 25
@@ -19,7 +19,9 @@ def interaction_card(*, salesperson, user, page=None):
     """Statistics, a page of entries (newest first) and the postponed ones `user`
     may see for a salesperson's card (a contact's card has its timeline instead)."""
     entries = InteractionLogEntry.objects.for_salesperson(salesperson)
-    statistics = entries.statistics(with_visible_count=True)
+    statistics = InteractionTotalStatistics.objects.statistics_by(
+        "salesperson", [salesperson.pk], with_visible_count=True
+    )[salesperson.pk]
     paginator = Paginator(entries.visible().for_rows(), CARD_PAGE_SIZE)
     # Counted with the statistics: a second COUNT would read every entry again.
     paginator.count = statistics.pop("visible_count")

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, User
 
 from crm import roles
 from crm.models import Contact, NumberSeries, Salesperson
+from interactions.services import add_statistics
 
 
 def role_group(name):
@@ -139,10 +140,17 @@ class LoggedSegmentFactory(factory.django.DjangoModelFactory):
 
 
 class InteractionLogEntryFactory(factory.django.DjangoModelFactory):
-    """A logged entry written directly; use interactions.services for real flows."""
+    """A logged entry written directly, counted in the statistics as the services
+    count theirs; use interactions.services for real flows."""
 
     class Meta:
         model = "interactions.InteractionLogEntry"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        entry = super()._create(model_class, *args, **kwargs)
+        add_statistics(model_class.objects.filter(pk=entry.pk))
+        return entry
 
     contact = factory.SubFactory(PersonFactory)
     contact_company = factory.LazyAttribute(lambda entry: entry.contact.contact_company)

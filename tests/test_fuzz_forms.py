@@ -118,6 +118,12 @@ CRITERIA_WRITES = frozenset(
         "audit.AuditRecord",
     }
 )
+# Entries are written with their statistics (interactions.services.statistics).
+ENTRY_TABLES = (
+    "interactions.InteractionLogEntry",
+    "interactions.InteractionDailyStatistics",
+    "interactions.InteractionTotalStatistics",
+)
 # What a page that takes a POST may change when it says it is done.
 WRITES = {
     "jobs:cancel": {"jobs.Job"},
@@ -131,36 +137,36 @@ WRITES = {
     "crm:numberseries_create": {"crm.NumberSeries"},
     "crm:numberseries_update": {"crm.NumberSeries"},
     "interactions:entry_create": {
-        "interactions.InteractionLogEntry",
+        *ENTRY_TABLES,
         "audit.AuditRecord",
         "crm.FormSubmission",
     },
     "interactions:entry_resume": {
-        "interactions.InteractionLogEntry",
+        *ENTRY_TABLES,
         "audit.AuditRecord",
         "crm.FormSubmission",
     },
     "interactions:entry_take_over": {
-        "interactions.InteractionLogEntry",
+        *ENTRY_TABLES,
         "audit.AuditRecord",
     },
     "interactions:entry_bulk": {
-        "interactions.InteractionLogEntry",
+        *ENTRY_TABLES,
         "audit.AuditRecord",
     },
     "interactions:postponed_bulk": {
-        "interactions.InteractionLogEntry",
+        *ENTRY_TABLES,
         "audit.AuditRecord",
     },
     "interactions:delete_canceled": {
-        "interactions.InteractionLogEntry",
+        *ENTRY_TABLES,
         "audit.AuditRecord",
     },
     "interactions:send_email": {
-        "interactions.InteractionLogEntry",
+        *ENTRY_TABLES,
         "audit.AuditRecord",
     },
-    "interactions:letter": {"interactions.InteractionLogEntry", "audit.AuditRecord"},
+    "interactions:letter": {*ENTRY_TABLES, "audit.AuditRecord"},
     "interactions:template_setup": {"interactions.InteractionTemplateSetup"},
     "interactions:group_create": {"interactions.InteractionGroup"},
     "interactions:group_update": {"interactions.InteractionGroup"},
@@ -182,7 +188,7 @@ WRITES = {
         "segments.Segment",
         "segments.SegmentLine",
         "segments.LoggedSegment",
-        "interactions.InteractionLogEntry",
+        *ENTRY_TABLES,
         "crm.NumberSeries",
         "audit.AuditRecord",
     },
@@ -192,12 +198,12 @@ WRITES = {
     "segments:apply_header_template": {"segments.SegmentLine"},
     "segments:loggedsegment_resend": {
         "segments.LoggedSegment",
-        "interactions.InteractionLogEntry",
+        *ENTRY_TABLES,
         "jobs.Job",
     },
     "segments:loggedsegment_cancel": {
         "segments.LoggedSegment",
-        "interactions.InteractionLogEntry",
+        *ENTRY_TABLES,
         "audit.AuditRecord",
     },
     "segments:segment_from_entries": {
@@ -249,7 +255,11 @@ WRITES = {
 ADMIN_WRITES = {
     "crm.Contact": {"crm.NumberSeries"},
     "segments.Segment": {"segments.SegmentLine", "crm.NumberSeries"},
-    "interactions.InteractionLogEntry": {"audit.AuditRecord"},
+    "interactions.InteractionLogEntry": {
+        "interactions.InteractionDailyStatistics",
+        "interactions.InteractionTotalStatistics",
+        "audit.AuditRecord",
+    },
     "segments.SavedSegmentCriteria": {"audit.AuditRecord"},
 }
 CRM_APPS = ("audit", "crm", "interactions", "segments")

@@ -3,7 +3,9 @@
 Each repeat times add_contacts (the segment's lines), then log_segment, then, as the
 baseline, one INSERT … SELECT that writes the same rows into the interaction log
 entry table; the entries both write are removed again (untimed). Target (issue):
-log_segment / INSERT … SELECT ≤ 1.5.
+log_segment / INSERT … SELECT ≤ 1.5. Of log_segment's time, the statements that
+add the new entries to the statistics tables are also shown against the baseline
+(issue 19: what keeping the start page's figures costs a bulk operation).
 """
 
 import statistics
@@ -16,10 +18,13 @@ from django.utils import timezone
 
 from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
 from interactions.models import (
+    InteractionDailyStatistics,
     InteractionGroup,
     InteractionLogEntry,
     InteractionTemplate,
+    InteractionTotalStatistics,
 )
+from interactions.services import remove_statistics
 from segments.models import LoggedSegment, Segment, SegmentLine
 from segments.services import add_contacts, create_segment, log_segment
 
@@ -85,10 +90,14 @@ def vacuum():
 
 
 def clean_up(logged_segment):
-    """Remove the entries and the logged segment one step wrote (untimed)."""
+    """Remove the entries and the logged segment one step wrote, and the entries
+    from the statistics (untimed)."""
     entry_table = connection.ops.quote_name(InteractionLogEntry._meta.db_table)
     logged_column = InteractionLogEntry._meta.get_field("logged_segment").column
     with transaction.atomic(), connection.cursor() as cursor:
+        remove_statistics(
+            InteractionLogEntry.objects.filter(logged_segment=logged_segment)
+        )
         cursor.execute(
             f"DELETE FROM {entry_table} "
             f"WHERE {connection.ops.quote_name(logged_column)} = %s",
@@ -208,6 +217,22 @@ def time_log_segment(template, salesperson, contacts, lines):
     return add_seconds, add_queries, seconds, list(queries)
 
 
+STATISTICS_TABLES = tuple(
+    model._meta.db_table
+    for model in (InteractionDailyStatistics, InteractionTotalStatistics)
+)
+
+
+def statistics_seconds(queries):
+    """The time of log_segment's statements that write the statistics tables."""
+    return sum(
+        float(query["time"])
+        for query in queries
+        if query["sql"].startswith("WITH")
+        and any(table in query["sql"] for table in STATISTICS_TABLES)
+    )
+
+
 def run(args):
     lines = args.segment_lines
     template, salesperson, company, contacts = prepare(lines)
@@ -219,8 +244,8 @@ def run(args):
         insert, insert_commit = time_baseline(
             template, salesperson, company, contacts, lines
         )
-        results.append((add, log, insert))
-    adds, logs, inserts = (
+        results.append((add, log, insert, statistics_seconds(log_queries)))
+    adds, logs, inserts, statistics_writes = (
         statistics.median(column) for column in zip(*results, strict=True)
     )
     slowest = max(log_queries, key=lambda query: float(query["time"]))
@@ -237,6 +262,16 @@ def run(args):
                 f"{insert_commit:.3f} s",
                 f"log_segment's slowest statement: {float(slowest['time']):.3f} s "
                 f"{' '.join(slowest['sql'].split())[:60]}…",
+            ],
+        ),
+        support.Result(
+            f"statistics of a logged segment of {lines:,} lines",
+            statistics_writes,
+            baseline="one INSERT … SELECT of the same rows, commit included",
+            baseline_seconds=inserts,
+            notes=[
+                "part of log_segment's time: one INSERT … SELECT … GROUP BY … ON "
+                "CONFLICT DO UPDATE per statistics table over the new entries"
             ],
         ),
         support.Result(

@@ -5,7 +5,8 @@
   field builders, attachments included, that the models and segments' lines share
 - setup: interaction groups, templates and the template setup of document types
 - entries: the interaction log entry
-- queries: its QuerySet (lists, timelines, statistics, charts)
+- queries: its QuerySet (lists, timelines, a contact's statistics)
+- statistics: the totals the start page's charts and the statistics pages read
 """
 
 from interactions.models.entries import InteractionLogEntry
@@ -37,6 +38,10 @@ from interactions.models.setup import (
     InteractionTemplateLanguage,
     InteractionTemplateSetup,
 )
+from interactions.models.statistics import (
+    InteractionDailyStatistics,
+    InteractionTotalStatistics,
+)
 
 __all__ = [
     "ATTACHMENT_EXTENSION",
@@ -48,12 +53,14 @@ __all__ = [
     "Evaluation",
     "InformationFlow",
     "InitiatedBy",
+    "InteractionDailyStatistics",
     "InteractionGroup",
     "InteractionLogEntry",
     "InteractionLogEntryQuerySet",
     "InteractionTemplate",
     "InteractionTemplateLanguage",
     "InteractionTemplateSetup",
+    "InteractionTotalStatistics",
     "attachment_field",
     "attachment_upload_to",
     "information_flow_field",

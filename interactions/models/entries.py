@@ -218,15 +218,6 @@ class InteractionLogEntry(models.Model):
                 fields=["document_type", "document_no"], name="ile_document_idx"
             ),
             models.Index(fields=["canceled", "date"], name="ile_canceled_date_idx"),
-            # The start page's charts over a period, for the team or a salesperson:
-            # counted entries only, with every column the charts read (PostgreSQL
-            # answers them from the index alone; SQLite ignores `include`).
-            models.Index(
-                fields=["date", "salesperson"],
-                include=["group", "evaluation", "cost", "duration"],
-                condition=Q(canceled=False, postponed=False),
-                name="ile_dashboard_idx",
-            ),
             # The entries of a logged segment still to be sent: few, and gone once sent.
             models.Index(
                 fields=["logged_segment", "entry_no"],

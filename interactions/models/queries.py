@@ -1,5 +1,5 @@
-"""The queries on the interaction log: what lists, cards, timelines, statistics and
-the start page's charts read, each written once as a QuerySet method."""
+"""The queries on the interaction log: what lists, cards, timelines and a contact's
+statistics read, each written once as a QuerySet method."""
 
 from decimal import Decimal
 
@@ -203,67 +203,8 @@ class InteractionLogEntryQuerySet(models.QuerySet):
             .order_by(*TIMELINE_ORDER_REVERSED)
         )
 
-    def statistics(self, *, with_visible_count=False):
-        """{count, cost, duration, last_date} of the counted entries, in one query.
-
-        `with_visible_count` adds `visible_count`, the entries a list shows (canceled
-        ones too), to the same query: a card pages through them without a COUNT.
-        """
-        if not with_visible_count:
-            return self.counted().aggregate(**statistics_aggregates())
-        return self.visible().aggregate(
-            visible_count=Count("pk"), **statistics_aggregates(Q(canceled=False))
-        )
-
-    def statistics_by(self, field, keys):
-        """{key: statistics()} for each of `keys`, values of `field` (a foreign key's
-        name), in one grouped query."""
-        rows = (
-            self.counted()
-            .filter(**{f"{field}__in": keys})
-            .order_by()
-            .values(field)
-            .annotate(**statistics_aggregates())
-        )
-        found = {row.pop(field): row for row in rows}
-        return {key: found.get(key, dict(NO_STATISTICS)) for key in keys}
-
-    # The start page's charts: each one grouped query over the entries as filtered.
-    # COUNT(*), not COUNT(entry_no): the counted entries' dashboard index holds every
-    # column these read but the key, so PostgreSQL reads the index alone.
-
-    def count_by_date_and_group(self):
-        """Rows of `date`, `group` (its key) and `count`.
-
-        By day rather than week: PostgreSQL estimates days well and hashes them,
-        while its DATE_TRUNC converts every date to a timestamp and, misjudging how
-        many weeks there are, sorts all the rows (twice as slow at a million).
-        """
-        return (
-            self.order_by()
-            .values("date", "group")
-            .annotate(count=Count("*"))
-            .order_by("date", "group")
-        )
-
-    def totals_by_salesperson(self):
-        """Rows of `salesperson__code`, `salesperson__name`, `count`, `cost` and
-        `duration`, by code."""
-        aggregates = statistics_aggregates()
-        return (
-            self.order_by()
-            .values("salesperson__code", "salesperson__name")
-            .annotate(
-                count=Count("*"),
-                cost=aggregates["cost"],
-                duration=aggregates["duration"],
-            )
-            # Entries without a salesperson last, on every database.
-            .order_by(F("salesperson__code").asc(nulls_last=True))
-        )
-
-    def count_by_evaluation(self):
-        """{evaluation: number of entries}; evaluations without entries are left out."""
-        return dict(
-            self.order_by().values_list("evaluation").annotate(count=Count("*"))
-        )
+    def statistics(self):
+        """{count, cost, duration, last_date} of the counted entries, in one query
+        (a contact's card; the other statistics pages read
+        interactions.models.statistics)."""
+        return self.counted().aggregate(**statistics_aggregates())

@@ -11,6 +11,7 @@ callers write `from interactions.services import create_interaction`:
 - batches: the batch-wise runs of the bulk operations, for background jobs
 - templates: create, change and delete interaction groups and templates
 - files: remove attachment files nothing refers to any more
+- statistics: keep the statistics tables in step with the entries; rebuild them
 - versions: which language version of a template a contact gets
 - languages: create, change and delete a template's language versions
 """
@@ -56,6 +57,12 @@ from interactions.services.postponed import (
     resume_interaction,
     take_over_postponed,
 )
+from interactions.services.statistics import (
+    add_statistics,
+    change_statistics,
+    rebuild_statistics,
+    remove_statistics,
+)
 from interactions.services.templates import (
     create_group,
     create_template,
@@ -78,6 +85,8 @@ __all__ = [
     "TEMPLATE_VALUES",
     "Version",
     "VersionChooser",
+    "add_statistics",
+    "change_statistics",
     "choose_version",
     "create_group",
     "create_interaction",
@@ -98,7 +107,9 @@ __all__ = [
     "log_document",
     "own_version",
     "postpone_interaction",
+    "rebuild_statistics",
     "remove_orphaned_attachments",
+    "remove_statistics",
     "remove_unreferenced_attachments",
     "resume_interaction",
     "set_canceled",

@@ -8,6 +8,7 @@ from interactions.models import InteractionLogEntry
 from interactions.services.batches import in_batches
 from interactions.services.entries import _audit_many, _keys, _selection
 from interactions.services.files import remove_unreferenced_attachments
+from interactions.services.statistics import remove_statistics
 
 
 @transaction.atomic
@@ -115,6 +116,7 @@ def _delete(queryset):
         .values_list("attachment", flat=True)
         .distinct()
     )
+    remove_statistics(queryset)
     count, _per_model = queryset.delete()
     remove_unreferenced_attachments(names)
     return count

@@ -19,6 +19,7 @@ from interactions.services.defaults import (
     template_defaults,
 )
 from interactions.services.files import remove_unreferenced_attachments
+from interactions.services.statistics import add_statistics, change_statistics
 
 # What create/postpone/resume accept besides contact and template.
 INTERACTION_FIELDS = frozenset(
@@ -184,7 +185,10 @@ def _save(entry, *, contact, template, user, values, postponed):
     entry.postponed = postponed
     if entry._state.adding:
         entry.created_by = _actor(user)
+    # A new entry or a postponed draft (which counts nowhere) becomes this entry.
     entry.save()
+    if not postponed:
+        add_statistics(InteractionLogEntry.objects.filter(pk=entry.pk))
     if previous_attachment != entry.attachment.name:
         remove_unreferenced_attachments([previous_attachment])
     return entry
@@ -310,6 +314,7 @@ def _audit_canceled(canceled, count, *, user, entries, criteria):
 def _update_canceled(entries, canceled, *, user):
     changing = _selected(entries).filter(postponed=False, canceled=not canceled)
     if canceled:
+        change_statistics(changing, canceled=True)
         return changing.update(
             canceled=True, canceled_by=_actor(user), canceled_at=timezone.now()
         )
@@ -323,6 +328,7 @@ def _update_canceled(entries, canceled, *, user):
         .values_list("pk", flat=True)
     )
     _refuse_canceled_logged_segment(changing)
+    change_statistics(changing, canceled=False)
     return changing.update(canceled=False, canceled_by=None, canceled_at=None)
 
 
@@ -386,7 +392,9 @@ def _check_evaluation(evaluation):
 
 def _evaluate(entries, evaluation, *, user, criteria):
     # One UPDATE, however many entries: a draft gets its evaluation when finished.
-    count = _selected(entries).filter(postponed=False).update(evaluation=evaluation)
+    logged = _selected(entries).filter(postponed=False)
+    change_statistics(logged, evaluation=evaluation)
+    count = logged.update(evaluation=evaluation)
     selection = _selection(entries, criteria)
     _audit_many(
         AuditAction.EVALUATED,

@@ -10,7 +10,7 @@ from interactions.models import (
     Evaluation,
     InformationFlow,
     InitiatedBy,
-    InteractionLogEntry,
+    InteractionTotalStatistics,
 )
 from interactions.views.entries import InteractionLogEntryListView
 from interactions.views.setup import (
@@ -88,7 +88,7 @@ class StatisticsExportMixin(AuditedExportMixin):
             "pk", *[column.lookup for column in self.columns if column.source != ""]
         )
         for batch in self.read_batches(rows):
-            statistics = InteractionLogEntry.objects.statistics_by(
+            statistics = InteractionTotalStatistics.objects.statistics_by(
                 self.statistics_field, [row[0] for row in batch]
             )
             yield [

@@ -23,9 +23,9 @@ from interactions.forms import (
 )
 from interactions.models import (
     InteractionGroup,
-    InteractionLogEntry,
     InteractionTemplate,
     InteractionTemplateSetup,
+    InteractionTotalStatistics,
 )
 from web.amounts import format_amount, format_whole_number
 from web.views import (
@@ -38,18 +38,15 @@ from web.views import (
 
 class StatisticsListMixin:
     """Gives each row of the page its `statistics` (count, cost, duration, last date
-    of its counted entries), read in one grouped query over the log.
-
-    Annotating the list's queryset instead would join every entry to the rows and
-    group the join, and the paginator's COUNT would repeat that join.
-    """
+    of its counted entries), read in one grouped query over the statistics table
+    (InteractionTotalStatistics): a few rows per key, however many entries."""
 
     statistics_field = None  # the entry's foreign key to the listed model
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         rows = context["object_list"]
-        statistics = InteractionLogEntry.objects.statistics_by(
+        statistics = InteractionTotalStatistics.objects.statistics_by(
             self.statistics_field, [row.pk for row in rows]
         )
         for row in rows:
@@ -119,7 +116,9 @@ class InteractionTemplateDetailView(PermissionRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["statistics"] = self.object.log_entries.statistics()
+        context["statistics"] = InteractionTotalStatistics.objects.statistics_by(
+            "template", [self.object.pk]
+        )[self.object.pk]
         context["languages"] = self.object.languages.all()
         return context
 

@@ -15,7 +15,11 @@ from interactions.models import (
     InteractionLogEntry,
     InteractionTemplateLanguage,
 )
-from interactions.services import TEMPLATE_VALUES, remove_unreferenced_attachments
+from interactions.services import (
+    TEMPLATE_VALUES,
+    add_statistics,
+    remove_unreferenced_attachments,
+)
 from segments.models import LoggedSegment, Segment, SegmentLine
 from segments.selectors import already_logged, log_check
 from segments.services.criteria_saved import reapply_criteria
@@ -251,6 +255,8 @@ def log_segment(
         deliver=deliver,
         letter_fallback=letter_fallback,
     )
+    # The new entries, grouped into the statistics by one more statement.
+    add_statistics(InteractionLogEntry.objects.filter(logged_segment=logged_segment))
     if deliver:
         start_delivery(logged_segment, user=user)
     header_attachment = segment.attachment.name

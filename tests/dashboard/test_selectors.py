@@ -15,7 +15,7 @@ from dashboard.selectors import (
     resume_queue,
 )
 from interactions import services
-from interactions.models import InteractionLogEntry
+from interactions.models import InteractionDailyStatistics, InteractionLogEntry
 from tests.factories import (
     InteractionGroupFactory,
     InteractionLogEntryFactory,
@@ -31,6 +31,7 @@ SATURDAY = datetime.date(2026, 11, 21)
 SUNDAY = datetime.date(2026, 11, 15)
 MONDAY = datetime.date(2026, 11, 16)
 QUARTER = (datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))
+STATISTICS = InteractionDailyStatistics.objects
 
 
 @pytest.fixture
@@ -100,7 +101,7 @@ def test_count_by_date_and_group(letters, calls):
     ]:
         InteractionLogEntryFactory(template=template, date=date)
 
-    rows = list(InteractionLogEntry.objects.count_by_date_and_group())
+    rows = list(STATISTICS.count_by_date_and_group())
 
     assert rows == [
         {"date": SUNDAY, "group": letters.group.pk, "count": 1},
@@ -115,7 +116,7 @@ def test_totals_by_salesperson_sums_cost_and_duration(letters, calls):
         InteractionLogEntryFactory(template=template, salesperson=anna)
     InteractionLogEntryFactory(template=calls, salesperson=None)
 
-    rows = list(InteractionLogEntry.objects.totals_by_salesperson())
+    rows = list(STATISTICS.totals_by_salesperson())
 
     assert [
         (row["salesperson__code"], row["count"], row["cost"], row["duration"])
@@ -127,7 +128,7 @@ def test_count_by_evaluation(letters):
     for evaluation in ("positive", "positive", "negative", ""):
         InteractionLogEntryFactory(template=letters, evaluation=evaluation)
 
-    assert InteractionLogEntry.objects.count_by_evaluation() == {
+    assert STATISTICS.count_by_evaluation() == {
         "positive": 2,
         "negative": 1,
         "": 1,
@@ -146,9 +147,7 @@ def test_week_chart_fills_empty_weeks_and_adds_totals(letters, calls):
     weeks, quarter = default_periods(SATURDAY)
 
     week_chart = chart(
-        dashboard_charts(
-            InteractionLogEntry.objects.all(), weeks_period=weeks, period=quarter
-        ),
+        dashboard_charts(STATISTICS.all(), weeks_period=weeks, period=quarter),
         "weeks",
     )
 
@@ -185,7 +184,7 @@ def test_charts_count_neither_canceled_nor_postponed_nor_outside_the_period(lett
     InteractionLogEntryFactory(template=letters, date=datetime.date(2027, 1, 1))
 
     charts = dashboard_charts(
-        InteractionLogEntry.objects.all(),
+        STATISTICS.all(),
         weeks_period=(MONDAY, SATURDAY),
         period=QUARTER,
     )
@@ -204,9 +203,7 @@ def test_salesperson_chart_lists_cost_and_duration_with_two_decimals(letters):
         )
 
     salespeople = chart(
-        dashboard_charts(
-            InteractionLogEntry.objects.all(), weeks_period=QUARTER, period=QUARTER
-        ),
+        dashboard_charts(STATISTICS.all(), weeks_period=QUARTER, period=QUARTER),
         "salespeople",
     )
 
@@ -228,9 +225,7 @@ def test_evaluation_chart_runs_from_very_positive_to_not_evaluated(letters):
         InteractionLogEntryFactory(template=letters, evaluation=evaluation, date=MONDAY)
 
     evaluations = chart(
-        dashboard_charts(
-            InteractionLogEntry.objects.all(), weeks_period=QUARTER, period=QUARTER
-        ),
+        dashboard_charts(STATISTICS.all(), weeks_period=QUARTER, period=QUARTER),
         "evaluations",
     )
 
@@ -251,7 +246,7 @@ def test_charts_of_an_empty_period_are_empty(letters):
     InteractionLogEntryFactory(template=letters, date=MONDAY)
 
     charts = dashboard_charts(
-        InteractionLogEntry.objects.all(),
+        STATISTICS.all(),
         weeks_period=(datetime.date(2025, 1, 1), datetime.date(2025, 3, 31)),
         period=(datetime.date(2025, 1, 1), datetime.date(2025, 3, 31)),
     )
@@ -265,9 +260,7 @@ def test_each_chart_is_one_grouped_query(letters, calls, django_assert_num_queri
 
     # Plus one for the names of the interaction groups.
     with django_assert_num_queries(4):
-        dashboard_charts(
-            InteractionLogEntry.objects.all(), weeks_period=QUARTER, period=QUARTER
-        )
+        dashboard_charts(STATISTICS.all(), weeks_period=QUARTER, period=QUARTER)
 
 
 # Resume queue and recent interactions

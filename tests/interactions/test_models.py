@@ -14,6 +14,7 @@ from crm.services import delete_contact
 from interactions.models import (
     InteractionLogEntry,
     InteractionTemplate,
+    InteractionTotalStatistics,
     attachment_upload_to,
 )
 from tests.factories import (
@@ -359,17 +360,25 @@ def test_group_statistics_follow_the_entries_snapshot_of_the_group():
     template.save()
 
     assert group.log_entries.statistics()["cost"] == Decimal("3.00")
+    by_group = InteractionTotalStatistics.objects.statistics_by("group", [group.pk])
+    assert by_group[group.pk]["cost"] == Decimal("3.00")
 
 
 def test_statistics_with_visible_count_counts_canceled_but_not_postponed_entries(
     django_assert_num_queries,
 ):
-    InteractionLogEntryFactory(cost=Decimal("2.00"), duration=5, date=TODAY)
-    InteractionLogEntryFactory(cost=Decimal("100"), canceled=True, date=TODAY)
-    InteractionLogEntryFactory(cost=Decimal("100"), postponed=True, date=TODAY)
+    salesperson = SalespersonFactory()
+    for values in (
+        {"cost": Decimal("2.00"), "duration": 5},
+        {"cost": Decimal("100"), "canceled": True},
+        {"cost": Decimal("100"), "postponed": True},
+    ):
+        InteractionLogEntryFactory(salesperson=salesperson, date=TODAY, **values)
 
     with django_assert_num_queries(1):
-        statistics = InteractionLogEntry.objects.statistics(with_visible_count=True)
+        statistics = InteractionTotalStatistics.objects.statistics_by(
+            "salesperson", [salesperson.pk], with_visible_count=True
+        )[salesperson.pk]
 
     assert statistics == {
         "visible_count": 2,
@@ -389,7 +398,7 @@ def test_statistics_by_groups_per_key_and_gives_zeros_to_keys_without_entries(
     InteractionLogEntryFactory(template=used, canceled=True)
 
     with django_assert_num_queries(1):
-        statistics = InteractionLogEntry.objects.statistics_by(
+        statistics = InteractionTotalStatistics.objects.statistics_by(
             "template", [used.pk, unused.pk]
         )
 

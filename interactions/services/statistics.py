@@ -1,0 +1,159 @@
+"""Keeping the statistics tables (interactions.models.statistics) in step with the
+entries: every service that writes, cancels, evaluates or deletes entries calls one
+of these in its own transaction, with the entries it touches as a queryset.
+
+Each call is one statement per table, whatever the number of entries: an INSERT …
+SELECT that groups the change by the table's key and adds it to the rows there
+(ON CONFLICT … DO UPDATE, PostgreSQL and SQLite ≥ 3.24 alike). A change is the
+entries' old figures taken away and their new ones added, both read in that one
+statement, before the UPDATE or DELETE that makes it.
+"""
+
+import dataclasses
+
+from django.db import connection, transaction
+
+from interactions.models import (
+    InteractionDailyStatistics,
+    InteractionLogEntry,
+    InteractionTotalStatistics,
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Table:
+    model: type
+    # The entry fields the table is keyed by (the table's fields of the same names).
+    key: tuple
+    # Canceled entries count in it too (as a key) or not at all.
+    with_canceled: bool
+
+
+TABLES = (
+    Table(
+        InteractionDailyStatistics,
+        ("date", "salesperson", "group", "evaluation"),
+        with_canceled=False,
+    ),
+    Table(
+        InteractionTotalStatistics,
+        ("template", "group", "salesperson", "canceled"),
+        with_canceled=True,
+    ),
+)
+# The entry fields the statements read: every key field, and what they add up.
+ENTRY_FIELDS = (
+    "date",
+    "salesperson",
+    "template",
+    "group",
+    "evaluation",
+    "canceled",
+    "cost",
+    "duration",
+)
+
+
+def _column(name):
+    return InteractionLogEntry._meta.get_field(name).column
+
+
+def _quoted(name):
+    return connection.ops.quote_name(_column(name))
+
+
+def _part(table, sign, changes):
+    """One branch of the UNION: the entries' figures times `sign`, keyed as they
+    are or, for the fields in `changes`, as they will be. (SQL, params), or None
+    when none of them counts in `table`."""
+    canceled = changes.get("canceled")
+    if not table.with_canceled and canceled:
+        return None
+    values, params = [], []
+    for name in table.key:
+        if name in changes:
+            field = InteractionLogEntry._meta.get_field(name)
+            values.append(f"%s AS {_quoted(name)}")
+            params.append(field.get_db_prep_value(changes[name], connection))
+        else:
+            values.append(_quoted(name))
+    where = "1 = 1"
+    if not table.with_canceled and "canceled" not in changes:
+        where = f"{_quoted('canceled')} = %s"
+        params.append(False)
+    sql = (
+        f"SELECT {', '.join(values)}, {sign} AS n, "
+        f"{sign} * {_quoted('cost')} AS c, {sign} * {_quoted('duration')} AS d "
+        f"FROM affected WHERE {where}"
+    )
+    return sql, params
+
+
+def _apply(entries, parts):
+    """Add to every table the figures of the logged (not postponed) ones of
+    `entries`, once per (sign, changes) of `parts`."""
+    selected = (
+        entries.filter(postponed=False).order_by().values_list(*ENTRY_FIELDS).query
+    )
+    entries_sql, entries_params = selected.sql_with_params()
+    affected = ", ".join(_quoted(name) for name in ENTRY_FIELDS)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            branches = [_part(table, sign, changes) for sign, changes in parts]
+            branches = [branch for branch in branches if branch is not None]
+            if not branches:
+                continue
+            meta = table.model._meta
+            key = [quote(meta.get_field(name).column) for name in table.key]
+            # The unique constraint's own expressions: a none key is 0 in it.
+            conflict = [
+                f"COALESCE({column}, 0)" if meta.get_field(name).is_relation else column
+                for name, column in zip(table.key, key, strict=True)
+            ]
+            totals = [quote(name) for name in ("entries", "cost", "duration")]
+            target = quote(meta.db_table)
+            sql = (
+                f"WITH affected ({affected}) AS ({entries_sql}) "
+                f"INSERT INTO {target} ({', '.join([*key, *totals])}) "
+                f"SELECT {', '.join(key)}, SUM(n), SUM(c), SUM(d) FROM ("
+                + " UNION ALL ".join(branch for branch, _params in branches)
+                + f") AS delta GROUP BY {', '.join(key)} "
+                "HAVING SUM(n) <> 0 OR SUM(c) <> 0 OR SUM(d) <> 0 "
+                # New rows in key order: a rebuilt daily table keeps a day's rows
+                # together, so a period's charts read few pages.
+                f"ORDER BY {', '.join(key)} "
+                f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET "
+                + ", ".join(
+                    f"{total} = {target}.{total} + excluded.{total}" for total in totals
+                )
+            )
+            params = [*entries_params]
+            for _branch, branch_params in branches:
+                params.extend(branch_params)
+            cursor.execute(sql, params)
+
+
+def add_statistics(entries):
+    """Count `entries` (a queryset), just written, in the statistics."""
+    _apply(entries, [(1, {})])
+
+
+def remove_statistics(entries):
+    """Take `entries` (a queryset), about to be deleted, out of the statistics."""
+    _apply(entries, [(-1, {})])
+
+
+def change_statistics(entries, **changes):
+    """Move `entries` (a queryset), about to be given `changes` (field: value, of
+    "canceled" and "evaluation"), from their present keys to their new ones."""
+    _apply(entries, [(-1, {}), (1, changes)])
+
+
+@transaction.atomic
+def rebuild_statistics():
+    """Compute the statistics tables afresh from the entries: after loading entries
+    past the services (generate_data) or restoring a backup."""
+    for table in TABLES:
+        table.model.objects.all().delete()
+    add_statistics(InteractionLogEntry.objects.all())
