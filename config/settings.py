@@ -229,7 +229,7 @@ JOBS_SCHEDULE = [
     {"task": "tasks.tasks.send_digests", "every": 60 * 60},
 ]
 # The site's address as users reach it, for links in e-mails and calendar feeds.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How long a job's file (a large export, an import's report) can be downloaded.
 JOB_FILE_MAX_AGE = timedelta(hours=24)
 # A running job whose worker gave no sign of life for this long is failed by the
