@@ -2,13 +2,16 @@
 adds, changes and deletes through the same service functions as the pages, so the
 admin validates, numbers and refuses exactly as they do."""
 
-from django.contrib import messages
-from django.contrib.admin import actions
+from django.contrib import admin, messages
+from django.contrib.admin import actions, helpers
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import smart_split, unescape_string_literal
+from django.utils.translation import gettext as _
 
 from web.pagination import CappedCountPaginator
 from web.views import add_service_error
@@ -119,6 +122,18 @@ class CappedCountAdminMixin:
     paginator = CappedCountPaginator
     show_full_result_count = False
     list_per_page = 50
+
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
+    def action_checkbox(self, obj):
+        # Django's markup written directly: its CheckboxInput renders a template per
+        # row, a third of a change list's time.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" '
+            'aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(_("Select this object for an action - {}"), obj),
+        )
 
 
 class IndexedSearchAdminMixin:

@@ -3,7 +3,7 @@ same queries whatever their length (issue 19)."""
 
 import pytest
 from django.contrib import admin
-from django.contrib.admin.options import InlineModelAdmin
+from django.contrib.admin.options import InlineModelAdmin, ModelAdmin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -327,3 +327,15 @@ def test_the_segment_line_admin_searches_segment_contact_and_description(
 
     found = {line.pk for line in response.context["cl"].result_list}
     assert found == {rows[name].pk for name in names}
+
+
+@pytest.mark.parametrize("model", CHANGE_LISTS)
+def test_the_row_checkbox_is_djangos_own_markup(model):
+    # Written without a template per row, it must still be what the admin's
+    # "select all" script and the actions form read.
+    row = CHANGE_LISTS[model]()
+    model_admin = admin.site._registry[type(row)]
+
+    assert model_admin.action_checkbox(row) == ModelAdmin.action_checkbox(
+        model_admin, row
+    )
