@@ -6,6 +6,8 @@ import datetime
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from interactions.models import InteractionLogEntry
@@ -176,6 +178,25 @@ def test_a_refused_follow_up_fails_the_job_and_logs_nothing(
         post(sales_client, filled, **{"follow_up_task-type": "meeting"})
     job = Job.objects.get(kind="segments.log")
     assert job.status == "failed"
+    assert "Follow-up task: A meeting needs a start time" in job.message
     assert not LoggedSegment.objects.exists()
     assert Segment.objects.filter(pk=filled.pk).exists()
     assert not Task.objects.exists()
+
+
+def test_query_count_does_not_grow_with_the_lines(sales_user, salesperson):
+    counts = []
+    for size in (2, 8):
+        segment = services.create_segment(
+            user=sales_user,
+            description="Mailing",
+            template=InteractionTemplateFactory(),
+            salesperson=salesperson,
+        )
+        people = [PersonFactory(company=None) for _ in range(size)]
+        services.add_contacts(segment, people, user=sales_user)
+        with CaptureQueriesContext(connection) as queries:
+            services.log_segment(segment, user=sales_user, sections=FOLLOW_UP)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert Task.objects.count() == 10
