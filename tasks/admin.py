@@ -1,16 +1,27 @@
 """Tasks in the admin: added and changed through create_task/update_task, completed
 and canceled by actions that call the services; never deleted (cancel instead)."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from crm.admin import ModelAdmin
+from crm.models import Salesperson
 from tasks import services
 from tasks.models import Task
 from web.admin import CappedCountAdminMixin, ServiceAdminMixin
+
+
+class ReassignForm(forms.Form):
+    salesperson = forms.ModelChoiceField(
+        label=_("Salesperson"), queryset=Salesperson.objects.active()
+    )
+
 
 EDITABLE = [
     "description",
@@ -73,7 +84,7 @@ class TaskAdmin(ServiceAdminMixin, CappedCountAdminMixin, ModelAdmin):
     ]
     readonly_fields = [name for name in fields if name not in EDITABLE]
     ordering = ["-date", "-no"]
-    actions = ["complete", "cancel"]
+    actions = ["complete", "cancel", "reassign"]
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -127,4 +138,38 @@ class TaskAdmin(ServiceAdminMixin, CappedCountAdminMixin, ModelAdmin):
                 ngettext("%(count)d task canceled.", "%(count)d tasks canceled.", count)
                 % {"count": count}
             ),
+        )
+
+    @admin.action(description=_("Assign to salesperson"), permissions=["change"])
+    def reassign(self, request, queryset):
+        """Toewijzen aan verkoper: a page to choose the salesperson, then the
+        service; closed tasks keep theirs."""
+        form = ReassignForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            try:
+                count = services.reassign_tasks(
+                    queryset,
+                    salesperson=form.cleaned_data["salesperson"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return None
+            self.message_user(
+                request,
+                ngettext("%(count)d task assigned.", "%(count)d tasks assigned.", count)
+                % {"count": count},
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/tasks/task/reassign.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Assign to salesperson"),
+                "opts": self.model._meta,
+                "form": form,
+                "tasks": queryset,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
         )

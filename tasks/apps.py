@@ -8,6 +8,8 @@ class TasksConfig(AppConfig):
 
     def ready(self):
         from interactions import sections
-        from tasks.sections import FollowUpSection
+        from segments import sections as log_sections
+        from tasks.sections import FollowUpSection, SegmentFollowUpSection
 
         sections.register(FollowUpSection())
+        log_sections.register(SegmentFollowUpSection())

@@ -1,10 +1,13 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from crm.forms import RowsField
 from crm.lookups import ContactField, SalespersonField
 from crm.models import Salesperson
 from interactions.lookups import TemplateField
 from interactions.models import InteractionTemplate
+from interactions.views.bulk import SelectionForm
 from tasks.models import Task
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -87,5 +90,17 @@ class PostponeForm(forms.Form):
     to = forms.DateField(label=_("New date"), widget=DATE_INPUT)
 
 
-class ReassignForm(forms.Form):
-    salesperson = SalespersonField(label=_("Salesperson"), required=False)
+class TaskSelectionForm(SelectionForm):
+    """Toewijzen aan verkoper: the ticked tasks, or all matching the filter, and the
+    salesperson they go to."""
+
+    action = forms.ChoiceField(choices=[("reassign", _("Assign to salesperson"))])
+    selected = RowsField(queryset=Task.objects.all(), required=False)
+    evaluation = None
+    salesperson = SalespersonField(label=_("Salesperson"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if "salesperson" in self.errors:
+            raise ValidationError(_("Choose the salesperson to assign the tasks to."))
+        return cleaned

@@ -1,5 +1,8 @@
-"""The "Opvolgtaak" section of Create interaction (interactions.sections): a
-follow-up task made in the transaction that logs the interaction."""
+"""The "Opvolgtaak" sections of Create interaction (interactions.sections) and Log
+segment (segments.sections): follow-up tasks made in the transaction that logs the
+interaction or the segment."""
+
+import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,7 +13,7 @@ from interactions.lookups import TemplateField
 from interactions.models import InteractionTemplate
 from tasks.forms import DATE_INPUT
 from tasks.models import Task
-from tasks.services import create_task
+from tasks.services import create_task, create_tasks_for_segment
 
 
 class FollowUpForm(forms.Form):
@@ -51,6 +54,16 @@ class FollowUpForm(forms.Form):
         return data
 
 
+def _named(error):
+    """The service's refusal, saying it is the follow-up task's."""
+    return ValidationError(
+        [
+            _("Follow-up task: %(message)s") % {"message": message}
+            for message in error.messages
+        ]
+    )
+
+
 class FollowUpSection:
     prefix = "follow_up"
     form_class = FollowUpForm
@@ -80,9 +93,53 @@ class FollowUpSection:
                 source_entry_no=entry.pk,
             )
         except ValidationError as error:
-            raise ValidationError(
-                [
-                    _("Follow-up task: %(message)s") % {"message": message}
-                    for message in error.messages
-                ]
-            ) from error
+            raise _named(error) from error
+
+
+class SegmentFollowUpForm(FollowUpForm):
+    """Log segment's Opvolgtaak: date, type and description; each task gets the
+    contact and salesperson of its logged line."""
+
+    template = None
+    recurring_date_interval = None
+
+
+class SegmentFollowUpSection:
+    """A follow-up task for every contact logged, made by create_tasks_for_segment
+    in the transaction of log_segment (also when a background job logs)."""
+
+    prefix = "follow_up_task"
+    form_class = SegmentFollowUpForm
+    template_name = "tasks/partials/follow_up_section.html"
+
+    def allowed(self, user):
+        return user.has_perm("tasks.add_task")
+
+    def values(self, form):
+        data = form.cleaned_data
+        if not data.get("create"):
+            return None
+        return {
+            "date": data["date"].isoformat(),
+            "type": data["type"],
+            "description": data["description"],
+        }
+
+    def save(self, logged_segment, values, *, user):
+        try:
+            date = datetime.date.fromisoformat(values["date"])
+        except (KeyError, TypeError, ValueError):
+            raise _named(ValidationError(_("Enter a valid date."))) from None
+        kind = values.get("type", "")
+        if kind and kind not in Task.Type.values:
+            raise _named(ValidationError(_("Unknown task type “%s”.") % kind[:20]))
+        try:
+            return create_tasks_for_segment(
+                logged_segment,
+                user=user,
+                date=date,
+                type=kind,
+                description=values.get("description", ""),
+            )
+        except ValidationError as error:
+            raise _named(error) from error

@@ -7,6 +7,7 @@ app_name = "tasks"
 
 urlpatterns = [
     path("", views.TaskListView.as_view(), name="task_list"),
+    path("reassign/", views.TaskReassignView.as_view(), name="task_reassign"),
     path("mine/", views.MyTasksView.as_view(), name="my_tasks"),
     path("week/", views.WeekView.as_view(), name="week"),
     path("statistics/", views.TaskStatisticsView.as_view(), name="statistics"),

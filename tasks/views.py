@@ -19,12 +19,18 @@ from django_filters.views import FilterView
 
 from crm.models import Contact, Salesperson
 from interactions.models import InteractionLogEntry
+from interactions.views.bulk import BulkActionView
 from segments.models import LoggedSegment, Segment
 from tasks import services
 from tasks.filters import TaskFilter
-from tasks.forms import PostponeForm, SegmentTaskForm, TaskForm
+from tasks.forms import PostponeForm, SegmentTaskForm, TaskForm, TaskSelectionForm
 from tasks.models import Task
-from web.views import PAGE_SIZE, PermissionFirstMixin, add_service_error
+from web.views import (
+    PAGE_SIZE,
+    PermissionFirstMixin,
+    add_service_error,
+    back_to_list,
+)
 
 # Rows a section of Mijn taken shows; "Show all" opens the filtered task list.
 SECTION_SIZE = 25
@@ -99,7 +105,65 @@ class TaskListView(PermissionRequiredMixin, FilterView):
         return Task.objects.visible_to(self.request.user).with_related()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(today=timezone.localdate(), **kwargs)
+        return super().get_context_data(
+            today=timezone.localdate(),
+            reassign_form=TaskSelectionForm(
+                queryset=Task.objects.none(), filterset_class=TaskFilter
+            ),
+            **kwargs,
+        )
+
+
+class TaskReassignView(BulkActionView):
+    """Toewijzen aan verkoper: the ticked tasks, or all matching the filter, go to
+    one salesperson. Sales may only reassign the tasks they see (their own and the
+    unassigned ones)."""
+
+    permission_required = "tasks.change_task"
+    template_name = "tasks/reassign_confirm.html"
+    form_class = TaskSelectionForm
+    filterset_class = TaskFilter
+    list_url = "tasks:task_list"
+    allowed_actions = ("reassign",)
+
+    def get_queryset(self):
+        return Task.objects.visible_to(self.request.user)
+
+    def post(self, request):
+        # Bad input (a task the user may not see, no salesperson, a broken filter)
+        # says what is wrong with a 400 rather than going back to the list.
+        form = self.form_class(
+            request.POST,
+            queryset=self.get_queryset(),
+            filterset_class=self.filterset_class,
+        )
+        if not form.is_valid():
+            return self.render_to_response(
+                {
+                    "errors": form.errors.get("__all__")
+                    or [_("The request was not valid.")],
+                    "back": back_to_list(self.list_url, request.POST.get("query", "")),
+                },
+                status=400,
+            )
+        return super().post(request)
+
+    def question(self, action, count, data):
+        return ngettext(
+            "Do you wish to assign the selected %(count)s task to %(salesperson)s?",
+            "Do you wish to assign the selected %(count)s tasks to %(salesperson)s?",
+            count,
+        ) % {"count": count, "salesperson": data["salesperson"]}
+
+    def perform(self, action, entries, data, criteria):
+        return services.reassign_tasks(
+            entries, salesperson=data["salesperson"], user=self.request.user
+        )
+
+    def done_message(self, action, count):
+        return ngettext(
+            "%(count)d task assigned.", "%(count)d tasks assigned.", count
+        ) % {"count": count}
 
 
 class VisibleTaskMixin:

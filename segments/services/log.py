@@ -20,6 +20,7 @@ from interactions.services import (
     add_statistics,
     remove_unreferenced_attachments,
 )
+from segments import sections as log_sections
 from segments.models import LoggedSegment, Segment, SegmentLine
 from segments.selectors import already_logged, log_check
 from segments.services.criteria_saved import reapply_criteria
@@ -209,7 +210,13 @@ def _insert_entries(segment, logged_segment, *, user, deliver, letter_fallback):
 
 @transaction.atomic
 def log_segment(
-    segment, *, user, create_follow_up=False, deliver=False, letter_fallback=False
+    segment,
+    *,
+    user,
+    create_follow_up=False,
+    deliver=False,
+    letter_fallback=False,
+    sections=None,
 ):
     """Write one interaction log entry per line, record the logged segment and delete
     the segment; optionally start a follow-up segment with the same contacts.
@@ -217,6 +224,8 @@ def log_segment(
     With `deliver`, the e-mail and hard-copy entries are "in progress" and a delivery
     job starts once this commits; e-mail lines whose contact has no address refuse
     the whole logging, unless `letter_fallback` makes those entries hard copy.
+    `sections` ({prefix: values}) are the filled-in sections other apps add
+    (segments.sections, e.g. a follow-up task per line), saved in this transaction.
     Returns `(logged_segment, follow_up or None)`; on any error nothing is written.
     """
     # The row lock makes a second session (double click, another user) wait, then
@@ -283,6 +292,8 @@ def log_segment(
         object_repr=logged_segment.description,
         details={**details, "follow_up": follow_up.no} if follow_up else details,
     )
+    for prefix, values in (sections or {}).items():
+        log_sections.section(prefix).save(logged_segment, values, user=user)
     return logged_segment, follow_up
 
 
@@ -294,6 +305,7 @@ def log_segment_job(
     deliver=False,
     letter_fallback=False,
     language=None,
+    sections=None,
 ):
     """The job of a segment too large to log within a page's request
     (settings.SEGMENT_LOG_JOB_THRESHOLD lines): the same log_segment, by the worker,
@@ -308,6 +320,7 @@ def log_segment_job(
             create_follow_up=create_follow_up,
             deliver=deliver,
             letter_fallback=letter_fallback,
+            sections=sections,
         )
         if follow_up is not None:
             return {

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, View
 
 from jobs.services import start_job
-from segments import selectors, services
+from segments import sections, selectors, services
 from segments.forms import LogSegmentForm
 from segments.models import LoggedSegment, Segment
 from segments.views.logged import logged_list_for
@@ -48,10 +48,18 @@ class SegmentLogView(PermissionFirstMixin, FormView):
                 return redirect(logged_list_for(kwargs["no"]))
             raise Http404
 
+    def section_forms(self):
+        """The forms of the sections other apps add (segments.sections), bound to
+        what was posted."""
+        if not hasattr(self, "_section_forms"):
+            self._section_forms = sections.forms_for(self.request)
+        return self._section_forms
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         check = selectors.log_check(self.segment)
         context.update(
+            sections=self.section_forms(),
             segment=self.segment,
             line_count=check.line_count,
             log_check=check,
@@ -60,9 +68,20 @@ class SegmentLogView(PermissionFirstMixin, FormView):
         return context
 
     def form_valid(self, form):
+        if not all(
+            section_form.is_valid() for _section, section_form in self.section_forms()
+        ):
+            return self.form_invalid(form)
         options = {
             name: form.cleaned_data[name]
             for name in ("create_follow_up", "deliver", "letter_fallback")
+        }
+        filled = {
+            section.prefix: section.values(section_form)
+            for section, section_form in self.section_forms()
+        }
+        options["sections"] = {
+            prefix: values for prefix, values in filled.items() if values is not None
         }
         try:
             if (

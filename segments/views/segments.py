@@ -18,7 +18,7 @@ from django_filters.views import FilterView
 
 from interactions.lookups import TemplateLookup
 from interactions.models import InteractionTemplate
-from segments import selectors, services
+from segments import sections, selectors, services
 from segments.filters import SegmentFilter, SegmentLineFilter
 from segments.forms import LogSegmentForm, SegmentForm
 from segments.models import Segment
@@ -175,6 +175,7 @@ class SegmentDetailView(PermissionRequiredMixin, DetailView):
             paginator=paginator,
             statistics=Segment.objects.with_statistics().get(pk=self.object.pk),
             log_form=LogSegmentForm(),
+            log_sections=sections.forms_for(self.request),
             log_check=selectors.log_check(self.object),
             dynamic_changes=dynamic_changes(self.object),
         )
