@@ -67,7 +67,7 @@ def test_log_with_delivery_shows_progress_statuses_and_the_letters(
     page.set_viewport_size(SCREEN)
 
     page.goto(f"{live_server.url}{segment.get_absolute_url()}")
-    page.get_by_role("button", name="Logbestand", exact=True).click()
+    page.get_by_role("button", name="Registreren", exact=True).click()
     dialog = page.get_by_role("dialog", name="Segment registreren")
     dialog.get_by_label("Inhoud verzenden").check()
     dialog.get_by_label("Brief sturen als er geen e-mailadres is").check()

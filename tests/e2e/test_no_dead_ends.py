@@ -1,5 +1,5 @@
 """No dead ends, in Dutch: Interactie maken without JavaScript, and a follow-up
-segment from "Logbestand" to logged."""
+segment from "Registreren" to logged."""
 
 import re
 from decimal import Decimal
@@ -134,9 +134,9 @@ def test_a_follow_up_segment_from_logbestand_to_logged(
     page.set_viewport_size({"width": 1280, "height": 800})
     dutch_login(page, live_server, user)
 
-    # Logbestand with "Opvolgingssegment maken".
+    # Registreren with "Opvolgingssegment maken".
     page.goto(f"{live_server.url}{segment.get_absolute_url()}")
-    page.get_by_role("button", name="Logbestand", exact=True).click()
+    page.get_by_role("button", name="Registreren", exact=True).click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Opvolgingssegment maken").check()
     dialog.get_by_role("button", name="OK").click()
@@ -174,8 +174,8 @@ def test_a_follow_up_segment_from_logbestand_to_logged(
         "1 regel kan niet worden geregistreerd."
     )
 
-    # Logbestand lists the line, the total and a link; apply the header's template.
-    page.get_by_role("button", name="Logbestand", exact=True).click()
+    # Registreren lists the line, the total and a link; apply the header's template.
+    page.get_by_role("button", name="Registreren", exact=True).click()
     page.get_by_role("dialog").get_by_role("button", name="OK").click()
     expect(page.get_by_role("alert").first).to_contain_text(
         "1 regel kan niet worden geregistreerd."
