@@ -259,9 +259,10 @@ RECURRING_TASK = ("SB", "Verkooppijplijn bijwerken", 2, "1W")
 SEGMENT_TASK = ("Call the trade fair visitors", "Beursbezoekers nabellen", 3)
 
 # A segment built with criteria, step by step, and saved for the next time:
-# description, template, salesperson; the actions (kind, criteria, options); the
-# code and description it is saved under.
-CRITERIA_SEGMENT = ("Uitnodiging relatiedag 2027", "LETTER", "LP")
+# description, template, salesperson, built by (the salesperson whose login does
+# it); the actions (kind, criteria, options); the code and description it is saved
+# under.
+CRITERIA_SEGMENT = ("Uitnodiging relatiedag 2027", "LETTER", "LP", "SB")
 CRITERIA_ACTIONS = [
     ("add", {"country": "BE"}, {"allow_company_with_persons": False}),
     ("add", {"city": "Rotterdam", "type": "person"}, {}),

@@ -1,8 +1,8 @@
 """The demo's plans: the salespeople's tasks (overdue, today, this week, later, a
 recurring one, meetings with attendees, some completed) and a segment built with
 criteria and saved, so Mijn taken, the week calendar and the Segmentcriteria page
-have something to show. Dates are relative to today; both steps run once, through
-the tasks and segments services."""
+have something to show. Dates are workdays relative to today; both steps run once,
+through the tasks and segments services."""
 
 import datetime
 
@@ -28,6 +28,18 @@ CRITERIA_SERVICES = {
     "reduce": segment_services.reduce_contacts,
     "refine": segment_services.refine_contacts,
 }
+
+
+def _workday(today, days):
+    """`days` from today, off the weekend: a past Saturday or Sunday becomes the
+    Friday before, a future one the Monday after; today stays today."""
+    date = today + datetime.timedelta(days=days)
+    weekend = date.isoweekday() - 5
+    if days < 0 and weekend > 0:
+        return date - datetime.timedelta(days=weekend)
+    if days > 0 and weekend > 0:
+        return date + datetime.timedelta(days=3 - weekend)
+    return date
 
 
 def _time(text):
@@ -68,7 +80,7 @@ def load_tasks(templates, salespeople):
             description=description,
             contact=contacts[contact] if contact else None,
             salesperson=salesperson,
-            date=today + datetime.timedelta(days=days),
+            date=_workday(today, days),
             start_time=_time(start),
             duration=minutes,
             priority=priority,
@@ -84,7 +96,7 @@ def load_tasks(templates, salespeople):
         user=salespeople[code].user,
         description=description,
         salesperson=salespeople[code],
-        date=today + datetime.timedelta(days=days),
+        date=_workday(today, days),
         recurring=True,
         recurring_date_interval=formula,
     )
@@ -96,29 +108,29 @@ def load_tasks(templates, salespeople):
             user=None,
             type=Task.Type.PHONE_CALL,
             description=description,
-            date=today + datetime.timedelta(days=days),
+            date=_workday(today, days),
             template=templates["CALL-OUT"],
         )
 
 
 def load_segment_criteria(templates, salespeople):
     """A segment built by CRITERIA_ACTIONS and saved as SAVED_CRITERIA, once."""
-    description, template, code = CRITERIA_SEGMENT
+    description, template, code, builder = CRITERIA_SEGMENT
     saved_code, saved_description = SAVED_CRITERIA
     if (
         Segment.objects.filter(description=description).exists()
         or SavedSegmentCriteria.objects.filter(code=saved_code).exists()
     ):
         return
-    salesperson = salespeople[code]
+    user = salespeople[builder].user
     segment = segment_services.create_segment(
-        user=salesperson.user,
+        user=user,
         description=description,
         template=templates[template],
-        salesperson=salesperson,
+        salesperson=salespeople[code],
     )
     for kind, criteria, options in CRITERIA_ACTIONS:
-        CRITERIA_SERVICES[kind](segment, criteria, user=salesperson.user, **options)
+        CRITERIA_SERVICES[kind](segment, criteria, user=user, **options)
     segment_services.save_criteria(
-        segment, code=saved_code, description=saved_description, user=salesperson.user
+        segment, code=saved_code, description=saved_description, user=user
     )
