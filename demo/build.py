@@ -47,6 +47,7 @@ def load_marketing_setup(series):
     setup = MarketingSetup.load()
     setup.contact_nos = setup.contact_nos or series["CONTACT"]
     setup.segment_nos = setup.segment_nos or series["SEGMENT"]
+    setup.task_nos = setup.task_nos or series["TASK"]
     return services.save_marketing_setup(setup, user=None)
 
 

@@ -78,6 +78,7 @@ NUMBER_SERIES = [
     # code, description, prefix, width
     ("CONTACT", "Contacts", "CT", 5),
     ("SEGMENT", "Segments", "SM", 5),
+    ("TASK", "Tasks", "TK", 5),
 ]
 
 SALESPEOPLE = [
@@ -189,6 +190,86 @@ PERSONS = [
     ("Blackwood Digital Ltd", "Priya Shah", "", False),
     ("Greenfield Garden Centres Ltd", "Rachel Evans", "", False),
 ]
+
+# fmt: off
+# Tasks of the salespeople, in Dutch as their users write them: salesperson, contact
+# (a name, or None), type, description, days from today, start time, minutes,
+# priority, template code, done. A meeting's attendees and the recurring task are in
+# TASK_ATTENDEES and RECURRING_TASK.
+TASKS = [
+    ("SB", "Henk Bos", "phone_call", "Offerte voorjaarsbestelling nabellen", -3,
+     "10:00", 15, "high", "CALL-OUT", False),
+    ("SB", "Bram Vermeulen", "", "Prijslijst 2027 naar Noordzee Visgroothandel sturen",
+     -1, None, 0, "normal", "EMAIL", False),
+    ("SB", "Wouter van Leeuwen", "phone_call", "Terugbellen over de levertijden", 0,
+     "09:30", 10, "high", "CALL-OUT", False),
+    ("SB", None, "meeting", "Kwartaaloverleg verkoopteam", 0, "14:00", 60, "normal",
+     "", False),
+    ("SB", "Nicole Mulder", "meeting", "Demonstratie van het nieuwe assortiment", 1,
+     "10:00", 120, "normal", "DEMO", False),
+    ("SB", "Brouwerij 't Klooster", "", "Contractverlenging voorbereiden", 3, None, 0,
+     "normal", "", False),
+    ("SB", "Bram Vermeulen", "phone_call", "Proefbestelling evalueren", 9, "11:00",
+     15, "normal", "CALL-OUT", False),
+    ("SB", "Bakkerij De Gouden Korenaar", "", "Jaarafspraken 2027 vastleggen", 20,
+     None, 0, "low", "", False),
+    ("SB", "Nicole Mulder", "phone_call", "Kennismakingsgesprek inplannen", -5,
+     "15:00", 10, "normal", "", True),
+    ("SB", "Brouwerij 't Klooster", "", "Offerte tapinstallatie versturen", -2, None,
+     0, "high", "", True),
+    ("JV", "Marieke van den Berg", "phone_call", "Klacht over late levering opvolgen",
+     -2, "11:00", 20, "high", "CALL-OUT", False),
+    ("JV", "Annemiek Hoogendijk", "", "Offerte Hoogendijk Logistiek afronden", 0, None,
+     0, "high", "QUOTE", False),
+    ("JV", "Femke Smit", "meeting", "Bezoek Smit Kantoorinrichting", 2, "13:30", 90,
+     "normal", "MEETING", False),
+    ("JV", None, "", "Nieuwjaarskaarten klaarzetten", 6, None, 0, "low", "", False),
+    ("JV", "Mark Koster", "", "Productsheet naar Koster Keukens sturen", -4, None, 0,
+     "normal", "", True),
+    ("PJ", "Joost Meijer", "phone_call", "Onderhoudscontract bespreken", -1, "16:00",
+     15, "normal", "CALL-OUT", False),
+    ("PJ", "Martijn Visser", "", "Offerte Visser Elektrotechniek opstellen", 4, None,
+     0, "normal", "QUOTE", False),
+    ("LP", "Jan Peeters", "meeting", "Lunch met Peeters & Janssens", 0, "12:30", 90,
+     "normal", "MEETING", False),
+    ("LP", "Katrien Janssens", "phone_call", "Katrien Janssens bellen over de beurs", 8,
+     "10:30", 10, "normal", "CALL-OUT", False),
+    ("EW", "Oliver Thompson", "phone_call", "Oliver Thompson bellen over de verlenging",
+     1, "15:30", 15, "normal", "CALL-OUT", False),
+]
+# fmt: on
+# Description of a meeting in TASKS → its location and attendees (salesperson codes,
+# contact names).
+TASK_ATTENDEES = {
+    "Kwartaaloverleg verkoopteam": ("Kantoor Amsterdam", ["JV", "PJ", "LP"], []),
+    "Demonstratie van het nieuwe assortiment": (
+        "Oudegracht 210, Utrecht",
+        [],
+        ["Nicole Mulder"],
+    ),
+    "Lunch met Peeters & Janssens": (
+        "Meir 44, Antwerpen",
+        [],
+        ["Jan Peeters", "Katrien Janssens"],
+    ),
+}
+# salesperson, description, days from today, date formula
+RECURRING_TASK = ("SB", "Verkooppijplijn bijwerken", 2, "1W")
+# The open segment whose companies get a call each: description, days from today.
+SEGMENT_TASK = ("Call the trade fair visitors", "Beursbezoekers nabellen", 3)
+
+# A segment built with criteria, step by step, and saved for the next time:
+# description, template, salesperson, built by (the salesperson whose login does
+# it); the actions (kind, criteria, options); the code and description it is saved
+# under.
+CRITERIA_SEGMENT = ("Uitnodiging relatiedag 2027", "LETTER", "LP", "SB")
+CRITERIA_ACTIONS = [
+    ("add", {"country": "BE"}, {"allow_company_with_persons": False}),
+    ("add", {"city": "Rotterdam", "type": "person"}, {}),
+    ("reduce", {"language_code": "en"}, {}),
+    ("refine", {"entries": {"has": True, "evaluation": "positive"}}, {}),
+]
+SAVED_CRITERIA = ("RELATIEDAG", "België en Rotterdam, Nederlands, positief gesprek")
 
 # The Brussels consultancy corresponds in English; the rest follows the country.
 ENGLISH_SPEAKING = {"GB"}

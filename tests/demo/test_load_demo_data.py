@@ -3,6 +3,8 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
+from django.db.models import Q
+from django.utils import timezone
 
 from crm import roles
 from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
@@ -11,7 +13,8 @@ from interactions.models import (
     InteractionTemplate,
     InteractionTemplateSetup,
 )
-from segments.models import LoggedSegment, Segment
+from segments.models import LoggedSegment, SavedSegmentCriteria, Segment
+from tasks.models import Task
 from tests.factories import NumberSeriesFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +39,31 @@ def counts():
         "postponed": InteractionLogEntry.objects.postponed().count(),
         "segments": list(Segment.objects.values_list("no", flat=True)),
         "logged segments": LoggedSegment.objects.count(),
+        "criteria actions": list(
+            Segment.objects.filter(criteria_actions__isnull=False)
+            .values_list(
+                "no", "criteria_actions__action", "criteria_actions__lines_after"
+            )
+            .order_by("no", "criteria_actions__sequence")
+        ),
+        "saved criteria": list(
+            SavedSegmentCriteria.objects.values_list(
+                "code", "actions__action"
+            ).order_by("code", "actions__sequence")
+        ),
+        "tasks": Task.objects.count(),
+        "open tasks": Task.objects.filter(closed=False).count(),
+        "overdue": Task.objects.filter(
+            closed=False, date__lt=timezone.localdate()
+        ).count(),
+        "recurring": Task.objects.filter(recurring=True).count(),
+        "meetings with attendees": Task.objects.filter(
+            Q(attendee_salespeople__isnull=False) | Q(attendee_contacts__isnull=False)
+        )
+        .distinct()
+        .count(),
+        "segment tasks": Task.objects.filter(segment_no="SM00003").count(),
+        "next task number": NumberSeries.objects.get(code="TASK").next_number,
         "template setup": InteractionTemplateSetup.objects.filter(
             template__isnull=False
         ).count(),
@@ -50,7 +78,7 @@ def test_load_demo_data_twice_creates_nothing_new():
 
     assert counts() == first
     assert first == {
-        "series": 2,
+        "series": 3,
         "salespeople": 6,
         "companies": 25,
         "persons": 40,
@@ -59,8 +87,27 @@ def test_load_demo_data_twice_creates_nothing_new():
         "templates": 8,
         "logged": 214,
         "postponed": 1,
-        "segments": ["SM00003", "SM00002"],
+        "segments": ["SM00004", "SM00003", "SM00002"],
         "logged segments": 1,
+        "criteria actions": [
+            ("SM00004", "add", 8),
+            ("SM00004", "add", 10),
+            ("SM00004", "reduce", 9),
+            ("SM00004", "refine", 4),
+        ],
+        "saved criteria": [
+            ("RELATIEDAG", "add"),
+            ("RELATIEDAG", "add"),
+            ("RELATIEDAG", "reduce"),
+            ("RELATIEDAG", "refine"),
+        ],
+        "tasks": 29,
+        "open tasks": 26,
+        "overdue": 4,
+        "recurring": 1,
+        "meetings with attendees": 3,
+        "segment tasks": 8,
+        "next task number": 30,
         "template setup": 6,
     }
 
@@ -71,7 +118,7 @@ def test_load_demo_data_prints_the_logins_every_run():
 
         assert (
             "Demo data loaded: 6 salespeople, 25 companies, 40 persons, "
-            "215 interactions." in out
+            "215 interactions, 29 tasks." in out
         )
         assert "Demo logins:" in out
         assert "  sales      / demo-sales-2026  Sales" in out

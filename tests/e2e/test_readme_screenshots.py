@@ -5,6 +5,7 @@ README_SCREENSHOTS=1 (`make screenshots`) they replace those in docs/screenshots
 """
 
 import os
+import re
 from io import StringIO
 from pathlib import Path
 
@@ -88,6 +89,34 @@ def test_readme_screenshots(page, live_server, login, demo, picture):
     page.goto(f"{live_server.url}{reverse('crm:contact_list')}")
     expect(page.get_by_role("heading", name="Contacten")).to_be_visible()
     picture("contacts-dutch")
+
+    # The demo's tasks and criteria-built segment, in Dutch at 1280 px.
+    page.goto(f"{live_server.url}{reverse('tasks:my_tasks')}")
+    expect(page.get_by_role("heading", name="Mijn taken")).to_be_visible()
+    expect(page.get_by_text("Offerte voorjaarsbestelling nabellen")).to_be_visible()
+    picture("my-tasks-nl-1280")
+    page.goto(f"{live_server.url}{reverse('tasks:week')}")
+    expect(page.get_by_role("heading", name="Weekkalender")).to_be_visible()
+    expect(page.get_by_text("Kwartaaloverleg verkoopteam").first).to_be_visible()
+    picture("week-nl-1280")
+    page.goto(f"{live_server.url}{reverse('tasks:task_list')}?closed=false")
+    expect(page.get_by_role("heading", name="Taken", exact=True)).to_be_visible()
+    expect(page.locator("table tbody tr").first).to_be_visible()
+    picture("tasks-nl-1280")
+    built = Segment.objects.get(description="Uitnodiging relatiedag 2027")
+    criteria_url = reverse("segments:segment_criteria", args=[built.no])
+    page.goto(f"{live_server.url}{criteria_url}")
+    expect(page.get_by_role("heading", name="Segmentcriteria")).to_be_visible()
+    picture("segment-criteria-nl-1280")
+    add_url = reverse("segments:criteria_add", args=[built.no])
+    page.goto(f"{live_server.url}{add_url}?country=NL&type=person")
+    expect(page.get_by_test_id("preview")).to_have_text(
+        re.compile(r"\d+ contacten worden toegevoegd\.")
+    )
+    picture("criteria-add-nl-1280")
+    page.goto(f"{live_server.url}{reverse('segments:savedcriteria_list')}")
+    expect(page.get_by_role("cell", name="RELATIEDAG")).to_be_visible()
+    picture("saved-criteria-nl-1280")
 
     # The start page, the entry list and the segment card in Dutch on a laptop
     # (1280 px) and a large screen (1920 px): nothing scrolls sideways.

@@ -3,8 +3,9 @@ same database.
 
 Each kind of data has its own `load_*` step, keyed on a natural key (code, name,
 username): the setup both demo commands share is in demo.build, the contacts, history,
-segments and logins here. E-mail domains end in `.example` (RFC 2606): nothing sent
-from a demo database can reach a real mailbox.
+segments and logins here, the tasks and the criteria-built segment in demo.plans.
+E-mail domains end in `.example` (RFC 2606): nothing sent from a demo database can
+reach a real mailbox.
 """
 
 import datetime
@@ -18,7 +19,7 @@ from django.utils.text import slugify
 
 from crm import services
 from crm.models import Contact, Salesperson
-from demo import build
+from demo import build, plans
 from demo.content import (
     COMPANIES,
     DEMO_DOMAIN,
@@ -30,12 +31,14 @@ from interactions import services as interaction_services
 from interactions.models import InteractionLogEntry
 from segments import services as segment_services
 from segments.models import LoggedSegment, Segment
+from tasks.models import Task
 
 
 class Command(BaseCommand):
     help = (
-        "Load demo data: number series, marketing setup, salespeople, companies and "
-        "persons, and a demo login per role. Safe to run again: nothing is duplicated."
+        "Load demo data: number series, marketing setup, salespeople, companies, "
+        "persons, their history, segments, tasks and a demo login per role. Safe to "
+        "run again: nothing is duplicated."
     )
 
     def add_arguments(self, parser):
@@ -70,11 +73,14 @@ class Command(BaseCommand):
             build.load_template_setup(templates)
             self.load_interactions(templates, [*companies.values(), *persons])
             self.load_segments(templates, salespeople)
+            plans.load_segment_criteria(templates, salespeople)
+            plans.load_tasks(templates, salespeople)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded: {len(salespeople)} salespeople, "
                 f"{len(companies)} companies, {len(PERSONS)} persons, "
-                f"{InteractionLogEntry.objects.count()} interactions."
+                f"{InteractionLogEntry.objects.count()} interactions, "
+                f"{Task.objects.count()} tasks."
             )
         )
         if not no_users:
