@@ -190,6 +190,8 @@ class Task(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Every change moves it (bulk updates set it too): the calendar feed's stamp.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = TaskQuerySet.as_manager()
 
@@ -252,6 +254,11 @@ class CalendarFeed(models.Model):
     )
     token = models.CharField(_("token"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # The last rendered document and the stamp of the tasks it was rendered from:
+    # calendar programs poll every few minutes, most polls find nothing changed.
+    stamp = models.CharField(_("stamp"), max_length=64, blank=True, editable=False)
+    body = models.BinaryField(_("body"), default=b"", editable=False)
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("calendar feed")
