@@ -205,6 +205,12 @@ class Task(models.Model):
             models.Index(
                 fields=["salesperson", "closed", "date"], name="task_open_idx"
             ),
+            # The calendar feed's stamp (count and latest change of a salesperson's
+            # tasks in its window), read from the index alone.
+            models.Index(
+                fields=["salesperson", "closed", "date_closed", "updated_at"],
+                name="task_feed_stamp_idx",
+            ),
             models.Index(fields=["date", "no"], name="task_date_idx"),
             models.Index(fields=["segment_no"], name="task_segment_idx"),
         ]

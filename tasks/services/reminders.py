@@ -116,7 +116,7 @@ def feed_stamp(feed, *, name, today=None):
     deleted task lowers the count, a task leaving the closed window too), the day,
     the calendar's name and the site. Equal stamps give equal documents."""
     tasks = feed_tasks(feed, today=today).order_by()
-    seen = tasks.aggregate(count=models.Count("pk"), changed=models.Max("updated_at"))
+    seen = tasks.aggregate(count=models.Count("*"), changed=models.Max("updated_at"))
     parts = [
         seen["count"],
         seen["changed"].isoformat() if seen["changed"] else "",
@@ -162,14 +162,22 @@ def feed_document(feed, *, name, stamp, today=None):
 
 def calendar(tasks, *, name):
     """The tasks as an iCalendar (RFC 5545) document, in bytes. A task with a start
-    time is an event of its duration (at least 15 minutes); one without is an
-    all-day event on its date."""
+    time is an event of its duration (at least 15 minutes), in UTC (a TZID would need
+    its VTIMEZONE); one without is an all-day event on its date. The values every
+    event shares are made once: thousands of events are written at a time."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//CRM//Taken//NL")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", name)
     zone = timezone.get_current_timezone()
-    stamp = timezone.now()
+    stamp = icalendar.vDDDTypes(timezone.now().astimezone(datetime.UTC))
+    status = {
+        canceled: icalendar.vText("CANCELLED" if canceled else "CONFIRMED")
+        for canceled in (False, True)
+    }
+    # One reverse() for every task's URL: its key put in place of a stand-in.
+    stand_in = "987654321987654321"
+    task_url = settings.SITE_URL + reverse("tasks:task_detail", args=[stand_in])
     for task in tasks:
         event = icalendar.Event()
         event.add("uid", f"task-{task.no}@crm")
@@ -183,13 +191,13 @@ def calendar(tasks, *, name):
             event.add("dtstart", task.date)
             event.add("dtend", task.date + datetime.timedelta(days=1))
         else:
-            start = starts_at.replace(tzinfo=zone)
+            start = starts_at.replace(tzinfo=zone).astimezone(datetime.UTC)
             event.add("dtstart", start)
             minutes = max(task.duration, 15)
             event.add("dtend", start + datetime.timedelta(minutes=minutes))
         if task.location:
             event.add("location", task.location)
-        event.add("status", "CANCELLED" if task.canceled else "CONFIRMED")
-        event.add("url", settings.SITE_URL + task.get_absolute_url())
+        event.add("status", status[task.canceled])
+        event.add("url", task_url.replace(stand_in, str(task.pk)))
         cal.add_component(event)
     return cal.to_ical()
