@@ -45,6 +45,7 @@ SCENARIOS = [
     "delivery",
     "criteria",
     "tasks",
+    "feed",
 ]
 MARKER = "bench_dataset"
 

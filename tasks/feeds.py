@@ -2,9 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseNotModified, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -15,20 +16,31 @@ from tasks.services import reminders
 
 class CalendarFeedView(View):
     """The feed itself: no login (calendar programs have none), the secret token in
-    the URL instead; an unknown or revoked token is a 404. Two queries."""
+    the URL instead; an unknown or revoked token is a 404. The feed row and the
+    stamp of its tasks (two queries) answer a poll that has the current document
+    (If-None-Match: 304); a third reads the kept document, or the tasks are read
+    and rendered again when the stamp moved (four queries)."""
 
     http_method_names = ["get", "head"]
 
     def get(self, request, token):
         feed = get_object_or_404(
-            CalendarFeed.objects.select_related("user"), token=token
+            CalendarFeed.objects.select_related("user").defer("body"), token=token
         )
-        body = reminders.calendar(
-            reminders.feed_tasks(feed),
-            name=_("Tasks of %(user)s") % {"user": feed.user.get_username()},
-        )
+        name = _("Tasks of %(user)s") % {"user": feed.user.get_username()}
+        stamp = reminders.feed_stamp(feed, name=name)
+        if reminders.is_kept(feed, stamp):
+            etag = reminders.feed_etag(feed)
+            if etag in parse_etags(request.headers.get("If-None-Match", "")):
+                return self.headers(HttpResponseNotModified(), etag)
+        body = reminders.feed_document(feed, name=name, stamp=stamp)
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = 'inline; filename="tasks.ics"'
+        return self.headers(response, reminders.feed_etag(feed))
+
+    @staticmethod
+    def headers(response, etag):
+        response["ETag"] = etag
         # A secret in the URL: keep it out of shared caches and referrers.
         response["Cache-Control"] = "private, max-age=300"
         response["Referrer-Policy"] = "no-referrer"

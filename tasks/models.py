@@ -190,6 +190,8 @@ class Task(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Every change moves it (bulk updates set it too): the calendar feed's stamp.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = TaskQuerySet.as_manager()
 
@@ -202,6 +204,12 @@ class Task(models.Model):
             # "Mijn taken", the digest and the feed: a salesperson's open tasks by date.
             models.Index(
                 fields=["salesperson", "closed", "date"], name="task_open_idx"
+            ),
+            # The calendar feed's stamp (count and latest change of a salesperson's
+            # tasks in its window), read from the index alone.
+            models.Index(
+                fields=["salesperson", "closed", "date_closed", "updated_at"],
+                name="task_feed_stamp_idx",
             ),
             models.Index(fields=["date", "no"], name="task_date_idx"),
             models.Index(fields=["segment_no"], name="task_segment_idx"),
@@ -252,6 +260,11 @@ class CalendarFeed(models.Model):
     )
     token = models.CharField(_("token"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # The last rendered document and the stamp of the tasks it was rendered from:
+    # calendar programs poll every few minutes, most polls find nothing changed.
+    stamp = models.CharField(_("stamp"), max_length=64, blank=True, editable=False)
+    body = models.BinaryField(_("body"), default=b"", editable=False)
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("calendar feed")

@@ -56,6 +56,7 @@ def baseline_sql(segment, company):
         "contact_company": company.pk,
         "segment_no": f"{segment.no}-BASE",
         "created_at": timezone.now(),
+        "updated_at": timezone.now(),
     }
     columns, selects, params = [], [], []
     for field in task.concrete_fields:

@@ -1,6 +1,7 @@
 """Reminders: the daily task e-mail per salesperson and the iCalendar feed per user."""
 
 import datetime
+import hashlib
 import logging
 import secrets
 from itertools import groupby
@@ -8,7 +9,7 @@ from itertools import groupby
 import icalendar
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -21,6 +22,10 @@ logger = logging.getLogger(__name__)
 
 # Closed tasks stay in the feed this long, so a calendar shows what was done lately.
 FEED_CLOSED_DAYS = 30
+# A kept feed is rendered again after this long even when its tasks' stamp is the
+# same: what the stamp does not see (a contact's new name in a summary, a change
+# whose transaction committed after a later one) shows within this time.
+FEED_REFRESH = datetime.timedelta(hours=1)
 
 
 def send_digests(*, today=None):
@@ -105,16 +110,74 @@ def feed_tasks(feed, *, today=None):
     )
 
 
+def feed_stamp(feed, *, name, today=None):
+    """What the feed's document is made of, in one aggregate query over the tasks it
+    shows: their count and latest change (every task service moves updated_at; a
+    deleted task lowers the count, a task leaving the closed window too), the day,
+    the calendar's name and the site. Equal stamps give equal documents."""
+    tasks = feed_tasks(feed, today=today).order_by()
+    seen = tasks.aggregate(count=models.Count("*"), changed=models.Max("updated_at"))
+    parts = [
+        seen["count"],
+        seen["changed"].isoformat() if seen["changed"] else "",
+        (today or timezone.localdate()).isoformat(),
+        name,
+        settings.SITE_URL,
+        str(timezone.get_current_timezone()),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def is_kept(feed, stamp):
+    """Whether the feed's kept document is the one for `stamp`."""
+    return (
+        feed.stamp == stamp
+        and feed.rendered_at is not None
+        and timezone.now() - feed.rendered_at < FEED_REFRESH
+    )
+
+
+def feed_etag(feed):
+    """The HTTP entity tag of the feed's kept document."""
+    kept = f"{feed.stamp}|{feed.rendered_at.isoformat()}"
+    return '"' + hashlib.sha256(kept.encode()).hexdigest()[:32] + '"'
+
+
+def feed_document(feed, *, name, stamp, today=None):
+    """The feed's iCalendar document for `stamp`: the kept one when is_kept, else
+    rendered now and kept (`feed` then carries the new stamp). One query when kept,
+    two when rendered."""
+    if is_kept(feed, stamp):
+        return bytes(
+            CalendarFeed.objects.values_list("body", flat=True).get(pk=feed.pk)
+        )
+    body = calendar(feed_tasks(feed, today=today), name=name)
+    feed.stamp, feed.rendered_at = stamp, timezone.now()
+    # By token: a feed revoked or replaced meanwhile is not written back.
+    CalendarFeed.objects.filter(pk=feed.pk, token=feed.token).update(
+        stamp=stamp, body=body, rendered_at=feed.rendered_at
+    )
+    return body
+
+
 def calendar(tasks, *, name):
     """The tasks as an iCalendar (RFC 5545) document, in bytes. A task with a start
-    time is an event of its duration (at least 15 minutes); one without is an
-    all-day event on its date."""
+    time is an event of its duration (at least 15 minutes), in UTC (a TZID would need
+    its VTIMEZONE); one without is an all-day event on its date. The values every
+    event shares are made once: thousands of events are written at a time."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//CRM//Taken//NL")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", name)
     zone = timezone.get_current_timezone()
-    stamp = timezone.now()
+    stamp = icalendar.vDDDTypes(timezone.now().astimezone(datetime.UTC))
+    status = {
+        canceled: icalendar.vText("CANCELLED" if canceled else "CONFIRMED")
+        for canceled in (False, True)
+    }
+    # One reverse() for every task's URL: its key put in place of a stand-in.
+    stand_in = "987654321987654321"
+    task_url = settings.SITE_URL + reverse("tasks:task_detail", args=[stand_in])
     for task in tasks:
         event = icalendar.Event()
         event.add("uid", f"task-{task.no}@crm")
@@ -128,13 +191,13 @@ def calendar(tasks, *, name):
             event.add("dtstart", task.date)
             event.add("dtend", task.date + datetime.timedelta(days=1))
         else:
-            start = starts_at.replace(tzinfo=zone)
+            start = starts_at.replace(tzinfo=zone).astimezone(datetime.UTC)
             event.add("dtstart", start)
             minutes = max(task.duration, 15)
             event.add("dtend", start + datetime.timedelta(minutes=minutes))
         if task.location:
             event.add("location", task.location)
-        event.add("status", "CANCELLED" if task.canceled else "CONFIRMED")
-        event.add("url", settings.SITE_URL + task.get_absolute_url())
+        event.add("status", status[task.canceled])
+        event.add("url", task_url.replace(stand_in, str(task.pk)))
         cal.add_component(event)
     return cal.to_ical()

@@ -116,6 +116,7 @@ def _insert(prototype, source, *, series, first, user):
     salesperson, numbers counting on from `first` (LPAD is Django's own function on
     SQLite, the built-in one on PostgreSQL)."""
     task = Task._meta
+    now = timezone.now()
     contact_id = f"c.{_column(Contact, 'id')}"
     number = "CAST(%s + ROW_NUMBER() OVER (ORDER BY s.sort_key) - 1 AS TEXT)"
     expressions = {
@@ -132,7 +133,8 @@ def _insert(prototype, source, *, series, first, user):
             [Contact.Type.COMPANY.value],
         ),
         "created_by": ("%s", [user.pk if _actor(user) else None]),
-        "created_at": ("%s", [_prep("created_at", timezone.now())]),
+        "created_at": ("%s", [_prep("created_at", now)]),
+        "updated_at": ("%s", [_prep("updated_at", now)]),
     }
     if prototype.salesperson_id is None:
         expressions["salesperson"] = ("s.salesperson_id", [])

@@ -365,7 +365,7 @@ def reassign_tasks(tasks, *, salesperson, user):
         keys = [getattr(task, "pk", task) for task in tasks]
         chosen = {"tasks": sorted(keys)}
     count = Task.objects.filter(pk__in=keys, closed=False).update(
-        salesperson=salesperson
+        salesperson=salesperson, updated_at=timezone.now()
     )
     record_audit(
         action=AuditAction.REASSIGNED,

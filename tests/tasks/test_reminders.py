@@ -3,6 +3,7 @@ import datetime
 import icalendar
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tasks.models import CalendarFeed, DigestSent
 from tasks.services.reminders import create_feed, revoke_feed, send_digests
@@ -109,7 +110,11 @@ def test_the_feed_parses_back_with_the_library(client, feed, salesperson, frozen
     assert set(events) == {f"task-{meeting.no}@crm", f"task-{call.no}@crm"}
     event = events[f"task-{meeting.no}@crm"]
     start = event.decoded("dtstart")
-    assert (start.date(), start.time()) == (frozen_today, datetime.time(10, 30))
+    assert start.utcoffset() == datetime.timedelta(0)  # UTC: no VTIMEZONE needed
+    local = timezone.localtime(start)
+    assert (local.date(), local.time()) == (frozen_today, datetime.time(10, 30))
+    assert str(event["url"]).endswith(meeting.get_absolute_url())
+    assert str(event["status"]) == "CONFIRMED"
     assert event.decoded("dtend") - start == datetime.timedelta(minutes=45)
     assert str(event["location"]) == "Utrecht"
     assert str(event["summary"]).startswith("Demo (")
@@ -122,10 +127,10 @@ def test_the_feed_takes_constant_queries(
     client, feed, salesperson, django_assert_num_queries
 ):
     TaskFactory(salesperson=salesperson)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):  # feed, stamp, tasks, keep the document
         client.get(feed.get_absolute_url())
     TaskFactory.create_batch(40, salesperson=salesperson)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         client.get(feed.get_absolute_url())
 
 

@@ -1,0 +1,136 @@
+"""Scenario: a salesperson's iCalendar feed (tasks:calendar_feed) among 1,000,000
+tasks of 200 salespeople, 5,000 open tasks each, against the entry list page (the
+first page, unfiltered, as a Sales user). Target (issue 21): a poll at most twice
+the entry list page.
+
+Three polls are timed: one that renders the document again (its tasks changed: the
+cost before the document was kept), one that reads the kept document, and one with
+the ETag of the kept document (304). The stamp query is EXPLAINed: it may not scan
+the task table sequentially. The tasks are written once (untimed) and kept.
+"""
+
+import support
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from crm.models import Contact, Salesperson
+from tasks.models import CalendarFeed, Task
+from tasks.services.reminders import create_feed, feed_stamp, feed_tasks
+
+TARGET = 2.0
+SALESPEOPLE = 200
+PER_SALESPERSON = 5_000
+PREFIX = "FEEDB"
+TASK_TABLE = Task._meta.db_table
+
+
+def salespeople():
+    """The bench's salespeople, each with a user; made when missing."""
+    made = []
+    for number in range(1, SALESPEOPLE + 1):
+        code = f"{PREFIX}{number:03d}"
+        user = support.sales_user(f"bench-feed-{number:03d}")
+        salesperson = Salesperson.objects.get_or_create(
+            code=code, defaults={"name": f"Feed bench {number}", "user": user}
+        )[0]
+        made.append(salesperson)
+    return made
+
+
+def write_tasks(people):
+    """PER_SALESPERSON open tasks for each of `people` in one INSERT … SELECT, half
+    with a start time, on contacts spread over the contact table."""
+    task = Task._meta
+    quote = connection.ops.quote_name
+    contacts = list(Contact.objects.order_by("pk").values_list("pk", flat=True)[:5000])
+    now = timezone.now()
+    expressions = {
+        "no": "%s || LPAD(CAST(n AS TEXT), 8, '0')",
+        "contact": f"(ARRAY{contacts})[1 + n %% {len(contacts)}]",
+        "salesperson": f"(ARRAY{[p.pk for p in people]})[1 + n %% {len(people)}]",
+        "date": "CURRENT_DATE + (n %% 120) - 30",
+        "start_time": "CASE WHEN n %% 2 = 0 THEN TIME '09:00' + (n %% 16) * "
+        "INTERVAL '30 minutes' END",
+        "duration": "30",
+    }
+    values = {"description": "Terugbellen over de offerte", "segment_no": PREFIX}
+    values.update(created_at=now, updated_at=now)
+    columns, selects, params = [], [], []
+    for field in task.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(quote(field.column))
+        if field.name in expressions:
+            selects.append(expressions[field.name])
+            if field.name == "no":
+                params.append(PREFIX)
+        else:
+            value = values.get(field.name, field.get_default())
+            selects.append("%s")
+            params.append(field.get_db_prep_save(value, connection))
+    total = SALESPEOPLE * PER_SALESPERSON
+    sql = (
+        f"INSERT INTO {quote(task.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(selects)} FROM generate_series(1, {total}) n"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    support.vacuum(Task)
+
+
+def prepare():
+    people = salespeople()
+    if not Task.objects.filter(segment_no=PREFIX).exists():
+        write_tasks(people)
+    feed = CalendarFeed.objects.filter(user=people[0].user).first()
+    return feed or create_feed(people[0].user)
+
+
+def poll(client, url, **headers):
+    response = client.get(url, **headers)
+    assert response.status_code in (200, 304), response.status_code
+    return response
+
+
+def run(args):
+    feed = prepare()
+    client = support.logged_in_client(support.sales_user())
+    entry_list = reverse("interactions:entry_list")
+    page = support.median_seconds(
+        lambda: support.fetch(client, entry_list), args.repeat
+    )
+    url = feed.get_absolute_url()
+    anonymous = Client(HTTP_HOST="127.0.0.1")
+
+    def changed():
+        CalendarFeed.objects.filter(pk=feed.pk).update(stamp="")
+        return poll(anonymous, url)
+
+    rendered = support.median_seconds(changed, args.repeat)
+    etag = poll(anonymous, url)["ETag"]
+    kept = support.median_seconds(lambda: poll(anonymous, url), args.repeat)
+    not_modified = support.median_seconds(
+        lambda: poll(anonymous, url, HTTP_IF_NONE_MATCH=etag), args.repeat
+    )
+    events = feed_tasks(feed).count()
+    with CaptureQueriesContext(connection) as queries:
+        feed_stamp(feed, name="bench")
+    scans = support.sequential_scans(support.explain(queries[0]["sql"]), TASK_TABLE)
+    common = {"baseline": "the entry list page", "baseline_seconds": page}
+    return [
+        support.Result(f"feed of {events:,} tasks, rendered again", rendered, **common),
+        support.Result(
+            "feed, kept document",
+            kept,
+            target=TARGET,
+            failure="the stamp query scans the task table" if scans else "",
+            notes=["stamp query: " + ("Seq Scan" if scans else "no sequential scan")],
+            **common,
+        ),
+        support.Result(
+            "feed, If-None-Match (304)", not_modified, target=TARGET, **common
+        ),
+    ]
