@@ -31,7 +31,7 @@ from web.admin import (
 from web.amounts import number_formfield
 
 
-class AutocompleteSelect(widgets.AutocompleteSelect):
+class KeysOnlyMixin:
     """The admin's autocomplete drop-down, for a form shown again with its errors.
 
     Django's widget looks the submitted value up to show it, and a value that is no
@@ -48,6 +48,14 @@ class AutocompleteSelect(widgets.AutocompleteSelect):
         except ValidationError:
             return False
         return True
+
+
+class AutocompleteSelect(KeysOnlyMixin, widgets.AutocompleteSelect):
+    pass
+
+
+class AutocompleteSelectMultiple(KeysOnlyMixin, widgets.AutocompleteSelectMultiple):
+    pass
 
 
 class FormFieldsMixin:
@@ -70,6 +78,15 @@ class FormFieldsMixin:
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(
+            request
+        ):
+            kwargs["widget"] = AutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class ChangeList(main.ChangeList):

@@ -124,6 +124,17 @@ ENTRY_TABLES = (
     "interactions.InteractionDailyStatistics",
     "interactions.InteractionTotalStatistics",
 )
+# What a task page writes: the task, its attendees, its number, the audit record
+# (completing one may make the next of a recurring task).
+TASK_WRITES = frozenset(
+    {
+        "tasks.Task",
+        "tasks.Task_attendee_contacts",
+        "tasks.Task_attendee_salespeople",
+        "crm.NumberSeries",
+        "audit.AuditRecord",
+    }
+)
 # What a page that takes a POST may change when it says it is done.
 WRITES = {
     "jobs:cancel": {"jobs.Job"},
@@ -138,7 +149,7 @@ WRITES = {
     "crm:numberseries_update": {"crm.NumberSeries"},
     "interactions:entry_create": {
         *ENTRY_TABLES,
-        "audit.AuditRecord",
+        *TASK_WRITES,  # the Opvolgtaak
         "crm.FormSubmission",
     },
     "interactions:entry_resume": {
@@ -189,8 +200,7 @@ WRITES = {
         "segments.SegmentLine",
         "segments.LoggedSegment",
         *ENTRY_TABLES,
-        "crm.NumberSeries",
-        "audit.AuditRecord",
+        *TASK_WRITES,  # the Opvolgtaak
     },
     "segments:remove_contacts": {"segments.SegmentLine"},
     "segments:reuse_logged_segment": {"segments.SegmentLine"},
@@ -241,6 +251,15 @@ WRITES = {
         "crm.NumberSeries",
         *CRITERIA_WRITES,
     },
+    "tasks:task_create": TASK_WRITES,
+    "tasks:task_update": TASK_WRITES,
+    "tasks:task_complete": {*TASK_WRITES, *ENTRY_TABLES, "crm.FormSubmission"},
+    "tasks:task_cancel": TASK_WRITES,
+    "tasks:task_postpone": TASK_WRITES,
+    "tasks:task_reassign": TASK_WRITES,
+    "tasks:segment_task_create": TASK_WRITES,
+    "tasks:loggedsegment_task_create": TASK_WRITES,
+    "tasks:calendar_settings": {"tasks.CalendarFeed"},
     "crm:contact_import": set(),  # the preview: the file waits in media storage
     "crm:contact_import_confirm": {"crm.Contact", "crm.NumberSeries"},
     # Users are no CRM tables.
@@ -262,7 +281,7 @@ ADMIN_WRITES = {
     },
     "segments.SavedSegmentCriteria": {"audit.AuditRecord"},
 }
-CRM_APPS = ("audit", "crm", "interactions", "segments")
+CRM_APPS = ("audit", "crm", "interactions", "segments", "tasks")
 
 
 # Which pages -----------------------------------------------------------------------
