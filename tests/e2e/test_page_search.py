@@ -70,7 +70,7 @@ def test_alt_q_seg_arrows_to_logged_segments(page, live_server, login, shot):
     expect(
         listbox.get_by_role("group", name="Segmenten").get_by_role("option")
     ).to_have_text([re.compile("^SM00004 Opvolgingssegment voorjaar")])
-    expect(page.locator("#page-search-status")).to_have_text("5 resultaten")
+    expect(page.locator("#page-search-status")).to_have_text("7 resultaten")
     arrow_down_to(page, "Geregistreerde segmenten")
     shot("dropdown")
     page.keyboard.press("Enter")
@@ -153,6 +153,7 @@ def test_escape_closes_and_enter_without_a_choice_opens_the_results_page(
             "Interactie maken",
             "Interactiesjablonen",
             "Interactiegroepen",
+            "Interactie registreren voor deze contacten",
             "Uitgestelde interacties",
             "Segment maken van interacties",
         ]
@@ -184,6 +185,8 @@ def test_without_javascript_the_box_is_a_form_to_the_results_page(browser, live_
             "Segment maken van interacties",
             "Nieuw segment",
             "Geregistreerde segmenten",
+            "Opgeslagen segmentcriteria",
+            "Interactie registreren voor deze contacten",
         ]
     )
     results.filter(has_text="Geregistreerde segmenten").click()
