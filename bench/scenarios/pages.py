@@ -27,6 +27,9 @@ from crm.models import Contact
 from interactions.models import InteractionLogEntry
 
 TARGET = 2
+# Below this many entries the planner rightly reads a small table whole: a sequential
+# scan is reported but fails the scenario only from here on (`make bench`'s size).
+SCANS_FAIL_FROM = 100_000
 TABLES = (InteractionLogEntry._meta.db_table, Contact._meta.db_table)
 
 
@@ -180,7 +183,9 @@ def run(args):
                 target=TARGET,
                 queries=row["queries"],
                 notes=notes,
-                failure=", ".join(row["scans"]),
+                failure=", ".join(row["scans"])
+                if args.entries >= SCANS_FAIL_FROM
+                else "",
             )
         )
     flagged = [label for label, (_url, row) in measured.items() if row["scans"]]
