@@ -22,7 +22,9 @@ from tasks.services.reminders import create_feed, feed_stamp, feed_tasks
 
 TARGET = 2.0
 SALESPEOPLE = 200
-PER_SALESPERSON = 5_000
+# As many tasks as the data set has entries (1,000,000: 5,000 per salesperson); the
+# stamp query's sequential scan fails the scenario from this many on.
+SCANS_FAIL_FROM = 100_000
 PREFIX = "FEEDB"
 TASK_TABLE = Task._meta.db_table
 
@@ -40,9 +42,9 @@ def salespeople():
     return made
 
 
-def write_tasks(people):
-    """PER_SALESPERSON open tasks for each of `people` in one INSERT … SELECT, half
-    with a start time, on contacts spread over the contact table."""
+def write_tasks(people, total):
+    """`total` open tasks spread over `people` in one INSERT … SELECT, half with a
+    start time, on contacts spread over the contact table."""
     task = Task._meta
     quote = connection.ops.quote_name
     contacts = list(Contact.objects.order_by("pk").values_list("pk", flat=True)[:5000])
@@ -71,7 +73,6 @@ def write_tasks(people):
             value = values.get(field.name, field.get_default())
             selects.append("%s")
             params.append(field.get_db_prep_save(value, connection))
-    total = SALESPEOPLE * PER_SALESPERSON
     sql = (
         f"INSERT INTO {quote(task.db_table)} ({', '.join(columns)}) "
         f"SELECT {', '.join(selects)} FROM generate_series(1, {total}) n"
@@ -81,10 +82,10 @@ def write_tasks(people):
     support.vacuum(Task)
 
 
-def prepare():
+def prepare(total):
     people = salespeople()
     if not Task.objects.filter(segment_no=PREFIX).exists():
-        write_tasks(people)
+        write_tasks(people, total)
     feed = CalendarFeed.objects.filter(user=people[0].user).first()
     return feed or create_feed(people[0].user)
 
@@ -96,7 +97,7 @@ def poll(client, url, **headers):
 
 
 def run(args):
-    feed = prepare()
+    feed = prepare(args.entries)
     client = support.logged_in_client(support.sales_user())
     entry_list = reverse("interactions:entry_list")
     page = support.median_seconds(
@@ -126,7 +127,9 @@ def run(args):
             "feed, kept document",
             kept,
             target=TARGET,
-            failure="the stamp query scans the task table" if scans else "",
+            failure="the stamp query scans the task table"
+            if scans and args.entries >= SCANS_FAIL_FROM
+            else "",
             notes=["stamp query: " + ("Seq Scan" if scans else "no sequential scan")],
             **common,
         ),
