@@ -13,15 +13,30 @@ import support
 from django.urls import reverse
 
 from crm.models import Contact, Salesperson
-from interactions.models import InteractionLogEntry, InteractionTemplate
+from interactions.models import (
+    InteractionDailyStatistics,
+    InteractionLogEntry,
+    InteractionTemplate,
+    InteractionTotalStatistics,
+)
 
 TARGET = 2
 ENTRY_TABLE = InteractionLogEntry._meta.db_table
+SUMMED_TABLES = (
+    ENTRY_TABLE,
+    InteractionDailyStatistics._meta.db_table,
+    InteractionTotalStatistics._meta.db_table,
+)
 
 
 def statistics_sql(queries):
-    """The statement that sums the entries' cost: the page's statistics aggregate."""
-    found = [sql for sql in queries if f'SUM("{ENTRY_TABLE}"."cost")' in sql]
+    """The statement that sums the cost: the page's statistics aggregate, over the
+    entries (a contact card) or over a statistics table (the others)."""
+    found = [
+        sql
+        for sql in queries
+        if any(f'SUM("{table}"."cost")' in sql for table in SUMMED_TABLES)
+    ]
     if len(found) != 1:
         raise RuntimeError(f"expected one statistics query, found {len(found)}")
     return found[0]
