@@ -218,6 +218,11 @@ EXCEPTIONS = {
         (role, "post"): answers(400, why="no file: the form's message, with 400")
         for role in (CRM_ADMIN, SUPERUSER)
     },
+    # A bulk reassign names its tasks and salesperson; without them it is refused.
+    "tasks:task_reassign": {
+        (role, "post"): answers(400, why="no tasks chosen: refused with 400")
+        for role in (SALES, CRM_ADMIN, SUPERUSER)
+    },
     # Every field of Complete has a default: an empty body completes the task.
     "api:task_complete": {
         (role, "post"): answers(200, why="an empty body completes the task")
