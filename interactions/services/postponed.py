@@ -140,7 +140,7 @@ def delete_postponed(entries, *, user, criteria=None):
             _("You can only delete postponed interactions that you created.")
         )
     # One DELETE for the lot; the files follow after the commit (cleanup._delete).
-    count = _delete(postponed)
+    count = _delete(postponed, counted=False)
     _audit_many(
         AuditAction.DELETED,
         count,

@@ -157,3 +157,17 @@ def rebuild_statistics():
     for table in TABLES:
         table.model.objects.all().delete()
     add_statistics(InteractionLogEntry.objects.all())
+
+
+def lock_statistics():
+    """Before a bulk delete on PostgreSQL: wait for every transaction that is changing
+    the statistics (so changing entries) to end, and keep new ones out until this one
+    ends. Its statistics statement and its DELETE then see the same rows, though each
+    takes its own snapshot. Readers are not held up."""
+    if connection.vendor != "postgresql":
+        return  # SQLite runs one writer at a time
+    tables = ", ".join(
+        connection.ops.quote_name(table.model._meta.db_table) for table in TABLES
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
