@@ -47,6 +47,7 @@ NOT_PAGES = {
     "lookup:salespeople",
     "lookup:templates",
     "segments:segment_form_fields",
+    "tasks:task_reassign",
     "login",
     "logout",
     "password_change_done",
