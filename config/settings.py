@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "interactions",
     "segments",
     "tasks",
+    "privacy",
     "api",
     "dashboard",
     "demo",

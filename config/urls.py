@@ -56,6 +56,7 @@ urlpatterns = [
     path("interactions/", include("interactions.urls")),
     path("segments/", include("segments.urls")),
     path("tasks/", include("tasks.urls")),
+    path("privacy/", include("privacy.urls")),
     path("api/", include("api.urls")),
     # Before Django's own: the password pages with their limits (crm.accounts).
     path(

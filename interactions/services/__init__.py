@@ -12,10 +12,12 @@ callers write `from interactions.services import create_interaction`:
 - templates: create, change and delete interaction groups and templates
 - files: remove attachment files nothing refers to any more
 - statistics: keep the statistics tables in step with the entries; rebuild them
+- anonymise: clear what entries say about a person, keeping what they count
 - versions: which language version of a template a contact gets
 - languages: create, change and delete a template's language versions
 """
 
+from interactions.services.anonymise import anonymise_entries
 from interactions.services.batches import in_batches
 from interactions.services.cleanup import (
     delete_canceled_entries,
@@ -86,6 +88,7 @@ __all__ = [
     "Version",
     "VersionChooser",
     "add_statistics",
+    "anonymise_entries",
     "change_statistics",
     "choose_version",
     "create_group",

@@ -1,0 +1,1 @@
+"""The privacy app's records: data-subject exports, retention policies and runs."""
