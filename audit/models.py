@@ -31,6 +31,12 @@ class AuditAction(models.TextChoices):
     CHANGED = "changed", _("Changed")
     COMPLETED = "completed", _("Completed")
     REASSIGNED = "reassigned", _("Reassigned")
+    BLOCKED = "blocked", _("Privacy blocked")
+    UNBLOCKED = "unblocked", _("Privacy block lifted")
+    REFUSED = "refused", _("Refused")
+    ERASED = "erased", _("Erased")
+    DOWNLOADED = "downloaded", _("Downloaded")
+    RETENTION_APPLIED = "retention_applied", _("Retention applied")
 
 
 class AuditObjectType(models.TextChoices):
@@ -41,6 +47,7 @@ class AuditObjectType(models.TextChoices):
     SEGMENT = "segment", _("Segment")
     SAVED_CRITERIA = "saved_segment_criteria", _("Saved segment criteria")
     TASK = "task", _("Task")
+    CONTACT = "contact", _("Contact")
 
 
 # How the keys of AuditRecord.details are shown.

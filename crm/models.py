@@ -237,6 +237,9 @@ class Contact(models.Model):
     )
     correspondence_type = correspondence_type_field()
     exclude_from_segment = models.BooleanField(_("exclude from segment"), default=False)
+    # Business Central's "Privacy Blocked": no new interactions, segment lines, tasks
+    # or deliveries; the history stays (privacy app, docs/privacy.md).
+    privacy_blocked = models.BooleanField(_("privacy blocked"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
