@@ -228,11 +228,18 @@ JOBS_SCHEDULE = [
     # Hourly, so a missed hour or a refused message is caught up; each salesperson
     # gets one a day (tasks.models.DigestSent).
     {"task": "tasks.tasks.send_digests", "every": 60 * 60},
+    {"task": "privacy.tasks.remove_expired_exports", "every": 60 * 60},
 ]
 # The site's address as users reach it, for links in e-mails and calendar feeds.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How long a job's file (a large export, an import's report) can be downloaded.
 JOB_FILE_MAX_AGE = timedelta(hours=24)
+# A contact with more entries than this has its data-subject export written by a
+# background job (privacy app); the download link then expires after
+# JOB_FILE_MAX_AGE.
+PRIVACY_EXPORT_JOB_THRESHOLD = int(
+    os.environ.get("DJANGO_PRIVACY_EXPORT_JOB_THRESHOLD", "2000")
+)
 # A running job whose worker gave no sign of life for this long is failed by the
 # sweep (the worker was killed); a batch must report progress more often than this.
 JOB_STALE_AFTER = timedelta(

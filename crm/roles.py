@@ -62,6 +62,10 @@ CRM_ADMIN_PERMISSIONS = [
     "interactions.view_interactiontemplatesetup",
     "interactions.change_interactiontemplatesetup",
     "tasks.view_all_tasks",
+    # The data-subject export and erasure (privacy app, issue 22).
+    "privacy.view_contactexport",
+    "privacy.export_contact_data",
+    "privacy.erase_contact",
 ]
 
 ROLES = {SALES: SALES_PERMISSIONS, CRM_ADMIN: CRM_ADMIN_PERMISSIONS}

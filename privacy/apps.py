@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class PrivacyConfig(AppConfig):
     name = "privacy"
     verbose_name = _("Privacy")
+
+    def ready(self):
+        from jobs import registry
+        from privacy.services.export import EXPORT_KIND
+
+        registry.register(
+            EXPORT_KIND,
+            "privacy.jobs.export_job",
+            label=_("Export a contact's data"),
+        )

@@ -35,7 +35,11 @@ from segments.services.criteria_saved import (
     update_saved_criteria,
 )
 from segments.services.criteria_sources import criteria_contacts, describe_criteria
-from segments.services.delivery import deliver_logged_segment, resend_failed
+from segments.services.delivery import (
+    deliver_logged_segment,
+    resend_failed,
+    rewrite_letters,
+)
 from segments.services.from_entries import (
     ContactsAdded,
     add_contacts_from_entries,
@@ -105,6 +109,7 @@ __all__ = [
     "resend_failed",
     "reuse_criteria",
     "reuse_logged_segment",
+    "rewrite_letters",
     "save_criteria",
     "set_logged_segment_canceled",
     "template_header_values",

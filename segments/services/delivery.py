@@ -135,10 +135,11 @@ class _Content:
     """What each entry is sent: its version, merged for its contact, read once per
     template and attachment for the whole run."""
 
-    def __init__(self, logged_segment):
-        templates = InteractionTemplate.objects.filter(
-            pk__in=_in_progress(logged_segment).values("template")
-        )
+    def __init__(self, logged_segment, templates=None):
+        if templates is None:
+            templates = InteractionTemplate.objects.filter(
+                pk__in=_in_progress(logged_segment).values("template")
+            )
         self.versions = VersionChooser(templates)
         self.files = {}
         self.checked = set()
@@ -359,6 +360,45 @@ def _deliver_letters(logged_segment, content, *, token, job):
         [entry.pk for entry in claimed if entry.pk in included], errors, token=token
     )
     return len(claimed)
+
+
+def rewrite_letters(logged_segment, *, leave_out):
+    """Write `logged_segment`'s letters PDF again without the letters to the
+    contacts `leave_out` (a contact's erasure, privacy app): the others' letters
+    are merged as they were sent. No letters left: the file goes. The old file is
+    removed once the caller's transaction commits."""
+    if not logged_segment.letters:
+        return
+    sent = (
+        InteractionLogEntry.objects.filter(
+            logged_segment=logged_segment,
+            correspondence_type=CorrespondenceType.HARD_COPY,
+            delivery_status=DeliveryStatus.SENT,
+        )
+        .exclude(contact__in=leave_out)
+        .select_related("contact", "contact__company", "salesperson", "template")
+        .order_by("pk")
+    )
+    content = _Content(
+        logged_segment,
+        templates=InteractionTemplate.objects.filter(pk__in=sent.values("template")),
+    )
+    letters = []
+    for entry in sent:
+        with contextlib.suppress(ValidationError):
+            letters.append((entry.contact, content.body(entry, content.version(entry))))
+    old = logged_segment.letters.name
+    storage = logged_segment.letters.storage
+    if letters:
+        logged_segment.letters.save(
+            f"{logged_segment.segment_no}.pdf", ContentFile(letters_pdf(letters)), False
+        )
+    else:
+        logged_segment.letters = ""
+    LoggedSegment.objects.filter(pk=logged_segment.pk).update(
+        letters=logged_segment.letters.name or ""
+    )
+    transaction.on_commit(lambda: storage.delete(old))
 
 
 def deliver_logged_segment(logged_segment, *, user=None, job=None):
