@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import criteria, task_endpoints, views
+from api import criteria, privacy_endpoints, task_endpoints, views
 from segments.urls import SegmentNoConverter
 
 app_name = "api"
@@ -45,6 +45,16 @@ urlpatterns = [
         "v1/tasks/<str:no>/complete/",
         api_view(task_endpoints.TaskCompleteView),
         name="task_complete",
+    ),
+    path(
+        "v1/contacts/<str:no>/export/",
+        api_view(privacy_endpoints.ContactExportView),
+        name="contact_export",
+    ),
+    path(
+        "v1/contacts/<str:no>/erase/",
+        api_view(privacy_endpoints.ContactEraseView),
+        name="contact_erase",
     ),
     path("schema/", api_view(SpectacularAPIView), name="schema"),
     path("docs/", api_view(SpectacularSwaggerView, url_name="api:schema"), name="docs"),

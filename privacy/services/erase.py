@@ -4,6 +4,7 @@ import io
 import json
 import re
 import zipfile
+from urllib.parse import quote_plus
 
 from django.apps import apps
 from django.conf import settings
@@ -102,9 +103,13 @@ def erase_contact(contact, *, user):
     counts["exports"] = _remove_exports(contact)
     counts["files"] = _remove_files_quoting(values)
     counts["audit"] = _pseudonymise_audit(contact, values, placeholder)
+    # A list's filters are kept as typed, and as its URL's query string.
+    quoted = sorted(
+        {*values, *(quote_plus(value) for value in values)}, key=len, reverse=True
+    )
     for model, fields in QUOTING:
-        counts["audit"] += _replace_quotes(model, fields, values, placeholder)
-    _replace_task_results(values, placeholder)
+        counts["audit"] += _replace_quotes(model, fields, quoted, placeholder)
+    _replace_task_results(quoted, placeholder)
     # Calendar programs are sent the tasks again, as they are now.
     CalendarFeed.objects.update(stamp="", body=b"")
     Contact.objects.filter(pk=contact.pk).update(

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -115,6 +115,15 @@ TASK_COLUMNS = (
     "source_entry_no",
     "logged_entry_no",
 )
+# What an attended task of another contact does not show.
+OTHERS_TASK_COLUMNS = (
+    "description",
+    "location",
+    "segment_no",
+    "source_entry_no",
+    "logged_entry_no",
+    "template__code",
+)
 AUDIT_COLUMNS = (
     "at",
     "action",
@@ -158,8 +167,26 @@ def collect_contact_data(contact):
     entries = InteractionLogEntry.objects.filter(contact=contact).order_by("pk")
     entry_rows = list(entries.values(*ENTRY_COLUMNS))
     entry_nos = [row["entry_no"] for row in entry_rows]
-    tasks = Task.objects.filter(contact=contact).order_by("no")
-    task_rows = list(tasks.values(*TASK_COLUMNS))
+    # Its own tasks, and those it attends (the attendee rows: this contact's only).
+    tasks = (
+        Task.objects.filter(Q(contact=contact) | Q(attendee_contacts=contact))
+        .annotate(
+            attendee=Exists(
+                Task.attendee_contacts.through.objects.filter(
+                    task=OuterRef("pk"), contact=contact
+                )
+            )
+        )
+        .distinct()
+        .order_by("no")
+    )
+    task_rows = list(tasks.values(*TASK_COLUMNS, "attendee"))
+    own = set(Task.objects.filter(contact=contact).values_list("no", flat=True))
+    for row in task_rows:
+        if row["no"] not in own:
+            # Another contact's task it attends: when and what kind, not what the
+            # task says about that other contact.
+            row.update(dict.fromkeys(OTHERS_TASK_COLUMNS, ""))
     logged = LoggedSegment.objects.filter(
         pk__in=entries.exclude(logged_segment=None).values("logged_segment")
     ).order_by("segment_no")
@@ -180,7 +207,7 @@ def collect_contact_data(contact):
             audit_records_about(
                 contact,
                 entry_nos=entry_nos,
-                task_nos=[row["no"] for row in task_rows],
+                task_nos=list(own),
             ).values(*AUDIT_COLUMNS)
         ),
     }
@@ -340,6 +367,6 @@ _COLUMNS = {
     "delivery": DELIVERY_COLUMNS,
     "segment_lines": SEGMENT_LINE_COLUMNS,
     "logged_segments": LOGGED_SEGMENT_COLUMNS,
-    "tasks": TASK_COLUMNS,
+    "tasks": (*TASK_COLUMNS, "attendee"),
     "audit": AUDIT_COLUMNS,
 }

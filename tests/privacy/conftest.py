@@ -1,6 +1,7 @@
 """A contact built with every feature the CRM has, and another one beside it."""
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -12,7 +13,7 @@ from crm.models import CorrespondenceType
 from interactions.models import DeliveryStatus
 from segments.models import SegmentCriteriaAction, SegmentHistory
 from segments.services.printing import letters_pdf
-from tasks.models import CalendarFeed
+from tasks.models import CalendarFeed, Task
 from tests.factories import (
     AdminUserFactory,
     AuditRecordFactory,
@@ -137,7 +138,10 @@ def build_person(
         change_message="[]",
     )
     # A list export kept by a job, and a job asked with the contact's e-mail.
-    job = JobFactory(created_by=user, params={"query": f"search={email}"})
+    job = JobFactory(
+        created_by=user,
+        params={"query": urlencode({"search": email, "city": "Amsterdam"})},
+    )
     job.file.save(
         f"contacten-{tag}.csv", ContentFile(f"\ufeffNo.;Name\n{contact.no};{name}\n")
     )
@@ -181,6 +185,8 @@ def world(db, media_root):
             letters_pdf([(jan.contact, "Beste Jan,"), (piet.contact, "Beste Piet,")])
         ),
     )
+    # Jan attends Piet's task.
+    Task.objects.get(contact=piet.contact).attendee_contacts.add(jan.contact)
     feed = CalendarFeed.objects.create(user=user, token="t" * 40, stamp="x")
     feed.body = f"SUMMARY:{jan.contact.name} terugbellen".encode()
     feed.save()

@@ -1,0 +1,86 @@
+"""The data-subject export and erasure as actions of the contact admin (the crm app
+cannot know the privacy app, so they are added to its ModelAdmin here), and the
+kept exports, read-only."""
+
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from crm.models import Contact
+from privacy import services
+from privacy.models import ContactExport
+
+
+def _one(modeladmin, request, queryset, permission):
+    """The one contact an action runs for, or None after saying why not."""
+    if not request.user.has_perm(permission):
+        modeladmin.message_user(
+            request, _("You may not do this with contacts."), messages.ERROR
+        )
+        return None
+    if queryset.count() != 1:
+        modeladmin.message_user(
+            request, _("Select exactly one contact for this action."), messages.ERROR
+        )
+        return None
+    return queryset.get()
+
+
+@admin.action(description=gettext_lazy("Export contact data"))
+def export_contact_data(modeladmin, request, queryset):
+    contact = _one(modeladmin, request, queryset, "privacy.export_contact_data")
+    if contact is None:
+        return None
+    if services.export_in_background(contact):
+        # The page starts the job and keeps its download.
+        return redirect("privacy:contact_export", pk=contact.pk)
+    content = services.export_contact_data(contact, user=request.user)
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{services.export_filename(contact)}"'
+    )
+    return response
+
+
+@admin.action(description=gettext_lazy("Anonymise contact"))
+def erase_contact(modeladmin, request, queryset):
+    # Irreversible: confirmed on the page by typing the number, which then calls
+    # the service.
+    contact = _one(modeladmin, request, queryset, "privacy.erase_contact")
+    if contact is None:
+        return None
+    return redirect("privacy:contact_erase", pk=contact.pk)
+
+
+_contact_admin = admin.site._registry.get(Contact)
+if _contact_admin is not None:
+    _contact_admin.actions = [
+        *(_contact_admin.actions or ()),
+        export_contact_data,
+        erase_contact,
+    ]
+
+
+@admin.register(ContactExport)
+class ContactExportAdmin(admin.ModelAdmin):
+    list_display = ["file_name", "contact", "created_by", "created_at", "expires_at"]
+    list_select_related = ["contact", "created_by"]
+    search_fields = ["contact__no", "file_name"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "contact",
+        "job",
+        "created_by",
+        "created_at",
+        "file",
+        "file_name",
+        "expires_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,197 @@
+import io
+import zipfile
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditAction, AuditRecord
+from crm.models import Contact
+from interactions.models import DeliveryStatus, InteractionLogEntry
+from jobs.models import Job
+from privacy.models import ContactExport
+from tests.factories import SalesUserFactory
+
+pytestmark = pytest.mark.usefixtures("media_root")
+
+
+@pytest.fixture
+def admin_client(client, world):
+    client.force_login(world["user"])
+    return client
+
+
+def names_in(content):
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return set(archive.namelist())
+
+
+def test_the_contact_card_offers_export_and_erase_to_crm_admins(admin_client, world):
+    contact = world["jan"].contact
+
+    content = admin_client.get(contact.get_absolute_url()).content.decode()
+
+    assert reverse("privacy:contact_export", args=[contact.pk]) in content
+    assert reverse("privacy:contact_erase", args=[contact.pk]) in content
+
+
+def test_sales_users_may_neither_export_nor_erase(client, world):
+    client.force_login(SalesUserFactory())
+    contact = world["jan"].contact
+
+    assert client.get(contact.get_absolute_url()).status_code == 200
+    for name in ("privacy:contact_export", "privacy:contact_erase"):
+        assert client.post(reverse(name, args=[contact.pk])).status_code == 403
+    assert Contact.objects.get(pk=contact.pk).name == "Jan de Vries"
+
+
+def test_a_small_history_downloads_at_once(admin_client, world):
+    contact = world["jan"].contact
+
+    response = admin_client.post(reverse("privacy:contact_export", args=[contact.pk]))
+
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"].startswith(
+        f'attachment; filename="{contact.no}-'
+    )
+    assert "entries.json" in names_in(response.content)
+
+
+def test_a_large_history_is_exported_by_a_job_with_an_audited_link(
+    admin_client, world, settings, django_capture_on_commit_callbacks
+):
+    settings.PRIVACY_EXPORT_JOB_THRESHOLD = 3
+    contact, user = world["jan"].contact, world["user"]
+    url = reverse("privacy:contact_export", args=[contact.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url)
+
+    assert response.status_code == 302
+    job = Job.objects.get(kind="privacy.export")
+    assert job.status == Job.Status.DONE, job.message
+    export = ContactExport.objects.get()
+    assert job.result == {"url": export.get_absolute_url(), "label": export.file_name}
+    assert export.expires_at - timezone.now() > timedelta(hours=23)
+    # The page lists it; opening it is audited each time.
+    assert export.file_name in admin_client.get(url).content.decode()
+    download = admin_client.get(export.get_absolute_url())
+    assert "entries.json" in names_in(b"".join(download.streaming_content))
+    record = AuditRecord.objects.get(action=AuditAction.DOWNLOADED)
+    assert (record.user, record.object_id) == (user, contact.no)
+
+
+def test_an_expired_export_is_gone(admin_client, world):
+    contact, user = world["jan"].contact, world["user"]
+    export = ContactExport.objects.create(
+        contact=contact,
+        created_by=user,
+        file="privacy/x.zip",
+        file_name="x.zip",
+        expires_at=timezone.now() - timedelta(minutes=1),
+    )
+
+    assert admin_client.get(export.get_absolute_url()).status_code == 404
+    assert not AuditRecord.objects.filter(action=AuditAction.DOWNLOADED).exists()
+
+
+def test_erase_asks_for_the_contact_number(admin_client, world):
+    contact = world["jan"].contact
+    url = reverse("privacy:contact_erase", args=[contact.pk])
+
+    response = admin_client.post(url, {"contact_no": "CT99999"})
+
+    assert response.status_code == 200
+    assert f"Type {contact.no}, the number of this contact" in response.content.decode()
+    assert Contact.objects.get(pk=contact.pk).name == "Jan de Vries"
+
+
+def test_erase_with_the_number_typed_anonymises(
+    admin_client, world, django_capture_on_commit_callbacks
+):
+    contact = world["jan"].contact
+    url = reverse("privacy:contact_erase", args=[contact.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            url, {"contact_no": contact.no.lower()}, follow=True
+        )
+
+    content = response.content.decode()
+    assert f"Contact {contact.no} has been anonymised." in content
+    assert f"Anonymised contact {contact.no}" in content
+
+
+def test_erase_during_a_delivery_says_why_not(admin_client, world):
+    jan = world["jan"]
+    InteractionLogEntry.objects.filter(pk=jan.entries[2].pk).update(
+        delivery_status=DeliveryStatus.IN_PROGRESS
+    )
+    url = reverse("privacy:contact_erase", args=[jan.contact.pk])
+
+    response = admin_client.post(url, {"contact_no": jan.contact.no})
+
+    assert response.status_code == 200
+    assert "while a delivery to it is in progress" in response.content.decode()
+
+
+def test_the_api_exports_and_erases_for_crm_admins(
+    admin_client, world, django_capture_on_commit_callbacks
+):
+    contact = world["jan"].contact
+
+    export = admin_client.get(reverse("api:contact_export", args=[contact.no.lower()]))
+    assert export.status_code == 200
+    assert "contact.json" in names_in(export.content)
+    with django_capture_on_commit_callbacks(execute=True):
+        erased = admin_client.post(reverse("api:contact_erase", args=[contact.no]))
+
+    assert erased.status_code == 200
+    assert erased.json()["name"] == f"Anonymised contact {contact.no}"
+
+
+def test_the_api_refuses_an_erase_during_a_delivery_with_400(admin_client, world):
+    jan = world["jan"]
+    InteractionLogEntry.objects.filter(pk=jan.entries[2].pk).update(
+        delivery_status=DeliveryStatus.IN_PROGRESS
+    )
+
+    response = admin_client.post(reverse("api:contact_erase", args=[jan.contact.no]))
+
+    assert response.status_code == 400
+    assert "in progress" in response.json()["non_field_errors"][0]
+
+
+def test_the_api_refuses_sales_users(client, world):
+    client.force_login(SalesUserFactory())
+    contact = world["jan"].contact
+
+    assert (
+        client.get(reverse("api:contact_export", args=[contact.no])).status_code == 403
+    )
+    assert (
+        client.post(reverse("api:contact_erase", args=[contact.no])).status_code == 403
+    )
+
+
+def test_the_admin_actions_go_through_the_services(client, world):
+    root = world["user"]
+    root.is_staff = root.is_superuser = True
+    root.save()
+    client.force_login(root)
+    contact = world["jan"].contact
+    url = reverse("admin:crm_contact_changelist")
+
+    export = client.post(
+        url, {"action": "export_contact_data", "_selected_action": [contact.pk]}
+    )
+    erase = client.post(
+        url, {"action": "erase_contact", "_selected_action": [contact.pk]}
+    )
+
+    assert "contact.json" in names_in(export.content)
+    assert AuditRecord.objects.filter(
+        action=AuditAction.EXPORTED, object_type="contact", user=root
+    ).exists()
+    assert erase["Location"] == reverse("privacy:contact_erase", args=[contact.pk])
