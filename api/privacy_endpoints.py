@@ -73,5 +73,7 @@ class ContactEraseView(ContactLookupMixin, generics.GenericAPIView):
 
     def post(self, request, no):
         contact = self.get_contact(no)
-        erased = call_service(services.erase_contact, contact=contact, user=request.user)
+        erased = call_service(
+            services.erase_contact, contact=contact, user=request.user
+        )
         return Response(ContactSerializer(erased).data)

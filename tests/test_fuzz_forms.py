@@ -251,6 +251,22 @@ WRITES = {
         "crm.NumberSeries",
         *CRITERIA_WRITES,
     },
+    # The data-subject export leaves its audit record; erasure reaches every table
+    # that held the contact (privacy.services.erase).
+    "privacy:contact_export": {"audit.AuditRecord"},
+    "privacy:contact_erase": {
+        "crm.Contact",
+        "interactions.InteractionLogEntry",
+        "segments.SegmentLine",
+        "segments.SegmentHistory",
+        "segments.SegmentCriteriaAction",
+        "segments.SavedSegmentCriteriaAction",
+        "segments.LoggedSegment",
+        "tasks.Task",
+        "tasks.CalendarFeed",
+        "privacy.ContactExport",
+        "audit.AuditRecord",
+    },
     "tasks:task_create": TASK_WRITES,
     "tasks:task_update": TASK_WRITES,
     "tasks:task_complete": {*TASK_WRITES, *ENTRY_TABLES, "crm.FormSubmission"},
@@ -281,7 +297,7 @@ ADMIN_WRITES = {
     },
     "segments.SavedSegmentCriteria": {"audit.AuditRecord"},
 }
-CRM_APPS = ("audit", "crm", "interactions", "segments", "tasks")
+CRM_APPS = ("audit", "crm", "interactions", "segments", "tasks", "privacy")
 
 
 # Which pages -----------------------------------------------------------------------

@@ -116,6 +116,12 @@ ARGUMENTS = {
     "segments:savedcriteria_delete": lambda w: {"pk": w.saved_criteria.pk},
     "segments:line_row": lambda w: {"no": w.segment.no, "pk": w.line.pk},
     "segments:line_update": lambda w: {"no": w.segment.no, "pk": w.line.pk},
+    "privacy:contact_export": lambda w: {"pk": w.person.pk},
+    "privacy:contact_erase": lambda w: {"pk": w.person.pk},
+    # No export is kept in the world: the download is a 404 (tests/privacy).
+    "privacy:export_download": lambda w: {"pk": 1},
+    "api:contact_export": lambda w: {"no": w.person.no},
+    "api:contact_erase": lambda w: {"no": w.person.no},
     "tasks:task_detail": lambda w: {"pk": w.task.pk},
     "api:task_detail": lambda w: {"no": w.task.no},
     "tasks:calendar_feed": lambda w: {"token": w.feed.token},
@@ -227,6 +233,15 @@ EXCEPTIONS = {
     "api:task_complete": {
         (role, "post"): answers(200, why="an empty body completes the task")
         for role in (SALES, CRM_ADMIN, SUPERUSER)
+    },
+    # Erasure takes no body: an empty one erases the world's person.
+    "api:contact_erase": {
+        (role, "post"): answers(200, why="an empty body erases the contact")
+        for role in (CRM_ADMIN, SUPERUSER)
+    },
+    "privacy:export_download": {
+        (role, "get"): answers(404, why="the world keeps no data-subject export")
+        for role in (CRM_ADMIN, SUPERUSER)
     },
     "admin:crm_marketingsetup_changelist": {
         (SUPERUSER, "get"): answers(302, why="the singleton's list opens its row"),

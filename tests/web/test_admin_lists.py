@@ -137,7 +137,7 @@ def test_change_list_query_count_does_not_grow_with_rows(admin_client, model):
 
 # Search, widgets and date filters that do not read a whole table ------------------
 
-OUR_APPS = ("audit", "crm", "interactions", "jobs", "segments", "tasks")
+OUR_APPS = ("audit", "crm", "interactions", "jobs", "segments", "tasks", "privacy")
 
 
 def admins_and_inlines():
