@@ -24,6 +24,8 @@ def test_schema_generates_and_validates_without_warnings(tmp_path):
     assert set(schema["paths"]) == {
         "/api/v1/documents/",
         "/api/v1/contacts/",
+        "/api/v1/contacts/{no}/export/",
+        "/api/v1/contacts/{no}/erase/",
         "/api/v1/interactions/",
         "/api/v1/segments/{no}/add-contacts/",
         "/api/v1/segments/{no}/reduce/",
