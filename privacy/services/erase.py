@@ -49,6 +49,7 @@ QUOTING = (
     (SegmentCriteriaAction, ("criteria", "options")),
     (SavedSegmentCriteriaAction, ("criteria", "options")),
 )
+AUDIT_BATCH = 500
 # Values shorter than this are not searched for: "Li" would match half the CRM.
 SHORTEST_VALUE = 4
 
@@ -215,17 +216,18 @@ def _text_of(content):
 def _pseudonymise_audit(contact, values, placeholder):
     """The records about the contact itself, its entries and tasks: their
     description (an entry's or task's own words) becomes the placeholder, and the
-    contact's values in their details are replaced."""
+    contact's values in their details are replaced. Written in batches."""
     pattern = _pattern(values)
-    count = 0
-    for record in audit_records_about(contact):
+    records = list(audit_records_about(contact).only("pk", "details"))
+    for record in records:
         record.object_repr = placeholder
         record.details = _replaced(record.details, pattern, placeholder)
         if "contact" in record.details:
             record.details["contact"] = placeholder
-        record.save(update_fields=["object_repr", "details"])
-        count += 1
-    return count
+    AuditRecord.objects.bulk_update(
+        records, ["object_repr", "details"], batch_size=AUDIT_BATCH
+    )
+    return len(records)
 
 
 def _replace_quotes(model, fields, values, placeholder):

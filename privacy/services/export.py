@@ -11,7 +11,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -142,23 +143,25 @@ def contact_history_size(contact):
     return InteractionLogEntry.objects.filter(contact=contact).count()
 
 
-def audit_records_about(contact, *, entry_nos=None, task_nos=None):
+def audit_records_about(contact):
     """The audit records about `contact` alone: on the contact itself, or on one of
-    its entries or tasks. Records of actions on many contacts at once are left out:
-    they name other contacts' entries too."""
-    if entry_nos is None:
-        entry_nos = InteractionLogEntry.objects.filter(contact=contact).values_list(
-            "pk", flat=True
-        )
-    if task_nos is None:
-        task_nos = Task.objects.filter(contact=contact).values_list("no", flat=True)
+    its entries or own tasks. Records of actions on many contacts at once are left
+    out: they name other contacts' entries too."""
+    # Subqueries, not lists of numbers: a long history would pass the database's
+    # limit of parameters in one statement.
+    entry_nos = (
+        InteractionLogEntry.objects.filter(contact=contact)
+        .annotate(no_text=Cast("pk", CharField()))
+        .values("no_text")
+    )
+    task_nos = Task.objects.filter(contact=contact).values("no")
     return AuditRecord.objects.filter(
         Q(object_type=AuditObjectType.CONTACT, object_id=contact.no)
         | Q(
             object_type__in=[AuditObjectType.ENTRY, AuditObjectType.POSTPONED],
-            object_id__in=[str(no) for no in entry_nos],
+            object_id__in=entry_nos,
         )
-        | Q(object_type=AuditObjectType.TASK, object_id__in=list(task_nos))
+        | Q(object_type=AuditObjectType.TASK, object_id__in=task_nos)
     ).order_by("at", "pk")
 
 
@@ -166,7 +169,6 @@ def collect_contact_data(contact):
     """What the export holds, as {name: list of row dicts}, and the entries' files."""
     entries = InteractionLogEntry.objects.filter(contact=contact).order_by("pk")
     entry_rows = list(entries.values(*ENTRY_COLUMNS))
-    entry_nos = [row["entry_no"] for row in entry_rows]
     # Its own tasks, and those it attends (the attendee rows: this contact's only).
     tasks = (
         Task.objects.filter(Q(contact=contact) | Q(attendee_contacts=contact))
@@ -203,13 +205,7 @@ def collect_contact_data(contact):
         ),
         "logged_segments": list(logged.values(*LOGGED_SEGMENT_COLUMNS)),
         "tasks": task_rows,
-        "audit": list(
-            audit_records_about(
-                contact,
-                entry_nos=entry_nos,
-                task_nos=list(own),
-            ).values(*AUDIT_COLUMNS)
-        ),
+        "audit": list(audit_records_about(contact).values(*AUDIT_COLUMNS)),
     }
     files = [
         (entry.pk, entry.attachment)

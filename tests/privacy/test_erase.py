@@ -2,6 +2,8 @@ from urllib.parse import quote_plus
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditAction, AuditRecord
 from crm.models import Contact
@@ -15,6 +17,7 @@ from privacy.models import ContactExport
 from privacy.services import erase_contact, export_contact_data, store_export
 from segments.models import LoggedSegment, SegmentLine
 from tasks.models import CalendarFeed, Task
+from tests.factories import AuditRecordFactory, InteractionLogEntryFactory, TaskFactory
 from tests.privacy.stored import database_hits, media_hits, pdf_pages
 
 pytestmark = pytest.mark.usefixtures("media_root")
@@ -158,3 +161,27 @@ def test_erasing_twice_changes_nothing_more(world, django_capture_on_commit_call
 
     assert contact.name == f"Anonymised contact {contact.no}"
     assert statistics() == totals
+
+
+def test_erase_takes_as_many_queries_for_a_long_history_as_for_a_short_one(
+    world, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    jan, user = world["jan"], world["user"]
+    piet = world["piet"]
+    with CaptureQueriesContext(connection) as short:
+        erase(piet.contact, user, django_capture_on_commit_callbacks)
+    for _ in range(50):
+        entry = InteractionLogEntryFactory(
+            contact=jan.contact, template=jan.entries[0].template
+        )
+        AuditRecordFactory(
+            object_type="interaction_log_entry",
+            object_id=str(entry.pk),
+            details={"contact": str(jan.contact)},
+        )
+        TaskFactory(contact=jan.contact, description="Jan de Vries bellen")
+
+    with django_assert_max_num_queries(len(short.captured_queries)):
+        erase(jan.contact, user, django_capture_on_commit_callbacks)
+
+    assert not AuditRecord.objects.filter(details__contact=str(jan.contact)).exists()
