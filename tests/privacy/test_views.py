@@ -195,3 +195,20 @@ def test_the_admin_actions_go_through_the_services(client, world):
         action=AuditAction.EXPORTED, object_type="contact", user=root
     ).exists()
     assert erase["Location"] == reverse("privacy:contact_erase", args=[contact.pk])
+
+
+def test_expired_exports_are_removed_with_their_files(world, media_root):
+    from privacy.services import remove_expired_exports, store_export
+
+    jan, user = world["jan"], world["user"]
+    kept = store_export(jan.contact, b"zip", user=user)
+    old = store_export(jan.contact, b"zip", user=user)
+    ContactExport.objects.filter(pk=old.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+
+    assert remove_expired_exports() == 1
+
+    assert list(ContactExport.objects.all()) == [kept]
+    assert not (media_root / old.file.name).exists()
+    assert (media_root / kept.file.name).exists()
