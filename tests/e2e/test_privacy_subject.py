@@ -3,12 +3,14 @@ anonymises the contact (types its number, confirms, reads the placeholder back).
 
 import io
 import json
+import re
 import zipfile
 
 import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from audit.models import AuditAction, AuditRecord
 from crm.models import Contact
 from tests.factories import (
     AdminUserFactory,
@@ -95,3 +97,29 @@ def test_a_dutch_admin_anonymises_a_contact_by_typing_its_number(
     )
     expect(page.get_by_text("jan.devries@example.nl")).to_have_count(0)
     shot("erased")
+
+
+def test_a_large_history_is_exported_in_the_background_and_downloaded(
+    page, live_server, login, shot, jan, settings
+):
+    settings.PRIVACY_EXPORT_JOB_THRESHOLD = 0
+    login(AdminUserFactory(username="beheer"))
+    in_dutch(page, live_server)
+    page.goto(f"{live_server.url}{jan.get_absolute_url()}")
+    page.get_by_role("link", name="Gegevens van contact exporteren").click()
+
+    page.get_by_role("button", name="Export starten").click()
+
+    expect(
+        page.get_by_text("De export van CT00042 wordt op de achtergrond gemaakt")
+    ).to_be_visible()
+    link = page.locator("#main").get_by_role(
+        "link", name=re.compile(r"^CT00042-.*\.zip$")
+    )
+    expect(link).to_be_visible()
+    shot("kept-export")
+    with page.expect_download() as download:
+        link.click()
+    with zipfile.ZipFile(io.BytesIO(download.value.path().read_bytes())) as archive:
+        assert "entries.json" in archive.namelist()
+    assert AuditRecord.objects.filter(action=AuditAction.DOWNLOADED).count() == 1
