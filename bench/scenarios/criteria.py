@@ -27,7 +27,6 @@ from django.test.utils import CaptureQueriesContext
 
 from crm.models import Contact
 from segments.models import Segment, SegmentHistory, SegmentLine
-from segments.services.criteria import LINE_COLUMNS
 from segments.services import (
     add_contacts,
     add_contacts_by_criteria,
@@ -35,6 +34,7 @@ from segments.services import (
     reduce_contacts,
     refine_contacts,
 )
+from segments.services.criteria import LINE_COLUMNS
 
 TARGET = 2.0
 PREFIX = "CRB-P"

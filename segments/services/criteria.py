@@ -5,11 +5,12 @@ Each action is one transaction under the segment's row lock, in a number of
 statements that does not grow with the lines: the contacts are one query
 (criteria_sources.criteria_contacts), lines are added and removed by lines.py's
 INSERT … SELECT and DELETE, and what an action added and removed is kept in the
-segment history by INSERT … SELECT, every value of a removed line included, so that
-going back restores the lines exactly.
+segment history by INSERT … SELECT (on PostgreSQL a removal is one DELETE … RETURNING
+feeding that INSERT): a line added by its key, a line removed with every value, so
+that going back restores the lines exactly.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, Value
 from django.db.models import fields as model_fields
@@ -223,12 +224,12 @@ def _move_to_history(action, lines):
     columns = ", ".join(
         _quote(line.get_field(name).column) for name in ("contact", "id", *LINE_COLUMNS)
     )
+    # Django's own DELETE of `lines` (with joins it falls back to the keys itself).
     query = lines.order_by().query.chain(DeleteQuery)
-    compiler = query.get_compiler(connection=connection)
-    if not compiler.single_alias:  # joins: the keys in a subquery after all
-        query = SegmentLine.objects.filter(pk__in=_keys(lines)).query.chain(DeleteQuery)
-        compiler = query.get_compiler(connection=connection)
-    delete_sql, params = compiler.as_sql()
+    try:
+        delete_sql, params = query.get_compiler(connection=connection).as_sql()
+    except EmptyResultSet:  # no contacts can match: nothing to remove
+        return 0
     sql = (
         f"WITH moved AS ({delete_sql} RETURNING {columns}) "
         f"INSERT INTO {_quote(SegmentHistory._meta.db_table)} ("
