@@ -56,8 +56,10 @@ def snapshot():
             for model in apps.get_app_config(label).get_models(
                 include_auto_created=True
             ):
-                table, key = model._meta.db_table, model._meta.pk.column
-                cursor.execute(f"SELECT * FROM {quote(table)} ORDER BY {quote(key)}")
+                table = model._meta.db_table
+                # A composite key (segments.SegmentHistory) orders by its columns.
+                key = ", ".join(quote(field.column) for field in model._meta.pk_fields)
+                cursor.execute(f"SELECT * FROM {quote(table)} ORDER BY {key}")
                 tables[table] = cursor.fetchall()
     return tables
 

@@ -561,9 +561,10 @@ def column_position(model, column):
     return [description.name for description in columns].index(column)
 
 
-def key_position(model):
-    """Where the primary key is in the table's rows (SELECT *)."""
-    return column_position(model, model._meta.pk.column)
+def key_positions(model):
+    """Where the primary key's columns are in the table's rows (SELECT *); more
+    than one for a composite key (segments.SegmentHistory)."""
+    return [column_position(model, field.column) for field in model._meta.pk_fields]
 
 
 def changed_rows(before, after):
@@ -572,10 +573,11 @@ def changed_rows(before, after):
     for table, rows in after.items():
         old = set(before[table])
         model = models[table]
-        position = key_position(model)
+        positions = key_positions(model)
         for row in rows:
             if row not in old:
-                yield model, row[position]
+                key = tuple(row[position] for position in positions)
+                yield model, key if model._meta.is_composite_pk else key[0]
 
 
 def assert_valid_rows(before, after, allowed, what):

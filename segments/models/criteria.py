@@ -71,15 +71,21 @@ class SegmentHistory(models.Model):
     """A contact a criteria action added, or a line it removed with every value it
     had (its key included), so that going back restores it exactly."""
 
-    # No foreign key constraints in the database: an action writes a history row
-    # per line it changes, and checking four keys per row would cost more than
-    # writing it (bench/scenarios/criteria.py). The keys come from rows that exist
-    # (the action, the lines), and Django cascades and protects as usual.
+    # One index, the primary key (action, line): every read finds an action's rows
+    # by it, and an action writes a row per line it changes, so each index more (a
+    # serial key and its own) costs about as much as the row (bench/criteria.py).
+    # A line's key occurs once per action: a removed line is an old one, an added
+    # line a new one.
+    pk = models.CompositePrimaryKey("action", "line_id")
+    # No foreign key constraints in the database: checking four keys per row would
+    # cost more than writing it. The keys come from rows that exist (the action, the
+    # lines), and Django cascades and protects as usual.
     action = models.ForeignKey(
         SegmentCriteriaAction,
         verbose_name=_("criteria action"),
         on_delete=models.CASCADE,
         related_name="history",
+        db_index=False,  # the primary key starts with it
         db_constraint=False,
     )
     added = models.BooleanField(_("added"))
@@ -91,8 +97,9 @@ class SegmentHistory(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    # The removed line's values; a contact added has only `contact`.
-    line_id = models.BigIntegerField(_("line"), null=True, blank=True)
+    # The line's key; a line removed also has its values below, a line added only
+    # its key and contact (going back deletes it by key).
+    line_id = models.BigIntegerField(_("line"))
     template = models.ForeignKey(
         "interactions.InteractionTemplate",
         verbose_name=_("interaction template"),

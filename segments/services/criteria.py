@@ -5,14 +5,16 @@ Each action is one transaction under the segment's row lock, in a number of
 statements that does not grow with the lines: the contacts are one query
 (criteria_sources.criteria_contacts), lines are added and removed by lines.py's
 INSERT … SELECT and DELETE, and what an action added and removed is kept in the
-segment history by INSERT … SELECT, every value of a removed line included, so that
-going back restores the lines exactly.
+segment history by INSERT … SELECT (on PostgreSQL a removal is one DELETE … RETURNING
+feeding that INSERT): a line added by its key, a line removed with every value, so
+that going back restores the lines exactly.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, Value
 from django.db.models import fields as model_fields
+from django.db.models.sql.subqueries import DeleteQuery
 from django.utils.translation import gettext as _
 
 from audit.models import AuditAction, AuditObjectType
@@ -141,9 +143,35 @@ def _lines_of(segment, contacts):
     return SegmentLine.objects.filter(segment=segment, contact__in=_keys(contacts))
 
 
+# What the history holds of a line added: its key and contact (going back deletes
+# it by key); the other values are the columns' defaults, not copied.
+ADDED_VALUES = {
+    "template": None,
+    "description": "",
+    "subject": "",
+    "cost": 0,
+    "duration": 0,
+    "information_flow": "",
+    "initiated_by": "",
+    "correspondence_type": "",
+    "salesperson": None,
+    "attachment": "",
+}
+
+
+def _line_value(name, *, added):
+    field = SegmentHistory._meta.get_field(name)
+    if added:
+        return Value(
+            ADDED_VALUES[name],
+            output_field=field.target_field if field.is_relation else field,
+        )
+    return F(field.attname)
+
+
 def _keep_history(action, lines, *, added):
-    """Note `lines` in the history of `action`, with every value and key, as added
-    or as removed: one INSERT … SELECT."""
+    """Note `lines` in the history of `action`, as added (key and contact) or as
+    removed (every value and key): one INSERT … SELECT."""
     _insert_select(
         SegmentHistory,
         ["action", "added", "contact", "line_id", *LINE_COLUMNS],
@@ -154,10 +182,7 @@ def _keep_history(action, lines, *, added):
                 Value(added, output_field=model_fields.BooleanField()),
                 F("contact_id"),
                 F("pk"),
-                *(
-                    F(f"{name}_id") if name in ("template", "salesperson") else F(name)
-                    for name in LINE_COLUMNS
-                ),
+                *(_line_value(name, added=added) for name in LINE_COLUMNS),
             ],
         ),
     )
@@ -190,17 +215,23 @@ def _delete_history_lines(action, *, added, files=False):
 
 def _move_to_history(action, lines):
     """PostgreSQL: delete `lines` and write them into the history of `action` in one
-    statement (DELETE … RETURNING feeding the INSERT), reading them once."""
+    statement (DELETE … RETURNING feeding the INSERT), reading them once.
+
+    The DELETE takes the conditions of `lines` as they are (the segment, the
+    contacts' subquery), as a plain DELETE would: not the keys of `lines` in a
+    second IN (SELECT …), which reads the segment's lines twice."""
     line = SegmentLine._meta
     columns = ", ".join(
         _quote(line.get_field(name).column) for name in ("contact", "id", *LINE_COLUMNS)
     )
-    keys_sql, params = (
-        lines.order_by().values("pk").query.get_compiler(connection=connection).as_sql()
-    )
+    # Django's own DELETE of `lines` (with joins it falls back to the keys itself).
+    query = lines.order_by().query.chain(DeleteQuery)
+    try:
+        delete_sql, params = query.get_compiler(connection=connection).as_sql()
+    except EmptyResultSet:  # no contacts can match: nothing to remove
+        return 0
     sql = (
-        f"WITH moved AS (DELETE FROM {_quote(line.db_table)} "
-        f"WHERE {_quote(line.pk.column)} IN ({keys_sql}) RETURNING {columns}) "
+        f"WITH moved AS ({delete_sql} RETURNING {columns}) "
         f"INSERT INTO {_quote(SegmentHistory._meta.db_table)} ("
         + _columns(
             SegmentHistory, "action", "added", "contact", "line_id", *LINE_COLUMNS
@@ -411,10 +442,7 @@ def go_back(segment, *, user):
                 F("line_id"),
                 Value(segment.pk),
                 F("contact_id"),
-                *(
-                    F(f"{name}_id") if name in ("template", "salesperson") else F(name)
-                    for name in LINE_COLUMNS
-                ),
+                *(_line_value(name, added=False) for name in LINE_COLUMNS),
             ],
         ),
         # A contact given a line again by hand since keeps that line.

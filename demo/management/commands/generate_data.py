@@ -180,6 +180,7 @@ class Command(BaseCommand):
                     "language_code": language,
                     "correspondence_type": rnd.choice(("", "", "email", "hard_copy")),
                     "exclude_from_segment": rnd.random() < 0.02,
+                    "privacy_blocked": False,
                     "created_at": now,
                     "updated_at": now,
                 }
