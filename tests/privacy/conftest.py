@@ -90,7 +90,7 @@ def build_person(
     ]
     person.files.append(person.entries[0].attachment.name)
     segment = SegmentFactory(description="Nieuwsbrief")
-    SegmentLineFactory(
+    line = SegmentLineFactory(
         segment=segment,
         contact=contact,
         template=template,
@@ -102,7 +102,11 @@ def build_person(
         segment=segment, sequence=1, action="add", criteria={"search": name}
     )
     SegmentHistory.objects.create(
-        action=action, added=True, contact=contact, description=f"Voor {name}"
+        action=action,
+        line_id=line.pk,
+        added=True,
+        contact=contact,
+        description=f"Voor {name}",
     )
     TaskFactory(
         contact=contact,
