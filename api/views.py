@@ -30,6 +30,7 @@ from api.serializers import (
 )
 from crm.filters import ContactFilter
 from crm.models import Contact
+from crm.services import record_privacy_refusal
 from interactions import services
 from interactions.models import DocumentType, InteractionLogEntry
 
@@ -66,10 +67,16 @@ NOT_LOGGED_REASON = _("No interaction template is set up for %(document_type)s."
 
 
 def call_service(service, **kwargs):
-    """Call a service; its ValidationError becomes a 400 with the errors per field."""
+    """Call a service; its ValidationError becomes a 400 with the errors per field.
+
+    A refusal because a contact is privacy blocked is also written to the audit
+    trail (REFUSED), once the refused transaction has rolled back."""
     try:
         return service(**kwargs)
     except DjangoValidationError as error:
+        record_privacy_refusal(
+            error, user=kwargs.get("user"), action=getattr(service, "__name__", "")
+        )
         raise ValidationError(field_errors(error)) from error
 
 

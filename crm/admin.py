@@ -16,6 +16,7 @@ from crm.imports import BoundedCSV, BoundedXLSX, ContactResource
 from crm.models import (
     CONTACT_COMMUNICATION_FIELDS,
     CONTACT_IDENTITY_FIELDS,
+    CONTACT_PRIVACY_FIELDS,
     CONTACT_SEARCH_FIELDS,
     MISSING_SERIES_MESSAGES,
     Contact,
@@ -220,6 +221,7 @@ class ContactAdmin(
         "salesperson",
         "correspondence_type",
         "exclude_from_segment",
+        "privacy_blocked",
         "language_code",
         "country",
     )
@@ -231,6 +233,7 @@ class ContactAdmin(
     fieldsets = (
         (None, {"fields": CONTACT_IDENTITY_FIELDS}),
         (_("Communication"), {"fields": CONTACT_COMMUNICATION_FIELDS}),
+        (_("Privacy"), {"fields": CONTACT_PRIVACY_FIELDS}),
         (_("History"), {"fields": ("created_at", "updated_at")}),
     )
 

@@ -22,8 +22,9 @@ BLOCKING_SHOWN = 20
 
 
 def add_contacts_preview(segment, contacts):
-    """How many of `contacts` match, are in `segment` already, are excluded, and
-    would be added by add_contacts. `segment` None: a segment not created yet."""
+    """How many of `contacts` match, are in `segment` already, are excluded, are
+    privacy blocked (`blocked`), and would be added by add_contacts. `segment`
+    None: a segment not created yet."""
     in_segment = (
         Value(False, output_field=BooleanField())
         if segment is None
@@ -36,10 +37,18 @@ def add_contacts_preview(segment, contacts):
         .aggregate(
             matching=Count("pk"),
             already=Count("pk", filter=Q(in_segment=True)),
-            excluded=Count("pk", filter=Q(in_segment=False, exclude_from_segment=True)),
+            excluded=Count(
+                "pk",
+                filter=Q(
+                    in_segment=False, exclude_from_segment=True, privacy_blocked=False
+                ),
+            ),
+            blocked=Count("pk", filter=Q(in_segment=False, privacy_blocked=True)),
         )
     )
-    counts["to_add"] = counts["matching"] - counts["already"] - counts["excluded"]
+    counts["to_add"] = (
+        counts["matching"] - counts["already"] - counts["excluded"] - counts["blocked"]
+    )
     return counts
 
 
@@ -133,6 +142,10 @@ def line_error(segment, line):
         message = _("Choose an interaction template for %(contact)s in segment %(no)s.")
     elif reason == BlockReason.NO_SALESPERSON:
         message = _("Choose a salesperson for %(contact)s in segment %(no)s.")
+    elif reason == BlockReason.PRIVACY_BLOCKED:
+        message = _(
+            "Contact %(contact)s in segment %(no)s is privacy blocked: remove its line."
+        )
     elif reason == BlockReason.BLOCKED_TEMPLATE:
         message = _(
             "Interaction template %(code)s of %(contact)s in segment %(no)s is blocked."
