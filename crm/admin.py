@@ -240,7 +240,10 @@ class ContactAdmin(
     def save_service(self, request, obj, form, change):
         """As the contact pages: an add without a number takes the series' next."""
         if change:
-            return services.update_contact(obj, user=request.user)
+            # The flag goes by name: the service keeps the stored one otherwise.
+            return services.update_contact(
+                obj, user=request.user, privacy_blocked=obj.privacy_blocked
+            )
         return services.create_contact(user=request.user, **form.cleaned_data)
 
     def delete_service(self, request, obj):

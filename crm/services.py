@@ -42,19 +42,19 @@ def create_contact(*, user, **values):
 def update_contact(contact, *, user, **values):
     """Change a contact's fields after checking the company/person rules.
 
-    A change of "Privacy blocked" (given in `values`, or already set on `contact` by
-    the admin's form) goes through set_privacy_blocked, so it is audited."""
-    blocked = values.pop("privacy_blocked", contact.privacy_blocked)
+    "Privacy blocked" changes only when given in `values`, through
+    set_privacy_blocked (audited); else the stored flag stays, whatever the caller's
+    copy of the contact says (it may be older than a block)."""
+    blocked = values.pop("privacy_blocked", None)
     for field, value in values.items():
         setattr(contact, field, value)
-    # The stored flag, not the caller's copy: the admin sets the field on the object.
     stored = Contact.objects.filter(pk=contact.pk).values_list(
         "privacy_blocked", flat=True
     )
     contact.privacy_blocked = stored.first() or False
     contact.full_clean()
     contact.save()
-    if blocked != contact.privacy_blocked:
+    if blocked is not None and bool(blocked) != contact.privacy_blocked:
         set_privacy_blocked(contact, blocked, user=user)
     return contact
 

@@ -98,14 +98,21 @@ class TestBlockService:
 
     def test_update_contact_changing_the_flag_is_audited(self, user, open_contact):
         crm_services.update_contact(open_contact, user=user, privacy_blocked=True)
-        # The admin sets the field on the object, then saves through the service.
-        open_contact.privacy_blocked = False
-        crm_services.update_contact(open_contact, user=user)
+        crm_services.update_contact(open_contact, user=user, privacy_blocked=False)
 
         assert list(
             AuditRecord.objects.order_by("pk").values_list("action", flat=True)
         ) == [AuditAction.BLOCKED, AuditAction.UNBLOCKED]
         assert not Contact.objects.get(pk=open_contact.pk).privacy_blocked
+
+    def test_saving_an_older_copy_keeps_the_block(self, user, open_contact):
+        stale = Contact.objects.get(pk=open_contact.pk)
+        crm_services.set_privacy_blocked(open_contact, True, user=user)
+
+        crm_services.update_contact(stale, user=user, city="Zeist")
+
+        assert Contact.objects.get(pk=open_contact.pk).privacy_blocked
+        assert Contact.objects.get(pk=open_contact.pk).city == "Zeist"
 
     def test_create_contact_blocked_is_audited(self, user, setup):
         contact = crm_services.create_contact(
@@ -121,10 +128,8 @@ class TestBlockService:
         assert list(persons.not_privacy_blocked()) == [open_contact]
 
     def test_refusal_names_the_contacts_and_counts_the_rest(self, user):
-        contacts = [
+        for n in range(7):
             PersonFactory(no=f"CT1{n:04d}", name=f"Person {n}", privacy_blocked=True)
-            for n in range(7)
-        ]
         with pytest.raises(ValidationError) as error:
             crm_services.refuse_privacy_blocked(
                 Contact.objects.all(), user=user, action="test"
