@@ -66,3 +66,24 @@ def test_block_a_contact_then_an_interaction_is_refused_in_dutch(
     )
     shot("refused")
     assert not InteractionLogEntry.objects.exists()
+
+
+def test_the_contact_list_filters_privacy_blocked_contacts_in_dutch(
+    page, live_server, login, shot
+):
+    user = SalesUserFactory(username="anna")
+    PersonFactory(no="CT00001", name="Open Olga", company=None)
+    PersonFactory(no="CT00002", name="Bram Blok", company=None, privacy_blocked=True)
+    login(user)
+    page.get_by_label("Language").select_option("nl")
+    expect(page.get_by_role("heading", name="Welkom, anna")).to_be_visible()
+
+    page.goto(f"{live_server.url}/contacts/")
+    page.get_by_label("Privacy geblokkeerd").select_option(label="Ja")
+    page.get_by_role("button", name="Filteren").click()
+
+    rows = page.locator("table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Bram Blok")
+    expect(rows.first).to_contain_text("Privacy geblokkeerd")
+    shot("list-filtered")
