@@ -20,6 +20,7 @@ from tasks.models import Task
 from tests.api.conftest import token_client
 from tests.factories import (
     InteractionGroupFactory,
+    InteractionLogEntryFactory,
     InteractionTemplateFactory,
     NumberSeriesFactory,
     PersonFactory,
@@ -207,6 +208,59 @@ class TestPages:
         assert response.status_code == 200
         assert MESSAGE in response.content.decode()
         assert not Task.objects.exists()
+
+    def test_send_email_page_sends_nothing(
+        self, sales_client, blocked, template, mailoutbox
+    ):
+        blocked.email = "bram@example.org"
+        blocked.save()
+        response = sales_client.post(
+            f"{reverse('interactions:send_email')}?contact={blocked.no}",
+            {"subject": "Hello", "body": "Text", "template": template.pk},
+        )
+
+        assert response.status_code == 200
+        assert MESSAGE in response.content.decode()
+        assert mailoutbox == []
+
+    def test_log_page_names_the_blocked_line(
+        self, sales_client, setup, open_contact, template, salesperson, user
+    ):
+        segment = segment_services.create_segment(
+            user=user, description="Spring", template=template, salesperson=salesperson
+        )
+        segment_services.add_contacts(segment, [open_contact], user=user)
+        crm_services.set_privacy_blocked(open_contact, True, user=user)
+
+        response = sales_client.post(reverse("segments:segment_log", args=[segment.no]))
+
+        assert response.status_code == 200
+        html = response.content.decode()
+        # The lines that stop the logging are listed with the reason.
+        assert "1 line cannot be logged." in html
+        assert "Open Olga</td>" in html
+        assert "<td>Contact privacy blocked</td>" in html
+        assert not InteractionLogEntry.objects.exists()
+
+    def test_add_contacts_from_entries_page_says_who_was_left_out(
+        self, sales_client, setup, open_contact, blocked, template, user
+    ):
+        segment = segment_services.create_segment(user=user, description="Spring")
+        InteractionLogEntryFactory(contact=open_contact, template=template)
+        InteractionLogEntryFactory(contact=blocked, template=template)
+
+        response = sales_client.post(
+            reverse("segments:add_contacts_from_entries", args=[segment.no]),
+            {"query": ""},
+            follow=True,
+        )
+
+        messages = [str(m) for m in response.context["messages"]]
+        assert messages == [
+            "1 contact added to segment SM00001. 1 privacy blocked contact was "
+            "left out."
+        ]
+        assert list(segment.lines.values_list("contact__no", flat=True)) == ["CT00001"]
 
 
 @pytest.fixture
