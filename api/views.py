@@ -97,7 +97,8 @@ def field_errors(error):
         "with the interaction template set up for its type. The same document type "
         "and number logged for the contact again within 10 minutes is not logged "
         "twice: the answer is then 200 with the entry logged before and "
-        "`duplicate: true`."
+        "`duplicate: true`. A contact marked privacy blocked is refused (400, "
+        "`non_field_errors`), and the refusal is written to the audit trail."
     ),
     request=DocumentSerializer,
     responses={
@@ -238,7 +239,9 @@ class ContactListView(generics.ListAPIView):
             "salesperson or else the contact's, today and now. An unknown contact, "
             "template or salesperson is a field error (400). Unlike the page, which "
             "asks before logging a template the contact already had that day, the "
-            "API logs it: an integration has no one to ask."
+            "API logs it: an integration has no one to ask. A contact marked "
+            "privacy blocked is refused (400, `non_field_errors`), and the refusal "
+            "is written to the audit trail."
         ),
         request=InteractionCreateSerializer,
         responses={
