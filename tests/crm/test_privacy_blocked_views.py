@@ -190,6 +190,20 @@ class TestPages:
         assert MESSAGE in response.content.decode()
         assert not InteractionLogEntry.objects.exists()
 
+    def test_create_interaction_page_warns_before_it_is_filled_in(
+        self, sales_client, blocked, open_contact
+    ):
+        url = reverse("interactions:entry_create")
+
+        warned = sales_client.get(url, {"contact": blocked.no}).content.decode()
+        other = sales_client.get(url, {"contact": open_contact.no}).content.decode()
+
+        assert (
+            "Contact CT00002 Blocked Bram is privacy blocked: an interaction for it "
+            "will be refused." in warned
+        )
+        assert "privacy-blocked-warning" not in other
+
     def test_create_task_page_shows_the_refusal(self, sales_client, setup, blocked):
         response = sales_client.post(
             reverse("tasks:task_create"),
