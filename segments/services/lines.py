@@ -127,7 +127,9 @@ def apply_header_template_to_blocking_lines(segment, *, user):
         When(usable, then=F("salesperson")),
         default=_header_salesperson(segment),
     )
-    return segment.lines.blocking().update(**changes)
+    # A privacy blocked contact's line stays blocking: no template lifts that.
+    lines = segment.lines.blocking().exclude(contact__privacy_blocked=True)
+    return lines.update(**changes)
 
 
 def _header_salesperson(segment):

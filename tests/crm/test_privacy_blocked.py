@@ -349,6 +349,20 @@ class TestSegments:
             ("privacy_blocked", 1)
         ]
 
+    def test_the_header_template_does_not_lift_a_blocked_line(
+        self, user, segment, open_contact
+    ):
+        segment_services.add_contacts(segment, [open_contact], user=user)
+        segment.lines.update(template=None)
+        crm_services.set_privacy_blocked(open_contact, True, user=user)
+
+        changed = segment_services.apply_header_template_to_blocking_lines(
+            segment, user=user
+        )
+
+        assert changed == 0
+        assert segment.lines.blocking().count() == 1
+
     def test_a_dynamic_segment_drops_the_line_at_log_and_reports_it(
         self, user, segment, open_contact, blocked
     ):
