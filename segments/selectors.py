@@ -1,6 +1,8 @@
 """Reads for the segment pages; each takes one or two queries whatever the sizes."""
 
 import dataclasses
+import operator
+from functools import reduce
 
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Count, Exists, OuterRef, Q, Value
@@ -178,13 +180,24 @@ def log_check(segment):
         )
     if LoggedSegment.objects.filter(segment_no=segment.no).exists():
         problems.append(already_logged(segment))
+    reasons = BLOCKING_REASONS
+    blocking = BLOCKING
+    if segment.reapply_criteria and segment.criteria_actions.exists():
+        # A dynamic segment's criteria, replayed at log, drop the lines of privacy
+        # blocked contacts (criteria.add_set): they stop nothing.
+        reasons = [
+            (reason, condition)
+            for reason, condition in BLOCKING_REASONS
+            if reason != BlockReason.PRIVACY_BLOCKED
+        ]
+        blocking = reduce(operator.or_, (condition for _r, condition in reasons))
     # One aggregate for all counts: the check costs the same for 10 or 100,000 lines.
     counts = SegmentLine.objects.filter(segment=segment).aggregate(
         lines=Count("pk"),
-        blocking=Count("pk", filter=BLOCKING),
+        blocking=Count("pk", filter=blocking),
         **{
             reason.value: Count("pk", filter=condition)
-            for reason, condition in BLOCKING_REASONS
+            for reason, condition in reasons
         },
     )
     if not counts["lines"]:
@@ -198,7 +211,7 @@ def log_check(segment):
         # Only the first few by name: the page and the error list stay readable.
         blocking_lines = list(
             SegmentLine.objects.filter(segment=segment)
-            .blocking()
+            .filter(blocking)
             .with_block_reason()
             .select_related("contact", "template", "salesperson")
             .order_by("pk")[:BLOCKING_SHOWN]
@@ -211,7 +224,7 @@ def log_check(segment):
         blocking_lines=blocking_lines,
         reason_counts=[
             (reason, counts[reason.value])
-            for reason, _condition in BLOCKING_REASONS
+            for reason, _condition in reasons
             if counts[reason.value]
         ],
     )

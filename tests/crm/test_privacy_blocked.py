@@ -374,6 +374,8 @@ class TestSegments:
         )
         assert "CT00003" in line_contacts(segment)
         crm_services.set_privacy_blocked(other, True, user=user)
+        # The Log page's check knows the replay will drop the line.
+        assert log_check(segment).loggable
 
         logged, _follow_up = segment_services.log_segment(segment, user=user)
 
