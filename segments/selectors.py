@@ -196,8 +196,7 @@ def log_check(segment):
         lines=Count("pk"),
         blocking=Count("pk", filter=blocking),
         **{
-            reason.value: Count("pk", filter=condition)
-            for reason, condition in reasons
+            reason.value: Count("pk", filter=condition) for reason, condition in reasons
         },
     )
     if not counts["lines"]:
