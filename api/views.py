@@ -30,6 +30,7 @@ from api.serializers import (
 )
 from crm.filters import ContactFilter
 from crm.models import Contact
+from crm.services import record_privacy_refusal
 from interactions import services
 from interactions.models import DocumentType, InteractionLogEntry
 
@@ -66,10 +67,16 @@ NOT_LOGGED_REASON = _("No interaction template is set up for %(document_type)s."
 
 
 def call_service(service, **kwargs):
-    """Call a service; its ValidationError becomes a 400 with the errors per field."""
+    """Call a service; its ValidationError becomes a 400 with the errors per field.
+
+    A refusal because a contact is privacy blocked is also written to the audit
+    trail (REFUSED), once the refused transaction has rolled back."""
     try:
         return service(**kwargs)
     except DjangoValidationError as error:
+        record_privacy_refusal(
+            error, user=kwargs.get("user"), action=getattr(service, "__name__", "")
+        )
         raise ValidationError(field_errors(error)) from error
 
 
@@ -90,7 +97,8 @@ def field_errors(error):
         "with the interaction template set up for its type. The same document type "
         "and number logged for the contact again within 10 minutes is not logged "
         "twice: the answer is then 200 with the entry logged before and "
-        "`duplicate: true`."
+        "`duplicate: true`. A contact marked privacy blocked is refused (400, "
+        "`non_field_errors`), and the refusal is written to the audit trail."
     ),
     request=DocumentSerializer,
     responses={
@@ -231,7 +239,9 @@ class ContactListView(generics.ListAPIView):
             "salesperson or else the contact's, today and now. An unknown contact, "
             "template or salesperson is a field error (400). Unlike the page, which "
             "asks before logging a template the contact already had that day, the "
-            "API logs it: an integration has no one to ask."
+            "API logs it: an integration has no one to ask. A contact marked "
+            "privacy blocked is refused (400, `non_field_errors`), and the refusal "
+            "is written to the audit trail."
         ),
         request=InteractionCreateSerializer,
         responses={

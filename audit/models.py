@@ -64,6 +64,9 @@ AUDIT_DETAIL_LABELS = {
     "criteria": _("Criteria"),
     "options": _("Options"),
     "reapplied": _("Criteria reapplied"),
+    "action": _("Action"),
+    "message": _("Message"),
+    "privacy_blocked": _("Privacy blocked left out"),
 }
 
 

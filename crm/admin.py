@@ -17,6 +17,7 @@ from crm.imports import BoundedCSV, BoundedXLSX, ContactResource
 from crm.models import (
     CONTACT_COMMUNICATION_FIELDS,
     CONTACT_IDENTITY_FIELDS,
+    CONTACT_PRIVACY_FIELDS,
     CONTACT_SEARCH_FIELDS,
     MISSING_SERIES_MESSAGES,
     Contact,
@@ -221,6 +222,7 @@ class ContactAdmin(
         "salesperson",
         "correspondence_type",
         "exclude_from_segment",
+        "privacy_blocked",
         "language_code",
         "country",
     )
@@ -232,13 +234,17 @@ class ContactAdmin(
     fieldsets = (
         (None, {"fields": CONTACT_IDENTITY_FIELDS}),
         (_("Communication"), {"fields": CONTACT_COMMUNICATION_FIELDS}),
+        (_("Privacy"), {"fields": CONTACT_PRIVACY_FIELDS}),
         (_("History"), {"fields": ("created_at", "updated_at")}),
     )
 
     def save_service(self, request, obj, form, change):
         """As the contact pages: an add without a number takes the series' next."""
         if change:
-            return services.update_contact(obj, user=request.user)
+            # The flag goes by name: the service keeps the stored one otherwise.
+            return services.update_contact(
+                obj, user=request.user, privacy_blocked=obj.privacy_blocked
+            )
         return services.create_contact(user=request.user, **form.cleaned_data)
 
     def delete_service(self, request, obj):

@@ -35,6 +35,13 @@ class ContactFilter(FilterSet):
         choices=Contact._meta.get_field("language_code").choices,
         empty_label=_("All"),
     )
+    # A plain select with "All" instead of django-filter's "Unknown / Yes / No".
+    privacy_blocked = django_filters.BooleanFilter(
+        label=_("Privacy blocked"),
+        widget=forms.Select(
+            choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+        ),
+    )
     ordering = OrderingFilter(
         fields=[
             ("no", "no"),
@@ -58,6 +65,7 @@ class ContactFilter(FilterSet):
             "city",
             "country",
             "language_code",
+            "privacy_blocked",
         )
 
     def search(self, queryset, name, value):

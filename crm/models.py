@@ -171,6 +171,14 @@ class ContactQuerySet(models.QuerySet):
         # What every contact row shows: one join instead of a query per row.
         return self.select_related("company", "salesperson")
 
+    def privacy_blocked(self):
+        """Marked "Privacy blocked": nothing new is recorded for them."""
+        return self.filter(privacy_blocked=True)
+
+    def not_privacy_blocked(self):
+        """The contacts new interactions, lines, tasks and deliveries may name."""
+        return self.filter(privacy_blocked=False)
+
     def search(self, text):
         """The contact list's, the API's and the admin's search (web.search): the
         contacts whose number, name, e-mail or city matches `text`, and the persons
@@ -315,13 +323,25 @@ CONTACT_COMMUNICATION_FIELDS = (
     "correspondence_type",
     "exclude_from_segment",
 )
+# Changed through crm.services.set_privacy_blocked (audited), never by an import.
+CONTACT_PRIVACY_FIELDS = ("privacy_blocked",)
 # Editable, in form order.
-CONTACT_FIELDS = (*CONTACT_IDENTITY_FIELDS, *CONTACT_COMMUNICATION_FIELDS)
+CONTACT_FIELDS = (
+    *CONTACT_IDENTITY_FIELDS,
+    *CONTACT_COMMUNICATION_FIELDS,
+    *CONTACT_PRIVACY_FIELDS,
+)
 # The columns of an export and an import, companies by number and salespeople by
-# code: an exported codes file imports back unchanged.
-CONTACT_EXPORT_FIELDS = CONTACT_FIELDS
-# What the API shows of a contact.
-CONTACT_API_FIELDS = (*CONTACT_EXPORT_FIELDS, "created_at", "updated_at")
+# code: an exported codes file imports back unchanged. Without the privacy flag:
+# an import would set it past its audit record.
+CONTACT_EXPORT_FIELDS = (*CONTACT_IDENTITY_FIELDS, *CONTACT_COMMUNICATION_FIELDS)
+# What the API shows of a contact (the flag read-only: the API lists contacts).
+CONTACT_API_FIELDS = (
+    *CONTACT_EXPORT_FIELDS,
+    *CONTACT_PRIVACY_FIELDS,
+    "created_at",
+    "updated_at",
+)
 # What a letter may name as {{ contact.<field> }} (the company by its name).
 CONTACT_PLACEHOLDER_FIELDS = (
     "no",

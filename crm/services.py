@@ -5,12 +5,15 @@ commands all call these. Importing contacts is in crm.imports."""
 import hashlib
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from audit.models import AuditAction, AuditObjectType
+from audit.services import record_audit
 from crm.models import (
     Contact,
     FormSubmission,
@@ -22,6 +25,7 @@ from crm.models import (
 @transaction.atomic
 def create_contact(*, user, **values):
     """Create a contact, numbering it from the contact series when `no` is blank."""
+    blocked = values.pop("privacy_blocked", False)
     contact = Contact(**values)
     # The number is taken inside this transaction: when validation fails below, the
     # rollback returns it to the series (no gap, as NAV).
@@ -29,17 +33,147 @@ def create_contact(*, user, **values):
         contact.no = MarketingSetup.load().next_no("contact_nos")
     contact.full_clean()
     contact.save()
+    if blocked:
+        set_privacy_blocked(contact, True, user=user)
     return contact
 
 
 @transaction.atomic
 def update_contact(contact, *, user, **values):
-    """Change a contact's fields after checking the company/person rules."""
+    """Change a contact's fields after checking the company/person rules.
+
+    "Privacy blocked" changes only when given in `values`, through
+    set_privacy_blocked (audited); else the stored flag stays, whatever the caller's
+    copy of the contact says (it may be older than a block)."""
+    blocked = values.pop("privacy_blocked", None)
     for field, value in values.items():
         setattr(contact, field, value)
+    stored = Contact.objects.filter(pk=contact.pk).values_list(
+        "privacy_blocked", flat=True
+    )
+    contact.privacy_blocked = stored.first() or False
     contact.full_clean()
     contact.save()
+    if blocked is not None and bool(blocked) != contact.privacy_blocked:
+        set_privacy_blocked(contact, blocked, user=user)
     return contact
+
+
+# Privacy blocked (Business Central's "Privacy Blocked"): the contact keeps its
+# history, but nothing new is recorded for it. Every write path in the apps above
+# calls refuse_privacy_blocked; bulk paths leave blocked contacts out in SQL.
+
+# How many blocked contacts a refusal names one by one.
+REFUSED_SHOWN = 5
+
+
+class PrivacyBlockedError(ValidationError):
+    """The refusal of refuse_privacy_blocked: a ValidationError (code
+    "privacy_blocked") that also carries the numbers of the blocked contacts and the
+    action refused, for the audit record of a refusal (record_privacy_refusal)."""
+
+    def __init__(self, message, *, contacts, action="", user=None):
+        super().__init__(message, code="privacy_blocked")
+        self.contacts = contacts
+        self.action = action
+        self.user = user
+
+
+@transaction.atomic
+def set_privacy_blocked(contact, blocked, *, user):
+    """Mark `contact` "Privacy blocked" (or lift the mark); audited BLOCKED or
+    UNBLOCKED. Returns whether it changed; setting the value it has is no change."""
+    locked = Contact.objects.select_for_update().get(pk=contact.pk)
+    blocked = bool(blocked)
+    contact.privacy_blocked = blocked
+    if locked.privacy_blocked == blocked:
+        return False
+    # One UPDATE of the flag: the rest of the row is the caller's to save.
+    Contact.objects.filter(pk=contact.pk).update(
+        privacy_blocked=blocked, updated_at=timezone.now()
+    )
+    record_audit(
+        action=AuditAction.BLOCKED if blocked else AuditAction.UNBLOCKED,
+        user=user,
+        object_type=AuditObjectType.CONTACT,
+        object_id=locked.no,
+        object_repr=locked.name,
+    )
+    return True
+
+
+def _blocked_rows(contacts):
+    """(no, name) of the blocked ones of `contacts` (a contact, contacts, their keys
+    or a queryset), the first REFUSED_SHOWN + 1, and how many there are."""
+    if isinstance(contacts, Contact):
+        contacts = [contacts]
+    if not isinstance(contacts, models.QuerySet):
+        keys = [getattr(contact, "pk", contact) for contact in contacts]
+        contacts = Contact.objects.filter(pk__in=[key for key in keys if key])
+    # Read again, not taken from the objects: the flag may be set since they were.
+    blocked = Contact.objects.filter(
+        pk__in=contacts.order_by().values("pk"), privacy_blocked=True
+    )
+    rows = list(blocked.order_by("no").values_list("no", "name")[: REFUSED_SHOWN + 1])
+    if len(rows) <= REFUSED_SHOWN:
+        return rows, len(rows)
+    return rows[:REFUSED_SHOWN], blocked.count()
+
+
+def refuse_privacy_blocked(contacts, *, user=None, action=""):
+    """Raise PrivacyBlockedError naming the contacts of `contacts` (a contact,
+    contacts, their keys or a queryset) marked "Privacy blocked"; nothing when
+    none is. `action` (the service refused) and `user` go with the error into the
+    audit record of the refusal (record_privacy_refusal). One query."""
+    rows, count = _blocked_rows(contacts)
+    if not count:
+        return
+    names = [f"{no} {name}".strip() for no, name in rows]
+    if count > len(names):
+        names.append(_("and %(count)s more") % {"count": count - len(names)})
+    message = ngettext(
+        "Contact %(contacts)s is privacy blocked: no new interactions, segment "
+        "lines, tasks or deliveries can be made for it.",
+        "%(count)s contacts are privacy blocked: %(contacts)s. No new interactions, "
+        "segment lines, tasks or deliveries can be made for them.",
+        count,
+    ) % {"count": count, "contacts": ", ".join(names)}
+    raise PrivacyBlockedError(
+        message, contacts=[no for no, _name in rows], action=action, user=user
+    )
+
+
+def privacy_refusals(error):
+    """The refusals of privacy blocked contacts among a ValidationError's messages."""
+    if hasattr(error, "error_dict"):
+        errors = [item for items in error.error_dict.values() for item in items]
+    else:
+        errors = error.error_list
+    return [item for item in errors if item.code == "privacy_blocked"]
+
+
+@transaction.atomic
+def record_privacy_refusal(error, *, user, action=""):
+    """Write the audit record REFUSED of each privacy refusal in `error` (a
+    ValidationError the caller caught); call it after the refused transaction rolled
+    back, so the record is kept. Returns how many were written."""
+    refusals = privacy_refusals(error)
+    for refusal in refusals:
+        contacts = getattr(refusal, "contacts", [])
+        record_audit(
+            action=AuditAction.REFUSED,
+            user=user,
+            object_type=AuditObjectType.CONTACT,
+            count=len(contacts) or 1,
+            object_id=contacts[0] if len(contacts) == 1 else "",
+            object_repr=_("Privacy blocked"),
+            details={
+                "contact": contacts,
+                "action": getattr(refusal, "action", "") or action,
+                "message": " ".join(refusal.messages),
+            },
+        )
+    return len(refusals)
 
 
 def protected_summary(error):

@@ -29,6 +29,11 @@ urlpatterns = [
         views.ContactDeleteView.as_view(),
         name="contact_delete",
     ),
+    path(
+        "contacts/<int:pk>/privacy-block/",
+        views.ContactPrivacyBlockView.as_view(),
+        name="contact_privacy_block",
+    ),
     path("salespeople/", views.SalespersonListView.as_view(), name="salesperson_list"),
     path(
         "salespeople/new/",

@@ -1,8 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.text import capfirst
 from django.utils.translation import get_language
@@ -110,6 +110,37 @@ class ContactDeleteView(PermissionRequiredMixin, DeleteView):
             _("Contact %(object)s has been deleted.") % {"object": self.object},
         )
         return HttpResponseRedirect(self.success_url)
+
+
+class ContactPrivacyBlockView(PermissionRequiredMixin, View):
+    """Mark a contact "Privacy blocked" or lift the mark, after a confirmation
+    page; the posted `blocked` says which, so a second click changes nothing."""
+
+    permission_required = "crm.change_contact"
+    template_name = "crm/contact_privacy_block.html"
+    http_method_names = ["get", "post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        self.contact = get_object_or_404(Contact, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, {"contact": self.contact})
+
+    def post(self, request, *args, **kwargs):
+        choice = request.POST.get("blocked", "")
+        if choice not in ("true", "false"):
+            return HttpResponseBadRequest(
+                _("Say whether the contact is to be privacy blocked (true or false).")
+            )
+        blocked = choice == "true"
+        services.set_privacy_blocked(self.contact, blocked, user=request.user)
+        if blocked:
+            message = _("Contact %(contact)s is now privacy blocked.")
+        else:
+            message = _("The privacy block of contact %(contact)s has been lifted.")
+        messages.success(request, message % {"contact": self.contact})
+        return redirect(self.contact)
 
 
 # The export's labels and widths of the CONTACT_EXPORT_FIELDS (a field without one

@@ -11,6 +11,7 @@ from django.core.mail import EmailMessage
 from django.utils.translation import gettext as _
 
 from crm.models import Salesperson
+from crm.services import refuse_privacy_blocked
 from interactions.letters import merge_text, render_letter
 from interactions.models import DocumentType
 from interactions.services import (
@@ -77,6 +78,7 @@ def render_contact_letter(template, *, contact, salesperson, date=None):
 def log_letter(template, *, contact, user):
     """Record the printed letter: a "cover sheet / letter" entry with its template
     and the language it was printed in."""
+    refuse_privacy_blocked(contact, user=user, action="log_letter")
     version = letter_version(template, contact)
     _render_version(template, version, contact=contact, salesperson=None)
     return log_document(
@@ -99,8 +101,10 @@ def send_email(*, contact, subject, body, user, template=None, attach=True):
 
     The template is `template` or the one set up for e-mails; it is refused before
     anything is sent when there is neither, or when the contact has no address. A
-    backend failure is a ValidationError and nothing is logged.
+    backend failure is a ValidationError and nothing is logged. Nothing is sent to
+    a contact marked "Privacy blocked".
     """
+    refuse_privacy_blocked(contact, user=user, action="send_email")
     if not contact.email:
         raise ValidationError(
             _("Contact %(contact)s has no e-mail address.") % {"contact": contact},

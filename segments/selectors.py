@@ -1,6 +1,8 @@
 """Reads for the segment pages; each takes one or two queries whatever the sizes."""
 
 import dataclasses
+import operator
+from functools import reduce
 
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Count, Exists, OuterRef, Q, Value
@@ -22,8 +24,9 @@ BLOCKING_SHOWN = 20
 
 
 def add_contacts_preview(segment, contacts):
-    """How many of `contacts` match, are in `segment` already, are excluded, and
-    would be added by add_contacts. `segment` None: a segment not created yet."""
+    """How many of `contacts` match, are in `segment` already, are excluded, are
+    privacy blocked (`blocked`), and would be added by add_contacts. `segment`
+    None: a segment not created yet."""
     in_segment = (
         Value(False, output_field=BooleanField())
         if segment is None
@@ -36,10 +39,18 @@ def add_contacts_preview(segment, contacts):
         .aggregate(
             matching=Count("pk"),
             already=Count("pk", filter=Q(in_segment=True)),
-            excluded=Count("pk", filter=Q(in_segment=False, exclude_from_segment=True)),
+            excluded=Count(
+                "pk",
+                filter=Q(
+                    in_segment=False, exclude_from_segment=True, privacy_blocked=False
+                ),
+            ),
+            blocked=Count("pk", filter=Q(in_segment=False, privacy_blocked=True)),
         )
     )
-    counts["to_add"] = counts["matching"] - counts["already"] - counts["excluded"]
+    counts["to_add"] = (
+        counts["matching"] - counts["already"] - counts["excluded"] - counts["blocked"]
+    )
     return counts
 
 
@@ -133,6 +144,10 @@ def line_error(segment, line):
         message = _("Choose an interaction template for %(contact)s in segment %(no)s.")
     elif reason == BlockReason.NO_SALESPERSON:
         message = _("Choose a salesperson for %(contact)s in segment %(no)s.")
+    elif reason == BlockReason.PRIVACY_BLOCKED:
+        message = _(
+            "Contact %(contact)s in segment %(no)s is privacy blocked: remove its line."
+        )
     elif reason == BlockReason.BLOCKED_TEMPLATE:
         message = _(
             "Interaction template %(code)s of %(contact)s in segment %(no)s is blocked."
@@ -165,13 +180,23 @@ def log_check(segment):
         )
     if LoggedSegment.objects.filter(segment_no=segment.no).exists():
         problems.append(already_logged(segment))
+    reasons = BLOCKING_REASONS
+    blocking = BLOCKING
+    if segment.reapply_criteria and segment.criteria_actions.exists():
+        # A dynamic segment's criteria, replayed at log, drop the lines of privacy
+        # blocked contacts (criteria.add_set): they stop nothing.
+        reasons = [
+            (reason, condition)
+            for reason, condition in BLOCKING_REASONS
+            if reason != BlockReason.PRIVACY_BLOCKED
+        ]
+        blocking = reduce(operator.or_, (condition for _r, condition in reasons))
     # One aggregate for all counts: the check costs the same for 10 or 100,000 lines.
     counts = SegmentLine.objects.filter(segment=segment).aggregate(
         lines=Count("pk"),
-        blocking=Count("pk", filter=BLOCKING),
+        blocking=Count("pk", filter=blocking),
         **{
-            reason.value: Count("pk", filter=condition)
-            for reason, condition in BLOCKING_REASONS
+            reason.value: Count("pk", filter=condition) for reason, condition in reasons
         },
     )
     if not counts["lines"]:
@@ -185,7 +210,7 @@ def log_check(segment):
         # Only the first few by name: the page and the error list stay readable.
         blocking_lines = list(
             SegmentLine.objects.filter(segment=segment)
-            .blocking()
+            .filter(blocking)
             .with_block_reason()
             .select_related("contact", "template", "salesperson")
             .order_by("pk")[:BLOCKING_SHOWN]
@@ -198,7 +223,7 @@ def log_check(segment):
         blocking_lines=blocking_lines,
         reason_counts=[
             (reason, counts[reason.value])
-            for reason, _condition in BLOCKING_REASONS
+            for reason, _condition in reasons
             if counts[reason.value]
         ],
     )

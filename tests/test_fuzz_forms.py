@@ -139,9 +139,11 @@ TASK_WRITES = frozenset(
 WRITES = {
     "jobs:cancel": {"jobs.Job"},
     "jobs:retry": {"jobs.Job"},
-    "crm:contact_create": {"crm.Contact", "crm.NumberSeries"},
-    "crm:contact_update": {"crm.Contact"},
+    # The privacy flag's change is audited (crm.services.set_privacy_blocked).
+    "crm:contact_create": {"crm.Contact", "crm.NumberSeries", "audit.AuditRecord"},
+    "crm:contact_update": {"crm.Contact", "audit.AuditRecord"},
     "crm:contact_delete": {"crm.Contact"},
+    "crm:contact_privacy_block": {"crm.Contact", "audit.AuditRecord"},
     "crm:salesperson_create": {"crm.Salesperson"},
     "crm:salesperson_update": {"crm.Salesperson"},
     "crm:marketing_setup": {"crm.MarketingSetup"},
@@ -288,7 +290,8 @@ WRITES = {
 }
 # The admin writes the page's model and its inlines' models; adding takes a number.
 ADMIN_WRITES = {
-    "crm.Contact": {"crm.NumberSeries"},
+    # The privacy flag's change is audited.
+    "crm.Contact": {"crm.NumberSeries", "audit.AuditRecord"},
     "segments.Segment": {"segments.SegmentLine", "crm.NumberSeries"},
     "interactions.InteractionLogEntry": {
         "interactions.InteractionDailyStatistics",

@@ -64,6 +64,7 @@ ARGUMENTS = {
     "crm:contact_detail": lambda w: {"pk": w.company.pk},
     "crm:contact_update": lambda w: {"pk": w.company.pk},
     "crm:contact_delete": lambda w: {"pk": w.person.pk},
+    "crm:contact_privacy_block": lambda w: {"pk": w.person.pk},
     "crm:salesperson_detail": lambda w: {"pk": w.salesperson.pk},
     "crm:salesperson_update": lambda w: {"pk": w.salesperson.pk},
     "crm:numberseries_update": lambda w: {"pk": w.setup.contact_nos.pk},
@@ -223,6 +224,11 @@ EXCEPTIONS = {
     "crm:contact_import": {
         (role, "post"): answers(400, why="no file: the form's message, with 400")
         for role in (CRM_ADMIN, SUPERUSER)
+    },
+    # Block or lift says which in `blocked`; without it the POST is refused.
+    "crm:contact_privacy_block": {
+        (role, "post"): answers(400, why="no `blocked` given: refused with 400")
+        for role in (SALES, CRM_ADMIN, SUPERUSER)
     },
     # A bulk reassign names its tasks and salesperson; without them it is refused.
     "tasks:task_reassign": {

@@ -24,6 +24,7 @@ def contact_rows(contacts):
                 "name": contact.name,
                 "type": contact.type,
                 "type_label": types.get(contact.type, contact.type),
+                "privacy_blocked": contact.privacy_blocked,
                 "company": company is not None,
                 "company_url": contact_url(company.pk) if company else "",
                 "company_name": company.name if company else "",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction, AuditObjectType
 from audit.services import record_audit
+from crm.services import refuse_privacy_blocked
 from interactions.models import Evaluation, InteractionLogEntry
 from interactions.services.batches import in_batches
 from interactions.services.defaults import (
@@ -178,6 +179,10 @@ def _validate(entry, *, finishing):
 
 
 def _save(entry, *, contact, template, user, values, postponed):
+    # Every entry written by hand, resumed, postponed or recorded automatically comes
+    # through here: a contact marked "Privacy blocked" gets none (its history stays).
+    if contact is not None:
+        refuse_privacy_blocked(contact, user=user)
     previous_attachment = _fill(
         entry, contact=contact, template=template, user=user, values=values
     )

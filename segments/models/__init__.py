@@ -182,6 +182,7 @@ class Segment(models.Model):
 class BlockReason(models.TextChoices):
     """Why a line stops its segment from being logged, in the order it is named."""
 
+    PRIVACY_BLOCKED = "privacy_blocked", _("Contact privacy blocked")
     NO_TEMPLATE = "no_template", _("No interaction template")
     NO_SALESPERSON = "no_salesperson", _("No salesperson")
     BLOCKED_TEMPLATE = "blocked_template", _("Interaction template blocked")
@@ -192,6 +193,8 @@ class BlockReason(models.TextChoices):
 # order as BlockReason, as the reason: log_segment's check, the segment card's banner
 # and the lines' "blocking" filter all read it through SegmentLineQuerySet.
 BLOCKING_REASONS = (
+    # A contact blocked after its line was added: logging would write it an entry.
+    (BlockReason.PRIVACY_BLOCKED, Q(contact__privacy_blocked=True)),
     (BlockReason.NO_TEMPLATE, Q(template__isnull=True)),
     (BlockReason.NO_SALESPERSON, Q(salesperson__isnull=True)),
     (BlockReason.BLOCKED_TEMPLATE, Q(template__blocked=True)),

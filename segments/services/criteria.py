@@ -114,6 +114,8 @@ def add_set(criteria, options):
         )
     if not options.get("ignore_exclusion"):
         found = found.filter(exclude_from_segment=False)
+    # Like the exclusion, but no option overrules it (docs/privacy.md).
+    found = found.not_privacy_blocked()
     if not options.get("allow_company_with_persons"):
         # A company whose persons are added is represented by them.
         persons = found.filter(company=OuterRef("pk"))

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction, AuditObjectType
 from audit.services import record_audit
-from crm.models import CorrespondenceType
+from crm.models import Contact, CorrespondenceType
 from interactions.letters import PLACEHOLDER, check_letter_text, letter_values
 from interactions.models import (
     DeliveryStatus,
@@ -63,6 +63,24 @@ def _claims(**conditions):
 
 def _unclaimed(logged_segment):
     return _in_progress(logged_segment).filter(~Exists(_claims()))
+
+
+def privacy_blocked_message():
+    return _("Not sent: the contact is privacy blocked.")
+
+
+def _refuse_privacy_blocked(logged_segment):
+    """The unclaimed entries in progress whose contact is privacy blocked (since the
+    logging) are not sent: "error" with the reason, one UPDATE; how many."""
+    blocked = Contact.objects.privacy_blocked().values("pk")
+    return (
+        _unclaimed(logged_segment)
+        .filter(contact__in=blocked)
+        .update(
+            delivery_status=DeliveryStatus.ERROR,
+            delivery_error=privacy_blocked_message(),
+        )
+    )
 
 
 def start_delivery(logged_segment, *, user):
@@ -414,6 +432,7 @@ def deliver_logged_segment(logged_segment, *, user=None, job=None):
         jobs.report_progress(job, done=0, total=total)
     if _stopped(logged_segment, job):
         return _summary(logged_segment)
+    done += _refuse_privacy_blocked(logged_segment)
     done += _deliver_letters(logged_segment, content, token=token, job=job)
     if job is not None:
         jobs.report_progress(job, done=min(done, total))
@@ -422,6 +441,8 @@ def deliver_logged_segment(logged_segment, *, user=None, job=None):
     )
     batch_size = settings.DELIVERY_BATCH_SIZE
     while not _stopped(logged_segment, job):
+        # A contact blocked while the run goes on is not sent to either.
+        done += _refuse_privacy_blocked(logged_segment)
         # Every entry of a batch ends up claimed (by this run or another), so the
         # next query starts after it.
         ids = list(emails.order_by("pk").values_list("pk", flat=True)[:batch_size])

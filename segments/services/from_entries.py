@@ -20,6 +20,7 @@ class ContactsAdded(NamedTuple):
     added: int
     excluded: int  # marked "exclude from segment": skipped
     already: int  # in the segment before: skipped
+    blocked: int = 0  # marked "Privacy blocked": left out
 
 
 def _entry_contacts(entries):
@@ -40,7 +41,10 @@ def add_contacts_from_entries(segment, *, entries, user):
     counts = add_contacts_preview(segment, contacts)
     added = add_contacts(segment, contacts, user=user)
     return ContactsAdded(
-        added=added, excluded=counts["excluded"], already=counts["already"]
+        added=added,
+        excluded=counts["excluded"],
+        already=counts["already"],
+        blocked=counts["blocked"],
     )
 
 
@@ -61,6 +65,16 @@ def create_segment_from_entries(entries, *, user, **values):
             _("No interaction log entries match: there are no contacts to add."),
             code="empty",
         )
+    if not counts["to_add"] and counts["blocked"]:
+        raise ValidationError(
+            _(
+                "None of the contacts of these interaction log entries can be added: "
+                "%(blocked)s privacy blocked, %(excluded)s marked “exclude from "
+                "segment”."
+            )
+            % {"blocked": counts["blocked"], "excluded": counts["excluded"]},
+            code="empty",
+        )
     if not counts["to_add"]:
         raise ValidationError(
             ngettext(
@@ -75,4 +89,6 @@ def create_segment_from_entries(entries, *, user, **values):
         )
     segment = create_segment(user=user, **values)
     added = add_contacts(segment, contacts, user=user)
-    return segment, ContactsAdded(added=added, excluded=counts["excluded"], already=0)
+    return segment, ContactsAdded(
+        added=added, excluded=counts["excluded"], already=0, blocked=counts["blocked"]
+    )

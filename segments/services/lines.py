@@ -16,6 +16,7 @@ from crm.correspondence import (
     correspondence_type_sql,
 )
 from crm.models import Contact, Salesperson
+from crm.services import refuse_privacy_blocked
 from interactions.services import (
     entry_values_from_template,
     remove_unreferenced_attachments,
@@ -126,7 +127,9 @@ def apply_header_template_to_blocking_lines(segment, *, user):
         When(usable, then=F("salesperson")),
         default=_header_salesperson(segment),
     )
-    return segment.lines.blocking().update(**changes)
+    # A privacy blocked contact's line stays blocking: no template lifts that.
+    lines = segment.lines.blocking().exclude(contact__privacy_blocked=True)
+    return lines.update(**changes)
 
 
 def _header_salesperson(segment):
@@ -144,7 +147,8 @@ def add_contacts(segment, contacts, *, user=None, ignore_exclusion=False):
     """Add a line per contact with the header's values in one INSERT … SELECT.
 
     Contacts already in the segment are skipped, and so are those marked "exclude
-    from segment" unless `ignore_exclusion`. Returns the number of lines added.
+    from segment" unless `ignore_exclusion`, and those marked "Privacy blocked"
+    always. Returns the number of lines added.
     """
     segment = _lock(segment)
     rule = _correspondence_rule(segment, segment.template)
@@ -158,7 +162,13 @@ def add_contacts(segment, contacts, *, user=None, ignore_exclusion=False):
     contact = Contact._meta
     contact_column = {
         name: f"c.{_quote(contact.get_field(name).column)}"
-        for name in ("id", "correspondence_type", "salesperson", "exclude_from_segment")
+        for name in (
+            "id",
+            "correspondence_type",
+            "salesperson",
+            "exclude_from_segment",
+            "privacy_blocked",
+        )
     }
     # Raw SQL: an ORM expression cannot go into this INSERT … SELECT … ON CONFLICT.
     correspondence_sql, correspondence_params = correspondence_type_sql(
@@ -188,6 +198,8 @@ def add_contacts(segment, contacts, *, user=None, ignore_exclusion=False):
         f"FROM {_quote(contact.db_table)} c "
         f"WHERE {contact_column['id']} IN ({keys_sql}) "
         f"AND ({contact_column['exclude_from_segment']} = %s OR %s) "
+        # "Privacy blocked" is not overridable: such a contact never gets a line.
+        f"AND {contact_column['privacy_blocked']} = %s "
         # Contacts already in the segment: the unique (segment, contact) constraint.
         # Not a NOT EXISTS: PostgreSQL plans that as a scan of all lines per contact
         # when the line table's statistics say it is empty (bench/segment_log.py).
@@ -208,6 +220,7 @@ def add_contacts(segment, contacts, *, user=None, ignore_exclusion=False):
         *keys_params,
         False,
         bool(ignore_exclusion),
+        False,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -320,6 +333,8 @@ def add_line(segment, *, contact, user, **values):
     unknown = set(values) - LINE_FIELDS
     if unknown:
         raise TypeError(f"Unknown segment line values: {', '.join(sorted(unknown))}")
+    # Named by hand: a privacy blocked contact is refused, not skipped in silence.
+    refuse_privacy_blocked(contact, user=user, action="add_line")
     if not add_contacts(segment, [contact], user=user):
         if segment.lines.filter(contact=contact).exists():
             message = _("Contact %(contact)s is already in segment %(no)s.")

@@ -242,9 +242,14 @@ def log_segment(
             setup.next_no("segment_nos")  # raises the "set up a series" error
     details = {}
     if segment.reapply_criteria:
-        # A dynamic segment: contacts that came or went since its actions count.
+        # A dynamic segment: contacts that came or went since its actions count. The
+        # criteria leave privacy blocked contacts out, so their lines go (reported
+        # in the audit record); a static segment's are refused by check_loggable.
+        blocked = segment.lines.filter(contact__privacy_blocked=True).count()
         added, removed = reapply_criteria(segment)
         details["reapplied"] = f"+{added} / -{removed}"
+        if blocked:
+            details["privacy_blocked"] = blocked
     check_loggable(segment, deliver=deliver, letter_fallback=letter_fallback)
     try:
         # A savepoint: the unique segment_no turns a race the lock missed (another

@@ -53,6 +53,15 @@ def skipped_message(result):
             )
             % {"count": result.excluded}
         )
+    if result.blocked:
+        parts.append(
+            ngettext(
+                "%(count)s privacy blocked contact was left out.",
+                "%(count)s privacy blocked contacts were left out.",
+                result.blocked,
+            )
+            % {"count": result.blocked}
+        )
     if result.already:
         parts.append(
             ngettext(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction, AuditObjectType
 from audit.services import record_audit
 from crm.models import Contact, MarketingSetup
+from crm.services import refuse_privacy_blocked
 from interactions.models import InteractionLogEntry
 from segments.models import LoggedSegment, Segment, SegmentLine
 from tasks.models import Task
@@ -66,8 +67,12 @@ def _logged_segment_source(logged_segment):
         f"MIN({key}) AS sort_key "
         f"FROM {_quote(entry._meta.db_table)} "
         f"WHERE {_column(entry, 'logged_segment')} = %s "
+        # Contacts privacy blocked since the logging get no task: left out.
+        f"AND {_column(entry, 'contact')} NOT IN "
+        f"(SELECT {_column(Contact, 'id')} FROM {_quote(Contact._meta.db_table)} "
+        f"WHERE {_column(Contact, 'privacy_blocked')} = %s) "
         f"GROUP BY {_column(entry, 'contact')}",
-        [logged_segment.pk],
+        [logged_segment.pk, True],
     )
 
 
@@ -91,6 +96,15 @@ def create_tasks_for_segment(segment, *, user, **values):
         raise TypeError(f"Expected a segment or a logged segment, got {segment!r}.")
     fill(prototype, values)
     validate(prototype, per_line=True)
+    if isinstance(segment, Segment):
+        # An open segment's line of a privacy blocked contact is refused, naming it,
+        # as logging the segment would be: the user removes the line. (A logged
+        # segment's contacts blocked since are left out by its source.)
+        refuse_privacy_blocked(
+            Contact.objects.filter(pk__in=segment.lines.values("contact_id")),
+            user=user,
+            action="create_tasks_for_segment",
+        )
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM ({source[0]}) s", source[1])
         count = cursor.fetchone()[0]

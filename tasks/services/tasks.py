@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction, AuditObjectType
 from audit.services import record_audit
 from crm.models import MarketingSetup
+from crm.services import refuse_privacy_blocked
 from interactions.models import InteractionLogEntry
 from interactions.services import create_interaction, default_salesperson
 from tasks import formulas
@@ -187,6 +188,16 @@ def _validate_recurrence(task, add):
         )
 
 
+def _refuse_privacy_blocked(values, *, user, action):
+    """Refuse a task whose contact or attendee contacts in `values` are privacy
+    blocked; one query at most."""
+    contacts = list(values.get("attendee_contacts") or [])
+    if values.get("contact") is not None:
+        contacts.append(values["contact"])
+    if contacts:
+        refuse_privacy_blocked(contacts, user=user, action=action)
+
+
 def _save_attendees(task, attendees):
     for name, people in (attendees or {}).items():
         getattr(task, name).set(people)
@@ -198,6 +209,7 @@ def create_task(*, user, **values):
 
     The salesperson, when not given, is the user's own, else the contact's.
     """
+    _refuse_privacy_blocked(values, user=user, action="create_task")
     task = Task()
     if "salesperson" not in values:
         values["salesperson"] = default_salesperson(
@@ -229,6 +241,21 @@ def _locked_open(task):
 def update_task(task, *, user, **values):
     """Change an open task's values; returns it."""
     task = _locked_open(task)
+    # The contacts the change adds: a task already about a contact blocked since
+    # may still be changed (and closed), but it gets no blocked contact anew.
+    added = {}
+    if "contact" in values and getattr(values["contact"], "pk", None) != (
+        task.contact_id
+    ):
+        added["contact"] = values["contact"]
+    if values.get("attendee_contacts") is not None:
+        present = set(task.attendee_contacts.values_list("pk", flat=True))
+        added["attendee_contacts"] = [
+            contact
+            for contact in values["attendee_contacts"]
+            if getattr(contact, "pk", contact) not in present
+        ]
+    _refuse_privacy_blocked(added, user=user, action="update_task")
     attendees = fill(task, values)
     validate(task, attendees=attendees)
     task.save()
@@ -275,6 +302,14 @@ def _next_recurrence(task, *, user):
     return following
 
 
+def _blocked(contact):
+    try:
+        refuse_privacy_blocked(contact)
+    except ValidationError:
+        return True
+    return False
+
+
 @transaction.atomic
 def complete_task(task, *, user, log_interaction=True, **values):
     """Close `task` as completed. With an interaction template (and `log_interaction`)
@@ -312,7 +347,8 @@ def complete_task(task, *, user, log_interaction=True, **values):
         **({"entries": [entry.pk]} if entry is not None else {}),
     )
     next_task = None
-    if task.recurring:
+    # A privacy blocked contact gets no next task: this one closes, the series ends.
+    if task.recurring and not (task.contact is not None and _blocked(task.contact)):
         next_task = _next_recurrence(task, user=user)
     return Completion(task, entry, next_task)
 

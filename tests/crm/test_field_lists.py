@@ -26,7 +26,7 @@ def test_form_admin_resource_export_and_api_read_the_lists():
     assert list(ContactForm.base_fields) == list(models.CONTACT_FIELDS)
     admin_fields = [
         name
-        for _title, options in ContactAdmin.fieldsets[:2]
+        for _title, options in ContactAdmin.fieldsets[:3]
         for name in options["fields"]
     ]
     assert admin_fields == list(models.CONTACT_FIELDS)

@@ -35,6 +35,7 @@ NOT_PAGES = {
     "api:task_list",
     "api:schema",
     "crm:contact_import_confirm",
+    "crm:contact_privacy_block",
     "interactions:entry_bulk",
     "jobs:toasts",
     "interactions:entry_form_fields",

@@ -63,6 +63,7 @@ def test_the_page_counts_the_matching_contacts_and_names_the_filters(
         "matching": 3,
         "already": 0,
         "excluded": 1,
+        "blocked": 0,
         "to_add": 2,
     }
     assert response.context["contact_filter"].applied() == [("City", "Utrecht")]

@@ -332,6 +332,7 @@ class TestSegmentFromEntriesPage:
             "matching": 3,
             "already": 0,
             "excluded": 1,
+            "blocked": 0,
             "to_add": 2,
         }
         text = page_text(response)
@@ -494,6 +495,7 @@ class TestAddContactsFromInteractionsPage:
             "matching": 3,
             "already": 1,
             "excluded": 1,
+            "blocked": 0,
             "to_add": 1,
         }
         assert (
