@@ -10,6 +10,8 @@ One module per family of operations, re-exported here so callers keep
 - log: log a segment (one entry per line), with a follow-up
 - delivery: send a logged segment's content (e-mails, a PDF of letters), resend
   the failed ones
+- content: what a delivery sends each entry; the letters PDF without an erased
+  contact's letters
 - recovery: settle what a killed delivery worker left
 - printing: the PDF of letters
 - logged: cancel, un-cancel, describe, delete and reuse logged segments
@@ -19,6 +21,7 @@ One module per family of operations, re-exported here so callers keep
 - guards, sql: the checks and the raw SQL helpers the others share
 """
 
+from segments.services.content import rewrite_letters
 from segments.services.criteria import (
     add_contacts_by_criteria,
     go_back,
@@ -38,7 +41,6 @@ from segments.services.criteria_sources import criteria_contacts, describe_crite
 from segments.services.delivery import (
     deliver_logged_segment,
     resend_failed,
-    rewrite_letters,
 )
 from segments.services.from_entries import (
     ContactsAdded,
