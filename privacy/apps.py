@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class PrivacyConfig(AppConfig):
     name = "privacy"
     verbose_name = _("Privacy")
+
+    def ready(self):
+        from jobs import registry
+        from privacy.services.retention import RETENTION_JOB_KIND
+
+        registry.register(
+            RETENTION_JOB_KIND,
+            "privacy.jobs.retention_job",
+            label=_("Apply retention rules"),
+            on_stale="privacy.jobs.retention_job_stale",
+        )
