@@ -25,7 +25,16 @@ from privacy.models import RetentionPolicy, RetentionRun, RetentionSettings
 from web.views import PAGE_SIZE, ServiceFormMixin, SetupFormMixin
 
 
-class RetentionView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
+class BadInputMixin:
+    """A form with errors is shown again with them, as a 400 (the client's error)."""
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class RetentionView(
+    PermissionRequiredMixin, BadInputMixin, ServiceFormMixin, UpdateView
+):
     """The terms (a form) and the policies per group or template (a table)."""
 
     permission_required = RETENTION_PERMISSION
@@ -49,7 +58,9 @@ class RetentionView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
         return context
 
 
-class PolicyFormMixin(PermissionRequiredMixin, SetupFormMixin, ServiceFormMixin):
+class PolicyFormMixin(
+    PermissionRequiredMixin, BadInputMixin, SetupFormMixin, ServiceFormMixin
+):
     permission_required = RETENTION_PERMISSION
     model = RetentionPolicy
     form_class = RetentionPolicyForm
