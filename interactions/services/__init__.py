@@ -18,7 +18,7 @@ callers write `from interactions.services import create_interaction`:
 """
 
 from interactions.services.anonymise import anonymise_entries
-from interactions.services.batches import in_batches
+from interactions.services.batches import in_batches, in_key_ranges
 from interactions.services.cleanup import (
     delete_canceled_entries,
     delete_canceled_entries_in_batches,
@@ -109,6 +109,7 @@ __all__ = [
     "evaluate_entries",
     "evaluate_entries_in_batches",
     "in_batches",
+    "in_key_ranges",
     "log_document",
     "own_version",
     "postpone_interaction",

@@ -19,6 +19,7 @@ so the statistics tables lose exactly the deleted entries and keep anonymised on
 import dataclasses
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -32,7 +33,7 @@ from audit.models import AuditAction, AuditObjectType, AuditRecord
 from audit.services import record_audit
 from crm.imports import remove_stale_import_previews, stale_import_previews
 from interactions.models import InteractionLogEntry
-from interactions.services import anonymise_entries, delete_entries, in_batches
+from interactions.services import anonymise_entries, delete_entries, in_key_ranges
 from interactions.services.anonymise import CLEARED
 from jobs.models import UNFINISHED, Job
 from jobs.services import expired_files, remove_expired_files, start_job
@@ -64,9 +65,14 @@ class Rule:
     action: str
     unit: str
     count: Callable[[], int]
-    # apply(batch_size, after_batch) -> how many; after_batch(n) is called inside
-    # each batch's transaction with that batch's number.
-    apply: Callable[..., int]
+    # Entry rules: their entries (a queryset) and what is done to a range of them,
+    # change(entries) -> how many; all entry rules share one walk of the table.
+    entries: object = None
+    change: Callable[..., int] | None = None
+    # Other rules: apply(batch_size, after_batch, progress) -> how many, where
+    # after_batch(n) is called inside each batch's transaction with its number and
+    # progress(examined, changed so far) after it.
+    apply: Callable[..., int] | None = None
 
     @property
     def label(self):
@@ -115,20 +121,18 @@ def with_labels(lines):
 
 
 def _entry_rule(key, kind, params, action, entries):
-    """A rule on `entries` (a queryset): delete or anonymise them batch by batch."""
+    """A rule that deletes or anonymises `entries` (a queryset)."""
     change = delete_entries if action == RetentionAction.DELETE else anonymise_entries
-
-    def apply(batch_size, after_batch, progress):
-        def batch(keys):
-            # The rule's own filters again: an entry changed since it was chosen
-            # (un-canceled, resumed) is left alone.
-            count = change(entries.filter(pk__in=keys))
-            after_batch(count)
-            return count
-
-        return in_batches(entries, batch, batch_size=batch_size, progress=progress)
-
-    return Rule(key, kind, params, action, ENTRIES, entries.count, apply)
+    return Rule(
+        key,
+        kind,
+        params,
+        action,
+        ENTRIES,
+        entries.count,
+        entries=entries,
+        change=change,
+    )
 
 
 def _not_anonymised():
@@ -221,7 +225,7 @@ def retention_rules(*, now=None):
                 RetentionAction.DELETE,
                 AUDIT_RECORDS,
                 records.count,
-                partial_rows(records),
+                apply=partial_rows(records),
             )
         )
     age = timedelta(hours=terms.file_hours)
@@ -233,7 +237,7 @@ def retention_rules(*, now=None):
             RetentionAction.DELETE,
             FILES,
             lambda: expired_files(now, finished_before=now - age).count(),
-            lambda batch_size, after_batch, progress: _counted(
+            apply=lambda batch_size, after_batch, progress: _counted(
                 after_batch, remove_expired_files(now, finished_before=now - age)
             ),
         )
@@ -246,7 +250,7 @@ def retention_rules(*, now=None):
             RetentionAction.DELETE,
             FILES,
             lambda: len(stale_import_previews(age)),
-            lambda batch_size, after_batch, progress: _counted(
+            apply=lambda batch_size, after_batch, progress: _counted(
                 after_batch, remove_stale_import_previews(age)
             ),
         )
@@ -285,6 +289,33 @@ def plan_retention(*, now=None):
     return [rule.as_dict(rule.count()) for rule in retention_rules(now=now)]
 
 
+def _apply_entry_rules(rules, batch_size, after_batch, report):
+    """Walk the entry table once in ranges of `batch_size` entries; in each range
+    (one transaction) every entry rule, in order, changes its entries there. The
+    rule's own filters are applied in the range, so an entry changed since the
+    plan (un-canceled, resumed) is left alone. Returns how many were changed."""
+    entry_rules = [
+        (index, rule) for index, rule in enumerate(rules) if rule.entries is not None
+    ]
+    if not entry_rules:
+        return 0
+
+    def work(low, high):
+        changed = 0
+        for index, rule in entry_rules:
+            count = rule.change(rule.entries.filter(pk__gt=low, pk__lte=high))
+            if count:
+                after_batch(index, count)
+            changed += count
+        return changed
+
+    return in_key_ranges(
+        work,
+        batch_size=batch_size,
+        progress=lambda examined, changed: report(changed),
+    )
+
+
 class Stop(Exception):
     """A progress callback asked the run to stop between batches."""
 
@@ -309,27 +340,34 @@ def apply_retention(*, user=None, now=None, batch_size=None, progress=None):
         counts=[rule.as_dict(0) for rule in rules],
     )
     done = 0
+
+    def after_batch(index, count):
+        # Inside the batch's transaction: the log holds exactly what was committed.
+        run.counts[index]["count"] += count
+        run.total += count
+        RetentionRun.objects.filter(pk=run.pk).update(
+            counts=run.counts, total=run.total
+        )
+
+    def report(changed):
+        nonlocal done
+        done = changed
+        if progress is not None and progress(done, total) is False:
+            raise Stop
+
     try:
+        done = _apply_entry_rules(rules, batch_size, after_batch, report)
         for index, rule in enumerate(rules):
-
-            def after_batch(count, index=index):
-                run.counts[index]["count"] += count
-                run.total += count
-                RetentionRun.objects.filter(pk=run.pk).update(
-                    counts=run.counts, total=run.total
-                )
-
+            if rule.apply is None:
+                continue
             base = done
-
-            def on_batch(examined, changed, base=base):
-                # `changed`: so far in this rule.
-                nonlocal done
-                done = base + changed
-                if progress is not None and progress(done, total) is False:
-                    raise Stop
-
+            changed = rule.apply(
+                batch_size,
+                partial(after_batch, index),
+                lambda examined, changed, base=base: report(base + changed),
+            )
             # Rules that are no batch walk (files) report once they are done.
-            on_batch(0, rule.apply(batch_size, after_batch, on_batch))
+            report(base + changed)
     except Stop:
         _finish(run, RetentionRun.Status.STOPPED, user=user)
         return run
