@@ -48,7 +48,8 @@ def in_key_ranges(work, *, progress=None, batch_size=None):
     each range is found by reading the primary key index only, and each filter then
     reads just that range, where in_batches' `pk IN (selection)` makes the database
     read the whole selection again for every batch. After each range
-    `progress(examined, changed)` is called; when it returns False the rest is left.
+    `progress(examined, changed)` is called (`examined`: the full ranges walked
+    times batch_size); when it returns False the rest is left.
     """
     batch_size = batch_size or BATCH_SIZE
     numbers = InteractionLogEntry.objects.order_by("pk").values_list("pk", flat=True)
