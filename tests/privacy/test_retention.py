@@ -13,7 +13,11 @@ from django.utils import timezone
 
 from audit.models import AuditAction, AuditRecord
 from crm.imports import MediaStorage
-from interactions.models import InteractionLogEntry
+from interactions.models import (
+    InteractionDailyStatistics,
+    InteractionLogEntry,
+    InteractionTotalStatistics,
+)
 from interactions.services import set_canceled
 from jobs.models import Job
 from jobs.services import attach_file
@@ -44,6 +48,13 @@ def _date(months_ago, days=0):
     """A date `months_ago` whole months before TODAY, `days` earlier still."""
     year, month = divmod(TODAY.year * 12 + TODAY.month - 1 - months_ago, 12)
     return TODAY.replace(year=year, month=month + 1) - datetime.timedelta(days=days)
+
+
+def _statistics():
+    return [
+        list(model.objects.order_by("pk").values_list("entries", "cost", "duration"))
+        for model in (InteractionDailyStatistics, InteractionTotalStatistics)
+    ]
 
 
 def _counts(lines):
@@ -129,9 +140,12 @@ def test_anonymise_clears_the_texts_and_keeps_what_the_entries_count(
     stored = media_root / entry.attachment.name
     RetentionPolicy.objects.create(group=world["B"], action="anonymise", months=6)
 
+    before = _statistics()
     with django_capture_on_commit_callbacks(execute=True):
         assert apply_retention(now=NOW).total == 1
 
+    # Anonymising changes no figure: both statistics tables are as they were.
+    assert _statistics() == before
     entry.refresh_from_db()
     assert (entry.description, entry.subject, entry.attachment.name) == ("", "", "")
     assert entry.cost == Decimal("12.50")
@@ -359,3 +373,12 @@ def test_a_policy_is_for_a_group_or_a_template_not_both(world):
         save_retention_policy(
             RetentionPolicy(group=world["A"], action="delete", months=0), user=None
         )
+
+
+def test_a_run_whose_worker_died_is_logged_as_failed(world):
+    from privacy.jobs import retention_job_stale
+
+    run = RetentionRun.objects.create(started_at=NOW)
+    retention_job_stale(JobFactory(kind=RETENTION_JOB_KIND))
+    run.refresh_from_db()
+    assert run.status == RetentionRun.Status.FAILED

@@ -269,3 +269,10 @@ def test_the_pages_do_not_query_per_row(
     extra = 40 if name == "privacy:retention_plan" else 0
     with django_assert_max_num_queries(len(one) + extra):
         assert crm_admin_client.get(url).status_code == 200
+
+
+def test_the_jobs_page_shows_the_daily_run_as_the_systems(crm_admin_client):
+    JobFactory(kind=RETENTION_JOB_KIND, status="done", created_by=None)
+    page = crm_admin_client.get(reverse("jobs:list")).content.decode()
+    assert "Apply retention rules" in page
+    assert "System" in page
