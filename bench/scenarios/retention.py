@@ -29,7 +29,12 @@ from django.urls import reverse
 from django.utils import timezone
 from psycopg2 import sql
 
-from interactions.models import InteractionGroup, InteractionLogEntry
+from interactions.models import (
+    InteractionDailyStatistics,
+    InteractionGroup,
+    InteractionLogEntry,
+    InteractionTotalStatistics,
+)
 from interactions.services import delete_entries
 from privacy.models import RetentionPolicy, RetentionSettings
 from privacy.services import apply_retention, plan_retention
@@ -180,7 +185,10 @@ def during_the_run(client, url, now):
 
 def run(args):
     source = SETTINGS["NAME"]
-    support.vacuum(InteractionLogEntry)
+    # The statistics tables too: the runs update nearly every daily row.
+    support.vacuum(
+        InteractionLogEntry, InteractionDailyStatistics, InteractionTotalStatistics
+    )
     the_policies()
     try:
         return measure(args, source)

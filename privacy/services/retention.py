@@ -17,14 +17,15 @@ so the statistics tables lose exactly the deleted entries and keep anonymised on
 """
 
 import dataclasses
+import operator
 from collections.abc import Callable
 from datetime import timedelta
-from functools import partial
+from functools import partial, reduce
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -65,10 +66,10 @@ class Rule:
     action: str
     unit: str
     count: Callable[[], int]
-    # Entry rules: their entries (a queryset) and what is done to a range of them,
-    # change(entries) -> how many; all entry rules share one walk of the table.
+    # Entry rules: their entries (a queryset) and the Q that selects them; all entry
+    # rules share one walk of the table.
     entries: object = None
-    change: Callable[..., int] | None = None
+    where: Q | None = None
     # Other rules: apply(batch_size, after_batch, progress) -> how many, where
     # after_batch(n) is called inside each batch's transaction with its number and
     # progress(examined, changed so far) after it.
@@ -120,18 +121,11 @@ def with_labels(lines):
     ]
 
 
-def _entry_rule(key, kind, params, action, entries):
-    """A rule that deletes or anonymises `entries` (a queryset)."""
-    change = delete_entries if action == RetentionAction.DELETE else anonymise_entries
+def _entry_rule(key, kind, params, action, where):
+    """A rule that deletes or anonymises the entries `where` (a Q) selects."""
+    entries = InteractionLogEntry.objects.filter(where)
     return Rule(
-        key,
-        kind,
-        params,
-        action,
-        ENTRIES,
-        entries.count,
-        entries=entries,
-        change=change,
+        key, kind, params, action, ENTRIES, entries.count, entries=entries, where=where
     )
 
 
@@ -142,23 +136,23 @@ def _not_anonymised():
 
 
 def policy_entries(policy, *, today, taken=None):
-    """The logged entries `policy` applies to on `today`: of its template or group
-    (a group's leaves out the templates with a policy of their own), dated before
-    today minus its months, and not in `taken` (a Q of earlier rules)."""
+    """The logged entries `policy` applies to on `today`, as a Q: of its template
+    or group (a group's leaves out the templates with a policy of their own), dated
+    before today minus its months, and not in `taken` (a Q of earlier rules)."""
     cutoff = today - relativedelta(months=policy.months)
-    entries = InteractionLogEntry.objects.filter(postponed=False, date__lt=cutoff)
+    where = Q(postponed=False, date__lt=cutoff)
     if policy.template_id is not None:
-        entries = entries.filter(template_id=policy.template_id)
+        where &= Q(template_id=policy.template_id)
     else:
         own = RetentionPolicy.objects.filter(template__isnull=False).values(
             "template_id"
         )
-        entries = entries.filter(group_id=policy.group_id).exclude(template_id__in=own)
+        where &= Q(group_id=policy.group_id) & ~Q(template_id__in=own)
     if taken is not None:
-        entries = entries.exclude(taken)
+        where &= ~taken
     if policy.action == RetentionAction.ANONYMISE:
-        entries = entries.filter(_not_anonymised())
-    return entries
+        where &= _not_anonymised()
+    return where
 
 
 def retention_rules(*, now=None):
@@ -169,7 +163,7 @@ def retention_rules(*, now=None):
     terms = RetentionSettings.load()
     rules = []
     if terms.postponed_days:
-        drafts = InteractionLogEntry.objects.filter(
+        drafts = Q(
             postponed=True, created_at__lt=now - timedelta(days=terms.postponed_days)
         )
         rules.append(
@@ -189,7 +183,7 @@ def retention_rules(*, now=None):
             Q(canceled_at__lt=cutoff)
             | Q(canceled_at__isnull=True, created_at__lt=cutoff)
         )
-        canceled = InteractionLogEntry.objects.filter(taken, postponed=False)
+        canceled = taken & Q(postponed=False)
         rules.append(
             _entry_rule(
                 "canceled",
@@ -290,23 +284,45 @@ def plan_retention(*, now=None):
 
 
 def _apply_entry_rules(rules, batch_size, after_batch, report):
-    """Walk the entry table once in ranges of `batch_size` entries; in each range
-    (one transaction) every entry rule, in order, changes its entries there. The
-    rule's own filters are applied in the range, so an entry changed since the
-    plan (un-canceled, resumed) is left alone. Returns how many were changed."""
+    """Walk the entry table once in ranges of `batch_size` entries. In each range
+    (one transaction) one statement counts what each entry rule selects there, then
+    one delete_entries and one anonymise_entries change what the rules of that
+    action select: the range is read a few times, not a few times per rule. The
+    rules' own filters are applied in the range, so an entry changed since the plan
+    (un-canceled, resumed) is left alone. Returns how many were changed."""
     entry_rules = [
-        (index, rule) for index, rule in enumerate(rules) if rule.entries is not None
+        (index, rule) for index, rule in enumerate(rules) if rule.where is not None
     ]
     if not entry_rules:
         return 0
+    changes = (
+        (RetentionAction.DELETE, delete_entries),
+        (RetentionAction.ANONYMISE, anonymise_entries),
+    )
 
     def work(low, high):
+        in_range = InteractionLogEntry.objects.filter(pk__gt=low, pk__lte=high)
+        counts = in_range.aggregate(
+            **{
+                f"rule{index}": Count("pk", filter=rule.where)
+                for index, rule in entry_rules
+            }
+        )
         changed = 0
-        for index, rule in entry_rules:
-            count = rule.change(rule.entries.filter(pk__gt=low, pk__lte=high))
-            if count:
-                after_batch(index, count)
-            changed += count
+        for action, change in changes:
+            chosen = [
+                (index, rule)
+                for index, rule in entry_rules
+                if rule.action == action and counts[f"rule{index}"]
+            ]
+            if not chosen:
+                continue
+            # The rules select disjoint entries: the change is their sum.
+            changed += change(
+                in_range.filter(reduce(operator.or_, (r.where for _i, r in chosen)))
+            )
+            for index, _rule in chosen:
+                after_batch(index, counts[f"rule{index}"])
         return changed
 
     return in_key_ranges(
