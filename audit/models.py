@@ -48,6 +48,7 @@ class AuditObjectType(models.TextChoices):
     SAVED_CRITERIA = "saved_segment_criteria", _("Saved segment criteria")
     TASK = "task", _("Task")
     CONTACT = "contact", _("Contact")
+    RETENTION = "retention", _("Retention")
 
 
 # How the keys of AuditRecord.details are shown.

@@ -46,6 +46,7 @@ SCENARIOS = [
     "criteria",
     "tasks",
     "feed",
+    "retention",
 ]
 MARKER = "bench_dataset"
 

@@ -229,6 +229,8 @@ JOBS_SCHEDULE = [
     # gets one a day (tasks.models.DigestSent).
     {"task": "tasks.tasks.send_digests", "every": 60 * 60},
     {"task": "privacy.tasks.remove_expired_exports", "every": 60 * 60},
+    # The retention rules (Bewaartermijnen), in batches as a job without an owner.
+    {"task": "privacy.tasks.apply_retention", "every": 24 * 60 * 60},
 ]
 # The site's address as users reach it, for links in e-mails and calendar feeds.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

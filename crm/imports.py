@@ -245,30 +245,40 @@ class ContactResource(resources.ModelResource):
         return sanitise(super().export_field(field, instance, **kwargs))
 
 
-def remove_stale_import_previews():
+def remove_stale_import_previews(max_age=None):
     """Remove the uploads waiting for an import (the page's and the admin's) that
-    nobody confirmed within settings.IMPORT_PREVIEW_MAX_AGE; how many were removed."""
+    nobody confirmed within `max_age` (settings.IMPORT_PREVIEW_MAX_AGE by default);
+    how many were removed."""
+    waiting = MediaStorage()
+    storage, folder = waiting._storage, waiting.MEDIA_FOLDER
+    stale = stale_import_previews(max_age)
+    for name in stale:
+        storage.delete(f"{folder}/{name}")
+    return len(stale)
+
+
+def stale_import_previews(max_age=None):
+    """The names of the waiting uploads older than `max_age` (a timedelta;
+    settings.IMPORT_PREVIEW_MAX_AGE by default) that no unfinished job needs."""
     waiting = MediaStorage()
     storage, folder = waiting._storage, waiting.MEDIA_FOLDER
     try:
         _folders, names = storage.listdir(folder)
     except FileNotFoundError:
-        return 0
-    cutoff = timezone.now() - settings.IMPORT_PREVIEW_MAX_AGE
+        return []
+    max_age = settings.IMPORT_PREVIEW_MAX_AGE if max_age is None else max_age
+    cutoff = timezone.now() - max_age
     # An upload waits for its jobs, however long the queue is.
     queued = set(
         Job.objects.filter(
             kind__in=[PREVIEW_JOB_KIND, IMPORT_JOB_KIND], status__in=UNFINISHED
         ).values_list("params__upload", flat=True)
     )
-    stale = [
+    return [
         name
         for name in names
         if name not in queued and storage.get_modified_time(f"{folder}/{name}") < cutoff
     ]
-    for name in stale:
-        storage.delete(f"{folder}/{name}")
-    return len(stale)
 
 
 def check_contact_columns(headers):

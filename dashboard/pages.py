@@ -119,6 +119,30 @@ PAGES = [
         _("delete canceled interaction log entries, clean up"),
     ),
     Page(
+        "privacy:retention",
+        _("Retention"),
+        SETUP,
+        _("privacy, GDPR, delete old interactions, anonymise, retention period"),
+    ),
+    Page(
+        "privacy:retention_policy_create",
+        _("New retention policy"),
+        SETUP,
+        _("privacy, GDPR, delete old interactions, anonymise, retention period"),
+    ),
+    Page(
+        "privacy:retention_plan",
+        _("Retention dry run"),
+        SETUP,
+        _("what retention will delete, preview, run now"),
+    ),
+    Page(
+        "privacy:retention_runs",
+        _("Retention runs"),
+        SETUP,
+        _("retention log, what was deleted"),
+    ),
+    Page(
         "segments:segment_list",
         _("Segments"),
         SEGMENTS,

@@ -69,6 +69,9 @@ class Job(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("started by"),
         on_delete=models.CASCADE,
+        # None for a job the clock started (the daily retention run).
+        null=True,
+        blank=True,
         related_name="jobs",
     )
     params = models.JSONField(_("parameters"), default=dict, blank=True)

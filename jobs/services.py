@@ -186,18 +186,25 @@ def attach_file(job, content, *, name, keep=None):
     return job
 
 
-def remove_expired_files(now=None):
-    """Delete the files of jobs past their `expires_at`; how many were removed."""
+def remove_expired_files(now=None, *, finished_before=None):
+    """Delete the files of jobs past their `expires_at` (and, with
+    `finished_before`, of the jobs that finished before it); how many were removed."""
     now = now or timezone.now()
-    expired = list(
-        Job.objects.filter(expires_at__lte=now).exclude(file="").only("pk", "file")
-    )
+    expired = list(expired_files(now, finished_before=finished_before))
     for job in expired:
         job.file.delete(save=False)
     Job.objects.filter(pk__in=[job.pk for job in expired]).update(
         file="", expires_at=None
     )
     return len(expired)
+
+
+def expired_files(now=None, *, finished_before=None):
+    """The jobs whose file remove_expired_files removes (only pk and file read)."""
+    expired = Q(expires_at__lte=now or timezone.now())
+    if finished_before is not None:
+        expired |= Q(finished_at__lt=finished_before)
+    return Job.objects.filter(expired).exclude(file="").only("pk", "file")
 
 
 def fail_stale_jobs(now=None):

@@ -9,9 +9,16 @@ class PrivacyConfig(AppConfig):
     def ready(self):
         from jobs import registry
         from privacy.services.export import EXPORT_KIND
+        from privacy.services.retention import RETENTION_JOB_KIND
 
         registry.register(
             EXPORT_KIND,
             "privacy.jobs.export_job",
             label=_("Export a contact's data"),
+        )
+        registry.register(
+            RETENTION_JOB_KIND,
+            "privacy.jobs.retention_job",
+            label=_("Apply retention rules"),
+            on_stale="privacy.jobs.retention_job_stale",
         )

@@ -1,5 +1,44 @@
+"""The forms of the privacy pages."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from interactions.models import InteractionGroup, InteractionTemplate
+from privacy.models import RetentionPolicy, RetentionSettings
+
+
+class RetentionPolicyForm(forms.ModelForm):
+    class Meta:
+        model = RetentionPolicy
+        fields = ["group", "template", "action", "months"]
+        help_texts = {
+            "group": _("Either a group (its entries of templates without a policy)…"),
+            "template": _("…or a template (overrides its group's policy)."),
+            "action": _(
+                "Anonymise clears the description, subject, attachment and delivery "
+                "error and keeps what the entry counts."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = InteractionGroup.objects.order_by("code")
+        self.fields["template"].queryset = InteractionTemplate.objects.order_by("code")
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("group")) == bool(cleaned.get("template")):
+            raise forms.ValidationError(
+                _("Choose either an interaction group or an interaction template."),
+                code="group_or_template",
+            )
+        return cleaned
+
+
+class RetentionSettingsForm(forms.ModelForm):
+    class Meta:
+        model = RetentionSettings
+        fields = ["canceled_days", "postponed_days", "audit_years", "file_hours"]
 
 
 class EraseConfirmForm(forms.Form):

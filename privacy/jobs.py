@@ -1,11 +1,56 @@
-"""The background job that writes a large data-subject export."""
+"""The privacy app's background jobs: a large data-subject export, and the retention
+run (started by "Run now" on the dry-run page and by the daily task
+privacy.tasks.apply_retention). Registered in apps.py."""
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from crm.models import Contact
-from jobs.services import report_progress
+from jobs.services import report_progress, should_stop
+from privacy.models import RetentionRun
+from privacy.services import apply_retention
 from privacy.services.export import export_contact_data, store_export
+
+# Who may start a run by hand and see the retention pages: CRM admins (the same
+# permission as Marketing setup, where the page is linked from).
+RETENTION_PERMISSION = "crm.change_marketingsetup"
+
+
+def retention_job(job):
+    """Apply the retention rules batch by batch, reporting each batch."""
+    user = job.created_by
+    # A run started by hand stops when its owner lost the right meanwhile; the
+    # daily one (no owner) always runs.
+    if user is not None and not user.has_perm(RETENTION_PERMISSION):
+        raise ValidationError(_("You may no longer apply the retention rules."))
+
+    def progress(done, total):
+        report_progress(
+            job,
+            done=done,
+            total=total,
+            message=ngettext(
+                "%(count)s record deleted or anonymised.",
+                "%(count)s records deleted or anonymised.",
+                done,
+            )
+            % {"count": done},
+        )
+        return not should_stop(job)
+
+    apply_retention(user=user, progress=progress)
+    return {"url": reverse("privacy:retention_runs"), "label": _("Retention runs")}
+
+
+def retention_job_stale(job):
+    """The worker died mid-run: the run it logged is over, as failed."""
+    RetentionRun.objects.filter(status=RetentionRun.Status.RUNNING).update(
+        status=RetentionRun.Status.FAILED,
+        message=_("The worker stopped while the run was going on."),
+    )
 
 
 def export_job(job, *, contact_id, language):

@@ -147,6 +147,17 @@ WRITES = {
     "crm:salesperson_create": {"crm.Salesperson"},
     "crm:salesperson_update": {"crm.Salesperson"},
     "crm:marketing_setup": {"crm.MarketingSetup"},
+    "privacy:retention": {"privacy.RetentionSettings"},
+    "privacy:retention_policy_create": {"privacy.RetentionPolicy"},
+    "privacy:retention_policy_update": {"privacy.RetentionPolicy"},
+    "privacy:retention_policy_delete": {"privacy.RetentionPolicy"},
+    # A run is a job: the job, its log and what the rules delete.
+    "privacy:retention_run": {
+        "jobs.Job",
+        "privacy.RetentionRun",
+        "audit.AuditRecord",
+        *ENTRY_TABLES,
+    },
     "crm:numberseries_create": {"crm.NumberSeries"},
     "crm:numberseries_update": {"crm.NumberSeries"},
     "interactions:entry_create": {

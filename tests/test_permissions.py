@@ -28,6 +28,7 @@ from crm.models import Contact
 from interactions.models import InteractionLogEntry
 from jobs.models import Job
 from jobs.services import attach_file
+from privacy.models import RetentionPolicy
 from segments import services
 from tasks.services.reminders import create_feed
 from tests.factories import (
@@ -137,6 +138,8 @@ ARGUMENTS = {
     "jobs:cancel": lambda w: {"pk": w.job.pk},
     "jobs:retry": lambda w: {"pk": w.job.pk},
     "jobs:download": lambda w: {"pk": w.job.pk},
+    "privacy:retention_policy_update": lambda w: {"pk": w.retention_policy.pk},
+    "privacy:retention_policy_delete": lambda w: {"pk": w.retention_policy.pk},
     # Each list's export, in the format that does the most (tests/*/test_export*.py
     # have the others).
     "crm:contact_export": lambda w: {"file_format": "xlsx"},
@@ -248,6 +251,18 @@ EXCEPTIONS = {
     "privacy:export_download": {
         (role, "get"): answers(404, why="the world keeps no data-subject export")
         for role in (CRM_ADMIN, SUPERUSER)
+    },
+    # The retention forms answer bad input (here: an empty body) with 400.
+    **{
+        name: {
+            (role, "post"): answers(400, why="an empty form: its messages, with 400")
+            for role in (CRM_ADMIN, SUPERUSER)
+        }
+        for name in (
+            "privacy:retention",
+            "privacy:retention_policy_create",
+            "privacy:retention_policy_update",
+        )
     },
     "admin:crm_marketingsetup_changelist": {
         (SUPERUSER, "get"): answers(302, why="the singleton's list opens its row"),
@@ -385,6 +400,9 @@ def world(marketing_setup, media_root):
         feed=create_feed(UserFactory(username="calendar")),
         # With its file, so that jobs:download has something to hand out.
         job=attach_file(JobFactory(), ContentFile(b"a;b\n"), name="export.csv"),
+        retention_policy=RetentionPolicy.objects.create(
+            template=template, action="delete", months=12
+        ),
     )
 
 

@@ -7,7 +7,7 @@ callers write `from interactions.services import create_interaction`:
 - entries: log a finished interaction; cancel and evaluate logged entries
 - postponed: postpone, resume, take over and delete postponed interactions
 - documents: automatic recording of documents; Interaction template setup
-- cleanup: delete canceled entries
+- cleanup: delete canceled entries (and any entries, for retention)
 - batches: the batch-wise runs of the bulk operations, for background jobs
 - templates: create, change and delete interaction groups and templates
 - files: remove attachment files nothing refers to any more
@@ -18,10 +18,11 @@ callers write `from interactions.services import create_interaction`:
 """
 
 from interactions.services.anonymise import anonymise_entries
-from interactions.services.batches import in_batches
+from interactions.services.batches import in_batches, in_key_ranges
 from interactions.services.cleanup import (
     delete_canceled_entries,
     delete_canceled_entries_in_batches,
+    delete_entries,
 )
 from interactions.services.defaults import (
     TEMPLATE_VALUES,
@@ -98,6 +99,7 @@ __all__ = [
     "default_salesperson",
     "delete_canceled_entries",
     "delete_canceled_entries_in_batches",
+    "delete_entries",
     "delete_group",
     "delete_postponed",
     "delete_template",
@@ -107,6 +109,7 @@ __all__ = [
     "evaluate_entries",
     "evaluate_entries_in_batches",
     "in_batches",
+    "in_key_ranges",
     "log_document",
     "own_version",
     "postpone_interaction",

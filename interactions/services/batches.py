@@ -36,3 +36,33 @@ def in_batches(entries, work, *, progress=None, batch_size=None):
         if progress is not None and progress(examined, changed) is False:
             break
     return changed
+
+
+def in_key_ranges(work, *, progress=None, batch_size=None):
+    """Call `work(low, high)` on consecutive ranges of entry numbers (`low`
+    exclusive, `high` inclusive) that each hold `batch_size` entries (BATCH_SIZE by
+    default), up to the highest number at the start; each call in its own
+    transaction. Returns the sum of what `work` returned.
+
+    For work that applies several filters to the same entries (retention's rules):
+    each range is found by reading the primary key index only, and each filter then
+    reads just that range, where in_batches' `pk IN (selection)` makes the database
+    read the whole selection again for every batch. After each range
+    `progress(examined, changed)` is called (`examined`: the full ranges walked
+    times batch_size); when it returns False the rest is left.
+    """
+    batch_size = batch_size or BATCH_SIZE
+    numbers = InteractionLogEntry.objects.order_by("pk").values_list("pk", flat=True)
+    highest = numbers.aggregate(highest=Max("pk"))["highest"] or 0
+    low = examined = changed = 0
+    while low < highest:
+        # The batch_size-th number after `low`, or the end.
+        bounds = list(numbers.filter(pk__gt=low, pk__lte=highest)[batch_size - 1 :][:1])
+        high = bounds[0] if bounds else highest
+        with transaction.atomic():
+            changed += work(low, high)
+        examined += batch_size if bounds else 0
+        low = high
+        if progress is not None and progress(examined, changed) is False:
+            break
+    return changed

@@ -67,6 +67,15 @@ def delete_canceled_entries_in_batches(
     return in_batches(doomed, batch, progress=progress, batch_size=batch_size)
 
 
+def delete_entries(entries):
+    """Delete `entries` (a queryset) whatever they are, taking them out of the
+    statistics and removing their files once unreferenced; how many were deleted.
+
+    For a caller that chose them by rules of its own (retention) and writes its own
+    audit record; run it inside the caller's (batch) transaction."""
+    return _delete(entries)
+
+
 def _doomed(
     *,
     before=None,

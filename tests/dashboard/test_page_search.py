@@ -49,6 +49,7 @@ NOT_PAGES = {
     "lookup:templates",
     "segments:segment_form_fields",
     "tasks:task_reassign",
+    "privacy:retention_run",
     "login",
     "logout",
     "password_change_done",
@@ -72,6 +73,10 @@ ADMIN_ONLY = {
     "interactions:group_create",
     "interactions:template_setup",
     "interactions:delete_canceled",
+    "privacy:retention",
+    "privacy:retention_policy_create",
+    "privacy:retention_plan",
+    "privacy:retention_runs",
 }
 ALL_PAGES = {page.url_name for page in PAGES}
 
@@ -242,6 +247,9 @@ def test_interactie_finds_every_interaction_page(admin_user_crm, dutch):
         "interactions:delete_canceled",
         "segments:segment_from_entries",
         "segments:segment_from_contacts",
+        # By their synonym "oude interacties verwijderen".
+        "privacy:retention",
+        "privacy:retention_policy_create",
     }
 
 

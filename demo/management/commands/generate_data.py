@@ -180,6 +180,8 @@ class Command(BaseCommand):
                     "language_code": language,
                     "correspondence_type": rnd.choice(("", "", "email", "hard_copy")),
                     "exclude_from_segment": rnd.random() < 0.02,
+                    # COPY names every column: one without a database default
+                    # needs its value here.
                     "privacy_blocked": False,
                     "created_at": now,
                     "updated_at": now,

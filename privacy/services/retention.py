@@ -1,0 +1,448 @@
+"""Retention: the rules of the "Bewaartermijnen" page, what the next run would do
+(plan_retention, the dry run) and the run itself (apply_retention), batch by batch.
+
+The rules run in a fixed order and each one's selection leaves out what an earlier
+one takes, so an entry is dealt with once and the dry run counts exactly what the
+run will do (at the same `now`):
+
+1. postponed interactions created more than N days ago: deleted;
+2. canceled entries canceled more than N days ago: deleted;
+3. each template's policy: its entries dated more than N months ago;
+4. each group's policy: likewise, for the entries of templates without a policy;
+5. audit records older than N years: deleted;
+6. files of finished jobs and waiting import uploads older than N hours: deleted.
+
+Entries go through the interactions services (delete_entries, anonymise_entries),
+so the statistics tables lose exactly the deleted entries and keep anonymised ones.
+"""
+
+import dataclasses
+import operator
+from collections.abc import Callable
+from datetime import timedelta
+from functools import partial, reduce
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit.models import AuditAction, AuditObjectType, AuditRecord
+from audit.services import record_audit
+from crm.imports import remove_stale_import_previews, stale_import_previews
+from interactions.models import InteractionLogEntry
+from interactions.services import anonymise_entries, delete_entries, in_key_ranges
+from interactions.services.anonymise import CLEARED
+from jobs.models import UNFINISHED, Job
+from jobs.services import expired_files, remove_expired_files, start_job
+from privacy.models import (
+    RetentionAction,
+    RetentionPolicy,
+    RetentionRun,
+    RetentionSettings,
+)
+
+# The job kind of a run (registered in privacy.apps).
+RETENTION_JOB_KIND = "privacy.apply_retention"
+# Rows per batch, each batch its own transaction: a few seconds of work at most.
+BATCH_SIZE = 5000
+
+# What a rule counts.
+ENTRIES = "entries"
+AUDIT_RECORDS = "audit_records"
+FILES = "files"
+
+
+@dataclasses.dataclass
+class Rule:
+    """One line of the plan: what it selects, and how it counts and applies."""
+
+    key: str
+    kind: str
+    params: dict
+    action: str
+    unit: str
+    count: Callable[[], int]
+    # Entry rules: their entries (a queryset) and the Q that selects them; all entry
+    # rules share one walk of the table.
+    entries: object = None
+    where: Q | None = None
+    # Other rules: apply(batch_size, after_batch, progress) -> how many, where
+    # after_batch(n) is called inside each batch's transaction with its number and
+    # progress(examined, changed so far) after it.
+    apply: Callable[..., int] | None = None
+
+    @property
+    def label(self):
+        return rule_label(self.kind, self.params)
+
+    def as_dict(self, count):
+        return {
+            "key": self.key,
+            "kind": self.kind,
+            "params": self.params,
+            "label": str(self.label),
+            "action": self.action,
+            "unit": self.unit,
+            "count": count,
+        }
+
+
+# What each kind of rule is called; the log stores kind and params and names a
+# rule in the reader's language.
+RULE_LABELS = {
+    "postponed": gettext_lazy("Postponed interactions older than %(days)s days"),
+    "canceled": gettext_lazy("Canceled entries canceled more than %(days)s days ago"),
+    "template": gettext_lazy("Template %(code)s: entries older than %(months)s months"),
+    "group": gettext_lazy("Group %(code)s: entries older than %(months)s months"),
+    "audit": gettext_lazy("Audit records older than %(years)s years"),
+    "job_files": gettext_lazy(
+        "Files of background jobs finished more than %(hours)s hours ago"
+    ),
+    "import_previews": gettext_lazy(
+        "Uploads waiting for an import for more than %(hours)s hours"
+    ),
+}
+
+
+def rule_label(kind, params):
+    """A rule's name in the active language, from what the log stores."""
+    label = RULE_LABELS.get(kind)
+    return label % params if label is not None else kind
+
+
+def with_labels(lines):
+    """The lines of a plan or a run's counts, named in the active language."""
+    return [
+        {**line, "label": rule_label(line["kind"], line["params"])} for line in lines
+    ]
+
+
+def _entry_rule(key, kind, params, action, where):
+    """A rule that deletes or anonymises the entries `where` (a Q) selects."""
+    entries = InteractionLogEntry.objects.filter(where)
+    return Rule(
+        key, kind, params, action, ENTRIES, entries.count, entries=entries, where=where
+    )
+
+
+def _not_anonymised():
+    # An entry with all its texts blank has nothing left to anonymise: a second run
+    # neither counts nor touches it.
+    return ~Q(**CLEARED)
+
+
+def policy_entries(policy, *, today, taken=None):
+    """The logged entries `policy` applies to on `today`, as a Q: of its template
+    or group (a group's leaves out the templates with a policy of their own), dated
+    before today minus its months, and not in `taken` (a Q of earlier rules)."""
+    cutoff = today - relativedelta(months=policy.months)
+    where = Q(postponed=False, date__lt=cutoff)
+    if policy.template_id is not None:
+        where &= Q(template_id=policy.template_id)
+    else:
+        own = RetentionPolicy.objects.filter(template__isnull=False).values(
+            "template_id"
+        )
+        where &= Q(group_id=policy.group_id) & ~Q(template_id__in=own)
+    if taken is not None:
+        where &= ~taken
+    if policy.action == RetentionAction.ANONYMISE:
+        where &= _not_anonymised()
+    return where
+
+
+def retention_rules(*, now=None):
+    """The rules in force at `now`, in the order a run applies them; a term left
+    blank gives no rule."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    terms = RetentionSettings.load()
+    rules = []
+    if terms.postponed_days:
+        drafts = Q(
+            postponed=True, created_at__lt=now - timedelta(days=terms.postponed_days)
+        )
+        rules.append(
+            _entry_rule(
+                "postponed",
+                "postponed",
+                {"days": terms.postponed_days},
+                RetentionAction.DELETE,
+                drafts,
+            )
+        )
+    taken = None
+    if terms.canceled_days:
+        cutoff = now - timedelta(days=terms.canceled_days)
+        # Entries canceled before the cancel time was recorded count from creation.
+        taken = Q(canceled=True) & (
+            Q(canceled_at__lt=cutoff)
+            | Q(canceled_at__isnull=True, created_at__lt=cutoff)
+        )
+        canceled = taken & Q(postponed=False)
+        rules.append(
+            _entry_rule(
+                "canceled",
+                "canceled",
+                {"days": terms.canceled_days},
+                RetentionAction.DELETE,
+                canceled,
+            )
+        )
+    policies = RetentionPolicy.objects.select_related("group", "template").order_by(
+        "template__code", "group__code"
+    )
+    # Template policies first: theirs is the more specific rule.
+    for policy in sorted(policies, key=lambda policy: policy.template_id is None):
+        kind = "template" if policy.template_id is not None else "group"
+        rules.append(
+            _entry_rule(
+                f"policy-{policy.pk}",
+                kind,
+                {"code": policy.subject.code, "months": policy.months},
+                policy.action,
+                policy_entries(policy, today=today, taken=taken),
+            )
+        )
+    if terms.audit_years:
+        cutoff = now - relativedelta(years=terms.audit_years)
+        records = AuditRecord.objects.filter(at__lt=cutoff)
+        rules.append(
+            Rule(
+                "audit",
+                "audit",
+                {"years": terms.audit_years},
+                RetentionAction.DELETE,
+                AUDIT_RECORDS,
+                records.count,
+                apply=partial_rows(records),
+            )
+        )
+    age = timedelta(hours=terms.file_hours)
+    rules.append(
+        Rule(
+            "job_files",
+            "job_files",
+            {"hours": terms.file_hours},
+            RetentionAction.DELETE,
+            FILES,
+            lambda: expired_files(now, finished_before=now - age).count(),
+            apply=lambda batch_size, after_batch, progress: _counted(
+                after_batch, remove_expired_files(now, finished_before=now - age)
+            ),
+        )
+    )
+    rules.append(
+        Rule(
+            "import_previews",
+            "import_previews",
+            {"hours": terms.file_hours},
+            RetentionAction.DELETE,
+            FILES,
+            lambda: len(stale_import_previews(age)),
+            apply=lambda batch_size, after_batch, progress: _counted(
+                after_batch, remove_stale_import_previews(age)
+            ),
+        )
+    )
+    return rules
+
+
+def _counted(after_batch, count):
+    with transaction.atomic():
+        after_batch(count)
+    return count
+
+
+def partial_rows(rows):
+    """The apply of a rule deleting `rows` (a queryset without delete signals)
+    batch by batch, oldest first, each batch its own transaction."""
+
+    def apply(batch_size, after_batch, progress):
+        deleted = 0
+        keys = rows.order_by("pk").values_list("pk", flat=True)
+        while batch := list(keys[:batch_size]):
+            with transaction.atomic():
+                count, _per_model = rows.filter(pk__in=batch).delete()
+                after_batch(count)
+            deleted += count
+            if progress is not None and progress(len(batch), deleted) is False:
+                break
+        return deleted
+
+    return apply
+
+
+def plan_retention(*, now=None):
+    """What a run at `now` would do: one dict per rule (key, kind, params, label,
+    action, count), in the order the run applies them. Reads only."""
+    return [rule.as_dict(rule.count()) for rule in retention_rules(now=now)]
+
+
+def _apply_entry_rules(rules, batch_size, after_batch, report):
+    """Walk the entry table once in ranges of `batch_size` entries. In each range
+    (one transaction) one statement counts what each entry rule selects there, then
+    one delete_entries and one anonymise_entries change what the rules of that
+    action select: the range is read a few times, not a few times per rule. The
+    rules' own filters are applied in the range, so an entry changed since the plan
+    (un-canceled, resumed) is left alone. Returns how many were changed."""
+    entry_rules = [
+        (index, rule) for index, rule in enumerate(rules) if rule.where is not None
+    ]
+    if not entry_rules:
+        return 0
+    changes = (
+        (RetentionAction.DELETE, delete_entries),
+        (RetentionAction.ANONYMISE, anonymise_entries),
+    )
+
+    def work(low, high):
+        in_range = InteractionLogEntry.objects.filter(pk__gt=low, pk__lte=high)
+        counts = in_range.aggregate(
+            **{
+                f"rule{index}": Count("pk", filter=rule.where)
+                for index, rule in entry_rules
+            }
+        )
+        changed = 0
+        for action, change in changes:
+            chosen = [
+                (index, rule)
+                for index, rule in entry_rules
+                if rule.action == action and counts[f"rule{index}"]
+            ]
+            if not chosen:
+                continue
+            # The rules select disjoint entries: the change is their sum.
+            changed += change(
+                in_range.filter(reduce(operator.or_, (r.where for _i, r in chosen)))
+            )
+            for index, _rule in chosen:
+                after_batch(index, counts[f"rule{index}"])
+        return changed
+
+    return in_key_ranges(
+        work,
+        batch_size=batch_size,
+        progress=lambda examined, changed: report(changed),
+    )
+
+
+class Stop(Exception):
+    """A progress callback asked the run to stop between batches."""
+
+
+def apply_retention(*, user=None, now=None, batch_size=None, progress=None):
+    """Apply the retention rules at `now`, batch by batch (each batch its own
+    transaction, with its count added to the run's log in that same transaction);
+    returns the RetentionRun with the counts per rule.
+
+    `progress(done, total)` is called after each batch with the rows dealt with so
+    far and the dry run's total; when it returns False the run stops there and is
+    logged as stopped. `user` is None for the daily job.
+    """
+    batch_size = batch_size or BATCH_SIZE
+    now = now or timezone.now()
+    rules = retention_rules(now=now)
+    planned = [rule.count() for rule in rules]
+    total = sum(planned)
+    run = RetentionRun.objects.create(
+        started_at=timezone.now(),
+        user=user if user is not None and user.is_authenticated else None,
+        counts=[rule.as_dict(0) for rule in rules],
+    )
+    done = 0
+
+    def after_batch(index, count):
+        # Inside the batch's transaction: the log holds exactly what was committed.
+        run.counts[index]["count"] += count
+        run.total += count
+        RetentionRun.objects.filter(pk=run.pk).update(
+            counts=run.counts, total=run.total
+        )
+
+    def report(changed):
+        nonlocal done
+        done = changed
+        if progress is not None and progress(done, total) is False:
+            raise Stop
+
+    try:
+        done = _apply_entry_rules(rules, batch_size, after_batch, report)
+        for index, rule in enumerate(rules):
+            if rule.apply is None:
+                continue
+            base = done
+            changed = rule.apply(
+                batch_size,
+                partial(after_batch, index),
+                lambda examined, changed, base=base: report(base + changed),
+            )
+            # Rules that are no batch walk (files) report once they are done.
+            report(base + changed)
+    except Stop:
+        _finish(run, RetentionRun.Status.STOPPED, user=user)
+        return run
+    except Exception as error:
+        _finish(run, RetentionRun.Status.FAILED, user=user, message=str(error))
+        raise
+    _finish(run, RetentionRun.Status.DONE, user=user)
+    return run
+
+
+@transaction.atomic
+def _finish(run, status, *, user, message=""):
+    run.status = status
+    run.finished_at = timezone.now()
+    run.message = message[:2000]
+    RetentionRun.objects.filter(pk=run.pk).update(
+        status=status, finished_at=run.finished_at, message=run.message
+    )
+    # One record per run: what each rule did (the log has the same, this one stays
+    # as long as the audit trail does).
+    record_audit(
+        action=AuditAction.RETENTION_APPLIED,
+        user=user,
+        object_type=AuditObjectType.RETENTION,
+        object_id=run.pk,
+        count=run.total,
+        details={"counts": {line["key"]: line["count"] for line in run.counts}},
+    )
+
+
+@transaction.atomic
+def start_retention(*, user):
+    """Start a run as a background job (the "Run now" button, and the daily task
+    with `user` None); refused while a run is queued or running."""
+    if Job.objects.filter(kind=RETENTION_JOB_KIND, status__in=UNFINISHED).exists():
+        raise ValidationError(
+            _("A retention run is already queued or running."), code="running"
+        )
+    return start_job(RETENTION_JOB_KIND, user=user)
+
+
+@transaction.atomic
+def save_retention_policy(policy, *, user):
+    """Save a retention policy (new or changed) after checking it; returns it."""
+    policy.full_clean()
+    policy.save()
+    return policy
+
+
+@transaction.atomic
+def delete_retention_policy(policy, *, user):
+    """Remove a retention policy: the entries it covered are kept from now on."""
+    policy.delete()
+
+
+@transaction.atomic
+def save_retention_settings(terms, *, user):
+    """Save the other retention terms (the singleton row)."""
+    terms.pk = 1
+    terms.full_clean()
+    terms.save()
+    return terms

@@ -1,0 +1,156 @@
+"""The retention pages ("Bewaartermijnen"): the terms and policies, the dry run with
+"Run now", and the log of the runs. CRM admins only (the Marketing setup right)."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import (
+    CreateView,
+    DeleteView,
+    ListView,
+    TemplateView,
+    UpdateView,
+    View,
+)
+
+from jobs.views import started_message
+from privacy import services
+from privacy.forms import RetentionPolicyForm, RetentionSettingsForm
+from privacy.jobs import RETENTION_PERMISSION
+from privacy.models import RetentionPolicy, RetentionRun, RetentionSettings
+from web.views import PAGE_SIZE, ServiceFormMixin, SetupFormMixin
+
+
+class BadInputMixin:
+    """A form with errors is shown again with them, as a 400 (the client's error)."""
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class RetentionView(
+    PermissionRequiredMixin, BadInputMixin, ServiceFormMixin, UpdateView
+):
+    """The terms (a form) and the policies per group or template (a table)."""
+
+    permission_required = RETENTION_PERMISSION
+    form_class = RetentionSettingsForm
+    template_name = "privacy/retention.html"
+    success_message = gettext_lazy("The retention terms have been saved.")
+    success_url = reverse_lazy("privacy:retention")
+
+    def get_object(self, queryset=None):
+        return RetentionSettings.load()
+
+    def perform(self, form):
+        return services.save_retention_settings(form.instance, user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["policies"] = RetentionPolicy.objects.select_related(
+            "group", "template"
+        ).order_by("template__code", "group__code")
+        context["last_run"] = RetentionRun.objects.filter(dry_run=False).first()
+        return context
+
+
+class PolicyFormMixin(
+    PermissionRequiredMixin, BadInputMixin, SetupFormMixin, ServiceFormMixin
+):
+    permission_required = RETENTION_PERMISSION
+    model = RetentionPolicy
+    form_class = RetentionPolicyForm
+    template_name = "crm/setup_form.html"
+    success_url = reverse_lazy("privacy:retention")
+    cancel_url = reverse_lazy("privacy:retention")
+    intro = gettext_lazy(
+        "Entries dated more than the number of months ago are deleted or anonymised "
+        "by the daily retention run."
+    )
+
+    def perform(self, form):
+        return services.save_retention_policy(form.instance, user=self.request.user)
+
+
+class RetentionPolicyCreateView(PolicyFormMixin, CreateView):
+    title = gettext_lazy("New retention policy")
+    success_message = gettext_lazy("Retention policy %(object)s has been created.")
+
+
+class RetentionPolicyUpdateView(PolicyFormMixin, UpdateView):
+    success_message = gettext_lazy("Retention policy %(object)s has been saved.")
+
+    def get_title(self):
+        return _("Retention policy %(subject)s") % {"subject": self.object}
+
+
+class RetentionPolicyDeleteView(PermissionRequiredMixin, DeleteView):
+    permission_required = RETENTION_PERMISSION
+    model = RetentionPolicy
+    template_name = "privacy/retentionpolicy_confirm_delete.html"
+    success_url = reverse_lazy("privacy:retention")
+
+    def form_valid(self, form):
+        services.delete_retention_policy(self.object, user=self.request.user)
+        messages.success(
+            self.request,
+            _("Retention policy %(object)s has been deleted.")
+            % {"object": self.object},
+        )
+        return redirect(self.success_url)
+
+
+class RetentionPlanView(PermissionRequiredMixin, TemplateView):
+    """The dry run: what the next run would delete or anonymise, rule by rule."""
+
+    permission_required = RETENTION_PERMISSION
+    template_name = "privacy/retention_plan.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = services.plan_retention()
+        context["plan"] = plan
+        context["total"] = sum(line["count"] for line in plan)
+        return context
+
+
+class RetentionRunView(PermissionRequiredMixin, View):
+    """POST: start a run now as a background job ("Run now" on the dry-run page)."""
+
+    permission_required = RETENTION_PERMISSION
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            job = services.start_retention(user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("privacy:retention_plan")
+        messages.success(
+            request, started_message(job, _("The retention run has been started."))
+        )
+        return redirect(f"{reverse('jobs:list')}#job-{job.pk}")
+
+
+class RetentionRunListView(PermissionRequiredMixin, ListView):
+    """The log: every run, newest first, with what each rule did."""
+
+    permission_required = RETENTION_PERMISSION
+    model = RetentionRun
+    paginate_by = PAGE_SIZE
+    template_name = "privacy/retentionrun_list.html"
+
+    def get_queryset(self):
+        return RetentionRun.objects.select_related("user").order_by(
+            "-started_at", "-id"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for run in context["object_list"]:
+            run.lines = services.with_labels(run.counts)
+        return context
