@@ -100,11 +100,17 @@ def choose(scope, label, typed, option=None):
     default the typed text) with the arrow keys and press Enter."""
     page = getattr(scope, "page", scope)
     box = field(scope, label)
+    # Until lookup.js has run, the label names the plain input, which searches
+    # nothing; Tom Select then points the label at its search box.
+    expect(box).to_have_attribute("id", re.compile(r"-ts-control$"))
     # The box around the search input: with a row chosen, the input waits hidden
     # until the box is clicked. A box that already has the focus (autofocus) is
     # typed into at once: a click on an open lookup closes it, as Tom Select does.
     if not box.evaluate("input => input === document.activeElement"):
         box.locator("xpath=..").click()
+    # Focusing the box asks for the first matches; typed while that answer is on
+    # its way, Tom Select can drop the search of what was typed.
+    page.wait_for_load_state("networkidle")
 
     def answers_typed(response):
         query = parse_qs(urlsplit(response.url).query)
