@@ -46,7 +46,13 @@ from jobs.models import Job
 from jobs.services import start_job
 from web.exports import Column, Kind
 from web.pagination import EstimatedCountPaginator
-from web.views import PAGE_SIZE, LookupView, ServiceFormMixin, SetupFormMixin
+from web.views import (
+    PAGE_SIZE,
+    BadInputMixin,
+    LookupView,
+    ServiceFormMixin,
+    SetupFormMixin,
+)
 
 
 class ContactListView(PermissionRequiredMixin, FilterView):
@@ -203,7 +209,8 @@ def discard_pending_import(request):
     return pending
 
 
-class ContactImportView(PermissionRequiredMixin, FormView):
+# A file that cannot be imported is the client's error, said on the page.
+class ContactImportView(PermissionRequiredMixin, BadInputMixin, FormView):
     """Upload a CSV or Excel file and see what importing it would do: the counts of
     every outcome, the first rows and the first rejected rows with their messages.
     Nothing is written until the preview is confirmed (ContactImportConfirmView)."""
@@ -220,10 +227,6 @@ class ContactImportView(PermissionRequiredMixin, FormView):
             shown_rows=contact_import.SHOWN_ROWS,
         )
         return context
-
-    def form_invalid(self, form):
-        # A file that cannot be imported is the client's error, said on the page.
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def get(self, request, *args, **kwargs):
         if "preview" in request.GET:

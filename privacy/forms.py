@@ -27,6 +27,8 @@ class RetentionPolicyForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # One rule names one thing: a policy for both a group and a template could
+        # not say which of the two its months count for.
         if bool(cleaned.get("group")) == bool(cleaned.get("template")):
             raise forms.ValidationError(
                 _("Choose either an interaction group or an interaction template."),
@@ -53,6 +55,7 @@ class EraseConfirmForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_contact_no(self):
+        # Case and spaces do not matter: the number is what is checked, not typing.
         typed = self.cleaned_data["contact_no"].strip()
         if typed.upper() != self.contact.no.upper():
             raise forms.ValidationError(

@@ -102,6 +102,13 @@ class ServiceFormMixin:
         return {"object": self.object}
 
 
+class BadInputMixin:
+    """A form with errors is shown again with them, as a 400 (the client's error)."""
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
 class SetupFormMixin:
     """Heading, introduction and Cancel target for the shared crm/setup_form.html."""
 

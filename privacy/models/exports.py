@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from crm.models import Contact
 
 
+# A random name: the media folder may be served or backed up elsewhere, and a name
+# with the contact's number in it would itself be personal data.
 def export_upload_to(export, filename):
     """`privacy/<uuid4 hex>.zip`: the name the user sees is `file_name`."""
     return f"privacy/{uuid.uuid4().hex}.zip"
@@ -24,6 +26,7 @@ class ContactExport(models.Model):
     the contact must find (and remove) the files that hold its data.
     """
 
+    # Deleting the contact takes its exports with it: nothing may outlive it.
     contact = models.ForeignKey(
         Contact,
         verbose_name=_("contact"),
@@ -57,11 +60,13 @@ class ContactExport(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("data-subject export")
         verbose_name_plural = _("data-subject exports")
+        # Rows are written by the export service only; the admin reads them.
         default_permissions = ("view",)
         permissions = [
             ("export_contact_data", _("Can export a contact's data")),
             ("erase_contact", _("Can anonymise a contact")),
         ]
+        # The hourly cleanup finds expired exports by this column.
         indexes = [
             models.Index(fields=["expires_at"], name="contactexport_expires_idx")
         ]

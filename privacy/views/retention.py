@@ -22,14 +22,7 @@ from privacy import services
 from privacy.forms import RetentionPolicyForm, RetentionSettingsForm
 from privacy.jobs import RETENTION_PERMISSION
 from privacy.models import RetentionPolicy, RetentionRun, RetentionSettings
-from web.views import PAGE_SIZE, ServiceFormMixin, SetupFormMixin
-
-
-class BadInputMixin:
-    """A form with errors is shown again with them, as a 400 (the client's error)."""
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+from web.views import PAGE_SIZE, BadInputMixin, ServiceFormMixin, SetupFormMixin
 
 
 class RetentionView(
@@ -54,6 +47,7 @@ class RetentionView(
         context["policies"] = RetentionPolicy.objects.select_related(
             "group", "template"
         ).order_by("template__code", "group__code")
+        # A dry run changes nothing, so "last run" means the last real one.
         context["last_run"] = RetentionRun.objects.filter(dry_run=False).first()
         return context
 
@@ -112,6 +106,8 @@ class RetentionPlanView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # Counted by the same rules, in the same order, as the run itself, so the
+        # page shows exactly what "Run now" would do at this moment.
         plan = services.plan_retention()
         context["plan"] = plan
         context["total"] = sum(line["count"] for line in plan)
@@ -128,11 +124,13 @@ class RetentionRunView(PermissionRequiredMixin, View):
         try:
             job = services.start_retention(user=request.user)
         except ValidationError as error:
+            # A run is queued or going on: two at once would count twice.
             messages.error(request, " ".join(error.messages))
             return redirect("privacy:retention_plan")
         messages.success(
             request, started_message(job, _("The retention run has been started."))
         )
+        # The jobs page shows the run's progress batch by batch.
         return redirect(f"{reverse('jobs:list')}#job-{job.pk}")
 
 

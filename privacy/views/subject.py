@@ -30,6 +30,8 @@ class ContactExportView(PermissionRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["entries"] = services.contact_history_size(self.object)
         context["in_background"] = services.export_in_background(self.object)
+        # Only this user's own exports: a download link is personal, as the
+        # audit record of each opening names who read the data.
         context["kept"] = [
             export
             for export in ContactExport.objects.filter(
@@ -55,6 +57,8 @@ class ContactExportView(PermissionRequiredMixin, DetailView):
                 ),
             )
             return redirect("privacy:contact_export", pk=contact.pk)
+        # A small history is written in the request: the zip is in memory anyway,
+        # and a job would make the admin wait for a worker for a few kilobytes.
         content = services.export_contact_data(contact, user=request.user)
         response = HttpResponse(content, content_type="application/zip")
         response["Content-Disposition"] = (
@@ -70,12 +74,15 @@ class ExportDownloadView(PermissionRequiredMixin, SingleObjectMixin, View):
     permission_required = "privacy.export_contact_data"
 
     def get_queryset(self):
+        # Another admin's export is a 404, not a 403: its number says nothing.
         return ContactExport.objects.filter(
             created_by=self.request.user
         ).select_related("contact")
 
     def get(self, request, *args, **kwargs):
         export = self.get_object()
+        # The row outlives its file by up to an hour (the hourly cleanup), and a
+        # file can go with an erasure: either way the link has expired.
         if not export.is_kept or not export.file.storage.exists(export.file.name):
             raise Http404(_("This file is no longer kept."))
         services.record_download(export, user=request.user)
@@ -94,6 +101,7 @@ class ContactEraseView(PermissionRequiredMixin, SingleObjectMixin, FormView):
     context_object_name = "contact"
 
     def dispatch(self, request, *args, **kwargs):
+        # The form checks the typed number against this contact, on GET and POST.
         self.object = self.get_object()
         return super().dispatch(request, *args, **kwargs)
 
@@ -104,6 +112,8 @@ class ContactEraseView(PermissionRequiredMixin, SingleObjectMixin, FormView):
         try:
             contact = services.erase_contact(self.object, user=self.request.user)
         except ValidationError as error:
+            # Refused (a delivery to the contact is in progress): nothing was
+            # changed, and the page says why.
             form.add_error(None, error)
             return self.form_invalid(form)
         messages.success(
