@@ -118,6 +118,21 @@ def test_readme_screenshots(page, live_server, login, demo, picture):
     expect(page.get_by_role("cell", name="RELATIEDAG")).to_be_visible()
     picture("saved-criteria-nl-1280")
 
+    # Privacy: a person's card with its privacy actions, the erasure's confirmation
+    # and the retention terms (Bewaartermijnen), in Dutch at 1280 px.
+    person = Contact.objects.filter(type="person").order_by("no").first()
+    page.goto(f"{live_server.url}{person.get_absolute_url()}")
+    expect(
+        page.get_by_role("link", name="Gegevens van contact exporteren")
+    ).to_be_visible()
+    picture("privacy-contact-nl-1280")
+    page.goto(f"{live_server.url}{reverse('privacy:contact_erase', args=[person.pk])}")
+    expect(page.get_by_role("heading", name="Contact anonimiseren")).to_be_visible()
+    picture("erase-nl-1280")
+    page.goto(f"{live_server.url}{reverse('privacy:retention')}")
+    expect(page.get_by_role("heading", name="Bewaartermijnen", exact=True)).to_be_visible()
+    picture("retention-nl-1280")
+
     # The start page, the entry list and the segment card in Dutch on a laptop
     # (1280 px) and a large screen (1920 px): nothing scrolls sideways.
     for width in (1280, 1920):
