@@ -112,6 +112,7 @@ def copy_rows(rows, series, salesperson):
                 salesperson.pk,
                 *cells[4:],
                 "false",
+                "false",
                 now,
                 now,
             ]
@@ -127,6 +128,8 @@ COPY_COLUMNS = [
     "salesperson_id",
     *COLUMNS[4:],
     "exclude_from_segment",
+    # COPY fills every column it is not given with NULL, not Django's default.
+    "privacy_blocked",
     "created_at",
     "updated_at",
 ]

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Upper
@@ -40,6 +40,11 @@ def correspondence_type_field(verbose_name=None):
     )
 
 
+# The most digits a number series pads to: with a prefix of at most 10 characters
+# a number fits the 20 characters of a contact's, segment's or task's number.
+MAX_WIDTH = 10
+
+
 class NumberSeries(models.Model):
     """NAV's No. Series: a prefix and a counter that hands out contact and segment
     numbers without gaps (next_no)."""
@@ -54,7 +59,9 @@ class NumberSeries(models.Model):
         _("width"),
         default=5,
         help_text=_("Digits after the prefix, padded with zeros."),
-        validators=[MinValueValidator(1)],
+        # Unbounded, a width would pad a number with gigabytes of zeros (SQLite
+        # does not bound a small integer).
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_WIDTH)],
     )
 
     class Meta:
@@ -67,7 +74,8 @@ class NumberSeries(models.Model):
                 name="numberseries_next_number_positive",
             ),
             models.CheckConstraint(
-                condition=Q(width__gte=1), name="numberseries_width_positive"
+                condition=Q(width__gte=1, width__lte=MAX_WIDTH),
+                name="numberseries_width_range",
             ),
         ]
 

@@ -666,6 +666,19 @@ def test_number_series_form_rejects_a_zero_width(crm_admin_client):
     }
 
 
+def test_number_series_form_rejects_a_width_past_ten_digits(crm_admin_client):
+    # The fuzzer's huge width once padded a number with gigabytes of zeros.
+    response = crm_admin_client.post(
+        reverse("crm:numberseries_create"),
+        {"code": "X", "prefix": "X", "width": 10**12, "next_number": 1},
+    )
+
+    assert response.context["form"].errors == {
+        "width": ["Ensure this value is less than or equal to 10."]
+    }
+    assert not NumberSeries.objects.filter(code="X").exists()
+
+
 def test_crm_admin_saves_the_marketing_setup(crm_admin_client):
     series = NumberSeriesFactory(code="CONTACT")
     salesperson = SalespersonFactory()

@@ -130,7 +130,9 @@ def test_readme_screenshots(page, live_server, login, demo, picture):
     expect(page.get_by_role("heading", name="Contact anonimiseren")).to_be_visible()
     picture("erase-nl-1280")
     page.goto(f"{live_server.url}{reverse('privacy:retention')}")
-    expect(page.get_by_role("heading", name="Bewaartermijnen", exact=True)).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Bewaartermijnen", exact=True)
+    ).to_be_visible()
     picture("retention-nl-1280")
 
     # The start page, the entry list and the segment card in Dutch on a laptop
