@@ -100,6 +100,7 @@ class RetentionPolicyAdmin(admin.ModelAdmin):
     list_filter = ("action",)
     list_select_related = ("group", "template")
     search_fields = ("group__code", "template__code")
+    autocomplete_fields = ("group", "template")
 
     def save_model(self, request, obj, form, change):
         services.save_retention_policy(obj, user=request.user)
