@@ -18,10 +18,11 @@ callers write `from interactions.services import create_interaction`:
 """
 
 from interactions.services.anonymise import anonymise_entries
-from interactions.services.batches import in_batches, in_key_ranges
+from interactions.services.batches import in_batches, in_day_ranges, in_key_ranges
 from interactions.services.cleanup import (
     delete_canceled_entries,
     delete_canceled_entries_in_batches,
+    delete_days_of_group,
     delete_entries,
 )
 from interactions.services.defaults import (
@@ -99,6 +100,7 @@ __all__ = [
     "default_salesperson",
     "delete_canceled_entries",
     "delete_canceled_entries_in_batches",
+    "delete_days_of_group",
     "delete_entries",
     "delete_group",
     "delete_postponed",
@@ -109,6 +111,7 @@ __all__ = [
     "evaluate_entries",
     "evaluate_entries_in_batches",
     "in_batches",
+    "in_day_ranges",
     "in_key_ranges",
     "log_document",
     "own_version",

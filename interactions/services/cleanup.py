@@ -2,13 +2,18 @@
 entries shares."""
 
 from django.db import transaction
+from django.db.models import Count, Q
 
 from audit.models import AuditAction
 from interactions.models import InteractionLogEntry
 from interactions.services.batches import in_batches
 from interactions.services.entries import _audit_many, _keys, _selection
 from interactions.services.files import remove_unreferenced_attachments
-from interactions.services.statistics import lock_statistics, remove_statistics
+from interactions.services.statistics import (
+    lock_statistics,
+    remove_daily_statistics,
+    remove_statistics,
+)
 
 
 @transaction.atomic
@@ -76,6 +81,36 @@ def delete_entries(entries):
     return _delete(entries)
 
 
+def delete_days_of_group(entries, *, group, start, end):
+    """delete_entries for `entries` (a queryset) all of interaction group `group` (a
+    key, None for none) dated from `start` to `end` (exclusive): when they are every
+    counted entry of those days and that group, the group's rows of those days leave
+    the daily statistics in one DELETE instead of being taken apart entry by entry
+    (the totals table is still decremented by the entries' GROUP BY); otherwise the
+    same as delete_entries. Run it inside the caller's (batch) transaction."""
+    names = _attachment_names(entries)
+    lock_statistics()
+    days = InteractionLogEntry.objects.filter(
+        group=group,
+        # Both values: the (group, canceled, date) index then reads just these days.
+        canceled__in=[False, True],
+        date__gte=start,
+        date__lt=end,
+    )
+    counted = Q(canceled=False, postponed=False)
+    found = days.aggregate(
+        all=Count("pk", filter=counted),
+        doomed=Count("pk", filter=counted & Q(pk__in=entries.values("pk"))),
+    )
+    whole = found["all"] == found["doomed"]
+    remove_statistics(entries, daily=not whole)
+    if whole:
+        remove_daily_statistics(group=group, start=start, end=end)
+    count, _per_model = entries.delete()
+    remove_unreferenced_attachments(names)
+    return count
+
+
 def _doomed(
     *,
     before=None,
@@ -119,7 +154,17 @@ def _delete(queryset, *, counted=True):
     # caller has locked already: waiting for the statistics then could deadlock).
     # Only the distinct file names are read, never the rows; with no delete signal or
     # cascade on the model, QuerySet.delete() is then a single DELETE (STACK-NOTES).
-    names = list(
+    names = _attachment_names(queryset)
+    if counted:
+        lock_statistics()
+        remove_statistics(queryset)
+    count, _per_model = queryset.delete()
+    remove_unreferenced_attachments(names)
+    return count
+
+
+def _attachment_names(queryset):
+    return list(
         # A range, not <> '': ile_attachment_idx then finds the few entries with a
         # file instead of reading every doomed row.
         queryset.filter(attachment__gt="")
@@ -127,9 +172,3 @@ def _delete(queryset, *, counted=True):
         .values_list("attachment", flat=True)
         .distinct()
     )
-    if counted:
-        lock_statistics()
-        remove_statistics(queryset)
-    count, _per_model = queryset.delete()
-    remove_unreferenced_attachments(names)
-    return count

@@ -89,9 +89,9 @@ def _part(table, sign, changes):
     return sql, params
 
 
-def _apply(entries, parts):
-    """Add to every table the figures of the logged (not postponed) ones of
-    `entries`, once per (sign, changes) of `parts`."""
+def _apply(entries, parts, tables=TABLES):
+    """Add to every table of `tables` the figures of the logged (not postponed) ones
+    of `entries`, once per (sign, changes) of `parts`."""
     selected = (
         entries.filter(postponed=False).order_by().values_list(*ENTRY_FIELDS).query
     )
@@ -99,7 +99,7 @@ def _apply(entries, parts):
     affected = ", ".join(_quoted(name) for name in ENTRY_FIELDS)
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        for table in TABLES:
+        for table in tables:
             branches = [_part(table, sign, changes) for sign, changes in parts]
             branches = [branch for branch in branches if branch is not None]
             if not branches:
@@ -139,9 +139,20 @@ def add_statistics(entries):
     _apply(entries, [(1, {})])
 
 
-def remove_statistics(entries):
-    """Take `entries` (a queryset), about to be deleted, out of the statistics."""
-    _apply(entries, [(-1, {})])
+def remove_statistics(entries, *, daily=True):
+    """Take `entries` (a queryset), about to be deleted, out of the statistics;
+    `daily=False` leaves the daily table to a caller that removes whole days of it
+    (remove_daily_statistics)."""
+    _apply(entries, [(-1, {})], TABLES if daily else TABLES[1:])
+
+
+def remove_daily_statistics(*, group, start, end):
+    """Remove the daily rows of `group` (a key, None for none) from `start` to `end`
+    (exclusive): for a caller deleting every counted entry of those days and that
+    group, in the same transaction. One DELETE, however many entries those were."""
+    InteractionDailyStatistics.objects.filter(
+        group=group, date__gte=start, date__lt=end
+    ).delete()
 
 
 def change_statistics(entries, **changes):

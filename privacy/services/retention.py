@@ -34,7 +34,13 @@ from audit.models import AuditAction, AuditObjectType, AuditRecord
 from audit.services import record_audit
 from crm.imports import remove_stale_import_previews, stale_import_previews
 from interactions.models import InteractionLogEntry
-from interactions.services import anonymise_entries, delete_entries, in_key_ranges
+from interactions.services import (
+    anonymise_entries,
+    delete_days_of_group,
+    delete_entries,
+    in_day_ranges,
+    in_key_ranges,
+)
 from interactions.services.anonymise import CLEARED
 from jobs.models import UNFINISHED, Job
 from jobs.services import expired_files, remove_expired_files, start_job
@@ -70,6 +76,9 @@ class Rule:
     # rules share one walk of the table.
     entries: object = None
     where: Q | None = None
+    # A group policy that deletes: the group's key. Its entries are walked by days
+    # and the days it empties leave the daily statistics in one statement.
+    by_days: int | None = None
     # Other rules: apply(batch_size, after_batch, progress) -> how many, where
     # after_batch(n) is called inside each batch's transaction with its number and
     # progress(examined, changed so far) after it.
@@ -121,11 +130,19 @@ def with_labels(lines):
     ]
 
 
-def _entry_rule(key, kind, params, action, where):
+def _entry_rule(key, kind, params, action, where, by_days=None):
     """A rule that deletes or anonymises the entries `where` (a Q) selects."""
     entries = InteractionLogEntry.objects.filter(where)
     return Rule(
-        key, kind, params, action, ENTRIES, entries.count, entries=entries, where=where
+        key,
+        kind,
+        params,
+        action,
+        ENTRIES,
+        entries.count,
+        entries=entries,
+        where=where,
+        by_days=by_days,
     )
 
 
@@ -206,6 +223,11 @@ def retention_rules(*, now=None):
                 {"code": policy.subject.code, "months": policy.months},
                 policy.action,
                 policy_entries(policy, today=today, taken=taken),
+                by_days=(
+                    policy.group_id
+                    if kind == "group" and policy.action == RetentionAction.DELETE
+                    else None
+                ),
             )
         )
     if terms.audit_years:
@@ -277,13 +299,88 @@ def partial_rows(rows):
     return apply
 
 
+def rule_counts(rules):
+    """How many records each of `rules` selects now: the entry rules' in one
+    statement (one read of the entry table, not one per rule), the others each by
+    its own count."""
+    entry_rules = {
+        f"rule{index}": Count("pk", filter=rule.where)
+        for index, rule in enumerate(rules)
+        if rule.where is not None
+    }
+    counted = (
+        InteractionLogEntry.objects.aggregate(**entry_rules) if entry_rules else {}
+    )
+    return [
+        counted[f"rule{index}"] if rule.where is not None else rule.count()
+        for index, rule in enumerate(rules)
+    ]
+
+
 def plan_retention(*, now=None):
     """What a run at `now` would do: one dict per rule (key, kind, params, label,
     action, count), in the order the run applies them. Reads only."""
-    return [rule.as_dict(rule.count()) for rule in retention_rules(now=now)]
+    rules = retention_rules(now=now)
+    return [
+        rule.as_dict(count)
+        for rule, count in zip(rules, rule_counts(rules), strict=True)
+    ]
 
 
-def _apply_entry_rules(rules, batch_size, after_batch, report):
+def _apply_entry_rules(rules, planned, batch_size, after_batch, report):
+    """The entry rules: the group policies that delete walk their group's entries
+    by days (_apply_by_days); the others share one walk of the table in key ranges
+    (_apply_in_key_ranges), left out when they selected nothing at the start.
+    Returns how many were changed."""
+    by_days = [(index, rule) for index, rule in enumerate(rules) if rule.by_days]
+    others = [
+        rule if rule.by_days is None and planned[index] else None
+        for index, rule in enumerate(rules)
+    ]
+    done = _apply_in_key_ranges(others, batch_size, after_batch, report)
+    for index, rule in by_days:
+        done += _apply_by_days(
+            index,
+            rule,
+            batch_size,
+            after_batch,
+            lambda changed, base=done: report(base + changed),
+        )
+    return done
+
+
+def _apply_by_days(index, rule, batch_size, after_batch, report):
+    """A group policy that deletes, in ranges of days of `batch_size` entries, each
+    range one transaction: delete_days_of_group takes the group's rows of those
+    days out of the daily statistics in one statement when no counted entry of the
+    group is left there (none of a template with a policy of its own), and
+    decrements them entry by entry otherwise. Returns how many were deleted."""
+
+    def work(start, end, keys):
+        doomed = rule.entries.filter(
+            canceled__in=[False, True], date__gte=start, date__lt=end
+        )
+        if keys is not None:
+            # Part of a day: its daily rows are decremented, until the last part.
+            doomed = doomed.filter(pk__gt=keys[0], pk__lte=keys[1])
+        count = delete_days_of_group(
+            doomed,
+            group=rule.by_days,
+            start=start,
+            end=end,
+        )
+        after_batch(index, count)
+        return count
+
+    return in_day_ranges(
+        rule.entries,
+        work,
+        batch_size=batch_size,
+        progress=lambda examined, changed: report(changed),
+    )
+
+
+def _apply_in_key_ranges(rules, batch_size, after_batch, report):
     """Walk the entry table once in ranges of `batch_size` entries. In each range
     (one transaction) one statement counts what each entry rule selects there, then
     one delete_entries and one anonymise_entries change what the rules of that
@@ -291,7 +388,9 @@ def _apply_entry_rules(rules, batch_size, after_batch, report):
     rules' own filters are applied in the range, so an entry changed since the plan
     (un-canceled, resumed) is left alone. Returns how many were changed."""
     entry_rules = [
-        (index, rule) for index, rule in enumerate(rules) if rule.where is not None
+        (index, rule)
+        for index, rule in enumerate(rules)
+        if rule is not None and rule.where is not None
     ]
     if not entry_rules:
         return 0
@@ -348,7 +447,7 @@ def apply_retention(*, user=None, now=None, batch_size=None, progress=None):
     batch_size = batch_size or BATCH_SIZE
     now = now or timezone.now()
     rules = retention_rules(now=now)
-    planned = [rule.count() for rule in rules]
+    planned = rule_counts(rules)
     total = sum(planned)
     run = RetentionRun.objects.create(
         started_at=timezone.now(),
@@ -372,7 +471,7 @@ def apply_retention(*, user=None, now=None, batch_size=None, progress=None):
             raise Stop
 
     try:
-        done = _apply_entry_rules(rules, batch_size, after_batch, report)
+        done = _apply_entry_rules(rules, planned, batch_size, after_batch, report)
         for index, rule in enumerate(rules):
             if rule.apply is None:
                 continue
