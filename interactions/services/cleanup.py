@@ -2,7 +2,6 @@
 entries shares."""
 
 from django.db import transaction
-from django.db.models import Count, Q
 
 from audit.models import AuditAction
 from interactions.models import InteractionLogEntry
@@ -10,6 +9,7 @@ from interactions.services.batches import in_batches
 from interactions.services.entries import _audit_many, _keys, _selection
 from interactions.services.files import remove_unreferenced_attachments
 from interactions.services.statistics import (
+    delete_counted,
     lock_statistics,
     remove_daily_statistics,
     remove_statistics,
@@ -97,16 +97,13 @@ def delete_days_of_group(entries, *, group, start, end):
         date__gte=start,
         date__lt=end,
     )
-    counted = Q(canceled=False, postponed=False)
-    found = days.aggregate(
-        all=Count("pk", filter=counted),
-        doomed=Count("pk", filter=counted & Q(pk__in=entries.values("pk"))),
-    )
-    whole = found["all"] == found["doomed"]
-    remove_statistics(entries, daily=not whole)
+    counted = {"canceled": False, "postponed": False}
+    # Two counts of the same days: all the group's counted entries (its index
+    # alone), and those of them `entries` deletes.
+    whole = days.filter(**counted).count() == entries.filter(**counted).count()
+    count = delete_counted(entries, daily=not whole)
     if whole:
         remove_daily_statistics(group=group, start=start, end=end)
-    count, _per_model = entries.delete()
     remove_unreferenced_attachments(names)
     return count
 

@@ -97,41 +97,84 @@ def _apply(entries, parts, tables=TABLES):
     )
     entries_sql, entries_params = selected.sql_with_params()
     affected = ", ".join(_quoted(name) for name in ENTRY_FIELDS)
-    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        for table in tables:
-            branches = [_part(table, sign, changes) for sign, changes in parts]
-            branches = [branch for branch in branches if branch is not None]
-            if not branches:
-                continue
-            meta = table.model._meta
-            key = [quote(meta.get_field(name).column) for name in table.key]
-            # The unique constraint's own expressions: a none key is 0 in it.
-            conflict = [
-                f"COALESCE({column}, 0)" if meta.get_field(name).is_relation else column
-                for name, column in zip(table.key, key, strict=True)
-            ]
-            totals = [quote(name) for name in ("entries", "cost", "duration")]
-            target = quote(meta.db_table)
-            sql = (
-                f"WITH affected ({affected}) AS ({entries_sql}) "
-                f"INSERT INTO {target} ({', '.join([*key, *totals])}) "
-                f"SELECT {', '.join(key)}, SUM(n), SUM(c), SUM(d) FROM ("
-                + " UNION ALL ".join(branch for branch, _params in branches)
-                + f") AS delta GROUP BY {', '.join(key)} "
-                "HAVING SUM(n) <> 0 OR SUM(c) <> 0 OR SUM(d) <> 0 "
-                # New rows in key order: a rebuilt daily table keeps a day's rows
-                # together, so a period's charts read few pages.
-                f"ORDER BY {', '.join(key)} "
-                f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET "
-                + ", ".join(
-                    f"{total} = {target}.{total} + excluded.{total}" for total in totals
-                )
+        for upsert, params in _upserts(parts, tables):
+            cursor.execute(
+                f"WITH affected ({affected}) AS ({entries_sql}) {upsert}",
+                [*entries_params, *params],
             )
-            params = [*entries_params]
-            for _branch, branch_params in branches:
-                params.extend(branch_params)
-            cursor.execute(sql, params)
+
+
+def _upserts(parts, tables):
+    """(SQL, params) of each table's INSERT … ON CONFLICT adding the figures of
+    the rows of `affected` (a CTE of ENTRY_FIELDS) once per (sign, changes)."""
+    quote = connection.ops.quote_name
+    for table in tables:
+        branches = [_part(table, sign, changes) for sign, changes in parts]
+        branches = [branch for branch in branches if branch is not None]
+        if not branches:
+            continue
+        meta = table.model._meta
+        key = [quote(meta.get_field(name).column) for name in table.key]
+        # The unique constraint's own expressions: a none key is 0 in it.
+        conflict = [
+            f"COALESCE({column}, 0)" if meta.get_field(name).is_relation else column
+            for name, column in zip(table.key, key, strict=True)
+        ]
+        totals = [quote(name) for name in ("entries", "cost", "duration")]
+        target = quote(meta.db_table)
+        sql = (
+            f"INSERT INTO {target} ({', '.join([*key, *totals])}) "
+            f"SELECT {', '.join(key)}, SUM(n), SUM(c), SUM(d) FROM ("
+            + " UNION ALL ".join(branch for branch, _params in branches)
+            + f") AS delta GROUP BY {', '.join(key)} "
+            "HAVING SUM(n) <> 0 OR SUM(c) <> 0 OR SUM(d) <> 0 "
+            # New rows in key order: a rebuilt daily table keeps a day's rows
+            # together, so a period's charts read few pages.
+            f"ORDER BY {', '.join(key)} "
+            f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET "
+            + ", ".join(
+                f"{total} = {target}.{total} + excluded.{total}" for total in totals
+            )
+        )
+        params = []
+        for _branch, branch_params in branches:
+            params.extend(branch_params)
+        yield sql, params
+
+
+def delete_counted(entries, *, daily=True):
+    """Delete `entries` (a queryset) and take them out of the statistics (the daily
+    table too unless `daily` is False); how many were deleted. On PostgreSQL one
+    statement: the DELETE's RETURNING feeds the statistics, so the rows are read
+    once. Elsewhere remove_statistics, then the DELETE. The caller holds
+    lock_statistics, in its transaction."""
+    if connection.vendor != "postgresql":
+        remove_statistics(entries, daily=daily)
+        count, _per_model = entries.delete()
+        return count
+    meta = InteractionLogEntry._meta
+    keys_sql, keys_params = entries.order_by().values("pk").query.sql_with_params()
+    fields = ", ".join(_quoted(name) for name in ENTRY_FIELDS)
+    upserts = list(_upserts([(-1, {})], TABLES if daily else TABLES[1:]))
+    sql = (
+        f"WITH gone AS (DELETE FROM {connection.ops.quote_name(meta.db_table)} "
+        f"WHERE {connection.ops.quote_name(meta.pk.column)}"
+        f" IN ({keys_sql}) RETURNING {fields}, {_quoted('postponed')}), "
+        f"affected ({fields}) AS (SELECT {fields} FROM gone WHERE NOT "
+        f"{_quoted('postponed')})"
+        + "".join(
+            f", change{number} AS ({upsert})"
+            for number, (upsert, _params) in enumerate(upserts)
+        )
+        + " SELECT COUNT(*) FROM gone"
+    )
+    params = [*keys_params]
+    for _upsert, upsert_params in upserts:
+        params.extend(upsert_params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
 
 
 def add_statistics(entries):
