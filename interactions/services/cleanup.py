@@ -97,11 +97,10 @@ def delete_days_of_group(entries, *, group, start, end):
         date__gte=start,
         date__lt=end,
     )
-    counted = {"canceled": False, "postponed": False}
-    # Two counts of the same days: all the group's counted entries (its index
-    # alone), and those of them `entries` deletes.
-    whole = days.filter(**counted).count() == entries.filter(**counted).count()
-    count = delete_counted(entries, daily=not whole)
+    # The group's counted entries of those days (its index alone): when `entries`
+    # holds them all, the days' daily rows go whole.
+    counted_in_days = days.filter(canceled=False, postponed=False).count()
+    count, whole = delete_counted(entries, counted_in_days=counted_in_days)
     if whole:
         remove_daily_statistics(group=group, start=start, end=end)
     remove_unreferenced_attachments(names)

@@ -143,38 +143,72 @@ def _upserts(parts, tables):
         yield sql, params
 
 
-def delete_counted(entries, *, daily=True):
-    """Delete `entries` (a queryset) and take them out of the statistics (the daily
-    table too unless `daily` is False); how many were deleted. On PostgreSQL one
-    statement: the DELETE's RETURNING feeds the statistics, so the rows are read
-    once. Elsewhere remove_statistics, then the DELETE. The caller holds
-    lock_statistics, in its transaction."""
+def delete_counted(entries, *, counted_in_days=None):
+    """Delete `entries` (a queryset) and take them out of the statistics; returns
+    (how many were deleted, whether the daily table was left to the caller).
+
+    `counted_in_days`: how many counted entries the days and group `entries` lie in
+    hold. When the deleted ones are all of them, the daily table is left alone (the
+    caller removes those days' rows whole: remove_daily_statistics). On PostgreSQL
+    one statement: the DELETE's RETURNING feeds the statistics, so the rows are read
+    once. Elsewhere the counted ones are counted first, then remove_statistics and
+    the DELETE. The caller holds lock_statistics, in its transaction."""
     if connection.vendor != "postgresql":
-        remove_statistics(entries, daily=daily)
+        whole = counted_in_days is not None and (
+            entries.filter(canceled=False, postponed=False).count() == counted_in_days
+        )
+        remove_statistics(entries, daily=not whole)
         count, _per_model = entries.delete()
-        return count
-    meta = InteractionLogEntry._meta
-    keys_sql, keys_params = entries.order_by().values("pk").query.sql_with_params()
+        return count, whole
+    quote = connection.ops.quote_name
+    table = quote(InteractionLogEntry._meta.db_table)
+    # The queryset's own WHERE (its columns named by the table): the DELETE reads
+    # the rows once, by the queryset's index.
+    query = entries.order_by().query
+    if len(query.alias_map) > 1:
+        # A filter through a relation joins: by the entry numbers instead.
+        query = InteractionLogEntry.objects.filter(
+            pk__in=entries.order_by().values("pk")
+        ).query
+    compiler = query.get_compiler(connection=connection)
+    where, where_params = compiler.compile(query.where)
     fields = ", ".join(_quoted(name) for name in ENTRY_FIELDS)
-    upserts = list(_upserts([(-1, {})], TABLES if daily else TABLES[1:]))
+    canceled, postponed = _quoted("canceled"), _quoted("postponed")
+    daily, totals = (list(_upserts([(-1, {})], [table_])) for table_ in TABLES)
+    # The daily rows are decremented unless every counted entry of the days goes.
+    counted = f"(SELECT COUNT(*) FROM gone WHERE NOT {canceled} AND NOT {postponed})"
+    keep_daily = (
+        "TRUE" if counted_in_days is None else f"{counted} <> {int(counted_in_days)}"
+    )
+    upserts = [
+        *(
+            (
+                sql.replace(
+                    "FROM affected WHERE", f"FROM affected WHERE {keep_daily} AND"
+                ),
+                params,
+            )
+            for sql, params in daily
+        ),
+        *totals,
+    ]
     sql = (
-        f"WITH gone AS (DELETE FROM {connection.ops.quote_name(meta.db_table)} "
-        f"WHERE {connection.ops.quote_name(meta.pk.column)}"
-        f" IN ({keys_sql}) RETURNING {fields}, {_quoted('postponed')}), "
-        f"affected ({fields}) AS (SELECT {fields} FROM gone WHERE NOT "
-        f"{_quoted('postponed')})"
+        f"WITH gone AS (DELETE FROM {table} WHERE {where} "
+        f"RETURNING {fields}, {postponed}), "
+        f"affected ({fields}) AS (SELECT {fields} FROM gone WHERE NOT {postponed})"
         + "".join(
             f", change{number} AS ({upsert})"
             for number, (upsert, _params) in enumerate(upserts)
         )
-        + " SELECT COUNT(*) FROM gone"
+        + f" SELECT COUNT(*), {counted} FROM gone"
     )
-    params = [*keys_params]
+    params = [*where_params]
     for _upsert, upsert_params in upserts:
         params.extend(upsert_params)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchone()[0]
+        count, counted_gone = cursor.fetchone()
+    return count, counted_in_days is not None and counted_gone == counted_in_days
 
 
 def add_statistics(entries):
