@@ -9,6 +9,7 @@ from interactions.services.batches import in_batches
 from interactions.services.entries import _audit_many, _keys, _selection
 from interactions.services.files import remove_unreferenced_attachments
 from interactions.services.statistics import (
+    counted_in_days,
     delete_counted,
     lock_statistics,
     remove_daily_statistics,
@@ -90,17 +91,10 @@ def delete_days_of_group(entries, *, group, start, end):
     same as delete_entries. Run it inside the caller's (batch) transaction."""
     names = _attachment_names(entries)
     lock_statistics()
-    days = InteractionLogEntry.objects.filter(
-        group=group,
-        # Both values: the (group, canceled, date) index then reads just these days.
-        canceled__in=[False, True],
-        date__gte=start,
-        date__lt=end,
-    )
-    # The group's counted entries of those days (its index alone): when `entries`
-    # holds them all, the days' daily rows go whole.
-    counted_in_days = days.filter(canceled=False, postponed=False).count()
-    count, whole = delete_counted(entries, counted_in_days=counted_in_days)
+    # When `entries` holds every counted entry of those days (as many as the daily
+    # table counts there, which the lock keeps still), their rows go whole.
+    counted = counted_in_days(group=group, start=start, end=end)
+    count, whole = delete_counted(entries, counted_in_days=counted)
     if whole:
         remove_daily_statistics(group=group, start=start, end=end)
     remove_unreferenced_attachments(names)

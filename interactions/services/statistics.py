@@ -12,6 +12,7 @@ statement, before the UPDATE or DELETE that makes it.
 import dataclasses
 
 from django.db import connection, transaction
+from django.db.models import Sum
 
 from interactions.models import (
     InteractionDailyStatistics,
@@ -165,7 +166,11 @@ def delete_counted(entries, *, counted_in_days=None):
     # The queryset's own WHERE (its columns named by the table): the DELETE reads
     # the rows once, by the queryset's index.
     query = entries.order_by().query
-    if len(query.alias_map) > 1:
+    if any(
+        query.alias_refcount[alias]
+        for alias in query.alias_map
+        if alias != query.get_initial_alias()
+    ):
         # A filter through a relation joins: by the entry numbers instead.
         query = InteractionLogEntry.objects.filter(
             pk__in=entries.order_by().values("pk")
@@ -221,6 +226,18 @@ def remove_statistics(entries, *, daily=True):
     `daily=False` leaves the daily table to a caller that removes whole days of it
     (remove_daily_statistics)."""
     _apply(entries, [(-1, {})], TABLES if daily else TABLES[1:])
+
+
+def counted_in_days(*, group, start, end):
+    """How many counted entries of `group` (a key, None for none) the days from
+    `start` to `end` (exclusive) hold, as the daily table counts them (a few rows
+    by its index, where counting the entries themselves reads their pages)."""
+    return (
+        InteractionDailyStatistics.objects.filter(
+            group=group, date__gte=start, date__lt=end
+        ).aggregate(entries=Sum("entries"))["entries"]
+        or 0
+    )
 
 
 def remove_daily_statistics(*, group, start, end):
