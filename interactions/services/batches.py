@@ -71,7 +71,7 @@ def in_key_ranges(work, *, progress=None, batch_size=None):
     return changed
 
 
-def in_day_ranges(entries, work, *, progress=None, batch_size=None):
+def in_day_ranges(entries, work, *, progress=None, batch_size=None, sizing=None):
     """Call `work(start, end, keys)` on consecutive ranges of days (`end`
     exclusive) holding `batch_size` of `entries` (a queryset) each, oldest first,
     each call in its own transaction; returns the sum of what `work` returned.
@@ -81,13 +81,16 @@ def in_day_ranges(entries, work, *, progress=None, batch_size=None):
 
     For work by whole days (retention's group policies: the group's rows of those
     days leave the daily statistics in one statement). The days and their numbers
-    are read once at the start. After each range `progress(examined, changed)` is
+    are read once at the start, from `sizing` when given: a queryset holding
+    `entries` and more that an index alone can count by day (ranges of it hold at
+    most `batch_size` of `entries`). After each range `progress(examined, changed)` is
     called (`examined`: the entries in the ranges walked); when it returns False
     the rest is left.
     """
     batch_size = batch_size or BATCH_SIZE
     days = list(
-        entries.order_by()
+        (entries if sizing is None else sizing)
+        .order_by()
         .values("date")
         .annotate(number=Count("pk"))
         .order_by("date")

@@ -79,6 +79,9 @@ class Rule:
     # A group policy that deletes: the group's key. Its entries are walked by days
     # and the days it empties leave the daily statistics in one statement.
     by_days: int | None = None
+    # …and its cutoff: its entries are the group's logged ones dated before it,
+    # but for some (a template's own policy, canceled ones taken earlier).
+    before: object = None
     # Other rules: apply(batch_size, after_batch, progress) -> how many, where
     # after_batch(n) is called inside each batch's transaction with its number and
     # progress(examined, changed so far) after it.
@@ -130,7 +133,7 @@ def with_labels(lines):
     ]
 
 
-def _entry_rule(key, kind, params, action, where, by_days=None):
+def _entry_rule(key, kind, params, action, where, by_days=None, before=None):
     """A rule that deletes or anonymises the entries `where` (a Q) selects."""
     entries = InteractionLogEntry.objects.filter(where)
     return Rule(
@@ -143,6 +146,7 @@ def _entry_rule(key, kind, params, action, where, by_days=None):
         entries=entries,
         where=where,
         by_days=by_days,
+        before=before,
     )
 
 
@@ -228,6 +232,7 @@ def retention_rules(*, now=None):
                     if kind == "group" and policy.action == RetentionAction.DELETE
                     else None
                 ),
+                before=today - relativedelta(months=policy.months),
             )
         )
     if terms.audit_years:
@@ -375,6 +380,13 @@ def _apply_by_days(index, rule, batch_size, after_batch, report):
     return in_day_ranges(
         rule.entries,
         work,
+        # The group's logged entries of those days, by its index alone.
+        sizing=InteractionLogEntry.objects.filter(
+            group=rule.by_days,
+            canceled__in=[False, True],
+            date__lt=rule.before,
+            postponed=False,
+        ),
         batch_size=batch_size,
         progress=lambda examined, changed: report(changed),
     )
