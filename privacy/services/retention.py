@@ -12,8 +12,10 @@ run will do (at the same `now`):
 5. audit records older than N years: deleted;
 6. files of finished jobs and waiting import uploads older than N hours: deleted.
 
-Entries go through the interactions services (delete_entries, anonymise_entries),
-so the statistics tables lose exactly the deleted entries and keep anonymised ones.
+Entries go through the interactions services (delete_entries, anonymise_entries,
+and for a group's policy that deletes, delete_days_of_group day range by day
+range), so the statistics tables lose exactly the deleted entries and keep
+anonymised ones.
 """
 
 import dataclasses
