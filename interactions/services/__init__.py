@@ -18,7 +18,12 @@ callers write `from interactions.services import create_interaction`:
 """
 
 from interactions.services.anonymise import anonymise_entries
-from interactions.services.batches import in_batches, in_day_ranges, in_key_ranges
+from interactions.services.batches import (
+    entries_by_day,
+    in_batches,
+    in_day_ranges,
+    in_key_ranges,
+)
 from interactions.services.cleanup import (
     delete_canceled_entries,
     delete_canceled_entries_in_batches,
@@ -107,6 +112,7 @@ __all__ = [
     "delete_template",
     "delete_template_language",
     "document_template",
+    "entries_by_day",
     "entry_values_from_template",
     "evaluate_entries",
     "evaluate_entries_in_batches",

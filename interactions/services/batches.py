@@ -3,7 +3,7 @@ batch its own transaction, progress and a chance to stop between batches."""
 
 import datetime
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, Max
 
 from interactions.models import InteractionLogEntry
@@ -83,19 +83,16 @@ def in_day_ranges(entries, work, *, progress=None, batch_size=None, sizing=None)
     days leave the daily statistics in one statement). The days and their numbers
     are read once at the start, from `sizing` when given: a queryset holding
     `entries` and more that an index alone can count by day (ranges of it hold at
-    most `batch_size` of `entries`). After each range `progress(examined, changed)` is
-    called (`examined`: the entries in the ranges walked); when it returns False
-    the rest is left.
+    most `batch_size` of `entries`), or the list entries_by_day read from such a
+    queryset earlier. After each range `progress(examined, changed)` is called
+    (`examined`: the entries in the ranges walked); when it returns False the rest
+    is left.
     """
     batch_size = batch_size or BATCH_SIZE
-    days = list(
-        (entries if sizing is None else sizing)
-        .order_by()
-        .values("date")
-        .annotate(number=Count("pk"))
-        .order_by("date")
-        .values_list("date", "number")
-    )
+    if sizing is None or isinstance(sizing, models.QuerySet):
+        days = entries_by_day(entries if sizing is None else sizing)
+    else:
+        days = sizing
     examined = changed = 0
     for start, end, keys, number in _day_ranges(entries, days, batch_size):
         with transaction.atomic():
@@ -104,6 +101,17 @@ def in_day_ranges(entries, work, *, progress=None, batch_size=None, sizing=None)
         if progress is not None and progress(examined, changed) is False:
             break
     return changed
+
+
+def entries_by_day(entries):
+    """[(date, how many of `entries`)], oldest first."""
+    return list(
+        entries.order_by()
+        .values("date")
+        .annotate(number=Count("pk"))
+        .order_by("date")
+        .values_list("date", "number")
+    )
 
 
 def _day_ranges(entries, days, batch_size):

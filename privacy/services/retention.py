@@ -40,6 +40,7 @@ from interactions.services import (
     anonymise_entries,
     delete_days_of_group,
     delete_entries,
+    entries_by_day,
     in_day_ranges,
     in_key_ranges,
 )
@@ -344,9 +345,13 @@ def _apply_entry_rules(rules, planned, batch_size, after_batch, report):
         rule if rule.by_days is None and planned[index] else None
         for index, rule in enumerate(rules)
     ]
+    # Each group's days counted before anything is deleted: its index alone then
+    # answers, where after deletes elsewhere in the table it reads table pages too.
+    days = {index: entries_by_day(_logged_entries(rule)) for index, rule in by_days}
     done = _apply_in_key_ranges(others, batch_size, after_batch, report)
     for index, rule in by_days:
         done += _apply_by_days(
+            days[index],
             index,
             rule,
             batch_size,
@@ -356,7 +361,18 @@ def _apply_entry_rules(rules, planned, batch_size, after_batch, report):
     return done
 
 
-def _apply_by_days(index, rule, batch_size, after_batch, report):
+def _logged_entries(rule):
+    """The logged entries of a group policy's group dated before its cutoff: what
+    its entries are cut from, counted by day by the group's index alone."""
+    return InteractionLogEntry.objects.filter(
+        group=rule.by_days,
+        canceled__in=[False, True],
+        date__lt=rule.before,
+        postponed=False,
+    )
+
+
+def _apply_by_days(days, index, rule, batch_size, after_batch, report):
     """A group policy that deletes, in ranges of days of `batch_size` entries, each
     range one transaction: delete_days_of_group takes the group's rows of those
     days out of the daily statistics in one statement when no counted entry of the
@@ -382,13 +398,8 @@ def _apply_by_days(index, rule, batch_size, after_batch, report):
     return in_day_ranges(
         rule.entries,
         work,
-        # The group's logged entries of those days, by its index alone.
-        sizing=InteractionLogEntry.objects.filter(
-            group=rule.by_days,
-            canceled__in=[False, True],
-            date__lt=rule.before,
-            postponed=False,
-        ),
+        # The group's logged entries by day, counted at the start.
+        sizing=days,
         batch_size=batch_size,
         progress=lambda examined, changed: report(changed),
     )
