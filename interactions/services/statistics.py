@@ -11,6 +11,7 @@ statement, before the UPDATE or DELETE that makes it.
 
 import dataclasses
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Sum
 
@@ -154,6 +155,11 @@ def delete_counted(entries, *, counted_in_days=None):
     one statement: the DELETE's RETURNING feeds the statistics, so the rows are read
     once. Elsewhere the counted ones are counted first, then remove_statistics and
     the DELETE. The caller holds lock_statistics, in its transaction."""
+    query = entries.order_by().query
+    try:
+        query.get_compiler(connection=connection).compile(query.where)
+    except EmptyResultSet:
+        return 0, False  # a filter that selects nothing (pk__in=[])
     if connection.vendor != "postgresql":
         whole = counted_in_days is not None and (
             entries.filter(canceled=False, postponed=False).count() == counted_in_days
@@ -169,7 +175,7 @@ def delete_counted(entries, *, counted_in_days=None):
     if any(
         query.alias_refcount[alias]
         for alias in query.alias_map
-        if alias != query.get_initial_alias()
+        if alias != query.base_table
     ):
         # A filter through a relation joins: by the entry numbers instead.
         query = InteractionLogEntry.objects.filter(
@@ -177,6 +183,7 @@ def delete_counted(entries, *, counted_in_days=None):
         ).query
     compiler = query.get_compiler(connection=connection)
     where, where_params = compiler.compile(query.where)
+    where = where or "TRUE"
     fields = ", ".join(_quoted(name) for name in ENTRY_FIELDS)
     canceled, postponed = _quoted("canceled"), _quoted("postponed")
     daily, totals = (list(_upserts([(-1, {})], [table_])) for table_ in TABLES)
