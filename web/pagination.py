@@ -94,8 +94,10 @@ class EstimatedCountPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
-        if not rows:
+        if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
+        # Page 1 is always there, empty too: the rows counted a moment ago may have
+        # gone meanwhile (a retention run deleting them), like an empty list's.
         return ApproximatePage(
             rows[: self.per_page], number, self, more=len(rows) > self.per_page
         )

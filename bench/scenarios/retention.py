@@ -233,8 +233,9 @@ def measure(args, source):
             target=TARGET,
             notes=[
                 "each side on a fresh copy of the database, committed",
-                f"batches of {BATCH_SIZE:,} entries, each taken out of the two "
-                "statistics tables and deleted in its own transaction",
+                f"batches of days holding {BATCH_SIZE:,} of a group's entries, each "
+                "deleted in its own transaction with the totals decremented and the "
+                "days' daily statistics rows removed whole",
                 f"the same work unbatched (one statistics statement per table and "
                 f"one DELETE, one transaction): {unbatched_seconds:.2f} s, so "
                 f"batching costs {seconds / unbatched_seconds:.2f}x",

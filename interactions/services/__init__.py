@@ -18,10 +18,16 @@ callers write `from interactions.services import create_interaction`:
 """
 
 from interactions.services.anonymise import anonymise_entries
-from interactions.services.batches import in_batches, in_key_ranges
+from interactions.services.batches import (
+    entries_by_day,
+    in_batches,
+    in_day_ranges,
+    in_key_ranges,
+)
 from interactions.services.cleanup import (
     delete_canceled_entries,
     delete_canceled_entries_in_batches,
+    delete_days_of_group,
     delete_entries,
 )
 from interactions.services.defaults import (
@@ -99,16 +105,19 @@ __all__ = [
     "default_salesperson",
     "delete_canceled_entries",
     "delete_canceled_entries_in_batches",
+    "delete_days_of_group",
     "delete_entries",
     "delete_group",
     "delete_postponed",
     "delete_template",
     "delete_template_language",
     "document_template",
+    "entries_by_day",
     "entry_values_from_template",
     "evaluate_entries",
     "evaluate_entries_in_batches",
     "in_batches",
+    "in_day_ranges",
     "in_key_ranges",
     "log_document",
     "own_version",

@@ -1,14 +1,17 @@
 """Bulk operations on many entries done batch by batch, for the background jobs: each
 batch its own transaction, progress and a chance to stop between batches."""
 
-from django.db import transaction
-from django.db.models import Max
+import datetime
+
+from django.db import models, transaction
+from django.db.models import Count, Max
 
 from interactions.models import InteractionLogEntry
 
 # Entries per batch: a few seconds of work at most, so a canceled job stops soon and
 # a batch's locks are short.
 BATCH_SIZE = 2000
+_ONE_DAY = datetime.timedelta(days=1)
 
 
 def in_batches(entries, work, *, progress=None, batch_size=None):
@@ -66,3 +69,70 @@ def in_key_ranges(work, *, progress=None, batch_size=None):
         if progress is not None and progress(examined, changed) is False:
             break
     return changed
+
+
+def in_day_ranges(entries, work, *, progress=None, batch_size=None, sizing=None):
+    """Call `work(start, end, keys)` on consecutive ranges of days (`end`
+    exclusive) holding `batch_size` of `entries` (a queryset) each, oldest first,
+    each call in its own transaction; returns the sum of what `work` returned.
+    `keys` is None, or for a day holding more than `batch_size` of them, which that
+    day is cut into: (low, high) entry numbers (`low` exclusive, `high` inclusive),
+    `batch_size` of its entries each.
+
+    For work by whole days (retention's group policies: the group's rows of those
+    days leave the daily statistics in one statement). The days and their numbers
+    are read once at the start, from `sizing` when given: a queryset holding
+    `entries` and more that an index alone can count by day (ranges of it hold at
+    most `batch_size` of `entries`), or the list entries_by_day read from such a
+    queryset earlier. After each range `progress(examined, changed)` is called
+    (`examined`: the entries in the ranges walked); when it returns False the rest
+    is left.
+    """
+    batch_size = batch_size or BATCH_SIZE
+    if sizing is None or isinstance(sizing, models.QuerySet):
+        days = entries_by_day(entries if sizing is None else sizing)
+    else:
+        days = sizing
+    examined = changed = 0
+    for start, end, keys, number in _day_ranges(entries, days, batch_size):
+        with transaction.atomic():
+            changed += work(start, end, keys)
+        examined += number
+        if progress is not None and progress(examined, changed) is False:
+            break
+    return changed
+
+
+def entries_by_day(entries):
+    """[(date, how many of `entries`)], oldest first."""
+    return list(
+        entries.order_by()
+        .values("date")
+        .annotate(number=Count("pk"))
+        .order_by("date")
+        .values_list("date", "number")
+    )
+
+
+def _day_ranges(entries, days, batch_size):
+    """(start, end, keys, number of entries) of each range of in_day_ranges."""
+    index = 0
+    while index < len(days):
+        start, number = days[index]
+        index += 1
+        end = start + _ONE_DAY
+        if number > batch_size:
+            numbers = list(
+                entries.filter(date=start).order_by("pk").values_list("pk", flat=True)
+            )
+            low = 0
+            for first in range(0, len(numbers), batch_size):
+                chunk = numbers[first : first + batch_size]
+                yield start, end, (low, chunk[-1]), len(chunk)
+                low = chunk[-1]
+            continue
+        while index < len(days) and number + days[index][1] <= batch_size:
+            number += days[index][1]
+            index += 1
+        end = days[index][0] if index < len(days) else days[index - 1][0] + _ONE_DAY
+        yield start, end, None, number

@@ -8,7 +8,13 @@ from interactions.models import InteractionLogEntry
 from interactions.services.batches import in_batches
 from interactions.services.entries import _audit_many, _keys, _selection
 from interactions.services.files import remove_unreferenced_attachments
-from interactions.services.statistics import lock_statistics, remove_statistics
+from interactions.services.statistics import (
+    counted_in_days,
+    delete_counted,
+    lock_statistics,
+    remove_daily_statistics,
+    remove_statistics,
+)
 
 
 @transaction.atomic
@@ -76,6 +82,25 @@ def delete_entries(entries):
     return _delete(entries)
 
 
+def delete_days_of_group(entries, *, group, start, end):
+    """delete_entries for `entries` (a queryset) all of interaction group `group` (a
+    key, None for none) dated from `start` to `end` (exclusive): when they are every
+    counted entry of those days and that group, the group's rows of those days leave
+    the daily statistics in one DELETE instead of being taken apart entry by entry
+    (the totals table is still decremented by the entries' GROUP BY); otherwise the
+    same as delete_entries. Run it inside the caller's (batch) transaction."""
+    names = _attachment_names(entries)
+    lock_statistics()
+    # When `entries` holds every counted entry of those days (as many as the daily
+    # table counts there, which the lock keeps still), their rows go whole.
+    counted = counted_in_days(group=group, start=start, end=end)
+    count, whole = delete_counted(entries, counted_in_days=counted)
+    if whole:
+        remove_daily_statistics(group=group, start=start, end=end)
+    remove_unreferenced_attachments(names)
+    return count
+
+
 def _doomed(
     *,
     before=None,
@@ -119,7 +144,17 @@ def _delete(queryset, *, counted=True):
     # caller has locked already: waiting for the statistics then could deadlock).
     # Only the distinct file names are read, never the rows; with no delete signal or
     # cascade on the model, QuerySet.delete() is then a single DELETE (STACK-NOTES).
-    names = list(
+    names = _attachment_names(queryset)
+    if counted:
+        lock_statistics()
+        remove_statistics(queryset)
+    count, _per_model = queryset.delete()
+    remove_unreferenced_attachments(names)
+    return count
+
+
+def _attachment_names(queryset):
+    return list(
         # A range, not <> '': ile_attachment_idx then finds the few entries with a
         # file instead of reading every doomed row.
         queryset.filter(attachment__gt="")
@@ -127,9 +162,3 @@ def _delete(queryset, *, counted=True):
         .values_list("attachment", flat=True)
         .distinct()
     )
-    if counted:
-        lock_statistics()
-        remove_statistics(queryset)
-    count, _per_model = queryset.delete()
-    remove_unreferenced_attachments(names)
-    return count

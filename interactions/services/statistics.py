@@ -11,7 +11,9 @@ statement, before the UPDATE or DELETE that makes it.
 
 import dataclasses
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
+from django.db.models import Sum
 
 from interactions.models import (
     InteractionDailyStatistics,
@@ -89,49 +91,136 @@ def _part(table, sign, changes):
     return sql, params
 
 
-def _apply(entries, parts):
-    """Add to every table the figures of the logged (not postponed) ones of
-    `entries`, once per (sign, changes) of `parts`."""
+def _apply(entries, parts, tables=TABLES):
+    """Add to every table of `tables` the figures of the logged (not postponed) ones
+    of `entries`, once per (sign, changes) of `parts`."""
     selected = (
         entries.filter(postponed=False).order_by().values_list(*ENTRY_FIELDS).query
     )
     entries_sql, entries_params = selected.sql_with_params()
     affected = ", ".join(_quoted(name) for name in ENTRY_FIELDS)
-    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        for table in TABLES:
-            branches = [_part(table, sign, changes) for sign, changes in parts]
-            branches = [branch for branch in branches if branch is not None]
-            if not branches:
-                continue
-            meta = table.model._meta
-            key = [quote(meta.get_field(name).column) for name in table.key]
-            # The unique constraint's own expressions: a none key is 0 in it.
-            conflict = [
-                f"COALESCE({column}, 0)" if meta.get_field(name).is_relation else column
-                for name, column in zip(table.key, key, strict=True)
-            ]
-            totals = [quote(name) for name in ("entries", "cost", "duration")]
-            target = quote(meta.db_table)
-            sql = (
-                f"WITH affected ({affected}) AS ({entries_sql}) "
-                f"INSERT INTO {target} ({', '.join([*key, *totals])}) "
-                f"SELECT {', '.join(key)}, SUM(n), SUM(c), SUM(d) FROM ("
-                + " UNION ALL ".join(branch for branch, _params in branches)
-                + f") AS delta GROUP BY {', '.join(key)} "
-                "HAVING SUM(n) <> 0 OR SUM(c) <> 0 OR SUM(d) <> 0 "
-                # New rows in key order: a rebuilt daily table keeps a day's rows
-                # together, so a period's charts read few pages.
-                f"ORDER BY {', '.join(key)} "
-                f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET "
-                + ", ".join(
-                    f"{total} = {target}.{total} + excluded.{total}" for total in totals
-                )
+        for upsert, params in _upserts(parts, tables):
+            cursor.execute(
+                f"WITH affected ({affected}) AS ({entries_sql}) {upsert}",
+                [*entries_params, *params],
             )
-            params = [*entries_params]
-            for _branch, branch_params in branches:
-                params.extend(branch_params)
-            cursor.execute(sql, params)
+
+
+def _upserts(parts, tables):
+    """(SQL, params) of each table's INSERT … ON CONFLICT adding the figures of
+    the rows of `affected` (a CTE of ENTRY_FIELDS) once per (sign, changes)."""
+    quote = connection.ops.quote_name
+    for table in tables:
+        branches = [_part(table, sign, changes) for sign, changes in parts]
+        branches = [branch for branch in branches if branch is not None]
+        if not branches:
+            continue
+        meta = table.model._meta
+        key = [quote(meta.get_field(name).column) for name in table.key]
+        # The unique constraint's own expressions: a none key is 0 in it.
+        conflict = [
+            f"COALESCE({column}, 0)" if meta.get_field(name).is_relation else column
+            for name, column in zip(table.key, key, strict=True)
+        ]
+        totals = [quote(name) for name in ("entries", "cost", "duration")]
+        target = quote(meta.db_table)
+        sql = (
+            f"INSERT INTO {target} ({', '.join([*key, *totals])}) "
+            f"SELECT {', '.join(key)}, SUM(n), SUM(c), SUM(d) FROM ("
+            + " UNION ALL ".join(branch for branch, _params in branches)
+            + f") AS delta GROUP BY {', '.join(key)} "
+            "HAVING SUM(n) <> 0 OR SUM(c) <> 0 OR SUM(d) <> 0 "
+            # New rows in key order: a rebuilt daily table keeps a day's rows
+            # together, so a period's charts read few pages.
+            f"ORDER BY {', '.join(key)} "
+            f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET "
+            + ", ".join(
+                f"{total} = {target}.{total} + excluded.{total}" for total in totals
+            )
+        )
+        params = []
+        for _branch, branch_params in branches:
+            params.extend(branch_params)
+        yield sql, params
+
+
+def delete_counted(entries, *, counted_in_days=None):
+    """Delete `entries` (a queryset) and take them out of the statistics; returns
+    (how many were deleted, whether the daily table was left to the caller).
+
+    `counted_in_days`: how many counted entries the days and group `entries` lie in
+    hold. When the deleted ones are all of them, the daily table is left alone (the
+    caller removes those days' rows whole: remove_daily_statistics). On PostgreSQL
+    one statement: the DELETE's RETURNING feeds the statistics, so the rows are read
+    once. Elsewhere the counted ones are counted first, then remove_statistics and
+    the DELETE. The caller holds lock_statistics, in its transaction."""
+    query = entries.order_by().query
+    try:
+        query.get_compiler(connection=connection).compile(query.where)
+    except EmptyResultSet:
+        return 0, False  # a filter that selects nothing (pk__in=[])
+    if connection.vendor != "postgresql":
+        whole = counted_in_days is not None and (
+            entries.filter(canceled=False, postponed=False).count() == counted_in_days
+        )
+        remove_statistics(entries, daily=not whole)
+        count, _per_model = entries.delete()
+        return count, whole
+    quote = connection.ops.quote_name
+    table = quote(InteractionLogEntry._meta.db_table)
+    # The queryset's own WHERE (its columns named by the table): the DELETE reads
+    # the rows once, by the queryset's index.
+    query = entries.order_by().query
+    if any(
+        query.alias_refcount[alias]
+        for alias in query.alias_map
+        if alias != query.base_table
+    ):
+        # A filter through a relation joins: by the entry numbers instead.
+        query = InteractionLogEntry.objects.filter(
+            pk__in=entries.order_by().values("pk")
+        ).query
+    compiler = query.get_compiler(connection=connection)
+    where, where_params = compiler.compile(query.where)
+    where = where or "TRUE"
+    fields = ", ".join(_quoted(name) for name in ENTRY_FIELDS)
+    canceled, postponed = _quoted("canceled"), _quoted("postponed")
+    daily, totals = (list(_upserts([(-1, {})], [table_])) for table_ in TABLES)
+    # The daily rows are decremented unless every counted entry of the days goes.
+    counted = f"(SELECT COUNT(*) FROM gone WHERE NOT {canceled} AND NOT {postponed})"
+    keep_daily = (
+        "TRUE" if counted_in_days is None else f"{counted} <> {int(counted_in_days)}"
+    )
+    upserts = [
+        *(
+            (
+                sql.replace(
+                    "FROM affected WHERE", f"FROM affected WHERE {keep_daily} AND"
+                ),
+                params,
+            )
+            for sql, params in daily
+        ),
+        *totals,
+    ]
+    sql = (
+        f"WITH gone AS (DELETE FROM {table} WHERE {where} "
+        f"RETURNING {fields}, {postponed}), "
+        f"affected ({fields}) AS (SELECT {fields} FROM gone WHERE NOT {postponed})"
+        + "".join(
+            f", change{number} AS ({upsert})"
+            for number, (upsert, _params) in enumerate(upserts)
+        )
+        + f" SELECT COUNT(*), {counted} FROM gone"
+    )
+    params = [*where_params]
+    for _upsert, upsert_params in upserts:
+        params.extend(upsert_params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        count, counted_gone = cursor.fetchone()
+    return count, counted_in_days is not None and counted_gone == counted_in_days
 
 
 def add_statistics(entries):
@@ -139,9 +228,32 @@ def add_statistics(entries):
     _apply(entries, [(1, {})])
 
 
-def remove_statistics(entries):
-    """Take `entries` (a queryset), about to be deleted, out of the statistics."""
-    _apply(entries, [(-1, {})])
+def remove_statistics(entries, *, daily=True):
+    """Take `entries` (a queryset), about to be deleted, out of the statistics;
+    `daily=False` leaves the daily table to a caller that removes whole days of it
+    (remove_daily_statistics)."""
+    _apply(entries, [(-1, {})], TABLES if daily else TABLES[1:])
+
+
+def counted_in_days(*, group, start, end):
+    """How many counted entries of `group` (a key, None for none) the days from
+    `start` to `end` (exclusive) hold, as the daily table counts them (a few rows
+    by its index, where counting the entries themselves reads their pages)."""
+    return (
+        InteractionDailyStatistics.objects.filter(
+            group=group, date__gte=start, date__lt=end
+        ).aggregate(entries=Sum("entries"))["entries"]
+        or 0
+    )
+
+
+def remove_daily_statistics(*, group, start, end):
+    """Remove the daily rows of `group` (a key, None for none) from `start` to `end`
+    (exclusive): for a caller deleting every counted entry of those days and that
+    group, in the same transaction. One DELETE, however many entries those were."""
+    InteractionDailyStatistics.objects.filter(
+        group=group, date__gte=start, date__lt=end
+    ).delete()
 
 
 def change_statistics(entries, **changes):

@@ -12,15 +12,16 @@ run will do (at the same `now`):
 5. audit records older than N years: deleted;
 6. files of finished jobs and waiting import uploads older than N hours: deleted.
 
-Entries go through the interactions services (delete_entries, anonymise_entries),
-so the statistics tables lose exactly the deleted entries and keep anonymised ones.
+Entries go through the interactions services (delete_entries, anonymise_entries,
+and for a group's policy that deletes, delete_days_of_group day range by day
+range), so the statistics tables lose exactly the deleted entries and keep
+anonymised ones.
 """
 
 import dataclasses
-import operator
 from collections.abc import Callable
 from datetime import timedelta
-from functools import partial, reduce
+from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -34,7 +35,6 @@ from audit.models import AuditAction, AuditObjectType, AuditRecord
 from audit.services import record_audit
 from crm.imports import remove_stale_import_previews, stale_import_previews
 from interactions.models import InteractionLogEntry
-from interactions.services import anonymise_entries, delete_entries, in_key_ranges
 from interactions.services.anonymise import CLEARED
 from jobs.models import UNFINISHED, Job
 from jobs.services import expired_files, remove_expired_files, start_job
@@ -44,6 +44,7 @@ from privacy.models import (
     RetentionRun,
     RetentionSettings,
 )
+from privacy.services.retention_entries import apply_entry_rules
 
 # The job kind of a run (registered in privacy.apps).
 RETENTION_JOB_KIND = "privacy.apply_retention"
@@ -70,6 +71,12 @@ class Rule:
     # rules share one walk of the table.
     entries: object = None
     where: Q | None = None
+    # A group policy that deletes: the group's key. Its entries are walked by days
+    # and the days it empties leave the daily statistics in one statement.
+    by_days: int | None = None
+    # …and its cutoff: its entries are the group's logged ones dated before it,
+    # but for some (a template's own policy, canceled ones taken earlier).
+    before: object = None
     # Other rules: apply(batch_size, after_batch, progress) -> how many, where
     # after_batch(n) is called inside each batch's transaction with its number and
     # progress(examined, changed so far) after it.
@@ -121,11 +128,20 @@ def with_labels(lines):
     ]
 
 
-def _entry_rule(key, kind, params, action, where):
+def _entry_rule(key, kind, params, action, where, by_days=None, before=None):
     """A rule that deletes or anonymises the entries `where` (a Q) selects."""
     entries = InteractionLogEntry.objects.filter(where)
     return Rule(
-        key, kind, params, action, ENTRIES, entries.count, entries=entries, where=where
+        key,
+        kind,
+        params,
+        action,
+        ENTRIES,
+        entries.count,
+        entries=entries,
+        where=where,
+        by_days=by_days,
+        before=before,
     )
 
 
@@ -206,6 +222,12 @@ def retention_rules(*, now=None):
                 {"code": policy.subject.code, "months": policy.months},
                 policy.action,
                 policy_entries(policy, today=today, taken=taken),
+                by_days=(
+                    policy.group_id
+                    if kind == "group" and policy.action == RetentionAction.DELETE
+                    else None
+                ),
+                before=today - relativedelta(months=policy.months),
             )
         )
     if terms.audit_years:
@@ -277,59 +299,32 @@ def partial_rows(rows):
     return apply
 
 
+def rule_counts(rules):
+    """How many records each of `rules` selects now: the entry rules' in one
+    statement (one read of the entry table, not one per rule), the others each by
+    its own count."""
+    entry_rules = {
+        f"rule{index}": Count("pk", filter=rule.where)
+        for index, rule in enumerate(rules)
+        if rule.where is not None
+    }
+    counted = (
+        InteractionLogEntry.objects.aggregate(**entry_rules) if entry_rules else {}
+    )
+    return [
+        counted[f"rule{index}"] if rule.where is not None else rule.count()
+        for index, rule in enumerate(rules)
+    ]
+
+
 def plan_retention(*, now=None):
     """What a run at `now` would do: one dict per rule (key, kind, params, label,
     action, count), in the order the run applies them. Reads only."""
-    return [rule.as_dict(rule.count()) for rule in retention_rules(now=now)]
-
-
-def _apply_entry_rules(rules, batch_size, after_batch, report):
-    """Walk the entry table once in ranges of `batch_size` entries. In each range
-    (one transaction) one statement counts what each entry rule selects there, then
-    one delete_entries and one anonymise_entries change what the rules of that
-    action select: the range is read a few times, not a few times per rule. The
-    rules' own filters are applied in the range, so an entry changed since the plan
-    (un-canceled, resumed) is left alone. Returns how many were changed."""
-    entry_rules = [
-        (index, rule) for index, rule in enumerate(rules) if rule.where is not None
+    rules = retention_rules(now=now)
+    return [
+        rule.as_dict(count)
+        for rule, count in zip(rules, rule_counts(rules), strict=True)
     ]
-    if not entry_rules:
-        return 0
-    changes = (
-        (RetentionAction.DELETE, delete_entries),
-        (RetentionAction.ANONYMISE, anonymise_entries),
-    )
-
-    def work(low, high):
-        in_range = InteractionLogEntry.objects.filter(pk__gt=low, pk__lte=high)
-        counts = in_range.aggregate(
-            **{
-                f"rule{index}": Count("pk", filter=rule.where)
-                for index, rule in entry_rules
-            }
-        )
-        changed = 0
-        for action, change in changes:
-            chosen = [
-                (index, rule)
-                for index, rule in entry_rules
-                if rule.action == action and counts[f"rule{index}"]
-            ]
-            if not chosen:
-                continue
-            # The rules select disjoint entries: the change is their sum.
-            changed += change(
-                in_range.filter(reduce(operator.or_, (r.where for _i, r in chosen)))
-            )
-            for index, _rule in chosen:
-                after_batch(index, counts[f"rule{index}"])
-        return changed
-
-    return in_key_ranges(
-        work,
-        batch_size=batch_size,
-        progress=lambda examined, changed: report(changed),
-    )
 
 
 class Stop(Exception):
@@ -348,7 +343,7 @@ def apply_retention(*, user=None, now=None, batch_size=None, progress=None):
     batch_size = batch_size or BATCH_SIZE
     now = now or timezone.now()
     rules = retention_rules(now=now)
-    planned = [rule.count() for rule in rules]
+    planned = rule_counts(rules)
     total = sum(planned)
     run = RetentionRun.objects.create(
         started_at=timezone.now(),
@@ -372,7 +367,7 @@ def apply_retention(*, user=None, now=None, batch_size=None, progress=None):
             raise Stop
 
     try:
-        done = _apply_entry_rules(rules, batch_size, after_batch, report)
+        done = apply_entry_rules(rules, planned, batch_size, after_batch, report)
         for index, rule in enumerate(rules):
             if rule.apply is None:
                 continue

@@ -317,10 +317,13 @@ def test_a_failing_run_is_logged_as_failed(world, monkeypatch):
     _entry(world["CALL"], _date(30))
     RetentionPolicy.objects.create(group=world["A"], action="delete", months=12)
 
-    def broken(entries):
+    def broken(entries, **where):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("privacy.services.retention.delete_entries", broken)
+    walk = "privacy.services.retention_entries"
+    monkeypatch.setattr(f"{walk}.delete_entries", broken)
+    # A group policy that deletes goes by days.
+    monkeypatch.setattr(f"{walk}.delete_days_of_group", broken)
     with pytest.raises(RuntimeError):
         apply_retention(now=NOW)
     run = RetentionRun.objects.get()
@@ -382,3 +385,59 @@ def test_a_run_whose_worker_died_is_logged_as_failed(world):
     retention_job_stale(JobFactory(kind=RETENTION_JOB_KIND))
     run.refresh_from_db()
     assert run.status == RetentionRun.Status.FAILED
+
+
+def _daily_rows(group):
+    return InteractionDailyStatistics.objects.filter(group=group)
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 1000])
+def test_days_a_group_policy_empties_leave_the_daily_statistics_whole(
+    world, batch_size
+):
+    # Several days, one of them fuller than a batch of 2 (cut into parts), canceled
+    # entries among them; group B's entries of the same days are kept.
+    for number, days in enumerate((0, 0, 0, 0, 0, 3, 9)):
+        _entry(world["CALL"], _date(30, days=days), canceled=number < 2)
+        _entry(world["LETTER"], _date(30, days=days), evaluation="positive")
+    kept = _entry(world["VISIT"], _date(30))
+    RetentionPolicy.objects.create(group=world["A"], action="delete", months=12)
+
+    run = apply_retention(now=NOW, batch_size=batch_size)
+
+    assert run.total == 14
+    assert list(InteractionLogEntry.objects.values_list("pk", flat=True)) == [kept.pk]
+    # The group's rows went, not just to zero; the other group's stayed.
+    assert not _daily_rows(world["A"]).exists()
+    assert _daily_rows(world["B"]).get().entries == 1
+    assert_statistics_match()
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 1000])
+def test_days_a_group_policy_empties_partly_keep_the_rest_counted(world, batch_size):
+    # LETTER has a longer policy of its own: its entries of the same days stay, so
+    # those days are decremented entry by entry, not removed.
+    for days in (0, 0, 0, 3):
+        _entry(world["CALL"], _date(30, days=days))
+    letters = [_entry(world["LETTER"], _date(30, days=days)) for days in (0, 3)]
+    only_calls = _entry(world["CALL"], _date(30, days=5))
+    RetentionPolicy.objects.create(group=world["A"], action="delete", months=12)
+    RetentionPolicy.objects.create(template=world["LETTER"], action="delete", months=36)
+
+    plan = _counts(plan_retention(now=NOW))
+    run = apply_retention(now=NOW, batch_size=batch_size)
+
+    assert _counts(run.counts) == plan
+    assert run.total == 5
+    assert set(InteractionLogEntry.objects.values_list("pk", flat=True)) == {
+        letter.pk for letter in letters
+    }
+    day = _daily_rows(world["A"]).filter(date=only_calls.date)
+    # A range of days is removed whole only when it keeps nothing: with batches of
+    # one day, the day of calls alone; in a range with the letters' days it is
+    # decremented to zero.
+    assert not day.exists() if batch_size == 1 else not day.filter(entries__gt=0)
+    assert sorted(
+        _daily_rows(world["A"]).filter(entries__gt=0).values_list("entries", flat=True)
+    ) == [1, 1]
+    assert_statistics_match()

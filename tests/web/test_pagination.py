@@ -65,6 +65,19 @@ class TestEstimatedCountPaginator:
         else:
             assert pages.count == 20
 
+    def test_rows_gone_since_the_count_leave_an_empty_first_page(
+        self, companies, small_limit
+    ):
+        pages = paginator()
+        assert pages.count  # counted (estimated on PostgreSQL) while the rows exist
+        Contact.objects.all().delete()
+        page = pages.page(1)
+        assert list(page.object_list) == []
+        if ESTIMATING:
+            assert not page.has_next()
+            with pytest.raises(EmptyPage):
+                pages.page(2)
+
     def test_invalid_numbers_are_refused(self, companies, small_limit):
         pages = paginator()
         for number in ("x", 0, 1.5):
