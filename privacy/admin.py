@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from crm.admin import ModelAdmin
 from crm.models import Contact
 from privacy import services
 from privacy.models import (
@@ -70,7 +71,7 @@ if _contact_admin is not None:
 
 
 @admin.register(ContactExport)
-class ContactExportAdmin(admin.ModelAdmin):
+class ContactExportAdmin(ModelAdmin):
     list_display = ["file_name", "contact", "created_by", "created_at", "expires_at"]
     list_select_related = ["contact", "created_by"]
     search_fields = ["contact__no", "file_name"]
@@ -93,7 +94,7 @@ class ContactExportAdmin(admin.ModelAdmin):
 
 
 @admin.register(RetentionPolicy)
-class RetentionPolicyAdmin(admin.ModelAdmin):
+class RetentionPolicyAdmin(ModelAdmin):
     """The policies of the Bewaartermijnen page, saved through the same services."""
 
     list_display = ("__str__", "group", "template", "action", "months", "updated_at")
@@ -115,7 +116,7 @@ class RetentionPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(RetentionSettings)
-class RetentionSettingsAdmin(admin.ModelAdmin):
+class RetentionSettingsAdmin(ModelAdmin):
     list_display = (
         "__str__",
         "canceled_days",
@@ -135,7 +136,7 @@ class RetentionSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(RetentionRun)
-class RetentionRunAdmin(admin.ModelAdmin):
+class RetentionRunAdmin(ModelAdmin):
     """Read-only: the log is written by the runs."""
 
     list_display = ("started_at", "finished_at", "status", "dry_run", "user", "total")
