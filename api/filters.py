@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
+from crm.filters import ContactFilter
 from interactions.filters import InteractionLogEntryFilter
 from web.filters import AmountFilter, OrderingFilter
 
@@ -58,3 +59,10 @@ class EntryApiFilter(InteractionLogEntryFilter):
     # By date only, newest (`-date`, the default) or oldest first: the list pages by
     # cursor on (date, entry no.), api.pagination.EntryCursorPagination.
     ordering = OrderingFilter(fields=[("date", "date")], label=_("Sort by"))
+
+
+class ContactApiFilter(ContactFilter):
+    """The contact list's filters, with "Privacy blocked" strictly true or false:
+    the page's select shows "All" for anything else, a program gets a 400."""
+
+    privacy_blocked = StrictBooleanFilter(label=_("Privacy blocked"))

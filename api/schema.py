@@ -4,6 +4,8 @@ API does (issue 16, finding 16; bench/schema_check.py checks it with schemathesi
 from drf_spectacular.extensions import OpenApiSerializerExtension
 
 # The years of web.dates' FIRST_DATE to LAST_DATE, 1900 to 9998, that the filters take.
+# Any text without a NUL character.
+NO_NUL = r"^[^\x00]*$"
 FILTER_YEARS = r"^(19[0-9]{2}|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-"
 
 
@@ -27,7 +29,7 @@ def query_parameters(result, generator, request, public):
     """Mark every query parameter `allowEmptyValue`: django-filter reads `date_to=`
     as no filter, DRF `page=` as the first page, and Pagination `page_size=` as 25,
     as the list pages' forms send them. A date filter takes the years web.dates
-    allows (`date_from=0002-03-02` is a 400)."""
+    allows (`date_from=0002-03-02` is a 400); a text filter takes no NUL character."""
     for path in result["paths"].values():
         for operation in path.values():
             for parameter in operation.get("parameters", []):
@@ -36,4 +38,23 @@ def query_parameters(result, generator, request, public):
                 parameter["allowEmptyValue"] = True
                 if parameter["schema"].get("format") == "date":
                     parameter["schema"]["pattern"] = FILTER_YEARS
+                elif (
+                    parameter["schema"].get("type") == "string"
+                    and "enum" not in parameter["schema"]
+                    and "pattern" not in parameter["schema"]
+                ):
+                    # Django's form fields refuse a NUL character (a 400).
+                    parameter["schema"]["pattern"] = NO_NUL
+    return result
+
+
+def text_without_nul(result, generator, request, public):
+    """Every free text field of a body takes no NUL character: DRF's CharField
+    refuses one (a 400), so the schema says so."""
+    for component in result.get("components", {}).get("schemas", {}).values():
+        for field in component.get("properties", {}).values():
+            if field.get("type") == "string" and not (
+                {"enum", "format", "pattern"} & field.keys()
+            ):
+                field["pattern"] = NO_NUL
     return result

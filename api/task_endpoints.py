@@ -1,26 +1,63 @@
 """The tasks of the HTTP API: list (with the task list's filters), create, read,
 change and complete, each through tasks.services."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
 from api.filters import StrictBooleanFilter
 from api.permissions import HasPermission
 from api.serializers import (
     CodeField,
+    DetailSerializer,
     InteractionLogEntrySerializer,
     MinutesField,
     TimeField,
     nullable_code,
 )
-from api.views import call_service, error_responses
+from api.views import INVALID_PAGE, call_service, error_responses
 from crm.models import Contact, Salesperson
 from interactions.models import Evaluation, InteractionTemplate
 from tasks import services
 from tasks.filters import TaskFilter
 from tasks.models import Task
+
+# A task that does not exist or that the user may not see.
+UNKNOWN_TASK = OpenApiResponse(DetailSerializer, description="Unknown task.")
+CLOSED_TASK = OpenApiResponse(
+    DetailSerializer, description="The task is closed and can no longer be changed."
+)
+
+
+class TaskClosed(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "closed"
+
+
+def call_on_open_task(service, **kwargs):
+    """call_service for a change of a task: a closed task is a 409 Conflict (the
+    request was right, the task's state is not), every other refusal a 400."""
+    try:
+        return call_service(service, **kwargs)
+    except ValidationError as error:
+        cause = error.__cause__
+        if isinstance(cause, DjangoValidationError) and "closed" in {
+            item.code for item in getattr(cause, "error_list", [])
+        }:
+            raise TaskClosed(" ".join(cause.messages)) from cause
+        raise
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON's true or false only: DRF's BooleanField also takes 0, 1, "yes"…"""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -67,7 +104,10 @@ class TaskSerializer(serializers.ModelSerializer):
 class TaskWriteSerializer(serializers.Serializer):
     """The fields of "Taak maken"; on a change only those sent are changed."""
 
-    description = serializers.CharField(label=_("Description"), max_length=100)
+    # min_length: a blank one is refused, which the schema then says (minLength).
+    description = serializers.CharField(
+        label=_("Description"), min_length=1, max_length=100
+    )
     type = serializers.ChoiceField(
         label=_("Type"), choices=Task.Type.choices, required=False, allow_blank=True
     )
@@ -99,7 +139,7 @@ class TaskWriteSerializer(serializers.Serializer):
     date = serializers.DateField(label=_("Date"), required=False)
     start_time = TimeField(label=_("Start time"), required=False, allow_null=True)
     duration = MinutesField(label=_("Duration (min.)"), required=False, min_value=0)
-    all_day = serializers.BooleanField(label=_("All day event"), required=False)
+    all_day = StrictBooleanField(label=_("All day event"), required=False)
     location = serializers.CharField(
         label=_("Location"), max_length=50, required=False, allow_blank=True
     )
@@ -112,7 +152,7 @@ class TaskWriteSerializer(serializers.Serializer):
         required=False,
         help_text=_("Complete a task with its complete endpoint."),
     )
-    recurring = serializers.BooleanField(label=_("Recurring"), required=False)
+    recurring = StrictBooleanField(label=_("Recurring"), required=False)
     recurring_date_interval = serializers.CharField(
         label=_("Recurring date interval"),
         max_length=20,
@@ -126,7 +166,7 @@ class TaskWriteSerializer(serializers.Serializer):
 
 
 class CompleteSerializer(serializers.Serializer):
-    log_interaction = serializers.BooleanField(
+    log_interaction = StrictBooleanField(
         required=False,
         default=True,
         help_text=_("Log the task's interaction template (when it has one)."),
@@ -166,6 +206,7 @@ class VisibleTasksMixin:
         responses={
             200: TaskSerializer(many=True),
             **error_responses({"date_from": ["Enter a valid date."]}),
+            404: INVALID_PAGE,
         },
     ),
     post=extend_schema(
@@ -192,13 +233,22 @@ class TaskListCreateView(VisibleTasksMixin, generics.ListCreateAPIView):
 
 
 @extend_schema_view(
-    get=extend_schema(summary="Read a task", responses={200: TaskSerializer}),
+    get=extend_schema(
+        summary="Read a task",
+        responses={
+            200: TaskSerializer,
+            **error_responses({"detail": "Not found."}),
+            404: UNKNOWN_TASK,
+        },
+    ),
     patch=extend_schema(
         summary="Change a task",
         request=TaskWriteSerializer,
         responses={
             200: TaskSerializer,
             **error_responses({"priority": ['"urgent" is not a valid choice.']}),
+            404: UNKNOWN_TASK,
+            409: CLOSED_TASK,
         },
     ),
 )
@@ -211,7 +261,7 @@ class TaskDetailView(VisibleTasksMixin, generics.RetrieveAPIView):
         task = self.get_object()
         serializer = TaskWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        task = call_service(
+        task = call_on_open_task(
             services.update_task,
             task=task,
             user=request.user,
@@ -230,7 +280,9 @@ class TaskDetailView(VisibleTasksMixin, generics.RetrieveAPIView):
     request=CompleteSerializer,
     responses={
         200: CompletedSerializer,
-        **error_responses({"non_field_errors": ["Task TK00001 is closed."]}),
+        **error_responses({"evaluation": ['"great" is not a valid choice.']}),
+        404: UNKNOWN_TASK,
+        409: CLOSED_TASK,
     },
 )
 class TaskCompleteView(VisibleTasksMixin, generics.GenericAPIView):
@@ -246,7 +298,7 @@ class TaskCompleteView(VisibleTasksMixin, generics.GenericAPIView):
         log_interaction = values.pop("log_interaction")
         if not (log_interaction and task.template_id):
             values.pop("evaluation", None)
-        completion = call_service(
+        completion = call_on_open_task(
             services.complete_task,
             task=task,
             user=request.user,

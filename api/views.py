@@ -16,7 +16,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from api.filters import EntryApiFilter
+from api.filters import ContactApiFilter, EntryApiFilter
 from api.pagination import EntryCursorPagination
 from api.permissions import HasPermission
 from api.serializers import (
@@ -28,7 +28,6 @@ from api.serializers import (
     InteractionCreateSerializer,
     InteractionLogEntrySerializer,
 )
-from crm.filters import ContactFilter
 from crm.models import Contact
 from crm.services import record_privacy_refusal
 from interactions import services
@@ -213,7 +212,7 @@ class ContactListView(generics.ListAPIView):
     permission_required = {"GET": "crm.view_contact"}
     queryset = Contact.objects.with_related()
     serializer_class = ContactSerializer
-    filterset_class = ContactFilter
+    filterset_class = ContactApiFilter
 
 
 @extend_schema_view(

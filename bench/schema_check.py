@@ -35,13 +35,17 @@ from tests.factories import (
     InteractionGroupFactory,
     InteractionTemplateFactory,
     LoggedSegmentFactory,
+    MarketingSetupFactory,
+    NumberSeriesFactory,
     PersonFactory,
     SalespersonFactory,
 )
 
 
 def seed_data():
-    """Rows for the requests to find: both kinds of contact and a template per type."""
+    """Rows for the requests to find: both kinds of contact, a template per type,
+    and the number series a new task takes its number from."""
+    MarketingSetupFactory(task_nos=NumberSeriesFactory(code="TASK", prefix="TK"))
     salesperson = SalespersonFactory(code="AV", name="Anna Visser")
     company = CompanyFactory(no="CT00001", name="Bakkerij Jansen")
     PersonFactory(

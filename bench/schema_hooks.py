@@ -17,6 +17,9 @@ KNOWN = {
     "group": "DOCS",
     "template": "INVOICE",
     "segment_no": "LS00001",
+    # A date formula is read by its parser (tasks.formulas); a pattern in the schema
+    # could only approximate its grammar.
+    "recurring_date_interval": "1W",
 }
 
 
@@ -34,5 +37,28 @@ def before_call(context, case, **kwargs):
         return
     if case.query:
         with_known_codes(case.query)
+        # A cursor is an opaque token taken from an earlier answer's links.
+        case.query.pop("cursor", None)
     if isinstance(case.body, dict):
         with_known_codes(case.body)
+        if case.operation.path.startswith("/api/v1/tasks"):
+            with_task_rules(case.body)
+
+
+def with_task_rules(body):
+    """A task's rules across its fields, which the schema cannot state: a recurring
+    task has a date formula; a task with an interaction template or a type has a
+    contact (the interaction is logged with it, the call made to it); a meeting
+    that is not all day has a start time (a change may be to a meeting, so a
+    cleared start time gets one too)."""
+    if body.get("recurring") is True and not body.get("recurring_date_interval"):
+        body["recurring_date_interval"] = KNOWN["recurring_date_interval"]
+    if (
+        body.get("template") not in (None, "")
+        or body.get("type") not in (None, "")
+        or ("contact" in body and body["contact"] is None)
+    ):
+        body["contact"] = KNOWN["contact"]
+    timed = body.get("type") == "meeting" or "start_time" in body
+    if timed and body.get("start_time") is None and body.get("all_day") is not True:
+        body["start_time"] = "09:00"

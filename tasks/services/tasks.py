@@ -107,7 +107,14 @@ def set_ending(task):
     if starts_at is None:
         task.ending_date, task.ending_time = task.date, None
         return
-    ends_at = starts_at + datetime.timedelta(minutes=task.duration or 0)
+    try:
+        ends_at = starts_at + datetime.timedelta(minutes=task.duration or 0)
+    except OverflowError:
+        # Past the calendar's last day (year 9999): a duration no task has.
+        raise ValidationError(
+            {"duration": _("The task would end after the year 9999.")},
+            code="too_long",
+        ) from None
     task.ending_date, task.ending_time = ends_at.date(), ends_at.time()
 
 

@@ -81,11 +81,43 @@ def test_update_and_complete(api, user, contact):
     assert body["entry"]["entry_no"] == entry.pk
     assert entry.evaluation == "positive"
     assert body["next_task"]["no"] == "TK00002"
+    # A closed task is a conflict with its state, not a bad request.
     again = api.post(reverse("api:task_complete", args=[task.no]), {}, format="json")
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert again.json() == {
-        "non_field_errors": [f"Task {task.no} is closed and can no longer be changed."]
+        "detail": f"Task {task.no} is closed and can no longer be changed."
     }
+    assert api.patch(url, {"priority": "low"}, format="json").status_code == 409
+
+
+def test_log_interaction_is_json_true_or_false(api, user, contact):
+    task = create_task(user=user, contact=contact, description="Terugbellen")
+    response = api.post(
+        reverse("api:task_complete", args=[task.no]),
+        {"log_interaction": 0},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "log_interaction" in response.json()
+    task.refresh_from_db()
+    assert not task.closed
+
+
+def test_a_task_ending_after_the_year_9999_is_a_400(api, contact):
+    response = api.post(
+        reverse("api:task_list"),
+        {
+            "description": "Bellen",
+            "contact": contact.no,
+            "date": "9457-07-15",
+            "start_time": "09:00",
+            "duration": 2147483647,
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"duration": ["The task would end after the year 9999."]}
+    assert not Task.objects.exists()
 
 
 def test_others_tasks_are_404(api):
