@@ -50,7 +50,8 @@ def with_task_rules(body):
     task has a date formula; a task with an interaction template or a type has a
     contact (the interaction is logged with it, the call made to it); a meeting
     that is not all day has a start time (a change may be to a meeting, so a
-    cleared start time gets one too)."""
+    cleared start time gets one too); a task ends before the year 9999, so its
+    date and duration stay where a calendar has days."""
     if body.get("recurring") is True and not body.get("recurring_date_interval"):
         body["recurring_date_interval"] = KNOWN["recurring_date_interval"]
     if (
@@ -62,3 +63,7 @@ def with_task_rules(body):
     timed = body.get("type") == "meeting" or "start_time" in body
     if timed and body.get("start_time") is None and body.get("all_day") is not True:
         body["start_time"] = "09:00"
+    if str(body.get("date", "")) >= "9000":
+        body["date"] = "2026-12-10"
+    if isinstance(body.get("duration"), int) and body["duration"] > 24 * 60:
+        body["duration"] = 60
