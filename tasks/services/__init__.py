@@ -2,6 +2,7 @@
 
 - tasks: create, change, complete, cancel, postpone one task; reassign many
 - segments: a task per contact of a segment or logged segment
+- reminders: the daily e-mail and the calendar feed, written by calendar
 """
 
 from tasks.services.segments import SEGMENT_TASK_FIELDS, create_tasks_for_segment

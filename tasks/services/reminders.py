@@ -6,7 +6,6 @@ import logging
 import secrets
 from itertools import groupby
 
-import icalendar
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import models, transaction
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from crm.models import Salesperson
 from tasks.models import CalendarFeed, DigestSent, Task
+from tasks.services import calendar
 
 logger = logging.getLogger(__name__)
 
@@ -145,59 +145,19 @@ def feed_etag(feed):
 
 def feed_document(feed, *, name, stamp, today=None):
     """The feed's iCalendar document for `stamp`: the kept one when is_kept, else
-    rendered now and kept (`feed` then carries the new stamp). One query when kept,
-    two when rendered."""
-    if is_kept(feed, stamp):
-        return bytes(
-            CalendarFeed.objects.values_list("body", flat=True).get(pk=feed.pk)
-        )
-    body = calendar(feed_tasks(feed, today=today), name=name)
+    rendered now and kept (`feed` then carries the new stamp), taking the events of
+    unchanged tasks from the kept one. One query when kept; when rendered, two the
+    first time and at most four after."""
+    kept = b""
+    if feed.rendered_at is not None:
+        kept = CalendarFeed.objects.values_list("body", flat=True).get(pk=feed.pk)
+        kept = bytes(kept)
+        if is_kept(feed, stamp):
+            return kept
+    body = calendar.render(feed_tasks(feed, today=today), name=name, kept=kept)
     feed.stamp, feed.rendered_at = stamp, timezone.now()
     # By token: a feed revoked or replaced meanwhile is not written back.
     CalendarFeed.objects.filter(pk=feed.pk, token=feed.token).update(
         stamp=stamp, body=body, rendered_at=feed.rendered_at
     )
     return body
-
-
-def calendar(tasks, *, name):
-    """The tasks as an iCalendar (RFC 5545) document, in bytes. A task with a start
-    time is an event of its duration (at least 15 minutes), in UTC (a TZID would need
-    its VTIMEZONE); one without is an all-day event on its date. The values every
-    event shares are made once: thousands of events are written at a time."""
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//CRM//Taken//NL")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", name)
-    zone = timezone.get_current_timezone()
-    stamp = icalendar.vDDDTypes(timezone.now().astimezone(datetime.UTC))
-    status = {
-        canceled: icalendar.vText("CANCELLED" if canceled else "CONFIRMED")
-        for canceled in (False, True)
-    }
-    # One reverse() for every task's URL: its key put in place of a stand-in.
-    stand_in = "987654321987654321"
-    task_url = settings.SITE_URL + reverse("tasks:task_detail", args=[stand_in])
-    for task in tasks:
-        event = icalendar.Event()
-        event.add("uid", f"task-{task.no}@crm")
-        event.add("dtstamp", stamp)
-        summary = task.description
-        if task.contact is not None:
-            summary = f"{summary} ({task.contact.name})"
-        event.add("summary", summary)
-        starts_at = task.starts_at()
-        if starts_at is None:
-            event.add("dtstart", task.date)
-            event.add("dtend", task.date + datetime.timedelta(days=1))
-        else:
-            start = starts_at.replace(tzinfo=zone).astimezone(datetime.UTC)
-            event.add("dtstart", start)
-            minutes = max(task.duration, 15)
-            event.add("dtend", start + datetime.timedelta(minutes=minutes))
-        if task.location:
-            event.add("location", task.location)
-        event.add("status", status[task.canceled])
-        event.add("url", task_url.replace(stand_in, str(task.pk)))
-        cal.add_component(event)
-    return cal.to_ical()

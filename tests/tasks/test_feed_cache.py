@@ -7,7 +7,7 @@ import icalendar
 import pytest
 from django.utils import timezone
 
-from tasks.models import Task
+from tasks.models import CalendarFeed, Task
 from tasks.services import (
     cancel_task,
     complete_task,
@@ -17,7 +17,8 @@ from tasks.services import (
     reassign_tasks,
     update_task,
 )
-from tasks.services.reminders import create_feed
+from tasks.services import calendar
+from tasks.services.reminders import create_feed, feed_tasks
 from tests.factories import (
     SalespersonFactory,
     SegmentFactory,
@@ -59,12 +60,10 @@ def updated(task, user, contact, salesperson):
 
 def completed(task, user, contact, salesperson):
     complete_task(task, user=user)
-    done = timezone.now()
-    # A completed task stays in the feed its window long, as it was: the feed
-    # was rendered again after the completion.
-    return lambda found: (
-        found[uid(task)].decoded("dtstamp") >= done.replace(microsecond=0)
-    )
+    changed = Task.objects.get(pk=task.pk).updated_at.replace(microsecond=0)
+    # A completed task stays in the feed its window long, as it was: its event's
+    # DTSTAMP (the standard's last change) is the completion.
+    return lambda found: found[uid(task)].decoded("dtstamp") == changed
 
 
 def canceled(task, user, contact, salesperson):
@@ -142,6 +141,45 @@ def test_the_next_poll_shows_every_change(
     assert after["ETag"] != before["ETag"]
     assert shows_it(events(after))
     assert not shows_it(events(before))
+    # Only the changed events were written again, and the document is the one a
+    # render from nothing gives, byte for byte.
+    assert after.content == fresh_document(feed)
+
+
+def fresh_document(feed):
+    name = f"Tasks of {feed.user.get_username()}"
+    return calendar.render(feed_tasks(feed), name=name)
+
+
+def test_unchanged_events_are_taken_from_the_kept_document(
+    client, feed, salesperson, time_machine
+):
+    kept, changed = TaskFactory.create_batch(2, salesperson=salesperson)
+    poll(client, feed)
+    # The kept event is marked where no render would write it: it must come back.
+    stored = CalendarFeed.objects.filter(pk=feed.pk)
+    body = bytes(stored.get().body)
+    line = f"UID:{uid(kept)}\r\n".encode()
+    stored.update(body=body.replace(line, line + b"X-MARK:kept\r\n"))
+    time_machine.move_to(timezone.now() + datetime.timedelta(minutes=1))
+    update_task(changed, user=salesperson.user, description="Nieuw")
+    found = events(poll(client, feed))
+    assert str(found[uid(kept)]["x-mark"]) == "kept"
+    assert str(found[uid(changed)]["summary"]).startswith("Nieuw")
+    assert "x-mark" not in found[uid(changed)]
+
+
+def test_a_new_contact_name_is_written_when_the_feed_is_rendered_again(
+    client, feed, salesperson, user, time_machine
+):
+    task, other = TaskFactory.create_batch(2, salesperson=salesperson)
+    poll(client, feed)
+    task.contact.name = "Nieuwe naam"
+    task.contact.save()
+    time_machine.move_to(timezone.now() + datetime.timedelta(minutes=1))
+    update_task(other, user=user, description="Anders")
+    found = events(poll(client, feed))
+    assert "Nieuwe naam" in str(found[uid(task)]["summary"])
 
 
 def test_the_next_poll_shows_a_task_leaving_the_closed_window(
@@ -172,7 +210,8 @@ def test_polls_take_constant_queries(
     with django_assert_num_queries(4):  # feed, stamp, tasks, keep the document
         first = poll(client, feed)
     TaskFactory.create_batch(40, salesperson=salesperson)
-    with django_assert_num_queries(4):
+    # feed, stamp, kept document, the tasks' keys, the changed tasks, keep it
+    with django_assert_num_queries(6):
         first = poll(client, feed)
     with django_assert_num_queries(3):  # feed, stamp, kept document
         poll(client, feed)
