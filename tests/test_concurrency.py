@@ -503,3 +503,49 @@ def test_two_identical_create_interaction_submits_at_once_log_one_entry(template
     assert (first.status_code, second.status_code) == (302, 302)
     assert first.url == second.url
     assert InteractionLogEntry.objects.count() == 1
+
+
+# Two users changing the same entries' cancel mark or evaluation at once: the second
+# must see the first's change before it moves the statistics (lock_statistics), or
+# both move the same entries and the statistics count them twice.
+
+
+def change_twice(interleaving, first, second):
+    if interleaving == "together":
+        return run_together(first, second)
+    return run_first_holding_locks(
+        first, second, pause_after=r'^UPDATE "interactions_interactionlogentry"'
+    )
+
+
+@pytest.mark.parametrize("interleaving", ["together", "first_writes_first"])
+def test_two_cancels_of_the_same_entries_at_once_count_them_once(entries, interleaving):
+    overlapping = entries.order_by("entry_no").values("pk")
+    first, second = change_twice(
+        interleaving,
+        lambda: interaction_services.set_canceled(overlapping[:150], True, user=None),
+        lambda: interaction_services.set_canceled(overlapping[100:], True, user=None),
+    )
+
+    assert first + second == ENTRIES - CANCELED
+    assert not entries.filter(canceled=False).exists()
+    assert_statistics_match()
+
+
+@pytest.mark.parametrize("interleaving", ["together", "first_writes_first"])
+def test_two_evaluations_of_the_same_entries_at_once_count_them_once(
+    entries, interleaving
+):
+    first, second = change_twice(
+        interleaving,
+        lambda: interaction_services.evaluate_entries(
+            entries.all(), "positive", user=None
+        ),
+        lambda: interaction_services.evaluate_entries(
+            entries.all(), "negative", user=None
+        ),
+    )
+
+    assert first == second == ENTRIES
+    assert entries.values("evaluation").distinct().count() == 1
+    assert_statistics_match()

@@ -20,7 +20,11 @@ from interactions.services.defaults import (
     template_defaults,
 )
 from interactions.services.files import remove_unreferenced_attachments
-from interactions.services.statistics import add_statistics, change_statistics
+from interactions.services.statistics import (
+    add_statistics,
+    change_statistics,
+    lock_statistics,
+)
 
 # What create/postpone/resume accept besides contact and template.
 INTERACTION_FIELDS = frozenset(
@@ -319,6 +323,9 @@ def _audit_canceled(canceled, count, *, user, entries, criteria):
 def _update_canceled(entries, canceled, *, user):
     changing = _selected(entries).filter(postponed=False, canceled=not canceled)
     if canceled:
+        # Another cancel of the same entries, still open, would otherwise be moved
+        # out of the statistics by both (each reads them uncanceled): wait for it.
+        lock_statistics()
         change_statistics(changing, canceled=True)
         return changing.update(
             canceled=True, canceled_by=_actor(user), canceled_at=timezone.now()
@@ -333,6 +340,8 @@ def _update_canceled(entries, canceled, *, user):
         .values_list("pk", flat=True)
     )
     _refuse_canceled_logged_segment(changing)
+    # After the logged segments, in the order set_logged_segment_canceled locks.
+    lock_statistics()
     change_statistics(changing, canceled=False)
     return changing.update(canceled=False, canceled_by=None, canceled_at=None)
 
@@ -398,6 +407,9 @@ def _check_evaluation(evaluation):
 def _evaluate(entries, evaluation, *, user, criteria):
     # One UPDATE, however many entries: a draft gets its evaluation when finished.
     logged = _selected(entries).filter(postponed=False)
+    # Two evaluations of the same entries at once would each move them from the
+    # evaluation they read: the second waits and reads the first's.
+    lock_statistics()
     change_statistics(logged, evaluation=evaluation)
     count = logged.update(evaluation=evaluation)
     selection = _selection(entries, criteria)
