@@ -151,7 +151,7 @@ def test_the_api_exports_and_erases_for_crm_admins(
     assert erased.json()["name"] == f"Anonymised contact {contact.no}"
 
 
-def test_the_api_refuses_an_erase_during_a_delivery_with_400(admin_client, world):
+def test_the_api_refuses_an_erase_during_a_delivery_with_409(admin_client, world):
     jan = world["jan"]
     InteractionLogEntry.objects.filter(pk=jan.entries[2].pk).update(
         delivery_status=DeliveryStatus.IN_PROGRESS
@@ -159,8 +159,13 @@ def test_the_api_refuses_an_erase_during_a_delivery_with_400(admin_client, world
 
     response = admin_client.post(reverse("api:contact_erase", args=[jan.contact.no]))
 
-    assert response.status_code == 400
-    assert "in progress" in response.json()["non_field_errors"][0]
+    # The request is right; the contact's state is not (yet): a conflict.
+    assert response.status_code == 409
+    assert "in progress" in response.json()["detail"]
+    schema = admin_client.get(reverse("api:schema"), {"format": "json"}).json()
+    erase = schema["paths"]["/api/v1/contacts/{no}/erase/"]["post"]["responses"]
+    assert "409" in erase
+    assert "400" not in erase
 
 
 def test_the_api_refuses_sales_users(client, world):
