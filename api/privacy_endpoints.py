@@ -56,7 +56,8 @@ class ContactExportView(ContactLookupMixin, generics.GenericAPIView):
     description=(
         "Erases the contact's personal data for good (the name becomes "
         '"Anonymised contact CT00042"); counts, costs and durations stay. Refused '
-        "(409) while a delivery to the contact is in progress. Audited. CRM admins."
+        "(409) while a delivery to the contact is in progress, and when it has "
+        "been anonymised already. Audited. CRM admins."
     ),
     request=None,
     responses={
@@ -64,7 +65,10 @@ class ContactExportView(ContactLookupMixin, generics.GenericAPIView):
         # No body is read, so there is no invalid input (400) to answer.
         **{code: answer for code, answer in error_responses({}).items() if code != 400},
         404: OpenApiResponse(DetailSerializer, description="Unknown contact."),
-        409: conflict_response("A delivery to the contact is in progress."),
+        409: conflict_response(
+            "A delivery to the contact is in progress, or it has been anonymised "
+            "already."
+        ),
     },
 )
 class ContactEraseView(ContactLookupMixin, generics.GenericAPIView):
