@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from api.permissions import HasPermission
 from api.serializers import ContactSerializer, DetailSerializer
-from api.views import call_service, error_responses
+from api.views import call_service, conflict_response, error_responses
 from crm.models import Contact
 from privacy import services
 
@@ -56,15 +56,19 @@ class ContactExportView(ContactLookupMixin, generics.GenericAPIView):
     description=(
         "Erases the contact's personal data for good (the name becomes "
         '"Anonymised contact CT00042"); counts, costs and durations stay. Refused '
-        "(400) while a delivery to the contact is in progress. Audited. CRM admins."
+        "(409) while a delivery to the contact is in progress, and when it has "
+        "been anonymised already. Audited. CRM admins."
     ),
     request=None,
     responses={
         200: OpenApiResponse(ContactSerializer, description="The erased contact."),
-        **error_responses(
-            {"non_field_errors": ["Contact CT00042 cannot be anonymised while…"]}
-        ),
+        # No body is read, so there is no invalid input (400) to answer.
+        **{code: answer for code, answer in error_responses({}).items() if code != 400},
         404: OpenApiResponse(DetailSerializer, description="Unknown contact."),
+        409: conflict_response(
+            "A delivery to the contact is in progress, or it has been anonymised "
+            "already."
+        ),
     },
 )
 class ContactEraseView(ContactLookupMixin, generics.GenericAPIView):

@@ -1,11 +1,9 @@
 """The tasks of the HTTP API: list (with the task list's filters), create, read,
 change and complete, each through tasks.services."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
 from api.filters import StrictBooleanFilter
@@ -18,7 +16,7 @@ from api.serializers import (
     TimeField,
     nullable_code,
 )
-from api.views import INVALID_PAGE, call_service, error_responses
+from api.views import INVALID_PAGE, call_service, conflict_response, error_responses
 from crm.models import Contact, Salesperson
 from interactions.models import Evaluation, InteractionTemplate
 from tasks import services
@@ -27,28 +25,7 @@ from tasks.models import Task
 
 # A task that does not exist or that the user may not see.
 UNKNOWN_TASK = OpenApiResponse(DetailSerializer, description="Unknown task.")
-CLOSED_TASK = OpenApiResponse(
-    DetailSerializer, description="The task is closed and can no longer be changed."
-)
-
-
-class TaskClosed(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "closed"
-
-
-def call_on_open_task(service, **kwargs):
-    """call_service for a change of a task: a closed task is a 409 Conflict (the
-    request was right, the task's state is not), every other refusal a 400."""
-    try:
-        return call_service(service, **kwargs)
-    except ValidationError as error:
-        cause = error.__cause__
-        if isinstance(cause, DjangoValidationError) and "closed" in {
-            item.code for item in getattr(cause, "error_list", [])
-        }:
-            raise TaskClosed(" ".join(cause.messages)) from cause
-        raise
+CLOSED_TASK = conflict_response("The task is closed and can no longer be changed.")
 
 
 class StrictBooleanField(serializers.BooleanField):
@@ -261,7 +238,7 @@ class TaskDetailView(VisibleTasksMixin, generics.RetrieveAPIView):
         task = self.get_object()
         serializer = TaskWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        task = call_on_open_task(
+        task = call_service(
             services.update_task,
             task=task,
             user=request.user,
@@ -298,7 +275,7 @@ class TaskCompleteView(VisibleTasksMixin, generics.GenericAPIView):
         log_interaction = values.pop("log_interaction")
         if not (log_interaction and task.template_id):
             values.pop("evaluation", None)
-        completion = call_on_open_task(
+        completion = call_service(
             services.complete_task,
             task=task,
             user=request.user,

@@ -12,7 +12,12 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import (
+    APIException,
+    ErrorDetail,
+    NotFound,
+    ValidationError,
+)
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
@@ -65,8 +70,28 @@ INVALID_PAGE = OpenApiResponse(DetailSerializer, description="No such page.")
 NOT_LOGGED_REASON = _("No interaction template is set up for %(document_type)s.")
 
 
+# The codes of a service's refusals because of the state of what it changes, not
+# because of the request: the same request may succeed once that state changes (a
+# task reopened, a delivery finished), so they are a 409 Conflict, not a 400.
+CONFLICT_CODES = frozenset(
+    {"closed", "conflict", "delivery_in_progress", "erased", "in_progress"}
+)
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The request conflicts with the current state of the object.")
+    default_code = "conflict"
+
+
+def conflict_response(description):
+    """The 409 answer of an endpoint whose service may refuse for a conflict code."""
+    return OpenApiResponse(DetailSerializer, description=description)
+
+
 def call_service(service, **kwargs):
-    """Call a service; its ValidationError becomes a 400 with the errors per field.
+    """Call a service; its ValidationError becomes a 400 with the errors per field,
+    each keeping its code, or a 409 when every code is one of CONFLICT_CODES.
 
     A refusal because a contact is privacy blocked is also written to the audit
     trail (REFUSED), once the refused transaction has rolled back."""
@@ -76,17 +101,38 @@ def call_service(service, **kwargs):
         record_privacy_refusal(
             error, user=kwargs.get("user"), action=getattr(service, "__name__", "")
         )
+        codes = {item.code for item in _error_items(error)}
+        if codes and codes <= CONFLICT_CODES:
+            raise Conflict(" ".join(error.messages), code=min(codes)) from error
         raise ValidationError(field_errors(error)) from error
 
 
+def _error_items(error):
+    """The single errors a Django ValidationError holds, per field or not."""
+    if hasattr(error, "error_dict"):
+        return [item for items in error.error_dict.values() for item in items]
+    return error.error_list
+
+
 def field_errors(error):
-    """A Django ValidationError as DRF's `{field: [messages]}`."""
-    if not hasattr(error, "error_dict"):
-        return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
-    errors = error.message_dict
+    """A Django ValidationError as DRF's `{field: [messages]}`, each message an
+    ErrorDetail with the service's code (DRF's `get_codes()` reads them)."""
+    if hasattr(error, "error_dict"):
+        errors = {
+            field: [_detail(item) for item in items]
+            for field, items in error.error_dict.items()
+        }
+    else:
+        errors = {NON_FIELD_ERRORS: [_detail(item) for item in error.error_list]}
     if NON_FIELD_ERRORS in errors:
         errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop(NON_FIELD_ERRORS)
     return errors
+
+
+def _detail(item):
+    # Django keeps the params apart until the message is read.
+    message = item.message % item.params if item.params else item.message
+    return ErrorDetail(str(message), code=item.code or "invalid")
 
 
 @extend_schema(

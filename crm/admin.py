@@ -229,13 +229,13 @@ class ContactAdmin(
     search_fields = CONTACT_SEARCH_FIELDS
     list_select_related = ("company", "salesperson")
     autocomplete_fields = ("company", "salesperson")
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("erased_at", "created_at", "updated_at")
     form = ContactAdminForm
     fieldsets = (
         (None, {"fields": CONTACT_IDENTITY_FIELDS}),
         (_("Communication"), {"fields": CONTACT_COMMUNICATION_FIELDS}),
         (_("Privacy"), {"fields": CONTACT_PRIVACY_FIELDS}),
-        (_("History"), {"fields": ("created_at", "updated_at")}),
+        (_("History"), {"fields": ("created_at", "updated_at", "erased_at")}),
     )
 
     def save_service(self, request, obj, form, change):

@@ -256,6 +256,12 @@ class Contact(models.Model):
     # Business Central's "Privacy Blocked": no new interactions, segment lines, tasks
     # or deliveries; the history stays (privacy app, docs/privacy.md).
     privacy_blocked = models.BooleanField(_("privacy blocked"), default=False)
+    # Set by privacy.services.erase_contact, never by a form: the one sure sign that
+    # the contact was anonymised (its placeholder name can be edited, its audit
+    # record pruned by retention), which refuses a second erasure.
+    erased_at = models.DateTimeField(
+        _("anonymised at"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -14,6 +14,7 @@ from dashboard.search import DROPDOWN_PAGES, search
 from dashboard.selectors import dashboard
 from segments.selectors import active_segments
 from tasks.models import Task
+from web.views import BadInputMixin
 
 
 class HomeView(TemplateView):
@@ -67,7 +68,7 @@ class HomeView(TemplateView):
         return context
 
 
-class PageSearchView(TemplateView):
+class PageSearchView(BadInputMixin, TemplateView):
     """Zoeken naar pagina of rapport (search for page or report) as a page: the top
     bar's box sends its form here without JavaScript. No query lists every page the
     user may open. Open to every logged-in user; it offers only what they may open.
@@ -77,11 +78,10 @@ class PageSearchView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         form = PageSearchForm(request.GET)
-        groups = []
-        if form.is_valid():
-            groups = search(form.cleaned_data["q"], user=request.user)
-        context = self.get_context_data(form=form, groups=groups)
-        return self.render_to_response(context, status=400 if form.errors else 200)
+        if not form.is_valid():
+            return self.form_invalid(form, groups=[])
+        groups = search(form.cleaned_data["q"], user=request.user)
+        return self.render_to_response(self.get_context_data(form=form, groups=groups))
 
 
 class PageSearchSuggestionsView(View):

@@ -27,6 +27,7 @@ from tasks.forms import PostponeForm, SegmentTaskForm, TaskForm, TaskSelectionFo
 from tasks.models import Task
 from web.views import (
     PAGE_SIZE,
+    BadInputMixin,
     PermissionFirstMixin,
     add_service_error,
     back_to_list,
@@ -114,7 +115,7 @@ class TaskListView(PermissionRequiredMixin, FilterView):
         )
 
 
-class TaskReassignView(BulkActionView):
+class TaskReassignView(BadInputMixin, BulkActionView):
     """Toewijzen aan verkoper: the ticked tasks, or all matching the filter, go to
     one salesperson. Sales may only reassign the tasks they see (their own and the
     unassigned ones)."""
@@ -138,13 +139,10 @@ class TaskReassignView(BulkActionView):
             filterset_class=self.filterset_class,
         )
         if not form.is_valid():
-            return self.render_to_response(
-                {
-                    "errors": form.errors.get("__all__")
-                    or [_("The request was not valid.")],
-                    "back": back_to_list(self.list_url, request.POST.get("query", "")),
-                },
-                status=400,
+            return self.form_invalid(
+                form,
+                errors=form.errors.get("__all__") or [_("The request was not valid.")],
+                back=back_to_list(self.list_url, request.POST.get("query", "")),
             )
         return super().post(request)
 

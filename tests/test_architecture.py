@@ -270,6 +270,29 @@ def admin_writes(root, modules):
     return found
 
 
+def own_bad_input_answers(root, modules):
+    """Calls passing `status=400` outside web/views.py: a page answers bad input
+    through web.views.BadInputMixin, one piece of code. JSON answers are their own."""
+    found = []
+    for path in modules.values():
+        rel = path.relative_to(root)
+        if rel.as_posix() == "web/views.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if name == "JsonResponse":
+                continue
+            for keyword in node.keywords:
+                if keyword.arg == "status" and any(
+                    isinstance(part, ast.Constant) and part.value == 400
+                    for part in ast.walk(keyword.value)
+                ):
+                    found.append(f"{rel}:{node.lineno} {name}(status=400")
+    return found
+
+
 def _offenders(title, found):
     return f"{title} ({len(found)}):\n  " + "\n  ".join(found)
 
@@ -323,6 +346,13 @@ def test_admin_writes_go_through_the_services(project):
     )
 
 
+def test_pages_answer_bad_input_through_the_mixin(project):
+    found = own_bad_input_answers(ROOT, project.modules)
+    assert not found, _offenders(
+        "Pages that answer bad input with their own 400 (use BadInputMixin)", found
+    )
+
+
 # -- the checker itself, on a tiny house that breaks every rule once ---------------
 
 
@@ -359,7 +389,12 @@ def test_the_checker_finds_each_kind_of_offender(tmp_path):
             "high/models.py": "from low import models\n" + "x = 1\n" * 501,
             "high/c.py": "import low.a\n",
             "side/__init__.py": "",
-            "side/views.py": "import high.models\n",
+            "side/views.py": (
+                "import high.models\n"
+                "def get(self, form):\n"
+                "    JsonResponse({}, status=400)\n"
+                "    return self.render_to_response({}, status=400 if form else 200)\n"
+            ),
             "odd/__init__.py": "",
             "low/migrations/0001_initial.py": "import high\n" * 600,
             "tests/test_x.py": "import high\n",
@@ -384,4 +419,7 @@ def test_the_checker_finds_each_kind_of_offender(tmp_path):
     assert admin_writes(tmp_path, modules) == [
         "low/admin.py:3 super().save_model(",
         "low/admin.py:5 obj.delete(",
+    ]
+    assert own_bad_input_answers(tmp_path, modules) == [
+        "side/views.py:4 render_to_response(status=400"
     ]

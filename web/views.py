@@ -103,10 +103,15 @@ class ServiceFormMixin:
 
 
 class BadInputMixin:
-    """A form with errors is shown again with them, as a 400 (the client's error)."""
+    """A form with errors is shown again with them, as a 400 (the client's error).
 
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+    The one answer to bad input on every page: a FormView gets it by itself, other
+    views call `form_invalid(form, **context)` with what their page shows besides."""
+
+    def form_invalid(self, form, **context):
+        return self.render_to_response(
+            self.get_context_data(form=form, **context), status=400
+        )
 
 
 class SetupFormMixin:

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Cast
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.models import AuditAction, AuditObjectType, AuditRecord
@@ -81,10 +81,23 @@ def erase_contact(contact, *, user):
     happened but no longer who it was about. Counts, costs and durations stay, so
     the statistics do not change. The contact is privacy blocked afterwards.
 
-    Refused while a delivery to the contact is in progress. Audited as ERASED,
-    without the erased values. Returns the contact.
+    Refused while a delivery to the contact is in progress, and for a contact
+    anonymised already. Audited as ERASED, without the erased values. Returns the
+    contact.
     """
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if contact.erased_at is not None:
+        # A second erasure would find nothing left to erase and say it did.
+        raise ValidationError(
+            _("Contact %(no)s has already been anonymised on %(date)s.")
+            % {
+                "no": contact.no,
+                "date": formats.date_format(
+                    timezone.localtime(contact.erased_at), "SHORT_DATE_FORMAT"
+                ),
+            },
+            code="erased",
+        )
     entries = InteractionLogEntry.objects.filter(contact=contact)
     if entries.filter(delivery_status=DeliveryStatus.IN_PROGRESS).exists():
         raise ValidationError(
@@ -117,6 +130,7 @@ def erase_contact(contact, *, user):
         name=placeholder,
         privacy_blocked=True,
         exclude_from_segment=True,
+        erased_at=timezone.now(),
         **dict.fromkeys(ERASED_FIELDS, ""),
     )
     contact.refresh_from_db()

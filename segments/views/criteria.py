@@ -20,7 +20,7 @@ from segments.forms import (
 )
 from segments.models import CriteriaActionKind, Segment
 from segments.views.segments import SegmentActionMixin, is_htmx
-from web.views import add_service_error
+from web.views import BadInputMixin, add_service_error
 
 # The service of each action (segments.models.CriteriaActionKind).
 ACTION_SERVICES = {
@@ -48,7 +48,7 @@ def action_rows(actions):
     ]
 
 
-class CriteriaActionView(SegmentActionMixin, TemplateView):
+class CriteriaActionView(SegmentActionMixin, BadInputMixin, TemplateView):
     """One action: the criteria form (GET, with the count of what it would do, live
     with htmx), then the change (POST of the criteria the count was shown for)."""
 
@@ -77,29 +77,28 @@ class CriteriaActionView(SegmentActionMixin, TemplateView):
             return None, error.messages
         return count, []
 
-    def render_form(self, form, status=200):
+    def get_context_data(self, **kwargs):
+        form = kwargs["form"]
         count, errors = self.count(form)
-        return self.render_to_response(
-            self.get_context_data(
-                form=form,
-                to_change=count,
-                errors=errors,
-                action=self.action,
-                action_label=CriteriaActionKind(self.action).label,
-                query=form.data.urlencode(),
-            ),
-            status=status,
+        return super().get_context_data(
+            to_change=count,
+            errors=errors,
+            action=self.action,
+            action_label=CriteriaActionKind(self.action).label,
+            query=form.data.urlencode(),
+            **kwargs,
         )
 
     def get(self, request, *args, **kwargs):
-        return self.render_form(self.criteria_form(request.GET))
+        form = self.criteria_form(request.GET)
+        return self.render_to_response(self.get_context_data(form=form))
 
     def post(self, request, *args, **kwargs):
         # The criteria come back in a hidden field: the action applies to what the
         # count was shown for, read again now.
         form = self.criteria_form(QueryDict(request.POST.get("query", "")))
         if not form.is_valid():
-            return self.render_form(form, status=400)
+            return self.form_invalid(form)
         try:
             count = ACTION_SERVICES[self.action](
                 self.segment,
@@ -109,7 +108,7 @@ class CriteriaActionView(SegmentActionMixin, TemplateView):
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return self.render_form(form, status=400)
+            return self.form_invalid(form)
         messages.success(request, self.done_message(count))
         return self.back()
 

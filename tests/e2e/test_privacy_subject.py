@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from audit.models import AuditAction, AuditRecord
@@ -97,6 +98,13 @@ def test_a_dutch_admin_anonymises_a_contact_by_typing_its_number(
     )
     expect(page.get_by_text("jan.devries@example.nl")).to_have_count(0)
     shot("erased")
+    # Done once: the card offers no second erase, and says when it was done.
+    expect(page.get_by_role("link", name="Contact anonimiseren")).to_have_count(0)
+    expect(page.get_by_text("Geanonimiseerd op")).to_be_visible()
+    # The page opened again (an old link, a bookmark) says so instead of asking.
+    page.goto(f"{live_server.url}{reverse('privacy:contact_erase', args=[jan.pk])}")
+    expect(page.get_by_text("Contact CT00042 is al geanonimiseerd op")).to_be_visible()
+    expect(page.get_by_role("button", name="Contact anonimiseren")).to_have_count(0)
 
 
 def test_a_large_history_is_exported_in_the_background_and_downloaded(

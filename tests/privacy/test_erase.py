@@ -152,15 +152,27 @@ def test_erase_is_refused_while_a_delivery_to_the_contact_is_in_progress(
     assert not AuditRecord.objects.filter(action=AuditAction.ERASED).exists()
 
 
-def test_erasing_twice_changes_nothing_more(world, django_capture_on_commit_callbacks):
+def test_a_second_erase_is_refused_and_changes_nothing(
+    world, django_capture_on_commit_callbacks, time_machine
+):
     jan, user = world["jan"], world["user"]
+    time_machine.move_to("2026-12-03 10:00+01:00", tick=False)
     erase(jan.contact, user, django_capture_on_commit_callbacks)
     totals = statistics()
+    records = AuditRecord.objects.count()
+    erased = Contact.objects.get(pk=jan.contact.pk)
+    assert erased.erased_at is not None
 
-    contact = erase(jan.contact, user, django_capture_on_commit_callbacks)
+    with pytest.raises(
+        ValidationError,
+        match=f"Contact {erased.no} has already been anonymised on 12/03/2026",
+    ) as refused:
+        erase(jan.contact, user, django_capture_on_commit_callbacks)
 
-    assert contact.name == f"Anonymised contact {contact.no}"
+    assert refused.value.code == "erased"
     assert statistics() == totals
+    assert AuditRecord.objects.count() == records
+    assert Contact.objects.get(pk=jan.contact.pk).erased_at == erased.erased_at
 
 
 def test_erase_takes_as_many_queries_for_a_long_history_as_for_a_short_one(

@@ -123,6 +123,34 @@ def test_erase_with_the_number_typed_anonymises(
     assert f"Anonymised contact {contact.no}" in content
 
 
+def test_an_erased_contact_offers_no_second_erase(
+    admin_client, world, django_capture_on_commit_callbacks
+):
+    contact = world["jan"].contact
+    erase_url = reverse("privacy:contact_erase", args=[contact.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(erase_url, {"contact_no": contact.no})
+    records = AuditRecord.objects.count()
+
+    card = admin_client.get(contact.get_absolute_url()).content.decode()
+    page = admin_client.get(erase_url).content.decode()
+    again = admin_client.post(erase_url, {"contact_no": contact.no})
+
+    assert erase_url not in card
+    assert "Anonymised on" in card
+    message = f"Contact {contact.no} has already been anonymised on"
+    assert message in page
+    assert 'name="contact_no"' not in page
+    # A form sent before the erasure (a second tab, a double click) is refused.
+    assert again.status_code == 200
+    assert message in again.content.decode()
+    assert AuditRecord.objects.count() == records
+    api = admin_client.post(reverse("api:contact_erase", args=[contact.no]))
+    assert api.status_code == 409
+    assert message in api.json()["detail"]
+    assert AuditRecord.objects.count() == records
+
+
 def test_erase_during_a_delivery_says_why_not(admin_client, world):
     jan = world["jan"]
     InteractionLogEntry.objects.filter(pk=jan.entries[2].pk).update(
@@ -151,7 +179,7 @@ def test_the_api_exports_and_erases_for_crm_admins(
     assert erased.json()["name"] == f"Anonymised contact {contact.no}"
 
 
-def test_the_api_refuses_an_erase_during_a_delivery_with_400(admin_client, world):
+def test_the_api_refuses_an_erase_during_a_delivery_with_409(admin_client, world):
     jan = world["jan"]
     InteractionLogEntry.objects.filter(pk=jan.entries[2].pk).update(
         delivery_status=DeliveryStatus.IN_PROGRESS
@@ -159,8 +187,13 @@ def test_the_api_refuses_an_erase_during_a_delivery_with_400(admin_client, world
 
     response = admin_client.post(reverse("api:contact_erase", args=[jan.contact.no]))
 
-    assert response.status_code == 400
-    assert "in progress" in response.json()["non_field_errors"][0]
+    # The request is right; the contact's state is not (yet): a conflict.
+    assert response.status_code == 409
+    assert "in progress" in response.json()["detail"]
+    schema = admin_client.get(reverse("api:schema"), {"format": "json"}).json()
+    erase = schema["paths"]["/api/v1/contacts/{no}/erase/"]["post"]["responses"]
+    assert "409" in erase
+    assert "400" not in erase
 
 
 def test_the_api_refuses_sales_users(client, world):
