@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tasks.models import CalendarFeed, Task
 from tasks.services import (
+    calendar,
     cancel_task,
     complete_task,
     create_task,
@@ -17,7 +18,6 @@ from tasks.services import (
     reassign_tasks,
     update_task,
 )
-from tasks.services import calendar
 from tasks.services.reminders import create_feed, feed_tasks
 from tests.factories import (
     SalespersonFactory,
