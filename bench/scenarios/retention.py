@@ -276,10 +276,14 @@ def sides(source, now, repeat, order):
     baseline_seconds, baseline_deleted = timed_on_copies(
         source, lambda: bare_delete(now), repeat
     )
-    return seconds, baseline_seconds, {
-        f"apply_retention ({order})": deleted,
-        f"bare DELETE ({order})": baseline_deleted,
-    }
+    return (
+        seconds,
+        baseline_seconds,
+        {
+            f"apply_retention ({order})": deleted,
+            f"bare DELETE ({order})": baseline_deleted,
+        },
+    )
 
 
 def measure(args, source, dated):
