@@ -241,14 +241,20 @@ def remove_statistics(entries, *, daily=True):
 
 def _in_days(days):
     """A Q of the daily rows of each group of `days` ({group key: (start, end)},
-    `end` exclusive; None for no group)."""
-    return reduce(
+    `end` exclusive; None for no group). The days of all of them bound it too: an
+    OR of the groups alone would read the whole table, not the range of its
+    date-first index."""
+    if not days:
+        return Q(pk__in=[])
+    return Q(
+        date__gte=min(start for start, _end in days.values()),
+        date__lt=max(end for _start, end in days.values()),
+    ) & reduce(
         operator.or_,
         (
             Q(group=key, date__gte=start, date__lt=end)
             for key, (start, end) in days.items()
         ),
-        Q(pk__in=[]),
     )
 
 
