@@ -28,6 +28,7 @@ from interactions.services.cleanup import (
     delete_canceled_entries,
     delete_canceled_entries_in_batches,
     delete_days_of_group,
+    delete_days_of_groups,
     delete_entries,
 )
 from interactions.services.defaults import (
@@ -106,6 +107,7 @@ __all__ = [
     "delete_canceled_entries",
     "delete_canceled_entries_in_batches",
     "delete_days_of_group",
+    "delete_days_of_groups",
     "delete_entries",
     "delete_group",
     "delete_postponed",

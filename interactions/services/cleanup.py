@@ -83,22 +83,30 @@ def delete_entries(entries):
 
 
 def delete_days_of_group(entries, *, group, start, end):
-    """delete_entries for `entries` (a queryset) all of interaction group `group` (a
-    key, None for none) dated from `start` to `end` (exclusive): when they are every
-    counted entry of those days and that group, the group's rows of those days leave
-    the daily statistics in one DELETE instead of being taken apart entry by entry
-    (the totals table is still decremented by the entries' GROUP BY); otherwise the
-    same as delete_entries. Run it inside the caller's (batch) transaction."""
+    """delete_days_of_groups for the entries of one group (a key, None for none)
+    dated from `start` to `end` (exclusive); returns how many were deleted."""
+    deleted = delete_days_of_groups(entries, days={group: (start, end)})
+    return sum(deleted.values())
+
+
+def delete_days_of_groups(entries, *, days):
+    """delete_entries for `entries` (a queryset) of the interaction groups of `days`
+    ({group key: (start, end)}, `end` exclusive, None for no group), each dated in
+    its group's days: a group whose entries there are every counted entry of those
+    days leaves the daily statistics in one DELETE instead of being taken apart
+    entry by entry (the totals table is still decremented by the entries' GROUP
+    BY); the others as delete_entries. Returns {group key: how many deleted}. Run
+    it inside the caller's (batch) transaction."""
     names = _attachment_names(entries)
     lock_statistics()
-    # When `entries` holds every counted entry of those days (as many as the daily
-    # table counts there, which the lock keeps still), their rows go whole.
-    counted = counted_in_days(group=group, start=start, end=end)
-    count, whole = delete_counted(entries, counted_in_days=counted)
+    # A group whose counted entries there are as many as the daily table counts
+    # (which the lock keeps still) loses its rows of those days whole.
+    counted = counted_in_days(days=days)
+    deleted, whole = delete_counted(entries, counted_in_days=counted)
     if whole:
-        remove_daily_statistics(group=group, start=start, end=end)
+        remove_daily_statistics(days={key: days[key] for key in whole})
     remove_unreferenced_attachments(names)
-    return count
+    return deleted
 
 
 def _doomed(

@@ -10,10 +10,12 @@ statement, before the UPDATE or DELETE that makes it.
 """
 
 import dataclasses
+import operator
+from functools import reduce
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 
 from interactions.models import (
     InteractionDailyStatistics,
@@ -64,10 +66,11 @@ def _quoted(name):
     return connection.ops.quote_name(_column(name))
 
 
-def _part(table, sign, changes):
+def _part(table, sign, changes, weighted=False):
     """One branch of the UNION: the entries' figures times `sign`, keyed as they
     are or, for the fields in `changes`, as they will be. (SQL, params), or None
-    when none of them counts in `table`."""
+    when none of them counts in `table`. `weighted`: each row of `affected` stands
+    for `n` entries (already grouped), its cost and duration their sums."""
     canceled = changes.get("canceled")
     if not table.with_canceled and canceled:
         return None
@@ -84,7 +87,7 @@ def _part(table, sign, changes):
         where = f"{_quoted('canceled')} = %s"
         params.append(False)
     sql = (
-        f"SELECT {', '.join(values)}, {sign} AS n, "
+        f"SELECT {', '.join(values)}, {sign}{' * n' if weighted else ''} AS n, "
         f"{sign} * {_quoted('cost')} AS c, {sign} * {_quoted('duration')} AS d "
         f"FROM affected WHERE {where}"
     )
@@ -107,12 +110,13 @@ def _apply(entries, parts, tables=TABLES):
             )
 
 
-def _upserts(parts, tables):
+def _upserts(parts, tables, weighted=False):
     """(SQL, params) of each table's INSERT … ON CONFLICT adding the figures of
-    the rows of `affected` (a CTE of ENTRY_FIELDS) once per (sign, changes)."""
+    the rows of `affected` (a CTE of ENTRY_FIELDS) once per (sign, changes);
+    `weighted` as _part."""
     quote = connection.ops.quote_name
     for table in tables:
-        branches = [_part(table, sign, changes) for sign, changes in parts]
+        branches = [_part(table, sign, changes, weighted) for sign, changes in parts]
         branches = [branch for branch in branches if branch is not None]
         if not branches:
             continue
@@ -147,80 +151,80 @@ def _upserts(parts, tables):
 
 def delete_counted(entries, *, counted_in_days=None):
     """Delete `entries` (a queryset) and take them out of the statistics; returns
-    (how many were deleted, whether the daily table was left to the caller).
+    ({group key: how many of its entries were deleted}, the group keys whose daily
+    rows were left to the caller).
 
-    `counted_in_days`: how many counted entries the days and group `entries` lie in
-    hold. When the deleted ones are all of them, the daily table is left alone (the
-    caller removes those days' rows whole: remove_daily_statistics). On PostgreSQL
-    one statement: the DELETE's RETURNING feeds the statistics, so the rows are read
-    once. Elsewhere the counted ones are counted first, then remove_statistics and
-    the DELETE. The caller holds lock_statistics, in its transaction."""
-    query = entries.order_by().query
+    `counted_in_days`: {group key: how many counted entries that group's days (the
+    ones `entries` of it lie in) hold}. A group whose counted entries there all go
+    is left out of the daily table (the caller removes those days' rows whole:
+    remove_daily_statistics); the other groups' entries are decremented there
+    entry by entry. The rows are read once grouped by the totals table's key (on
+    PostgreSQL that same statement decrements the totals), then deleted by a bare
+    DELETE: a DELETE … RETURNING feeding the statistics cost three times as much
+    (docs/privacy.md). The caller holds lock_statistics, in its transaction, so
+    both statements see the same rows."""
+    counted_in_days = counted_in_days or {}
+    entries = entries.order_by()
+    query = entries.query
     try:
         query.get_compiler(connection=connection).compile(query.where)
     except EmptyResultSet:
-        return 0, False  # a filter that selects nothing (pk__in=[])
-    if connection.vendor != "postgresql":
-        whole = counted_in_days is not None and (
-            entries.filter(canceled=False, postponed=False).count() == counted_in_days
-        )
-        remove_statistics(entries, daily=not whole)
-        count, _per_model = entries.delete()
-        return count, whole
-    quote = connection.ops.quote_name
-    table = quote(InteractionLogEntry._meta.db_table)
-    # The queryset's own WHERE (its columns named by the table): the DELETE reads
-    # the rows once, by the queryset's index.
-    query = entries.order_by().query
-    if any(
-        query.alias_refcount[alias]
-        for alias in query.alias_map
-        if alias != query.base_table
-    ):
-        # A filter through a relation joins: by the entry numbers instead.
-        query = InteractionLogEntry.objects.filter(
-            pk__in=entries.order_by().values("pk")
-        ).query
-    compiler = query.get_compiler(connection=connection)
-    where, where_params = compiler.compile(query.where)
-    where = where or "TRUE"
-    fields = ", ".join(_quoted(name) for name in ENTRY_FIELDS)
-    canceled, postponed = _quoted("canceled"), _quoted("postponed")
-    daily, totals = (list(_upserts([(-1, {})], [table_])) for table_ in TABLES)
-    # The daily rows are decremented unless every counted entry of the days goes.
-    counted = f"(SELECT COUNT(*) FROM gone WHERE NOT {canceled} AND NOT {postponed})"
-    keep_daily = (
-        "TRUE" if counted_in_days is None else f"{counted} <> {int(counted_in_days)}"
-    )
-    upserts = [
-        *(
-            (
-                sql.replace(
-                    "FROM affected WHERE", f"FROM affected WHERE {keep_daily} AND"
-                ),
-                params,
+        return {}, set()  # a filter that selects nothing (pk__in=[])
+    if connection.vendor == "postgresql":
+        groups = _remove_totals(entries)
+    else:
+        groups = list(
+            entries.values_list("group", "canceled", "postponed").annotate(
+                number=Count("pk")
             )
-            for sql, params in daily
-        ),
-        *totals,
-    ]
-    sql = (
-        f"WITH gone AS (DELETE FROM {table} WHERE {where} "
-        f"RETURNING {fields}, {postponed}), "
-        f"affected ({fields}) AS (SELECT {fields} FROM gone WHERE NOT {postponed})"
-        + "".join(
-            f", change{number} AS ({upsert})"
-            for number, (upsert, _params) in enumerate(upserts)
         )
-        + f" SELECT COUNT(*), {counted} FROM gone"
+        _apply(entries, [(-1, {})], TABLES[1:])
+    deleted, counted = {}, {}
+    for key, canceled, postponed, number in groups:
+        number = int(number)  # PostgreSQL's SUM of counts is a numeric
+        deleted[key] = deleted.get(key, 0) + number
+        if not canceled and not postponed:
+            counted[key] = counted.get(key, 0) + number
+    whole = {
+        key
+        for key, number in counted_in_days.items()
+        if key in deleted and counted.get(key, 0) == number
+    }
+    if any(key not in whole for key in counted):
+        kept = entries
+        for key in whole:
+            kept = kept.exclude(group=key)  # None: the entries without a group
+        _apply(kept, [(-1, {})], TABLES[:1])
+    entries.delete()
+    return deleted, whole
+
+
+def _remove_totals(entries):
+    """On PostgreSQL: take `entries` (a queryset) out of the totals table and
+    return [(group key, canceled, postponed, how many)] of them, in one statement
+    that reads them once, grouped by the table's key."""
+    names = ("template", "group", "salesperson", "canceled", "postponed")
+    columns = ", ".join(_quoted(name) for name in names)
+    cost, duration = _quoted("cost"), _quoted("duration")
+    picked_sql, picked_params = entries.values_list(
+        *names, "cost", "duration"
+    ).query.sql_with_params()
+    ((upsert, upsert_params),) = _upserts([(-1, {})], TABLES[1:], weighted=True)
+    group, canceled, postponed = (
+        _quoted(name) for name in ("group", "canceled", "postponed")
     )
-    params = [*where_params]
-    for _upsert, upsert_params in upserts:
-        params.extend(upsert_params)
+    sql = (
+        f"WITH picked ({columns}, {cost}, {duration}) AS ({picked_sql}), "
+        f"delta AS (SELECT {columns}, COUNT(*) AS n, SUM({cost}) AS {cost}, "
+        f"SUM({duration}) AS {duration} FROM picked GROUP BY {columns}), "
+        f"affected AS (SELECT * FROM delta WHERE NOT {postponed}), "
+        f"change AS ({upsert}) "
+        f"SELECT {group}, {canceled}, {postponed}, SUM(n) FROM delta "
+        f"GROUP BY {group}, {canceled}, {postponed}"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        count, counted_gone = cursor.fetchone()
-    return count, counted_in_days is not None and counted_gone == counted_in_days
+        cursor.execute(sql, [*picked_params, *upsert_params])
+        return cursor.fetchall()
 
 
 def add_statistics(entries):
@@ -235,25 +239,44 @@ def remove_statistics(entries, *, daily=True):
     _apply(entries, [(-1, {})], TABLES if daily else TABLES[1:])
 
 
-def counted_in_days(*, group, start, end):
-    """How many counted entries of `group` (a key, None for none) the days from
-    `start` to `end` (exclusive) hold, as the daily table counts them (a few rows
-    by its index, where counting the entries themselves reads their pages)."""
-    return (
-        InteractionDailyStatistics.objects.filter(
-            group=group, date__gte=start, date__lt=end
-        ).aggregate(entries=Sum("entries"))["entries"]
-        or 0
+def _in_days(days):
+    """A Q of the daily rows of each group of `days` ({group key: (start, end)},
+    `end` exclusive; None for no group). The days of all of them bound it too: an
+    OR of the groups alone would read the whole table, not the range of its
+    date-first index."""
+    if not days:
+        return Q(pk__in=[])
+    return Q(
+        date__gte=min(start for start, _end in days.values()),
+        date__lt=max(end for _start, end in days.values()),
+    ) & reduce(
+        operator.or_,
+        (
+            Q(group=key, date__gte=start, date__lt=end)
+            for key, (start, end) in days.items()
+        ),
     )
 
 
-def remove_daily_statistics(*, group, start, end):
-    """Remove the daily rows of `group` (a key, None for none) from `start` to `end`
-    (exclusive): for a caller deleting every counted entry of those days and that
-    group, in the same transaction. One DELETE, however many entries those were."""
-    InteractionDailyStatistics.objects.filter(
-        group=group, date__gte=start, date__lt=end
-    ).delete()
+def counted_in_days(*, days):
+    """{group key: how many counted entries it has in its days}, for `days`
+    ({group key: (start, end)}, `end` exclusive) as the daily table counts them:
+    a few rows by its index, where counting the entries themselves reads their
+    pages. One query for all the groups."""
+    found = dict(
+        InteractionDailyStatistics.objects.filter(_in_days(days))
+        .order_by()
+        .values_list("group")
+        .annotate(entries=Sum("entries"))
+    )
+    return {key: found.get(key) or 0 for key in days}
+
+
+def remove_daily_statistics(*, days):
+    """Remove the daily rows of each group of `days` ({group key: (start, end)},
+    `end` exclusive): for a caller deleting every counted entry of those days and
+    groups, in the same transaction. One DELETE, however many entries those were."""
+    InteractionDailyStatistics.objects.filter(_in_days(days)).delete()
 
 
 def change_statistics(entries, **changes):

@@ -13,9 +13,9 @@ run will do (at the same `now`):
 6. files of finished jobs and waiting import uploads older than N hours: deleted.
 
 Entries go through the interactions services (delete_entries, anonymise_entries,
-and for a group's policy that deletes, delete_days_of_group day range by day
-range), so the statistics tables lose exactly the deleted entries and keep
-anonymised ones.
+and for the group policies that delete, delete_days_of_groups range of days by
+range of days, all those groups together), so the statistics tables lose exactly
+the deleted entries and keep anonymised ones.
 """
 
 import dataclasses
@@ -26,7 +26,7 @@ from functools import partial
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,12 +44,17 @@ from privacy.models import (
     RetentionRun,
     RetentionSettings,
 )
-from privacy.services.retention_entries import apply_entry_rules
+from privacy.services.retention_entries import apply_entry_rules, entry_counts
 
 # The job kind of a run (registered in privacy.apps).
 RETENTION_JOB_KIND = "privacy.apply_retention"
 # Rows per batch, each batch its own transaction: a few seconds of work at most.
 BATCH_SIZE = 5000
+# Entries per range of days of the group policies that delete, one transaction
+# each (about 0.1-0.5 s at a million entries): deleting whole days costs little
+# per entry, but where a day's entries lie scattered over the table every range
+# reads most of its pages, so fewer, larger ranges (bench/scenarios/retention.py).
+DAYS_BATCH_SIZE = 100_000
 
 # What a rule counts.
 ENTRIES = "entries"
@@ -72,7 +77,8 @@ class Rule:
     entries: object = None
     where: Q | None = None
     # A group policy that deletes: the group's key. Its entries are walked by days
-    # and the days it empties leave the daily statistics in one statement.
+    # (with the other such policies') and the days it empties leave the daily
+    # statistics in one statement.
     by_days: int | None = None
     # …and its cutoff: its entries are the group's logged ones dated before it,
     # but for some (a template's own policy, canceled ones taken earlier).
@@ -299,22 +305,17 @@ def partial_rows(rows):
     return apply
 
 
-def rule_counts(rules):
+def rule_counts(rules, *, by_day=False):
     """How many records each of `rules` selects now: the entry rules' in one
-    statement (one read of the entry table, not one per rule), the others each by
-    its own count."""
-    entry_rules = {
-        f"rule{index}": Count("pk", filter=rule.where)
-        for index, rule in enumerate(rules)
-        if rule.where is not None
-    }
-    counted = (
-        InteractionLogEntry.objects.aggregate(**entry_rules) if entry_rules else {}
-    )
-    return [
-        counted[f"rule{index}"] if rule.where is not None else rule.count()
+    statement (one read of the entry table, not one per rule: entry_counts), the
+    others each by its own count. With `by_day`, (the counts, the days the group
+    policies that delete walk) from that same statement."""
+    counted, days = entry_counts(rules, by_day=by_day)
+    counts = [
+        counted[index] if rule.where is not None else rule.count()
         for index, rule in enumerate(rules)
     ]
+    return (counts, days) if by_day else counts
 
 
 def plan_retention(*, now=None):
@@ -340,10 +341,9 @@ def apply_retention(*, user=None, now=None, batch_size=None, progress=None):
     far and the dry run's total; when it returns False the run stops there and is
     logged as stopped. `user` is None for the daily job.
     """
-    batch_size = batch_size or BATCH_SIZE
     now = now or timezone.now()
     rules = retention_rules(now=now)
-    planned = rule_counts(rules)
+    planned, days = rule_counts(rules, by_day=True)
     total = sum(planned)
     run = RetentionRun.objects.create(
         started_at=timezone.now(),
@@ -367,13 +367,20 @@ def apply_retention(*, user=None, now=None, batch_size=None, progress=None):
             raise Stop
 
     try:
-        done = apply_entry_rules(rules, planned, batch_size, after_batch, report)
+        done = apply_entry_rules(
+            rules,
+            planned,
+            days,
+            (batch_size or BATCH_SIZE, batch_size or DAYS_BATCH_SIZE),
+            after_batch,
+            report,
+        )
         for index, rule in enumerate(rules):
             if rule.apply is None:
                 continue
             base = done
             changed = rule.apply(
-                batch_size,
+                batch_size or BATCH_SIZE,
                 partial(after_batch, index),
                 lambda examined, changed, base=base: report(base + changed),
             )

@@ -11,79 +11,103 @@ from django.db.models import Count
 from interactions.models import InteractionLogEntry
 from interactions.services import (
     anonymise_entries,
-    delete_days_of_group,
+    delete_days_of_groups,
     delete_entries,
-    entries_by_day,
     in_day_ranges,
     in_key_ranges,
 )
 from privacy.models import RetentionAction
 
 
-def apply_entry_rules(rules, planned, batch_size, after_batch, report):
-    """The entry rules: the group policies that delete walk their group's entries
-    by days (_apply_by_days); the others share one walk of the table in key ranges
-    (_apply_in_key_ranges), left out when they selected nothing at the start.
-    Returns how many were changed."""
+def entry_counts(rules, *, by_day=False):
+    """How many entries each entry rule of `rules` selects now ({index: count}),
+    in one statement (one read of the entry table, not one per rule); with
+    `by_day`, the same statement grouped by date also gives the days the group
+    policies that delete walk ([(date, how many of them they select)], oldest
+    first), else []."""
+    counts = {
+        f"rule{index}": Count("pk", filter=rule.where)
+        for index, rule in enumerate(rules)
+        if rule.where is not None
+    }
+    by_days = [f"rule{index}" for index, rule in enumerate(rules) if rule.by_days]
+    if not counts:
+        return {}, []
+    if not (by_day and by_days):
+        counted = InteractionLogEntry.objects.aggregate(**counts)
+        return {int(name[4:]): number for name, number in counted.items()}, []
+    rows = list(
+        InteractionLogEntry.objects.order_by().values("date").annotate(**counts)
+    )
+    days = sorted(
+        (row["date"], number)
+        for row in rows
+        if (number := sum(row[name] for name in by_days))
+    )
+    return {int(name[4:]): sum(row[name] for row in rows) for name in counts}, days
+
+
+def apply_entry_rules(rules, planned, days, batch_sizes, after_batch, report):
+    """The entry rules: the group policies that delete walk their entries by days
+    together (_apply_by_days, `days` from entry_counts); the others share one walk
+    of the table in key ranges (_apply_in_key_ranges), left out when they selected
+    nothing at the start. `batch_sizes`: (key ranges', days'). Returns how many
+    were changed."""
     by_days = [(index, rule) for index, rule in enumerate(rules) if rule.by_days]
     others = [
         rule if rule.by_days is None and planned[index] else None
         for index, rule in enumerate(rules)
     ]
-    # Each group's days counted before anything is deleted: its index alone then
-    # answers, where after deletes elsewhere in the table it reads table pages too.
-    days = {index: entries_by_day(_logged_entries(rule)) for index, rule in by_days}
-    done = _apply_in_key_ranges(others, batch_size, after_batch, report)
-    for index, rule in by_days:
+    done = _apply_in_key_ranges(others, batch_sizes[0], after_batch, report)
+    if by_days and days:
         done += _apply_by_days(
-            days[index],
-            index,
-            rule,
-            batch_size,
+            days,
+            by_days,
+            batch_sizes[1],
             after_batch,
             lambda changed, base=done: report(base + changed),
         )
     return done
 
 
-def _logged_entries(rule):
-    """The logged entries of a group policy's group dated before its cutoff: what
-    its entries are cut from, counted by day by the group's index alone."""
-    return InteractionLogEntry.objects.filter(
-        group=rule.by_days,
-        canceled__in=[False, True],
-        date__lt=rule.before,
-        postponed=False,
+def _apply_by_days(days, by_days, batch_size, after_batch, report):
+    """The group policies that delete (`by_days`: (index, rule)), in ranges of days
+    holding `batch_size` of their entries together, each range one transaction:
+    delete_days_of_groups takes each group's rows of those days out of the daily
+    statistics in one statement when no counted entry of the group is left there
+    (none of a template with a policy of its own), and decrements them entry by
+    entry otherwise. All groups in one walk: on a table whose pages mix the
+    groups' entries of a day, a walk per group would read each page once per
+    group. Returns how many were deleted."""
+    entries = InteractionLogEntry.objects.filter(
+        reduce(operator.or_, (rule.where for _index, rule in by_days))
     )
 
-
-def _apply_by_days(days, index, rule, batch_size, after_batch, report):
-    """A group policy that deletes, in ranges of days of `batch_size` entries, each
-    range one transaction: delete_days_of_group takes the group's rows of those
-    days out of the daily statistics in one statement when no counted entry of the
-    group is left there (none of a template with a policy of its own), and
-    decrements them entry by entry otherwise. Returns how many were deleted."""
-
     def work(start, end, keys):
-        doomed = rule.entries.filter(
+        doomed = entries.filter(
             canceled__in=[False, True], date__gte=start, date__lt=end
         )
         if keys is not None:
             # Part of a day: its daily rows are decremented, until the last part.
             doomed = doomed.filter(pk__gt=keys[0], pk__lte=keys[1])
-        count = delete_days_of_group(
+        # Each group's days end at its policy's cutoff: past it nothing of the
+        # group goes, and its rows there must not count against a whole range.
+        deleted = delete_days_of_groups(
             doomed,
-            group=rule.by_days,
-            start=start,
-            end=end,
+            days={
+                rule.by_days: (start, min(end, rule.before))
+                for _index, rule in by_days
+                if rule.before > start
+            },
         )
-        after_batch(index, count)
-        return count
+        for index, rule in by_days:
+            if deleted.get(rule.by_days):
+                after_batch(index, deleted[rule.by_days])
+        return sum(deleted.values())
 
     return in_day_ranges(
-        rule.entries,
+        entries,
         work,
-        # The group's logged entries by day, counted at the start.
         sizing=days,
         batch_size=batch_size,
         progress=lambda examined, changed: report(changed),

@@ -323,7 +323,7 @@ def test_a_failing_run_is_logged_as_failed(world, monkeypatch):
     walk = "privacy.services.retention_entries"
     monkeypatch.setattr(f"{walk}.delete_entries", broken)
     # A group policy that deletes goes by days.
-    monkeypatch.setattr(f"{walk}.delete_days_of_group", broken)
+    monkeypatch.setattr(f"{walk}.delete_days_of_groups", broken)
     with pytest.raises(RuntimeError):
         apply_retention(now=NOW)
     run = RetentionRun.objects.get()
