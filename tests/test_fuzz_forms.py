@@ -310,6 +310,8 @@ ADMIN_WRITES = {
         "audit.AuditRecord",
     },
     "segments.SavedSegmentCriteria": {"audit.AuditRecord"},
+    # Saved through create_task / update_task, as the task pages are.
+    "tasks.Task": TASK_WRITES,
 }
 CRM_APPS = ("audit", "crm", "interactions", "segments", "tasks", "privacy")
 
