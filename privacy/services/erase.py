@@ -7,13 +7,12 @@ import zipfile
 from urllib.parse import quote_plus
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Cast
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditAction, AuditObjectType, AuditRecord
@@ -55,10 +54,10 @@ SHORTEST_VALUE = 4
 
 
 def placeholder_name(contact):
-    """The name an erased contact keeps, in the site's language (settings.
-    LANGUAGE_CODE): stored once, so it reads the same to everyone."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return _("Anonymised contact %(no)s") % {"no": contact.no}
+    """The name an erased contact keeps, in the language of the user who erases
+    it (a Dutch user's "Geanonimiseerd contact CT00042"): stored once, like any
+    name, it then reads the same to everyone."""
+    return _("Anonymised contact %(no)s") % {"no": contact.no}
 
 
 def personal_values(contact):
