@@ -20,6 +20,7 @@ KEY_PROPERTY = "X-CRM-KEY"
 _KEPT_EVENT = re.compile(rb"BEGIN:VEVENT\r\n.*?END:VEVENT\r\n", re.DOTALL)
 _KEPT_UID = re.compile(rb"\r\nUID:([^\r]*)\r\n")
 _KEPT_KEY = re.compile(rb"\r\n" + KEY_PROPERTY.encode() + rb":([^\r]*)\r\n")
+_KEPT_NAME = re.compile(rb"\r\nX-WR-CALNAME:([^\r]*)\r\n")
 _CALENDAR_END = b"END:VCALENDAR\r\n"
 
 
@@ -64,6 +65,14 @@ def _head(name):
     cal.add("version", "2.0")
     cal.add("x-wr-calname", name)
     return cal.to_ical().removesuffix(_CALENDAR_END)
+
+
+def kept_name(kept):
+    """The calendar name a kept document was written with (None without one)."""
+    found = _KEPT_NAME.search(bytes(kept))
+    if found is None:
+        return None
+    return str(icalendar.vText.from_ical(found.group(1).decode()))
 
 
 def _kept_events(kept):

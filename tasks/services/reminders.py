@@ -81,6 +81,25 @@ def _message(salesperson, tasks, today, connection):
         )
 
 
+def refresh_feeds(salesperson_ids):
+    """Render again the kept documents of the feeds of `salesperson_ids`' users
+    (None: everyone's) whose tasks changed, under the name they were last polled
+    with. Feeds never polled are left alone. Returns how many were rendered."""
+    feeds = CalendarFeed.objects.filter(rendered_at__isnull=False).defer("body")
+    if salesperson_ids is not None:
+        feeds = feeds.filter(user__salesperson__in=salesperson_ids)
+    rendered = 0
+    for feed in feeds:
+        name = calendar.kept_name(
+            CalendarFeed.objects.values_list("body", flat=True).get(pk=feed.pk)
+        )
+        stamp = feed_stamp(feed, name=name)
+        if name is not None and not is_kept(feed, stamp):
+            feed_document(feed, name=name, stamp=stamp)
+            rendered += 1
+    return rendered
+
+
 @transaction.atomic
 def create_feed(user):
     """Give `user` a calendar feed at a new secret URL; an old URL stops working."""

@@ -13,6 +13,7 @@ from crm.services import refuse_privacy_blocked
 from interactions.models import InteractionLogEntry
 from segments.models import LoggedSegment, Segment, SegmentLine
 from tasks.models import Task
+from tasks.services.feeds import feeds_changed
 from tasks.services.tasks import _actor, fill, validate
 
 # What a segment's tasks share; contact and salesperson come from each line.
@@ -114,6 +115,9 @@ def create_tasks_for_segment(segment, *, user, **values):
     series.next_nos(count)
     first = series.next_number - count
     made = _insert(prototype, source, series=series, first=first, user=user)
+    # Tasks for many salespeople at once: every kept feed is looked at again (only
+    # those whose tasks changed are rendered).
+    feeds_changed(None)
     record_audit(
         action=AuditAction.CREATED,
         user=user,

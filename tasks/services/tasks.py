@@ -17,6 +17,7 @@ from interactions.models import InteractionLogEntry
 from interactions.services import create_interaction, default_salesperson
 from tasks import formulas
 from tasks.models import Task
+from tasks.services.feeds import feeds_changed
 
 # What create_task and update_task accept.
 TASK_FIELDS = frozenset(
@@ -69,6 +70,9 @@ def _actor(user):
 
 
 def _audit(action, task, *, user, **details):
+    # Every change to one task is audited here, so its owner's calendar feed is
+    # rendered again from here too (after the commit, by the worker).
+    feeds_changed([task.salesperson_id])
     record_audit(
         action=action,
         user=user,
@@ -263,6 +267,8 @@ def update_task(task, *, user, **values):
             if getattr(contact, "pk", contact) not in present
         ]
     _refuse_privacy_blocked(added, user=user, action="update_task")
+    # A task given to someone else leaves its former owner's feed.
+    feeds_changed([task.salesperson_id])
     attendees = fill(task, values)
     validate(task, attendees=attendees)
     task.save()
@@ -407,9 +413,10 @@ def reassign_tasks(tasks, *, salesperson, user):
     else:
         keys = [getattr(task, "pk", task) for task in tasks]
         chosen = {"tasks": sorted(keys)}
-    count = Task.objects.filter(pk__in=keys, closed=False).update(
-        salesperson=salesperson, updated_at=timezone.now()
-    )
+    # Its former owners are not read (one more query): every kept feed is looked at.
+    feeds_changed(None)
+    moved = Task.objects.filter(pk__in=keys, closed=False)
+    count = moved.update(salesperson=salesperson, updated_at=timezone.now())
     record_audit(
         action=AuditAction.REASSIGNED,
         user=user,

@@ -18,7 +18,7 @@ from tasks.services import (
     reassign_tasks,
     update_task,
 )
-from tasks.services.reminders import create_feed, feed_tasks
+from tasks.services.reminders import create_feed, feed_tasks, refresh_feeds
 from tests.factories import (
     SalespersonFactory,
     SegmentFactory,
@@ -34,8 +34,10 @@ def feed(sales_user):
     return create_feed(sales_user)
 
 
-def poll(client, feed, etag=None):
+def poll(client, feed, etag=None, language=None):
     headers = {"HTTP_IF_NONE_MATCH": etag} if etag else {}
+    if language:
+        headers["HTTP_ACCEPT_LANGUAGE"] = language
     return client.get(feed.get_absolute_url(), **headers)
 
 
@@ -180,6 +182,69 @@ def test_a_new_contact_name_is_written_when_the_feed_is_rendered_again(
     update_task(other, user=user, description="Anders")
     found = events(poll(client, feed))
     assert "Nieuwe naam" in str(found[uid(task)]["summary"])
+
+
+SERVICE_CHANGES = [
+    created,
+    updated,
+    completed,
+    canceled,
+    postponed,
+    reassigned_away,
+    reassigned_here,
+    swapped,
+    segment_tasks,
+]
+
+
+@pytest.mark.parametrize("change", SERVICE_CHANGES)
+def test_after_every_task_service_the_worker_renders_the_feed_ahead_of_its_poll(
+    client,
+    feed,
+    user,
+    contact,
+    change,
+    time_machine,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+):
+    salesperson = contact.salesperson
+    task = create_task(user=user, contact=contact, description="Bellen")
+    TaskFactory(no="ZZ1", salesperson=salesperson, description="Blijft staan")
+    before = poll(client, feed)
+    time_machine.move_to(timezone.now() + datetime.timedelta(minutes=1))
+    # The tests' task backend runs the refresh at the commit, as the worker would.
+    with django_capture_on_commit_callbacks(execute=True):
+        shows_it = change(task, user, contact, salesperson)
+    with django_assert_num_queries(3):  # feed, stamp, kept document
+        after = poll(client, feed, etag=before["ETag"])
+    assert after.status_code == 200
+    assert shows_it(events(after))
+    assert after.content == fresh_document(feed)
+
+
+def test_a_feed_never_polled_is_not_rendered_ahead(
+    feed, user, contact, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        create_task(user=user, contact=contact, description="Bellen")
+    feed.refresh_from_db()
+    assert feed.rendered_at is None
+    assert refresh_feeds(None) == 0
+
+
+def test_a_feed_is_rendered_ahead_under_the_name_it_was_polled_with(
+    client, feed, user, contact, time_machine
+):
+    poll(client, feed, language="nl")
+    time_machine.move_to(timezone.now() + datetime.timedelta(minutes=1))
+    create_task(user=user, contact=contact, description="Bellen")
+    assert refresh_feeds([contact.salesperson_id]) == 1
+    again = poll(client, feed, language="nl")
+    assert icalendar.Calendar.from_ical(again.content)["x-wr-calname"] == (
+        f"Taken van {feed.user.get_username()}"
+    )
+    assert refresh_feeds([contact.salesperson_id]) == 0  # kept: nothing to do
 
 
 def test_the_next_poll_shows_a_task_leaving_the_closed_window(
