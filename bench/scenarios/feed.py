@@ -8,7 +8,8 @@ after one of its tasks changed (the changed event is written, the others are tak
 from the kept document), the same after the worker rendered it ahead (update_task,
 then refresh_feeds as the worker runs it after the commit; timed apart), one that
 reads the kept document, and one with the ETag of the kept document (304). The stamp
-query is EXPLAINed: it may not scan the task table sequentially. The tasks are written once (untimed) and kept.
+query is EXPLAINed: it may not scan the task table sequentially. The tasks are
+written once (untimed) and kept.
 """
 
 import statistics
