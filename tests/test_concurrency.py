@@ -36,13 +36,15 @@ from tests.factories import (
 )
 from tests.interactions.test_statistics import assert_statistics_match
 
-pytestmark = [
+# The marks of every race test module: a real transaction per caller, on PostgreSQL.
+RACES = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="Row-lock concurrency needs PostgreSQL; SQLite serialises writers.",
     ),
 ]
+pytestmark = RACES
 
 TIMEOUT = 30  # seconds; only reached when a caller hangs, which fails the test
 

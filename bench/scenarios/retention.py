@@ -49,6 +49,8 @@ from privacy.services import apply_retention, plan_retention
 from privacy.services.retention import DAYS_BATCH_SIZE
 
 TARGET = 2.0
+# Copies are dropped while a connection of an earlier run may still hold them.
+DROP_DATABASE = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
 # The page's latency during the run may be this many times its idle median.
 LATENCY_TARGET = 3.0
 SETTINGS = connection.settings_dict
@@ -68,11 +70,7 @@ def fresh_copy(source):
     copy = f"{source}_retention"
     try:
         with server.cursor() as cursor:
-            cursor.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(copy)
-                )
-            )
+            cursor.execute(DROP_DATABASE.format(sql.Identifier(copy)))
             cursor.execute(
                 sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
                     sql.Identifier(copy), sql.Identifier(source)
@@ -90,11 +88,7 @@ def drop_copy(source):
     SETTINGS["NAME"] = source
     if copy != source:
         with connection.cursor() as cursor:
-            cursor.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(copy)
-                )
-            )
+            cursor.execute(DROP_DATABASE.format(sql.Identifier(copy)))
 
 
 def dated_copy(source):
@@ -132,11 +126,7 @@ def rename_copy(source, name):
     connection.close()
     SETTINGS["NAME"] = source
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(name)
-            )
-        )
+        cursor.execute(DROP_DATABASE.format(sql.Identifier(name)))
         cursor.execute(
             sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
                 sql.Identifier(copy), sql.Identifier(name)
@@ -148,11 +138,7 @@ def rename_copy(source, name):
 def drop_database(name):
     connection.close()
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(name)
-            )
-        )
+        cursor.execute(DROP_DATABASE.format(sql.Identifier(name)))
 
 
 def timed_on_copies(source, function, repeat):

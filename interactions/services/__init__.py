@@ -27,7 +27,6 @@ from interactions.services.batches import (
 from interactions.services.cleanup import (
     delete_canceled_entries,
     delete_canceled_entries_in_batches,
-    delete_days_of_group,
     delete_days_of_groups,
     delete_entries,
 )
@@ -106,7 +105,6 @@ __all__ = [
     "default_salesperson",
     "delete_canceled_entries",
     "delete_canceled_entries_in_batches",
-    "delete_days_of_group",
     "delete_days_of_groups",
     "delete_entries",
     "delete_group",

@@ -82,13 +82,6 @@ def delete_entries(entries):
     return _delete(entries)
 
 
-def delete_days_of_group(entries, *, group, start, end):
-    """delete_days_of_groups for the entries of one group (a key, None for none)
-    dated from `start` to `end` (exclusive); returns how many were deleted."""
-    deleted = delete_days_of_groups(entries, days={group: (start, end)})
-    return sum(deleted.values())
-
-
 def delete_days_of_groups(entries, *, days):
     """delete_entries for `entries` (a queryset) of the interaction groups of `days`
     ({group key: (start, end)}, `end` exclusive, None for no group), each dated in

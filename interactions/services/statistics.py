@@ -232,11 +232,9 @@ def add_statistics(entries):
     _apply(entries, [(1, {})])
 
 
-def remove_statistics(entries, *, daily=True):
-    """Take `entries` (a queryset), about to be deleted, out of the statistics;
-    `daily=False` leaves the daily table to a caller that removes whole days of it
-    (remove_daily_statistics)."""
-    _apply(entries, [(-1, {})], TABLES if daily else TABLES[1:])
+def remove_statistics(entries):
+    """Take `entries` (a queryset), about to be deleted, out of the statistics."""
+    _apply(entries, [(-1, {})])
 
 
 def _in_days(days):

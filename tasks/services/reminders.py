@@ -90,14 +90,20 @@ def refresh_feeds(salesperson_ids):
         feeds = feeds.filter(user__salesperson__in=salesperson_ids)
     rendered = 0
     for feed in feeds:
-        name = calendar.kept_name(
-            CalendarFeed.objects.values_list("body", flat=True).get(pk=feed.pk)
-        )
+        kept = _kept_body(feed)
+        name = calendar.kept_name(kept)
+        if name is None:
+            continue
         stamp = feed_stamp(feed, name=name)
-        if name is not None and not is_kept(feed, stamp):
-            feed_document(feed, name=name, stamp=stamp)
+        if not is_kept(feed, stamp):
+            feed_document(feed, name=name, stamp=stamp, kept=kept)
             rendered += 1
     return rendered
+
+
+def _kept_body(feed):
+    """The document `feed` keeps, read apart: the feed rows are read without it."""
+    return bytes(CalendarFeed.objects.values_list("body", flat=True).get(pk=feed.pk))
 
 
 @transaction.atomic
@@ -162,17 +168,17 @@ def feed_etag(feed):
     return '"' + hashlib.sha256(kept.encode()).hexdigest()[:32] + '"'
 
 
-def feed_document(feed, *, name, stamp, today=None):
+def feed_document(feed, *, name, stamp, today=None, kept=None):
     """The feed's iCalendar document for `stamp`: the kept one when is_kept, else
     rendered now and kept (`feed` then carries the new stamp), taking the events of
-    unchanged tasks from the kept one. One query when kept; when rendered, two the
-    first time and at most four after."""
-    kept = b""
-    if feed.rendered_at is not None:
-        kept = CalendarFeed.objects.values_list("body", flat=True).get(pk=feed.pk)
-        kept = bytes(kept)
-        if is_kept(feed, stamp):
-            return kept
+    unchanged tasks from the kept one (`kept`, when the caller has read it). One
+    query when kept; when rendered, two the first time and at most four after."""
+    if feed.rendered_at is None:
+        kept = b""
+    elif kept is None:
+        kept = _kept_body(feed)
+    if kept and is_kept(feed, stamp):
+        return kept
     body = calendar.render(feed_tasks(feed, today=today), name=name, kept=kept)
     feed.stamp, feed.rendered_at = stamp, timezone.now()
     # By token: a feed revoked or replaced meanwhile is not written back.

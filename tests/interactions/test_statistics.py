@@ -370,18 +370,21 @@ def test_statistics_by_gives_what_the_entries_give(world, field):
     }
 
 
-def test_delete_days_of_group_whole_and_partly_emptied_days(world):
+def test_delete_days_of_groups_whole_and_partly_emptied_days(world):
     # Group CALLS's entries of two days: all of them (whole days, the daily rows go
     # in one DELETE), then those of one template only (decremented entry by entry).
     group = world.call.group
     day = datetime.date(2026, 11, 2)
     entries = InteractionLogEntry.objects.filter(group=group)
     with transaction.atomic():
-        deleted = services.delete_days_of_group(
+        deleted = services.delete_days_of_groups(
             entries.filter(date__gte=day - datetime.timedelta(days=1)),
-            group=group.pk,
-            start=day - datetime.timedelta(days=1),
-            end=day + datetime.timedelta(days=1),
+            days={
+                group.pk: (
+                    day - datetime.timedelta(days=1),
+                    day + datetime.timedelta(days=1),
+                )
+            },
         )
     assert deleted
     assert not InteractionDailyStatistics.objects.filter(
@@ -392,12 +395,10 @@ def test_delete_days_of_group_whole_and_partly_emptied_days(world):
     kept = entries.filter(date__gte=start, date__lt=end).exclude(template=world.call)
     assert kept.filter(canceled=False, postponed=False).exists()
     with transaction.atomic():
-        services.delete_days_of_group(
+        services.delete_days_of_groups(
             # Through a relation (a join): deleted by entry number instead.
             entries.filter(date__gte=start, date__lt=end, template__code="CALL"),
-            group=group.pk,
-            start=start,
-            end=end,
+            days={group.pk: (start, end)},
         )
     assert kept.exists()
     assert not entries.filter(template=world.call, date__lt=end).exists()
@@ -405,8 +406,10 @@ def test_delete_days_of_group_whole_and_partly_emptied_days(world):
     # Nothing selected: nothing deleted.
     with transaction.atomic():
         assert (
-            services.delete_days_of_group(
-                entries.filter(pk__in=[]), group=group.pk, start=start, end=end
+            sum(
+                services.delete_days_of_groups(
+                    entries.filter(pk__in=[]), days={group.pk: (start, end)}
+                ).values()
             )
             == 0
         )

@@ -3,7 +3,6 @@ comes first, the erased contact ends with no entry that says who it was
 (tests/test_concurrency.py runs the callers; SQLite runs one writer at a time)."""
 
 import pytest
-from django.db import connection
 
 from crm.models import Contact
 from interactions.models import InteractionLogEntry
@@ -15,15 +14,9 @@ from tests.factories import (
     PersonFactory,
     SalespersonFactory,
 )
-from tests.test_concurrency import run_first_holding_locks, run_together
+from tests.test_concurrency import RACES, run_first_holding_locks, run_together
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="Row-lock concurrency needs PostgreSQL; SQLite serialises writers.",
-    ),
-]
+pytestmark = RACES
 
 PERSONAL = "Offerte voor Jan Jansen, Dorpsstraat 12"
 

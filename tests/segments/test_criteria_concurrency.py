@@ -5,21 +5,14 @@ lines (tests/test_concurrency.py runs the callers)."""
 import itertools
 
 import pytest
-from django.db import connection
 
 from segments import services
 from segments.models import Segment
 from tests.factories import SegmentFactory
 from tests.segments.criteria_world import build_world
-from tests.test_concurrency import run_first_holding_locks, run_together
+from tests.test_concurrency import RACES, run_first_holding_locks, run_together
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="Row-lock concurrency needs PostgreSQL; SQLite serialises writers.",
-    ),
-]
+pytestmark = RACES
 
 
 def add_utrecht(segment):
