@@ -194,6 +194,14 @@ def _next_url(request, default):
     return default
 
 
+def _named(model, **key):
+    """The row a query parameter names, or None: a value holding NUL names none
+    (nothing stored has one, and PostgreSQL refuses it in a query)."""
+    if any("\x00" in value for value in key.values()):
+        return None
+    return model.objects.filter(**key).first()
+
+
 class TaskCreateView(PermissionFirstMixin, FormView):
     """Taak maken, prefilled from `?contact=`, `?salesperson=` or `?entry=` (the task
     then follows up that interaction log entry)."""
@@ -224,11 +232,9 @@ class TaskCreateView(PermissionFirstMixin, FormView):
                 % {"description": self.entry.description},
             )
         if query.get("contact"):
-            initial["contact"] = Contact.objects.filter(no=query["contact"]).first()
+            initial["contact"] = _named(Contact, no=query["contact"])
         if query.get("salesperson"):
-            initial["salesperson"] = Salesperson.objects.filter(
-                code=query["salesperson"]
-            ).first()
+            initial["salesperson"] = _named(Salesperson, code=query["salesperson"])
         return initial
 
     def form_valid(self, form):

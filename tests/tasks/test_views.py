@@ -151,6 +151,14 @@ def test_task_list_takes_constant_queries(
         crm_admin_client.get(url)
 
 
+def test_a_prefill_holding_nul_names_nobody(sales_client):
+    # PostgreSQL refuses NUL in a query: it was a 500 (found by the form fuzzer).
+    url = reverse("tasks:task_create")
+    response = sales_client.get(url, {"contact": "CT\x00", "salesperson": "\x00"})
+    assert response.status_code == 200
+    assert response.context["form"].initial.get("contact") is None
+
+
 def test_create_task_from_the_contact_card(sales_client, contact, salesperson):
     card = sales_client.get(contact.get_absolute_url()).content.decode()
     url = f"{reverse('tasks:task_create')}?contact={contact.no}"
