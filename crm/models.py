@@ -349,10 +349,12 @@ CONTACT_FIELDS = (
 # code: an exported codes file imports back unchanged. Without the privacy flag:
 # an import would set it past its audit record.
 CONTACT_EXPORT_FIELDS = (*CONTACT_IDENTITY_FIELDS, *CONTACT_COMMUNICATION_FIELDS)
-# What the API shows of a contact (the flag read-only: the API lists contacts).
+# What the API shows of a contact (the flag read-only: the API lists contacts; when
+# it was anonymised, null for a contact that was not).
 CONTACT_API_FIELDS = (
     *CONTACT_EXPORT_FIELDS,
     *CONTACT_PRIVACY_FIELDS,
+    "erased_at",
     "created_at",
     "updated_at",
 )

@@ -159,10 +159,10 @@ def delete_counted(entries, *, counted_in_days=None):
     is left out of the daily table (the caller removes those days' rows whole:
     remove_daily_statistics); the other groups' entries are decremented there
     entry by entry. The rows are read once grouped by the totals table's key (on
-    PostgreSQL that same statement decrements the totals), then deleted by a bare
-    DELETE: a DELETE … RETURNING feeding the statistics cost three times as much
-    (docs/privacy.md). The caller holds lock_statistics, in its transaction, so
-    both statements see the same rows."""
+    PostgreSQL the next statement decrements the totals by those groups), then
+    deleted by a bare DELETE: a DELETE … RETURNING feeding the statistics cost
+    three times as much (docs/privacy.md). The caller holds lock_statistics, in its
+    transaction, so the read and the DELETE see the same rows."""
     counted_in_days = counted_in_days or {}
     entries = entries.order_by()
     query = entries.query
@@ -201,30 +201,43 @@ def delete_counted(entries, *, counted_in_days=None):
 
 def _remove_totals(entries):
     """On PostgreSQL: take `entries` (a queryset) out of the totals table and
-    return [(group key, canceled, postponed, how many)] of them, in one statement
-    that reads them once, grouped by the table's key."""
+    return [(group key, canceled, postponed, how many)] of them: one read of the
+    entries grouped by the table's key, then one upsert of those few groups.
+
+    Two statements, not one: PostgreSQL plans no parallel scan for a statement that
+    writes, and the read is most of the work (docs/privacy.md)."""
     names = ("template", "group", "salesperson", "canceled", "postponed")
-    columns = ", ".join(_quoted(name) for name in names)
-    cost, duration = _quoted("cost"), _quoted("duration")
-    picked_sql, picked_params = entries.values_list(
-        *names, "cost", "duration"
-    ).query.sql_with_params()
-    ((upsert, upsert_params),) = _upserts([(-1, {})], TABLES[1:], weighted=True)
-    group, canceled, postponed = (
-        _quoted(name) for name in ("group", "canceled", "postponed")
+    groups = list(
+        entries.order_by()
+        .values_list(*names)
+        .annotate(n=Count("pk"), cost=Sum("cost"), duration=Sum("duration"))
     )
-    sql = (
-        f"WITH picked ({columns}, {cost}, {duration}) AS ({picked_sql}), "
-        f"delta AS (SELECT {columns}, COUNT(*) AS n, SUM({cost}) AS {cost}, "
-        f"SUM({duration}) AS {duration} FROM picked GROUP BY {columns}), "
-        f"affected AS (SELECT * FROM delta WHERE NOT {postponed}), "
-        f"change AS ({upsert}) "
-        f"SELECT {group}, {canceled}, {postponed}, SUM(n) FROM delta "
-        f"GROUP BY {group}, {canceled}, {postponed}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*picked_params, *upsert_params])
-        return cursor.fetchall()
+    counted = [row for row in groups if not row[4]]  # postponed ones never count
+    if counted:
+        ((upsert, upsert_params),) = _upserts([(-1, {})], TABLES[1:], weighted=True)
+        columns = ", ".join(_quoted(name) for name in names)
+        cost, duration = _quoted("cost"), _quoted("duration")
+        # One typed array per column (a none key stays typed, as VALUES would not).
+        types = [
+            InteractionLogEntry._meta.get_field(name).db_type(connection)
+            for name in names
+        ]
+        arrays = ", ".join(
+            f"%s::{kind}[]" for kind in [*types, "bigint", "numeric", "bigint"]
+        )
+        sql = (
+            f"WITH affected ({columns}, n, {cost}, {duration}) AS "
+            f"(SELECT * FROM unnest({arrays})) {upsert}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql,
+                [list(column) for column in zip(*counted, strict=True)] + upsert_params,
+            )
+    return [
+        (group, canceled, postponed, n)
+        for _t, group, _s, canceled, postponed, n, *_sums in groups
+    ]
 
 
 def add_statistics(entries):

@@ -77,6 +77,23 @@ class TestCard:
         assert "Lift privacy block" in html
         assert reverse("crm:contact_privacy_block", args=[blocked.pk]) in html
 
+    def test_card_offers_no_action_the_block_refuses(
+        self, sales_client, blocked, open_contact
+    ):
+        refused = [
+            reverse("interactions:entry_create"),
+            reverse("interactions:send_email"),
+            reverse("interactions:letter"),
+            reverse("tasks:task_create"),
+        ]
+        blocked_html = sales_client.get(blocked.get_absolute_url()).content.decode()
+        open_html = sales_client.get(open_contact.get_absolute_url()).content.decode()
+
+        assert [url for url in refused if f'href="{url}?' in blocked_html] == []
+        assert "no new interactions, e-mails or letters" in blocked_html
+        assert [url for url in refused if f'href="{url}?' in open_html] == refused
+        assert "no new interactions, e-mails or letters" not in open_html
+
     def test_block_asks_first_then_blocks_and_audits(self, sales_client, open_contact):
         url = reverse("crm:contact_privacy_block", args=[open_contact.pk])
 

@@ -177,6 +177,13 @@ def test_the_api_exports_and_erases_for_crm_admins(
 
     assert erased.status_code == 200
     assert erased.json()["name"] == f"Anonymised contact {contact.no}"
+    assert erased.json()["erased_at"] is not None
+    listed = {
+        row["no"]: row["erased_at"]
+        for row in admin_client.get(reverse("api:contact_list")).json()["results"]
+    }
+    assert listed.pop(contact.no) == erased.json()["erased_at"]
+    assert set(listed.values()) == {None}
 
 
 def test_the_api_refuses_an_erase_during_a_delivery_with_409(admin_client, world):
