@@ -167,10 +167,16 @@ def policy_entries(policy, *, today, taken=None):
     if policy.template_id is not None:
         where &= Q(template_id=policy.template_id)
     else:
-        own = RetentionPolicy.objects.filter(template__isnull=False).values(
-            "template_id"
+        where &= Q(group_id=policy.group_id)
+        # The templates as they are now, written out: with none, the counts by day
+        # read only an index of the entries (group, canceled, date, postponed).
+        own = list(
+            RetentionPolicy.objects.filter(template__isnull=False).values_list(
+                "template_id", flat=True
+            )
         )
-        where &= Q(group_id=policy.group_id) & ~Q(template_id__in=own)
+        if own:
+            where &= ~Q(template_id__in=own)
     if taken is not None:
         where &= ~taken
     if policy.action == RetentionAction.ANONYMISE:
