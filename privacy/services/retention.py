@@ -158,23 +158,19 @@ def _not_anonymised():
     return ~Q(**CLEARED)
 
 
-def policy_entries(policy, *, today, taken=None):
+def policy_entries(policy, *, today, own=(), taken=None):
     """The logged entries `policy` applies to on `today`, as a Q: of its template
-    or group (a group's leaves out the templates with a policy of their own), dated
-    before today minus its months, and not in `taken` (a Q of earlier rules)."""
+    or group (a group's leaves out `own`, the keys of the templates with a policy of
+    their own), dated before today minus its months, and not in `taken` (a Q of
+    earlier rules)."""
     cutoff = today - relativedelta(months=policy.months)
     where = Q(postponed=False, date__lt=cutoff)
     if policy.template_id is not None:
         where &= Q(template_id=policy.template_id)
     else:
         where &= Q(group_id=policy.group_id)
-        # The templates as they are now, written out: with none, the counts by day
-        # read only an index of the entries (group, canceled, date, postponed).
-        own = list(
-            RetentionPolicy.objects.filter(template__isnull=False).values_list(
-                "template_id", flat=True
-            )
-        )
+        # Written out, not a subquery: with none, the counts by day read only an
+        # index of the entries (group, canceled, date, postponed).
         if own:
             where &= ~Q(template_id__in=own)
     if taken is not None:
@@ -225,6 +221,7 @@ def retention_rules(*, now=None):
     policies = RetentionPolicy.objects.select_related("group", "template").order_by(
         "template__code", "group__code"
     )
+    own = [policy.template_id for policy in policies if policy.template_id is not None]
     # Template policies first: theirs is the more specific rule.
     for policy in sorted(policies, key=lambda policy: policy.template_id is None):
         kind = "template" if policy.template_id is not None else "group"
@@ -234,7 +231,7 @@ def retention_rules(*, now=None):
                 kind,
                 {"code": policy.subject.code, "months": policy.months},
                 policy.action,
-                policy_entries(policy, today=today, taken=taken),
+                policy_entries(policy, today=today, own=own, taken=taken),
                 by_days=(
                     policy.group_id
                     if kind == "group" and policy.action == RetentionAction.DELETE
