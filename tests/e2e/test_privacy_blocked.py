@@ -55,8 +55,20 @@ def test_block_a_contact_then_an_interaction_is_refused_in_dutch(
         action=AuditAction.BLOCKED, object_id="CT00002", username="anna"
     ).exists()
 
-    # Logging an interaction for it is refused, with the reason.
-    page.get_by_role("link", name="Interactie maken").click()
+    # The card offers no action the block refuses, and says why.
+    interactions = page.locator("#interactions")
+    expect(interactions).to_contain_text(
+        "Privacy geblokkeerd: geen nieuwe interacties, e-mails of brieven."
+    )
+    for refused in ("Interactie maken", "E-mail verzenden", "Brief afdrukken"):
+        expect(interactions.get_by_role("link", name=refused)).to_have_count(0)
+    expect(page.get_by_role("link", name="Taak maken")).to_have_count(0)
+
+    # Logging an interaction for it from the menu is refused, with the reason.
+    navigation = page.get_by_role("navigation", name="Hoofdnavigatie")
+    navigation.get_by_role("button", name="Interacties").click()
+    navigation.get_by_role("link", name="Interactie maken", exact=True).click()
+    choose(page, "Contact", "sanne", "CT00002 Sanne de Vries")
     choose(page, "Interactiesjabloon", "phone", "CALL Phone call")
     page.get_by_role("button", name="OK").click()
     expect(page.get_by_role("alert").first).to_contain_text(
