@@ -181,7 +181,6 @@ def delete_counted(entries, *, counted_in_days=None):
         _apply(entries, [(-1, {})], TABLES[1:])
     deleted, counted = {}, {}
     for key, canceled, postponed, number in groups:
-        number = int(number)  # PostgreSQL's SUM of counts is a numeric
         deleted[key] = deleted.get(key, 0) + number
         if not canceled and not postponed:
             counted[key] = counted.get(key, 0) + number
