@@ -82,20 +82,23 @@ def delete_entries(entries):
     return _delete(entries)
 
 
-def delete_days_of_groups(entries, *, days):
+def delete_days_of_groups(entries, *, days, emptied=()):
     """delete_entries for `entries` (a queryset) of the interaction groups of `days`
     ({group key: (start, end)}, `end` exclusive, None for no group), each dated in
     its group's days: a group whose entries there are every counted entry of those
     days leaves the daily statistics in one DELETE instead of being taken apart
     entry by entry (the totals table is still decremented by the entries' GROUP
-    BY); the others as delete_entries. Returns {group key: how many deleted}. Run
-    it inside the caller's (batch) transaction."""
+    BY); the others as delete_entries. `emptied`: the groups of `days` the caller
+    knows that of (its filter selects every counted entry of theirs in their
+    days); the daily table is asked about the others. Returns {group key: how
+    many deleted}. Run it inside the caller's (batch) transaction."""
     names = _attachment_names(entries)
     lock_statistics()
     # A group whose counted entries there are as many as the daily table counts
     # (which the lock keeps still) loses its rows of those days whole.
-    counted = counted_in_days(days=days)
-    deleted, whole = delete_counted(entries, counted_in_days=counted)
+    asked = {key: span for key, span in days.items() if key not in emptied}
+    counted = counted_in_days(days=asked)
+    deleted, whole = delete_counted(entries, counted_in_days=counted, emptied=emptied)
     if whole:
         remove_daily_statistics(days={key: days[key] for key in whole})
     remove_unreferenced_attachments(names)

@@ -149,16 +149,17 @@ def _upserts(parts, tables, weighted=False):
         yield sql, params
 
 
-def delete_counted(entries, *, counted_in_days=None):
+def delete_counted(entries, *, counted_in_days=None, emptied=()):
     """Delete `entries` (a queryset) and take them out of the statistics; returns
     ({group key: how many of its entries were deleted}, the group keys whose daily
     rows were left to the caller).
 
     `counted_in_days`: {group key: how many counted entries that group's days (the
-    ones `entries` of it lie in) hold}. A group whose counted entries there all go
-    is left out of the daily table (the caller removes those days' rows whole:
-    remove_daily_statistics); the other groups' entries are decremented there
-    entry by entry. The rows are read once grouped by the totals table's key (on
+    ones `entries` of it lie in) hold}; `emptied`: the group keys whose counted
+    entries there `entries` holds every one of, as the caller knows by its filter.
+    A group whose counted entries there all go is left out of the daily table (the
+    caller removes those days' rows whole: remove_daily_statistics); the other
+    groups' entries are decremented there entry by entry. The rows are read once grouped by the totals table's key (on
     PostgreSQL the next statement decrements the totals by those groups), then
     deleted by a bare DELETE: a DELETE … RETURNING feeding the statistics cost
     three times as much (docs/privacy.md). The caller holds lock_statistics, in its
@@ -184,7 +185,7 @@ def delete_counted(entries, *, counted_in_days=None):
         deleted[key] = deleted.get(key, 0) + number
         if not canceled and not postponed:
             counted[key] = counted.get(key, 0) + number
-    whole = {
+    whole = set(emptied) | {
         key
         for key, number in counted_in_days.items()
         if key in deleted and counted.get(key, 0) == number

@@ -85,6 +85,9 @@ class Rule:
     # …and its cutoff: its entries are the group's logged ones dated before it,
     # but for some (a template's own policy, canceled ones taken earlier).
     before: object = None
+    # …and whether they are every counted one of those (no template has a policy
+    # of its own): the days it empties need no count of the daily table then.
+    every_counted: bool = False
     # Other rules: apply(batch_size, after_batch, progress) -> how many, where
     # after_batch(n) is called inside each batch's transaction with its number and
     # progress(examined, changed so far) after it.
@@ -136,8 +139,9 @@ def with_labels(lines):
     ]
 
 
-def _entry_rule(key, kind, params, action, where, by_days=None, before=None):
-    """A rule that deletes or anonymises the entries `where` (a Q) selects."""
+def _entry_rule(key, kind, params, action, where, **walk):
+    """A rule that deletes or anonymises the entries `where` (a Q) selects;
+    `walk`: Rule's fields of a group policy that deletes."""
     entries = InteractionLogEntry.objects.filter(where)
     return Rule(
         key,
@@ -148,8 +152,7 @@ def _entry_rule(key, kind, params, action, where, by_days=None, before=None):
         entries.count,
         entries=entries,
         where=where,
-        by_days=by_days,
-        before=before,
+        **walk,
     )
 
 
@@ -239,6 +242,8 @@ def retention_rules(*, now=None):
                     else None
                 ),
                 before=today - relativedelta(months=policy.months),
+                # Canceled entries taken earlier do not count in the daily table.
+                every_counted=not own,
             )
         )
     if terms.audit_years:

@@ -89,9 +89,11 @@ def _apply_by_days(days, by_days, batch_size, after_batch, report):
         doomed = entries.filter(
             canceled__in=[False, True], date__gte=start, date__lt=end
         )
+        emptied = [rule.by_days for _index, rule in by_days if rule.every_counted]
         if keys is not None:
             # Part of a day: its daily rows are decremented, until the last part.
             doomed = doomed.filter(pk__gt=keys[0], pk__lte=keys[1])
+            emptied = []
         # Each group's days end at its policy's cutoff: past it nothing of the
         # group goes, and its rows there must not count against a whole range.
         deleted = delete_days_of_groups(
@@ -101,6 +103,7 @@ def _apply_by_days(days, by_days, batch_size, after_batch, report):
                 for _index, rule in by_days
                 if rule.before > start
             },
+            emptied=emptied,
         )
         for index, rule in by_days:
             if deleted.get(rule.by_days):

@@ -9,9 +9,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Sum
 from hypothesis import HealthCheck, given, settings
+from django.test.utils import CaptureQueriesContext
 from hypothesis import strategies as st
 
 from interactions import services
@@ -413,4 +414,40 @@ def test_delete_days_of_groups_whole_and_partly_emptied_days(world):
             )
             == 0
         )
+    assert_statistics_match()
+
+
+def _daily_reads(queries):
+    table = InteractionDailyStatistics._meta.db_table
+    return [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith("SELECT") and table in query["sql"]
+    ]
+
+
+@pytest.mark.parametrize("emptied", [False, True])
+def test_delete_days_of_groups_told_a_group_is_emptied_asks_the_daily_table_nothing(
+    world, emptied
+):
+    # Every entry of group CALLS in its days goes: told so, the service removes the
+    # days' rows without first counting what they hold; the result is the same.
+    group = world.call.group
+    start, end = datetime.date(2026, 10, 1), datetime.date(2026, 11, 3)
+    entries = InteractionLogEntry.objects.filter(
+        group=group, date__gte=start, date__lt=end
+    )
+    number = entries.count()
+    assert entries.filter(canceled=False, postponed=False).exists()
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        deleted = services.delete_days_of_groups(
+            entries,
+            days={group.pk: (start, end)},
+            emptied=[group.pk] if emptied else [],
+        )
+    assert deleted == {group.pk: number}
+    assert bool(_daily_reads(queries.captured_queries)) is not emptied
+    assert not InteractionDailyStatistics.objects.filter(
+        group=group, date__gte=start, date__lt=end
+    ).exists()
     assert_statistics_match()

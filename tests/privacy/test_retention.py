@@ -9,6 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AuditAction, AuditRecord
@@ -36,7 +38,7 @@ from tests.factories import (
     InteractionTemplateFactory,
     JobFactory,
 )
-from tests.interactions.test_statistics import assert_statistics_match
+from tests.interactions.test_statistics import _daily_reads, assert_statistics_match
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
@@ -403,9 +405,14 @@ def test_days_a_group_policy_empties_leave_the_daily_statistics_whole(
     kept = _entry(world["VISIT"], _date(30))
     RetentionPolicy.objects.create(group=world["A"], action="delete", months=12)
 
-    run = apply_retention(now=NOW, batch_size=batch_size)
+    with CaptureQueriesContext(connection) as queries:
+        run = apply_retention(now=NOW, batch_size=batch_size)
 
     assert run.total == 14
+    # No template has a policy of its own: the policy deletes every counted entry
+    # of its days, so the daily table is not asked how many they hold, but for a
+    # day cut into parts (smaller batches cannot hold its 10 entries).
+    assert bool(_daily_reads(queries.captured_queries)) is (batch_size < 10)
     assert list(InteractionLogEntry.objects.values_list("pk", flat=True)) == [kept.pk]
     # The group's rows went, not just to zero; the other group's stayed.
     assert not _daily_rows(world["A"]).exists()
@@ -425,10 +432,12 @@ def test_days_a_group_policy_empties_partly_keep_the_rest_counted(world, batch_s
     RetentionPolicy.objects.create(template=world["LETTER"], action="delete", months=36)
 
     plan = _counts(plan_retention(now=NOW))
-    run = apply_retention(now=NOW, batch_size=batch_size)
+    with CaptureQueriesContext(connection) as queries:
+        run = apply_retention(now=NOW, batch_size=batch_size)
 
     assert _counts(run.counts) == plan
     assert run.total == 5
+    assert _daily_reads(queries.captured_queries)
     assert set(InteractionLogEntry.objects.values_list("pk", flat=True)) == {
         letter.pk for letter in letters
     }
