@@ -37,7 +37,11 @@ from segments.services.criteria_saved import (
     save_criteria,
     update_saved_criteria,
 )
-from segments.services.criteria_sources import criteria_contacts, describe_criteria
+from segments.services.criteria_sources import (
+    criteria_contacts,
+    criteria_in_words,
+    describe_criteria,
+)
 from segments.services.delivery import (
     deliver_logged_segment,
     resend_failed,
@@ -92,6 +96,7 @@ __all__ = [
     "create_segment",
     "create_segment_from_entries",
     "criteria_contacts",
+    "criteria_in_words",
     "delete_line",
     "delete_logged_segment",
     "delete_saved_criteria",

@@ -246,23 +246,22 @@ def _describe(filterset_class, data):
     ]
 
 
-def describe_criteria(criteria):
-    """`criteria` in words, as (label, value) pairs in the user's language:
-    [("Plaats", "Utrecht"), ("Taal", "Nederlands")]. No criteria reads as all
-    contacts."""
-    criteria = normalize_criteria(criteria)
-    pairs = _describe(
-        ContactFilter,
-        {name: value for name, value in criteria.items() if name in CONTACT_CRITERIA},
+def _entry_words(criteria):
+    """(whether the contacts have or have no such interactions, the interaction
+    criteria in words or ""), or None without interaction criteria."""
+    if "entries" not in criteria:
+        return None
+    entry_data = dict(criteria["entries"])
+    has = entry_data.pop("has")
+    words = ", ".join(
+        f"{name.lower()} = {value}"
+        for name, value in _describe(EntryCriteriaFilter, entry_data)
     )
-    if "entries" in criteria:
-        entry_data = dict(criteria["entries"])
-        label = _("Has interactions") if entry_data.pop("has") else _("No interactions")
-        words = ", ".join(
-            f"{name.lower()} = {value}"
-            for name, value in _describe(EntryCriteriaFilter, entry_data)
-        )
-        pairs.append((label, words or _("any")))
+    return has, words
+
+
+def _segment_pairs(criteria):
+    pairs = []
     if "segment" in criteria:
         segment = Segment.objects.filter(pk=criteria["segment"]).first()
         pairs.append((_("In segment"), str(segment or criteria["segment"])))
@@ -271,4 +270,49 @@ def describe_criteria(criteria):
         pairs.append(
             (_("In logged segment"), str(logged or criteria["logged_segment"]))
         )
+    return pairs
+
+
+def _contact_pairs(criteria):
+    return _describe(
+        ContactFilter,
+        {name: value for name, value in criteria.items() if name in CONTACT_CRITERIA},
+    )
+
+
+def describe_criteria(criteria):
+    """`criteria` in words, as (label, value) pairs in the user's language:
+    [("Plaats", "Utrecht"), ("Taal", "Nederlands")]. No criteria reads as all
+    contacts."""
+    criteria = normalize_criteria(criteria)
+    pairs = _contact_pairs(criteria)
+    entries = _entry_words(criteria)
+    if entries is not None:
+        has, words = entries
+        label = _("Has interactions") if has else _("No interactions")
+        pairs.append((label, words or _("any")))
+    pairs.extend(_segment_pairs(criteria))
     return pairs or [(_("Contacts"), _("all"))]
+
+
+def criteria_in_words(criteria):
+    """`criteria` as one line, as the criteria pages list an action's: "plaats =
+    Utrecht, heeft interacties met evaluatie = Positief"."""
+    criteria = normalize_criteria(criteria)
+    parts = [f"{label.lower()} = {value}" for label, value in _contact_pairs(criteria)]
+    entries = _entry_words(criteria)
+    if entries is not None:
+        has, words = entries
+        if words:
+            phrase = (
+                _("has interactions with %(criteria)s")
+                if has
+                else _("no interactions with %(criteria)s")
+            )
+            parts.append(phrase % {"criteria": words})
+        else:
+            parts.append(_("has interactions") if has else _("no interactions"))
+    parts.extend(
+        f"{label.lower()} = {value}" for label, value in _segment_pairs(criteria)
+    )
+    return ", ".join(parts) or _("all contacts")

@@ -41,7 +41,7 @@ def action_rows(actions):
     return [
         (
             action,
-            services.describe_criteria(action.criteria),
+            services.criteria_in_words(action.criteria),
             options_in_words(action.options),
         )
         for action in actions

@@ -114,6 +114,27 @@ def test_bad_interaction_values_are_refused(world, entries):
     assert error.value.messages
 
 
+def test_criteria_in_words_reads_as_one_line(world):
+    criteria = {
+        "city": "Utrecht",
+        "entries": {"has": True, "evaluation": "positive"},
+        "segment": SegmentFactory(no="SG8", description="Beurs").pk,
+    }
+    assert services.criteria_in_words(criteria) == (
+        "city = Utrecht, has interactions with evaluation = Positive, "
+        "in segment = SG8 Beurs"
+    )
+    with translation.override("nl"):
+        assert services.criteria_in_words(criteria) == (
+            "plaats = Utrecht, heeft interacties met evaluatie = Positief, "
+            "in segment = SG8 Beurs"
+        )
+        assert services.criteria_in_words({"entries": {"has": False}}) == (
+            "geen interacties"
+        )
+        assert services.criteria_in_words({}) == "alle contacten"
+
+
 def test_describe_criteria_in_words(world):
     criteria = {
         "city": "Utrecht",

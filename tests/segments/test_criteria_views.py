@@ -245,8 +245,8 @@ class TestCriteriaPage:
 
         rows = response.context["rows"]
         assert [(action.action, words) for action, words, _options in rows] == [
-            ("add", [("City", "Utrecht")]),
-            ("refine", [("Type", "Person")]),
+            ("add", "city = Utrecht"),
+            ("refine", "type = Person"),
         ]
         content = response.content.decode()
         assert "city = Utrecht" in content
