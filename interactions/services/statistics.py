@@ -159,11 +159,13 @@ def delete_counted(entries, *, counted_in_days=None, emptied=()):
     entries there `entries` holds every one of, as the caller knows by its filter.
     A group whose counted entries there all go is left out of the daily table (the
     caller removes those days' rows whole: remove_daily_statistics); the other
-    groups' entries are decremented there entry by entry. The rows are read once grouped by the totals table's key (on
-    PostgreSQL the next statement decrements the totals by those groups), then
-    deleted by a bare DELETE: a DELETE … RETURNING feeding the statistics cost
-    three times as much (docs/privacy.md). The caller holds lock_statistics, in its
-    transaction, so the read and the DELETE see the same rows."""
+    groups' entries are decremented there entry by entry.
+
+    The rows are read once grouped by the totals table's key (on PostgreSQL the
+    next statement decrements the totals by those groups), then deleted by a bare
+    DELETE: a DELETE … RETURNING feeding the statistics cost three times as much
+    (docs/privacy.md). The caller holds lock_statistics, in its transaction, so the
+    read and the DELETE see the same rows."""
     counted_in_days = counted_in_days or {}
     entries = entries.order_by()
     query = entries.query

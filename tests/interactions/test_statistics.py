@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Count, Sum
-from hypothesis import HealthCheck, given, settings
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from interactions import services
