@@ -108,6 +108,12 @@ class InteractionFormMixin:
         if not self.postponing():
             duplicate = form.unconfirmed_duplicate()
             if duplicate is not None:
+                # The duplicate may be this form's own first submit, committed
+                # since the check above (with its token, in one transaction).
+                try:
+                    submissions.check_not_sent(token)
+                except submissions.AlreadySubmitted as done:
+                    return self.sent_already(done)
                 # Nothing is logged yet: the page asks first, "Log anyway" confirms.
                 return self.render_to_response(
                     self.get_context_data(
