@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from crm import services
 from web.middleware import client_ip
+from web.views import BadInputMixin
 
 
 def too_many(request, message):
@@ -21,7 +22,7 @@ def too_many(request, message):
     )
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(BadInputMixin, auth_views.PasswordResetView):
     """Django's password reset, at most PASSWORD_RESET_CLIENT_LIMIT requests an hour
     from one client and PASSWORD_RESET_ADDRESS_LIMIT mails an hour to one address.
 
@@ -55,7 +56,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(BadInputMixin, auth_views.PasswordChangeView):
     """Django's password change, where a wrong current password counts like a failed
     login: DJANGO_LOGIN_FAILURE_LIMIT of them lock the page for the cool-off time."""
 

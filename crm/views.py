@@ -64,7 +64,9 @@ class ContactListView(PermissionRequiredMixin, FilterView):
     template_name = "crm/contact_list.html"
 
 
-class ContactCreateView(PermissionRequiredMixin, ServiceFormMixin, CreateView):
+class ContactCreateView(
+    PermissionRequiredMixin, BadInputMixin, ServiceFormMixin, CreateView
+):
     permission_required = "crm.add_contact"
     model = Contact
     form_class = ContactForm
@@ -84,7 +86,9 @@ class ContactCreateView(PermissionRequiredMixin, ServiceFormMixin, CreateView):
         return services.create_contact(user=self.request.user, **form.cleaned_data)
 
 
-class ContactUpdateView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
+class ContactUpdateView(
+    PermissionRequiredMixin, BadInputMixin, ServiceFormMixin, UpdateView
+):
     permission_required = "crm.change_contact"
     model = Contact
     form_class = ContactForm
@@ -97,7 +101,7 @@ class ContactUpdateView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
         return services.update_contact(self.object, user=self.request.user, **values)
 
 
-class ContactDeleteView(PermissionRequiredMixin, DeleteView):
+class ContactDeleteView(PermissionRequiredMixin, BadInputMixin, DeleteView):
     permission_required = "crm.delete_contact"
     model = Contact
     template_name = "crm/contact_confirm_delete.html"
@@ -369,7 +373,9 @@ class SalespersonListView(PermissionRequiredMixin, FilterView):
     template_name = "crm/salesperson_list.html"
 
 
-class SalespersonCreateView(PermissionRequiredMixin, ServiceFormMixin, CreateView):
+class SalespersonCreateView(
+    PermissionRequiredMixin, BadInputMixin, ServiceFormMixin, CreateView
+):
     permission_required = "crm.add_salesperson"
     model = Salesperson
     form_class = SalespersonForm
@@ -380,7 +386,9 @@ class SalespersonCreateView(PermissionRequiredMixin, ServiceFormMixin, CreateVie
         return services.save_salesperson(form.instance, user=self.request.user)
 
 
-class SalespersonUpdateView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
+class SalespersonUpdateView(
+    PermissionRequiredMixin, BadInputMixin, ServiceFormMixin, UpdateView
+):
     permission_required = "crm.change_salesperson"
     model = Salesperson
     form_class = SalespersonForm
@@ -400,7 +408,7 @@ class NumberSeriesListView(PermissionRequiredMixin, FilterView):
 
 
 class NumberSeriesCreateView(
-    PermissionRequiredMixin, SetupFormMixin, ServiceFormMixin, CreateView
+    PermissionRequiredMixin, BadInputMixin, SetupFormMixin, ServiceFormMixin, CreateView
 ):
     permission_required = "crm.add_numberseries"
     model = NumberSeries
@@ -416,7 +424,7 @@ class NumberSeriesCreateView(
 
 
 class NumberSeriesUpdateView(
-    PermissionRequiredMixin, SetupFormMixin, ServiceFormMixin, UpdateView
+    PermissionRequiredMixin, BadInputMixin, SetupFormMixin, ServiceFormMixin, UpdateView
 ):
     permission_required = "crm.change_numberseries"
     model = NumberSeries
@@ -434,7 +442,7 @@ class NumberSeriesUpdateView(
 
 
 class MarketingSetupUpdateView(
-    PermissionRequiredMixin, SetupFormMixin, ServiceFormMixin, UpdateView
+    PermissionRequiredMixin, BadInputMixin, SetupFormMixin, ServiceFormMixin, UpdateView
 ):
     permission_required = "crm.change_marketingsetup"
     form_class = MarketingSetupForm

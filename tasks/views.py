@@ -202,7 +202,7 @@ def _named(model, **key):
     return model.objects.filter(**key).first()
 
 
-class TaskCreateView(PermissionFirstMixin, FormView):
+class TaskCreateView(PermissionFirstMixin, BadInputMixin, FormView):
     """Taak maken, prefilled from `?contact=`, `?salesperson=` or `?entry=` (the task
     then follows up that interaction log entry)."""
 
@@ -255,7 +255,7 @@ class TaskCreateView(PermissionFirstMixin, FormView):
         )
 
 
-class SegmentTaskCreateView(PermissionFirstMixin, FormView):
+class SegmentTaskCreateView(PermissionFirstMixin, BadInputMixin, FormView):
     """Taak maken on a segment or a logged segment: a task for each of its contacts."""
 
     permission_required = ("tasks.add_task", "segments.view_segment")
@@ -306,7 +306,7 @@ class LoggedSegmentTaskCreateView(SegmentTaskCreateView):
         return self.segment.segment_no
 
 
-class TaskUpdateView(PermissionFirstMixin, FormView):
+class TaskUpdateView(PermissionFirstMixin, BadInputMixin, FormView):
     permission_required = "tasks.change_task"
     form_class = TaskForm
     template_name = "tasks/task_form.html"

@@ -49,6 +49,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.url_names import ADMIN_PREFIX, API_PREFIX, is_public, url_names
+from web.views import BadInputMixin
 
 ANONYMOUS, SALES, CRM_ADMIN, SUPERUSER = "anonymous", "Sales", "CRM admin", "superuser"
 ROLES = (ANONYMOUS, SALES, CRM_ADMIN, SUPERUSER)
@@ -204,7 +205,8 @@ def answers(*statuses, why="", redirect_to=()):
 
 
 OK = answers(200)
-ANSWERED = answers(200, 302, why="a form with errors, or done and redirected")
+ANSWERED = answers(200, 302, why="done and shown, or done and redirected")
+FORM_ANSWERED = answers(400, 302, why="a form with its errors (400), or done")
 NOT_ALLOWED = answers(405, why="the view does not serve this method")
 FORBIDDEN = answers(403, why="the role lacks the view's permission_required")
 TO_LOGIN = answers(302, why="not logged in", redirect_to=("login",))
@@ -223,6 +225,11 @@ EXCEPTIONS = {
     },
     "segments:loggedsegment_letters": {
         ("user", "get"): answers(404, why="the world's logged segment has no letters"),
+    },
+    # Any filters, none too, are counted first: the count to confirm, with 200.
+    "interactions:delete_canceled": {
+        (role, "post"): answers(200, why="the count of what would go, to confirm")
+        for role in (CRM_ADMIN, SUPERUSER)
     },
     "crm:contact_import": {
         (role, "post"): answers(400, why="no file: the form's message, with 400")
@@ -293,7 +300,10 @@ def page_outcome(name, url, user, method):
         return FORBIDDEN
     if method not in allowed_methods(view):
         return NOT_ALLOWED
-    return OK if method == "get" else ANSWERED
+    if method == "get":
+        return OK
+    # Django's own login pages keep Django's answer (200 with the errors).
+    return FORM_ANSWERED if issubclass(view, BadInputMixin) else ANSWERED
 
 
 def api_outcome(name, url, user, method):

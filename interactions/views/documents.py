@@ -18,6 +18,7 @@ from interactions.models import (
     DocumentType,
 )
 from web.views import (
+    BadInputMixin,
     PermissionFirstMixin,
     add_service_error,
 )
@@ -40,7 +41,7 @@ class ContactActionMixin(PermissionFirstMixin):
         return context
 
 
-class SendEmailView(ContactActionMixin, FormView):
+class SendEmailView(ContactActionMixin, BadInputMixin, FormView):
     """Send e-mail to a contact; logged as an interaction once it has been sent."""
 
     form_class = SendEmailForm
@@ -88,7 +89,7 @@ class SendEmailView(ContactActionMixin, FormView):
         return redirect(self.contact)
 
 
-class LetterView(ContactActionMixin, FormView):
+class LetterView(ContactActionMixin, BadInputMixin, FormView):
     """Print letter: the letter for the contact, print-ready; logged when the user
     confirms it was printed."""
 

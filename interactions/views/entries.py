@@ -49,6 +49,7 @@ from web.amounts import format_amount, format_whole_number
 from web.pagination import EstimatedCountPaginator
 from web.views import (
     PAGE_SIZE,
+    BadInputMixin,
     add_service_error,
 )
 
@@ -169,7 +170,9 @@ class InteractionFormMixin:
         return HttpResponseRedirect(done.result_url or self.get_success_url())
 
 
-class InteractionCreateView(PermissionRequiredMixin, InteractionFormMixin, FormView):
+class InteractionCreateView(
+    PermissionRequiredMixin, BadInputMixin, InteractionFormMixin, FormView
+):
     """Create interaction, from a contact, a salesperson or the log entry list.
 
     `?contact=<no>` and `?salesperson=<pk>` prefill those fields and lock them, as NAV
@@ -373,7 +376,7 @@ class AttachmentDownloadView(PermissionRequiredMixin, DetailView):
         return FileResponse(attachment.open("rb"), as_attachment=True)
 
 
-class DeleteCanceledView(PermissionRequiredMixin, FormView):
+class DeleteCanceledView(PermissionRequiredMixin, BadInputMixin, FormView):
     """Delete canceled entries: filters → the count to confirm → delete."""
 
     permission_required = "interactions.delete_canceled_entries"

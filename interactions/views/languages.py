@@ -10,7 +10,12 @@ from django.views.generic import CreateView, TemplateView, UpdateView
 from interactions import services
 from interactions.forms import TemplateLanguageForm
 from interactions.models import InteractionTemplate, InteractionTemplateLanguage
-from web.views import PermissionFirstMixin, ServiceFormMixin, SetupFormMixin
+from web.views import (
+    BadInputMixin,
+    PermissionFirstMixin,
+    ServiceFormMixin,
+    SetupFormMixin,
+)
 
 
 class TemplateLanguageMixin(PermissionFirstMixin, SetupFormMixin):
@@ -51,7 +56,7 @@ class TemplateLanguageFormMixin(TemplateLanguageMixin, ServiceFormMixin):
         return {**super().get_form_kwargs(), "template": self.template}
 
 
-class TemplateLanguageCreateView(TemplateLanguageFormMixin, CreateView):
+class TemplateLanguageCreateView(BadInputMixin, TemplateLanguageFormMixin, CreateView):
     permission_required = "interactions.add_interactiontemplatelanguage"
     success_message = _("Language version %(language)s of %(code)s has been added.")
 
@@ -66,7 +71,7 @@ class TemplateLanguageCreateView(TemplateLanguageFormMixin, CreateView):
         )
 
 
-class TemplateLanguageUpdateView(TemplateLanguageFormMixin, UpdateView):
+class TemplateLanguageUpdateView(BadInputMixin, TemplateLanguageFormMixin, UpdateView):
     permission_required = "interactions.change_interactiontemplatelanguage"
     success_message = _("Language version %(language)s of %(code)s has been saved.")
 

@@ -26,10 +26,13 @@ from interactions.views.entries import InteractionFormMixin
 from web.pagination import EstimatedCountPaginator
 from web.views import (
     PAGE_SIZE,
+    BadInputMixin,
 )
 
 
-class InteractionResumeView(PermissionRequiredMixin, InteractionFormMixin, UpdateView):
+class InteractionResumeView(
+    PermissionRequiredMixin, BadInputMixin, InteractionFormMixin, UpdateView
+):
     """Resume a postponed interaction: the same form with its stored values.
 
     A draft is its owner's: others get a 404; a CRM admin, who sees every draft, is

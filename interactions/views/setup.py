@@ -30,6 +30,7 @@ from interactions.models import (
 from web.amounts import format_amount, format_whole_number
 from web.views import (
     PAGE_SIZE,
+    BadInputMixin,
     ServiceFormMixin,
     SetupFormMixin,
     add_service_error,
@@ -63,7 +64,7 @@ class InteractionGroupListView(PermissionRequiredMixin, StatisticsListMixin, Lis
 
 
 class InteractionGroupCreateView(
-    PermissionRequiredMixin, SetupFormMixin, ServiceFormMixin, CreateView
+    PermissionRequiredMixin, BadInputMixin, SetupFormMixin, ServiceFormMixin, CreateView
 ):
     permission_required = "interactions.add_interactiongroup"
     model = InteractionGroup
@@ -79,7 +80,7 @@ class InteractionGroupCreateView(
 
 
 class InteractionGroupUpdateView(
-    PermissionRequiredMixin, SetupFormMixin, ServiceFormMixin, UpdateView
+    PermissionRequiredMixin, BadInputMixin, SetupFormMixin, ServiceFormMixin, UpdateView
 ):
     permission_required = "interactions.change_interactiongroup"
     model = InteractionGroup
@@ -137,6 +138,7 @@ class TemplateSavedMessageMixin:
 
 class InteractionTemplateCreateView(
     PermissionRequiredMixin,
+    BadInputMixin,
     SetupFormMixin,
     TemplateSavedMessageMixin,
     ServiceFormMixin,
@@ -159,6 +161,7 @@ class InteractionTemplateCreateView(
 
 class InteractionTemplateUpdateView(
     PermissionRequiredMixin,
+    BadInputMixin,
     SetupFormMixin,
     TemplateSavedMessageMixin,
     ServiceFormMixin,
@@ -190,7 +193,7 @@ class InteractionTemplateUpdateView(
         return context
 
 
-class TemplateSetupView(PermissionRequiredMixin, FormView):
+class TemplateSetupView(PermissionRequiredMixin, BadInputMixin, FormView):
     """Interaction template setup: which template each kind of document is logged
     with; all document types on one form."""
 

@@ -82,7 +82,7 @@ class RetentionPolicyUpdateView(PolicyFormMixin, UpdateView):
         return _("Retention policy %(subject)s") % {"subject": self.object}
 
 
-class RetentionPolicyDeleteView(PermissionRequiredMixin, DeleteView):
+class RetentionPolicyDeleteView(PermissionRequiredMixin, BadInputMixin, DeleteView):
     permission_required = RETENTION_PERMISSION
     model = RetentionPolicy
     template_name = "privacy/retentionpolicy_confirm_delete.html"

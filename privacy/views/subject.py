@@ -15,6 +15,7 @@ from jobs.views import started_message
 from privacy import services
 from privacy.forms import EraseConfirmForm
 from privacy.models import ContactExport
+from web.views import BadInputMixin
 
 
 class ContactExportView(PermissionRequiredMixin, DetailView):
@@ -91,7 +92,9 @@ class ExportDownloadView(PermissionRequiredMixin, SingleObjectMixin, View):
         )
 
 
-class ContactEraseView(PermissionRequiredMixin, SingleObjectMixin, FormView):
+class ContactEraseView(
+    PermissionRequiredMixin, BadInputMixin, SingleObjectMixin, FormView
+):
     """Anonymise a contact, confirmed by typing its number."""
 
     permission_required = "privacy.erase_contact"

@@ -25,7 +25,7 @@ from segments.forms import (
     filter_values,
 )
 from segments.views.segments import SegmentActionMixin, is_htmx
-from web.views import add_service_error
+from web.views import BadInputMixin, add_service_error
 
 
 def entry_filter(data):
@@ -124,7 +124,7 @@ class AddContactsFromEntriesView(SegmentActionMixin, TemplateView):
         return self.back()
 
 
-class SegmentFromEntriesView(PermissionRequiredMixin, FormView):
+class SegmentFromEntriesView(PermissionRequiredMixin, BadInputMixin, FormView):
     """Create segment from these contacts: reached from the log entry list with its
     filters in the query string; shows the count, asks for the header, creates."""
 
@@ -185,7 +185,7 @@ def contact_filter(data):
     return ContactFilter(data, queryset=Contact.objects.all())
 
 
-class SegmentFromContactsView(PermissionRequiredMixin, FormView):
+class SegmentFromContactsView(PermissionRequiredMixin, BadInputMixin, FormView):
     """ "Log an interaction for these contacts": reached from the contact list with
     its filters in the query string; a segment of the matching contacts is created
     with the header asked here, and its Log dialog opens."""
@@ -285,7 +285,7 @@ class RemoveContactsView(SegmentActionMixin, View):
         return self.back()
 
 
-class ReuseLoggedSegmentView(SegmentActionMixin, FormView):
+class ReuseLoggedSegmentView(SegmentActionMixin, BadInputMixin, FormView):
     form_class = ReuseLoggedSegmentForm
     template_name = "segments/reuse_form.html"
 

@@ -179,7 +179,7 @@ class GoBackView(SegmentActionMixin, TemplateView):
         return redirect("segments:segment_criteria", self.segment.no)
 
 
-class SaveCriteriaView(SegmentActionMixin, FormView):
+class SaveCriteriaView(SegmentActionMixin, BadInputMixin, FormView):
     """Criteria opslaan: the segment's actions under a code, to reuse later."""
 
     permission_required = "segments.change_segment"
@@ -202,7 +202,7 @@ class SaveCriteriaView(SegmentActionMixin, FormView):
         return redirect("segments:segment_criteria", self.segment.no)
 
 
-class ReuseCriteriaView(SegmentActionMixin, FormView):
+class ReuseCriteriaView(SegmentActionMixin, BadInputMixin, FormView):
     """Criteria opnieuw gebruiken: saved criteria replayed on this segment, after
     emptying it or on top of its lines (NAV asks "replace or add?")."""
 

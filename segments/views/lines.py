@@ -19,10 +19,10 @@ from segments.views.segments import (
 )
 from web.amounts import format_amount, format_whole_number
 from web.exports import Column, Kind
-from web.views import PermissionFirstMixin, add_service_error
+from web.views import BadInputMixin, PermissionFirstMixin, add_service_error
 
 
-class SegmentLineUpdateView(SegmentActionMixin, UpdateView):
+class SegmentLineUpdateView(SegmentActionMixin, BadInputMixin, UpdateView):
     """Personalise a line; in the lines table htmx swaps the row for this form."""
 
     form_class = SegmentLineForm

@@ -16,10 +16,10 @@ from segments.forms import LogSegmentForm
 from segments.models import LoggedSegment, Segment
 from segments.views.logged import logged_list_for
 from segments.views.segments import SegmentActionMixin, dynamic_changes
-from web.views import PermissionFirstMixin, add_service_error
+from web.views import BadInputMixin, PermissionFirstMixin, add_service_error
 
 
-class SegmentLogView(PermissionFirstMixin, FormView):
+class SegmentLogView(PermissionFirstMixin, BadInputMixin, FormView):
     """ "Log segment": one entry per line, the logged segment, optionally a follow-up.
 
     A second submit (double click, another user) finds the segment logged and says so.

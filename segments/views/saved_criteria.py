@@ -14,7 +14,7 @@ from segments.filters import SavedCriteriaFilter
 from segments.forms import SavedCriteriaForm
 from segments.models import SavedSegmentCriteria
 from segments.views.criteria import action_rows
-from web.views import PAGE_SIZE, ServiceFormMixin
+from web.views import PAGE_SIZE, BadInputMixin, ServiceFormMixin
 
 
 class SavedCriteriaListView(PermissionRequiredMixin, FilterView):
@@ -31,7 +31,9 @@ class SavedCriteriaListView(PermissionRequiredMixin, FilterView):
     template_name = "segments/savedcriteria_list.html"
 
 
-class SavedCriteriaUpdateView(PermissionRequiredMixin, ServiceFormMixin, UpdateView):
+class SavedCriteriaUpdateView(
+    PermissionRequiredMixin, BadInputMixin, ServiceFormMixin, UpdateView
+):
     """The saved criteria's actions, and its description to edit."""
 
     permission_required = "segments.change_segment"
@@ -54,7 +56,7 @@ class SavedCriteriaUpdateView(PermissionRequiredMixin, ServiceFormMixin, UpdateV
         )
 
 
-class SavedCriteriaDeleteView(PermissionRequiredMixin, DeleteView):
+class SavedCriteriaDeleteView(PermissionRequiredMixin, BadInputMixin, DeleteView):
     permission_required = "segments.delete_segment"
     model = SavedSegmentCriteria
     template_name = "segments/savedcriteria_confirm_delete.html"

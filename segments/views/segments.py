@@ -24,7 +24,7 @@ from segments.forms import LogSegmentForm, SegmentForm
 from segments.models import Segment
 from web.amounts import format_amount, format_whole_number
 from web.pagination import EstimatedCountPaginator
-from web.views import PAGE_SIZE, PermissionFirstMixin, ServiceFormMixin
+from web.views import PAGE_SIZE, BadInputMixin, PermissionFirstMixin, ServiceFormMixin
 
 
 def is_htmx(request):
@@ -75,7 +75,9 @@ class SegmentFormMixin(ServiceFormMixin):
         }
 
 
-class SegmentCreateView(PermissionRequiredMixin, SegmentFormMixin, CreateView):
+class SegmentCreateView(
+    PermissionRequiredMixin, BadInputMixin, SegmentFormMixin, CreateView
+):
     permission_required = "segments.add_segment"
     success_message = _(
         "Segment %(object)s has been created "
@@ -90,7 +92,9 @@ class SegmentCreateView(PermissionRequiredMixin, SegmentFormMixin, CreateView):
         return services.create_segment(user=self.request.user, **form.service_values())
 
 
-class SegmentUpdateView(PermissionRequiredMixin, SegmentFormMixin, UpdateView):
+class SegmentUpdateView(
+    PermissionRequiredMixin, BadInputMixin, SegmentFormMixin, UpdateView
+):
     permission_required = "segments.change_segment"
     success_message = _(
         "Segment %(object)s has been saved "
@@ -182,7 +186,7 @@ class SegmentDetailView(PermissionRequiredMixin, DetailView):
         return context
 
 
-class SegmentDeleteView(PermissionRequiredMixin, DeleteView):
+class SegmentDeleteView(PermissionRequiredMixin, BadInputMixin, DeleteView):
     permission_required = "segments.delete_segment"
     model = Segment
     slug_field = "no"

@@ -464,7 +464,7 @@ def test_create_contact_with_bad_input_shows_the_error_next_to_the_field(
 
     response = sales_client.post(reverse("crm:contact_create"), post_data(**values))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors == {field: [message]}
     # crispy puts the message right under the field, tied to it by its id.
     html = response.content.decode()
@@ -481,7 +481,7 @@ def test_create_contact_without_contact_series_shows_the_error_at_the_top(
 
     response = sales_client.post(reverse("crm:contact_create"), post_data())
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].non_field_errors() == [
         "Set up a number series for contacts in Marketing setup."
     ]

@@ -89,6 +89,13 @@ def test_log_a_segment_with_a_personalised_line_and_a_follow_up(
     row_form = page.get_by_role("form", name="Line of Joost Bakker")
     expect(row_form).to_be_visible()
     htmx_settled(page)
+    # A negative cost is refused in the row itself: the 400 with the form's errors
+    # is swapped in like any answer.
+    field(row_form, "Cost").fill("-1")
+    row_form.get_by_role("button", name="Save").click()
+    row_form = page.get_by_role("form", name="Line of Joost Bakker")
+    expect(row_form).to_contain_text("The cost cannot be negative.")
+    htmx_settled(page)
     choose(row_form, "Interaction template", "e-mail", "EMAIL Spring e-mail")
     row_form = page.get_by_role("form", name="Line of Joost Bakker")
     expect(field(row_form, "Cost")).to_have_value("0.10")

@@ -321,7 +321,7 @@ class TestSendEmail:
             url, {"subject": subject, "body": "Text", "template": email_template.pk}
         )
 
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert response.context["form"].errors == {
             "subject": ["The subject must be one line, without line breaks."]
         }
@@ -443,7 +443,7 @@ class TestLetters:
         )
         assert "&lt;b&gt;Bold&lt;/b&gt;" in response.content.decode()
         response = sales_client.get(url, {"contact": contact.no, "template": "x"})
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert response.context["form"].errors
         broken = InteractionTemplateFactory(letter_text="ok")
         type(broken).objects.filter(pk=broken.pk).update(letter_text="{{ nope }}")
@@ -452,5 +452,5 @@ class TestLetters:
         response = sales_client.post(
             url, {"contact": contact.no, "template": broken.pk}
         )
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert not InteractionLogEntry.objects.exists()

@@ -76,7 +76,7 @@ def test_a_refused_submit_does_not_use_up_the_token(
         CREATE_URL,
         form_data(contact, template, salesperson, date="", submission_token=token),
     )
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert not FormSubmission.objects.exists()
 
     done = sales_client.post(

@@ -143,7 +143,7 @@ class TestCreateInteraction:
         response = sales_client.post(
             CREATE_URL, form_data(contact, template, salesperson, **{field: ""})
         )
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert response.context["form"].errors[field]
         if message:
             assert response.context["form"].errors[field] == [message]
@@ -194,7 +194,7 @@ class TestCreateInteraction:
         response = sales_client.post(
             CREATE_URL, form_data(contact, template, salesperson, attachment=too_big)
         )
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "an attachment may be at most 1.0\xa0KB" in response.content.decode()
         assert not InteractionLogEntry.objects.exists()
         assert not list(tmp_path.rglob("*.pdf"))

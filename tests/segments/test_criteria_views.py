@@ -308,7 +308,7 @@ class TestCriteriaPage:
             url("criteria_save", built), {"code": "UTRECHT", "description": "Again"}
         )
 
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert response.context["form"].errors
         assert SavedSegmentCriteria.objects.count() == 1
 

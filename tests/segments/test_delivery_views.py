@@ -50,7 +50,7 @@ def test_the_refusal_is_shown_in_the_dialog(sales_client, segment, contacts):
     contacts["nl"].email = ""
     contacts["nl"].save()
     response = sales_client.post(log_url(segment), {"deliver": "on"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "have no e-mail address" in response.content.decode()
     assert "Noor" in response.content.decode()
     assert not LoggedSegment.objects.exists()
@@ -124,7 +124,7 @@ def test_a_large_segment_is_refused_at_once_when_it_cannot_be_sent(
     contacts["nl"].email = ""
     contacts["nl"].save()
     response = sales_client.post(log_url(segment), {"deliver": "on"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "have no e-mail address" in response.content.decode()
     assert not Job.objects.exists()
 

@@ -95,7 +95,7 @@ def test_creating_makes_the_segment_and_opens_its_log_dialog(
 def test_invalid_filters_create_nothing(sales_client, marketing_setup, letter):
     response = sales_client.post(f"{URL}?type=robot", header(letter))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The contact filters are not valid." in response.content.decode()
     assert not Segment.objects.exists()
 
@@ -113,7 +113,7 @@ def test_a_refused_header_creates_no_segment(sales_client, utrecht, letter):
     # No segment number series in Marketing setup: the service refuses.
     response = sales_client.post(f"{URL}?city=Utrecht", header(letter))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Segment.objects.exists()
     assert "Set up a number series for segments" in response.content.decode()
 

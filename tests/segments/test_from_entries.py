@@ -375,7 +375,7 @@ class TestSegmentFromEntriesPage:
             f"{FROM_ENTRIES_URL}?evaluation=negative", header("")
         )
 
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert response.context["form"].errors["description"]
         assert not Segment.objects.exists()
 
@@ -402,7 +402,7 @@ class TestSegmentFromEntriesPage:
             f"{FROM_ENTRIES_URL}?{response.wsgi_request.GET.urlencode()}",
             header("Bad"),
         )
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert response.context["form"].non_field_errors() == [
             "The interaction log entry filters are not valid."
         ]
@@ -422,7 +422,7 @@ class TestSegmentFromEntriesPage:
             f"{FROM_ENTRIES_URL}?{response.wsgi_request.GET.urlencode()}",
             header("Nothing"),
         )
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "No interaction log entries match: there are no contacts to add." in (
             page_text(response)
         )

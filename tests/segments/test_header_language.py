@@ -105,5 +105,5 @@ def test_the_htmx_refill_keeps_the_chosen_language(
 def test_a_bad_language_on_the_form_is_an_error(sales_client, marketing_setup, offer):
     response = sales_client.post(CREATE_URL, header_data(offer, language_code="xx"))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert list(response.context["form"].errors) == ["language_code"]

@@ -179,20 +179,20 @@ class TestCreateAndEdit:
         response = sales_client.post(
             CREATE_URL, header_data(description="", unit_cost="-1")
         )
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert set(response.context["form"].errors) == {"description", "unit_cost"}
         assert not Segment.objects.exists()
 
     def test_an_error_of_a_hidden_field_is_shown(self, sales_client, marketing_setup):
         response = sales_client.post(CREATE_URL, header_data(filled_from="1\x00"))
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "Null characters are not allowed." in response.content.decode()
         assert not Segment.objects.exists()
 
     def test_without_a_segment_series_the_form_says_so(self, sales_client, db):
         MarketingSetup.load()
         response = sales_client.post(CREATE_URL, header_data())
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "number series" in str(response.context["form"].errors).lower()
 
     def test_edit_updates_following_lines_but_not_personalised_ones(
@@ -383,7 +383,7 @@ class TestRemoveSelectedAndReuse:
         response = sales_client.post(
             url("reuse_logged_segment", fresh), {"logged_segment": "nope"}
         )
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert response.context["form"].errors
 
 
@@ -429,7 +429,7 @@ class TestLog:
     def test_an_error_is_shown_and_nothing_written(self, sales_client, filled):
         Segment.objects.filter(pk=filled.pk).update(description="")
         response = sales_client.post(url("segment_log", filled))
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "needs a description" in str(response.context["form"].errors)
         assert not LoggedSegment.objects.exists()
         assert not InteractionLogEntry.objects.exists()
@@ -476,7 +476,7 @@ class TestBlockingLines:
         self, sales_client, blocked
     ):
         response = sales_client.post(url("segment_log", blocked))
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert response.context["form"].non_field_errors() == [
             "29 lines cannot be logged."
         ]

@@ -90,7 +90,7 @@ def test_a_follow_up_needs_a_date_and_description(
     response = sales_client.post(
         CREATE_URL, form_data(contact, call_template, salesperson, create="on")
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Fill this in for the follow-up task." in response.content.decode()
     assert not InteractionLogEntry.objects.exists()
 
@@ -109,7 +109,7 @@ def test_a_refused_follow_up_logs_nothing(
             description="Terugbellen",
         ),
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert (
         "Follow-up task: Set up a number series for tasks in Marketing setup."
         in response.content.decode()

@@ -124,7 +124,7 @@ def test_the_log_page_shows_the_section_in_dutch(sales_client, filled):
 
 def test_a_follow_up_without_date_is_refused_and_nothing_logged(sales_client, filled):
     response = post(sales_client, filled, **{"follow_up_task-date": ""})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Fill this in for the follow-up task." in response.content.decode()
     assert Segment.objects.filter(pk=filled.pk).exists()
     assert not Task.objects.exists()
@@ -132,7 +132,7 @@ def test_a_follow_up_without_date_is_refused_and_nothing_logged(sales_client, fi
 
 def test_the_services_refusal_is_shown_and_nothing_logged(sales_client, filled):
     response = post(sales_client, filled, **{"follow_up_task-type": "meeting"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "A meeting needs a start time" in response.content.decode()
     assert not LoggedSegment.objects.exists()
     assert not Task.objects.exists()

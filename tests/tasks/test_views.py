@@ -192,7 +192,7 @@ def test_create_task_shows_the_services_message(sales_client, contact):
         "calc_due_date_from": "due_date",
     }
     response = sales_client.post(reverse("tasks:task_create"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["form"].errors
     assert errors["contact"] == ["A phone call needs a contact to call."]
     data.update(contact=contact.no, recurring="on", recurring_date_interval="1X")
