@@ -172,7 +172,7 @@ class CriteriaForm:
         return [self.entries.form[name] for name in ENTRY_CRITERIA_FIELDS]
 
     def is_valid(self):
-        return all(
+        valid = all(
             [
                 self.contacts.is_valid(),
                 self.entries.is_valid(),
@@ -181,6 +181,22 @@ class CriteriaForm:
                 self.has_entries.is_valid(),
             ]
         )
+        if (
+            valid
+            and not self.has_entries.cleaned_data["has"]
+            and filter_values(self.entries, ENTRY_CRITERIA_FIELDS)
+        ):
+            # Interaction criteria without "has" or "has no" would be left out
+            # unseen, and the action would apply to every contact.
+            self.has_entries.add_error(
+                "has",
+                _(
+                    "Choose whether the contacts have or have no such interactions; "
+                    "until then the interaction criteria do not count."
+                ),
+            )
+            return False
+        return valid
 
     def errors(self):
         """Every message, with the label of its field."""

@@ -200,6 +200,8 @@ class TestActions:
             {"salesperson": "999999"},
             {"entries-has": "maybe"},
             {"entries-cost_from": "a lot"},
+            # Interaction criteria without "has" / "has no": not all contacts.
+            {"entries-evaluation": "negative"},
             {"segment": "999999"},
             {"logged_segment": "NO-SUCH"},
         ],
@@ -217,6 +219,24 @@ class TestActions:
         assert response.status_code == 400
         assert "The criteria are not valid." in response.content.decode()
         assert not segment.lines.exists()
+
+    def test_interaction_criteria_without_has_or_has_no_remove_nothing(
+        self, sales_client, world, segment
+    ):
+        services.add_contacts_by_criteria(segment, {}, user=None)
+        before = numbers(segment)
+        criteria = {"entries-evaluation": "negative", "entries-cost_from": "1.50"}
+
+        page = sales_client.get(url("criteria_reduce", segment), criteria)
+        response = confirm(sales_client, "criteria_reduce", segment, criteria)
+
+        assert page.context["errors"] == [
+            "Interactions: Choose whether the contacts have or have no such "
+            "interactions; until then the interaction criteria do not count."
+        ]
+        assert response.status_code == 400
+        assert before
+        assert numbers(segment) == before
 
     def test_a_logged_segment_is_gone(self, sales_client, world):
         response = sales_client.get(reverse("segments:criteria_add", args=["NONE"]))
