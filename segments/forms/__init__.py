@@ -121,6 +121,10 @@ class SegmentForm(FilledFromTemplateMixin, forms.ModelForm):
         # Not a value a template fills: sent whenever the user changed it.
         if "reapply_criteria" in self.changed_data:
             values["reapply_criteria"] = self.cleaned_data["reapply_criteria"]
+        if not self.instance.pk:
+            # A new segment's page fills in the user's salesperson (no template
+            # does): kept as it is, it is the user's choice too.
+            values.setdefault("salesperson", self.cleaned_data.get("salesperson"))
         return values
 
     def lines_to_update(self):

@@ -139,6 +139,20 @@ class TestCreateAndEdit:
         assert segment.correspondence_type == "hard_copy"
         assert segment.created_by.username == "sales"
 
+    @pytest.mark.parametrize("with_template", [False, True])
+    def test_the_salesperson_the_page_filled_in_is_saved(
+        self, sales_client, marketing_setup, letter, salesperson, with_template
+    ):
+        page = sales_client.get(CREATE_URL)
+        assert page.context["form"]["salesperson"].value() == "AV"
+
+        sales_client.post(
+            CREATE_URL,
+            header_data(letter if with_template else None, salesperson="AV"),
+        )
+
+        assert Segment.objects.get().salesperson == salesperson
+
     def test_after_the_template_filled_the_form_the_typed_values_count(
         self, sales_client, marketing_setup, letter
     ):
