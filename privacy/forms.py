@@ -5,9 +5,17 @@ from django.utils.translation import gettext_lazy as _
 
 from interactions.models import InteractionGroup, InteractionTemplate
 from privacy.models import RetentionPolicy, RetentionSettings
+from privacy.models.retention import MAX_MONTHS
 
 
 class RetentionPolicyForm(forms.ModelForm):
+    """A policy names a group or a template, not both (the model's constraint says
+    so in words); its months start at 1, where the model field's type allows 0."""
+
+    months = forms.IntegerField(
+        label=_("Older than (months)"), min_value=1, max_value=MAX_MONTHS
+    )
+
     class Meta:
         model = RetentionPolicy
         fields = ["group", "template", "action", "months"]
@@ -24,17 +32,6 @@ class RetentionPolicyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = InteractionGroup.objects.order_by("code")
         self.fields["template"].queryset = InteractionTemplate.objects.order_by("code")
-
-    def clean(self):
-        cleaned = super().clean()
-        # One rule names one thing: a policy for both a group and a template could
-        # not say which of the two its months count for.
-        if bool(cleaned.get("group")) == bool(cleaned.get("template")):
-            raise forms.ValidationError(
-                _("Choose either an interaction group or an interaction template."),
-                code="group_or_template",
-            )
-        return cleaned
 
 
 class RetentionSettingsForm(forms.ModelForm):

@@ -64,6 +64,9 @@ class RetentionPolicy(models.Model):
                 condition=Q(group__isnull=True, template__isnull=False)
                 | Q(group__isnull=False, template__isnull=True),
                 name="retentionpolicy_group_or_template",
+                violation_error_message=_(
+                    "Choose either an interaction group or an interaction template."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(months__gte=1, months__lte=MAX_MONTHS),

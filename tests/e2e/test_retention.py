@@ -75,11 +75,23 @@ def test_a_retention_rule_set_previewed_run_and_logged_in_dutch(
     shot("dry-run")
     assert InteractionLogEntry.objects.count() == 4
 
-    # Nu uitvoeren: the job runs, the jobs page shows it done.
+    # Nu uitvoeren, after a question that says what it does: the job runs, the
+    # jobs page shows it done.
+    questions = []
+
+    def answer(dialog):
+        questions.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", answer)
     page.get_by_role("button", name="Nu uitvoeren").click()
     expect(page.get_by_role("alert")).to_contain_text(
         "De bewaartermijnen worden nu toegepast."
     )
+    assert questions == [
+        "De bewaarregels nu toepassen op 3 onderdelen? "
+        "Dit kan niet ongedaan worden gemaakt."
+    ]
     expect(page.get_by_role("heading", name="Achtergrondtaken")).to_be_visible()
     job_row = page.locator("tbody tr").filter(has_text="Bewaartermijnen toepassen")
     expect(job_row).to_contain_text("Gereed")

@@ -137,7 +137,8 @@ def test_creating_changing_and_deleting_a_policy(crm_admin_client, template):
             "Choose either",
         ),
         ({"group": "PHONE", "action": "burn", "months": "3"}, "valid choice"),
-        ({"group": "PHONE", "action": "delete", "months": "0"}, "greater than"),
+        ({"group": "PHONE", "action": "delete", "months": "0"}, "equal to 1."),
+        ({"group": "PHONE", "action": "delete", "months": "-5"}, "equal to 1."),
         ({"group": "PHONE", "action": "delete", "months": "x" * 5000}, "whole number"),
         ({"group": "99999", "action": "delete", "months": "3"}, "valid choice"),
     ],
@@ -150,7 +151,16 @@ def test_a_bad_policy_is_a_400_with_the_message(
     response = crm_admin_client.post(reverse("privacy:retention_policy_create"), data)
     assert response.status_code == 400
     assert message in response.content.decode()
+    # One message, in words: not a second one naming the database constraint.
+    assert len(response.context["form"].errors.as_data()) == 1
+    assert sum(map(len, response.context["form"].errors.values())) == 1
+    assert "retentionpolicy_" not in response.content.decode()
     assert not RetentionPolicy.objects.exists()
+
+
+def test_the_months_field_starts_at_one(crm_admin_client):
+    page = crm_admin_client.get(reverse("privacy:retention_policy_create"))
+    assert 'min="1"' in str(page.context["form"]["months"])
 
 
 def test_a_second_policy_for_the_same_group_is_refused(crm_admin_client, template):
