@@ -54,10 +54,10 @@ def save_criteria(segment, *, code, description, user):
     saved = SavedSegmentCriteria(
         code=(code or "").strip(), description=description, owner=_actor(user)
     )
-    # The code's uniqueness and length, with the model's messages.
-    saved.full_clean(exclude=["owner"])
+    # The code's length, with the model's messages; its uniqueness below.
+    saved.full_clean(exclude=["owner"], validate_unique=False)
     try:
-        # A savepoint: a code saved meanwhile by someone else becomes a message.
+        # A savepoint: a code taken (before or meanwhile) becomes a message.
         with transaction.atomic():
             saved.save()
     except IntegrityError:

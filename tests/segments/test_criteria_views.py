@@ -329,7 +329,9 @@ class TestCriteriaPage:
         )
 
         assert response.status_code == 400
-        assert response.context["form"].errors
+        assert response.context["form"].errors == {
+            "code": ["Saved segment criteria UTRECHT already exist."]
+        }
         assert SavedSegmentCriteria.objects.count() == 1
 
 
