@@ -45,6 +45,7 @@ def update_contact(contact, *, user, **values):
     "Privacy blocked" changes only when given in `values`, through
     set_privacy_blocked (audited); else the stored flag stays, whatever the caller's
     copy of the contact says (it may be older than a block)."""
+    _refuse_erased(contact)
     blocked = values.pop("privacy_blocked", None)
     for field, value in values.items():
         setattr(contact, field, value)
@@ -57,6 +58,20 @@ def update_contact(contact, *, user, **values):
     if blocked is not None and bool(blocked) != contact.privacy_blocked:
         set_privacy_blocked(contact, blocked, user=user)
     return contact
+
+
+def _refuse_erased(contact):
+    """An anonymised contact (privacy.services.erase_contact) stays as it was left:
+    a placeholder that keeps the statistics, blocked for good."""
+    erased_at = Contact.objects.filter(pk=contact.pk).values_list(
+        "erased_at", flat=True
+    )
+    if erased_at.first() is not None:
+        raise ValidationError(
+            _("Contact %(no)s has been anonymised and cannot be changed.")
+            % {"no": contact.no},
+            code="erased",
+        )
 
 
 # Privacy blocked (Business Central's "Privacy Blocked"): the contact keeps its
@@ -85,9 +100,11 @@ def set_privacy_blocked(contact, blocked, *, user):
     UNBLOCKED. Returns whether it changed; setting the value it has is no change."""
     locked = Contact.objects.select_for_update().get(pk=contact.pk)
     blocked = bool(blocked)
-    contact.privacy_blocked = blocked
     if locked.privacy_blocked == blocked:
+        contact.privacy_blocked = blocked
         return False
+    _refuse_erased(locked)
+    contact.privacy_blocked = blocked
     # One UPDATE of the flag: the rest of the row is the caller's to save.
     Contact.objects.filter(pk=contact.pk).update(
         privacy_blocked=blocked, updated_at=timezone.now()

@@ -144,7 +144,11 @@ class ContactPrivacyBlockView(PermissionRequiredMixin, View):
                 _("Say whether the contact is to be privacy blocked (true or false).")
             )
         blocked = choice == "true"
-        services.set_privacy_blocked(self.contact, blocked, user=request.user)
+        try:
+            services.set_privacy_blocked(self.contact, blocked, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.contact)
         if blocked:
             message = _("Contact %(contact)s is now privacy blocked.")
         else:

@@ -130,6 +130,7 @@ def erase_contact(contact, *, user):
         privacy_blocked=True,
         exclude_from_segment=True,
         erased_at=timezone.now(),
+        updated_at=timezone.now(),
         **dict.fromkeys(ERASED_FIELDS, ""),
     )
     contact.refresh_from_db()

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditAction, AuditRecord
 from crm.models import Contact
+from crm.services import set_privacy_blocked, update_contact
 from interactions.models import (
     DeliveryStatus,
     InteractionDailyStatistics,
@@ -173,6 +174,31 @@ def test_a_second_erase_is_refused_and_changes_nothing(
     assert statistics() == totals
     assert AuditRecord.objects.count() == records
     assert Contact.objects.get(pk=jan.contact.pk).erased_at == erased.erased_at
+
+
+def test_an_erased_contact_stays_as_erasure_left_it(
+    world, django_capture_on_commit_callbacks, time_machine
+):
+    jan, user = world["jan"], world["user"]
+    time_machine.move_to("2026-12-03 10:05+01:00", tick=False)
+    erase(jan.contact, user, django_capture_on_commit_callbacks)
+    erased = Contact.objects.get(pk=jan.contact.pk)
+    # Erasure is the contact's last change.
+    assert erased.updated_at == erased.erased_at
+    records = AuditRecord.objects.count()
+
+    message = f"Contact {erased.no} has been anonymised and cannot be changed."
+    with pytest.raises(ValidationError, match=message) as edited:
+        update_contact(erased, user=user, name="Jan de Vries")
+    with pytest.raises(ValidationError, match=message) as lifted:
+        set_privacy_blocked(erased, False, user=user)
+
+    assert (edited.value.code, lifted.value.code) == ("erased", "erased")
+    # Blocking it again is no change, and no refusal.
+    assert set_privacy_blocked(erased, True, user=user) is False
+    stored = Contact.objects.get(pk=jan.contact.pk)
+    assert (stored.name, stored.privacy_blocked) == (erased.name, True)
+    assert AuditRecord.objects.count() == records
 
 
 def test_erase_takes_as_many_queries_for_a_long_history_as_for_a_short_one(

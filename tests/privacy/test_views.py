@@ -138,6 +138,16 @@ def test_an_erased_contact_offers_no_second_erase(
 
     assert erase_url not in card
     assert "Anonymised on" in card
+    # Nor an edit, nor a lifted block: the placeholder stays as it is.
+    assert reverse("crm:contact_update", args=[contact.pk]) not in card
+    assert reverse("crm:contact_privacy_block", args=[contact.pk]) not in card
+    lift = admin_client.post(
+        reverse("crm:contact_privacy_block", args=[contact.pk]),
+        {"blocked": "false"},
+        follow=True,
+    )
+    assert "has been anonymised and cannot be changed." in lift.content.decode()
+    assert Contact.objects.get(pk=contact.pk).privacy_blocked
     message = f"Contact {contact.no} has already been anonymised on"
     assert message in page
     assert 'name="contact_no"' not in page
