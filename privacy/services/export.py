@@ -22,6 +22,7 @@ from audit.services import record_audit
 from interactions.models import InteractionLogEntry
 from jobs.services import start_job
 from privacy.models import ContactExport
+from privacy.services.export_summary import summary_sections
 from segments.models import LoggedSegment, SegmentLine
 from tasks.models import Task
 
@@ -296,7 +297,7 @@ def export_contact_data(contact, *, user):
                 "privacy/export_summary.html",
                 {
                     "contact": contact,
-                    "data": data,
+                    "sections": summary_sections(data),
                     "made_at": timezone.localtime(),
                     "language": translation.get_language(),
                 },

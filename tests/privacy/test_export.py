@@ -109,4 +109,11 @@ def test_the_summary_is_in_the_users_language(world):
     with translation.override("nl"):
         files = read_zip(export_contact_data(world["jan"].contact, user=world["user"]))
 
-    assert "Interactielogposten" in files["summary.html"].decode()
+    summary = files["summary.html"].decode()
+    assert "Interactielogposten" in summary
+    # Read by a person: the fields' names and the values as the pages show them,
+    # not the files' column keys and stored codes.
+    for technical in ("entry_no", "company__no", "salesperson__code", "False"):
+        assert technical not in summary
+    assert "<th>Verkoper (code)</th>" in summary
+    assert "<td>Nee</td>" in summary
