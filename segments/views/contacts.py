@@ -206,6 +206,13 @@ class SegmentFromContactsView(PermissionRequiredMixin, BadInputMixin, FormView):
     def get_initial(self):
         return {"salesperson": getattr(self.request.user, "salesperson", None)}
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # The Log dialog comes next, and a segment without a template cannot be
+        # logged: asked here, not found missing there.
+        form.fields["template"].required = True
+        return form
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         valid = self.contacts.is_valid()

@@ -118,6 +118,17 @@ def test_a_refused_header_creates_no_segment(sales_client, utrecht, letter):
     assert "Set up a number series for segments" in response.content.decode()
 
 
+def test_a_segment_to_log_needs_its_template_here(
+    sales_client, marketing_setup, utrecht, letter
+):
+    # The Log dialog comes next: without a template nothing could be logged.
+    response = sales_client.post(f"{URL}?city=Utrecht", header(letter, template=""))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["template"] == ["This field is required."]
+    assert not Segment.objects.exists()
+
+
 def test_without_the_permission_to_log_the_page_is_403(client, utrecht):
     client.force_login(UserFactory(username="viewer", groups=[]))
 
