@@ -10,32 +10,32 @@ from interactions.models import Evaluation
 # load_demo_data
 
 INTERACTION_GROUPS = [
-    ("LETTER", "Letters"),
+    ("LETTER", "Brieven"),
     ("EMAIL", "E-mails"),
-    ("PHONE", "Phone calls"),
-    ("MEETING", "Meetings"),
-    ("SALES", "Sales documents"),
+    ("PHONE", "Telefoongesprekken"),
+    ("MEETING", "Afspraken"),
+    ("SALES", "Verkoopdocumenten"),
 ]
 
 INTERACTION_TEMPLATES = [
     # code, group, description, unit cost, minutes, flow, initiated by, correspondence
-    ("CALL-OUT", "PHONE", "Outgoing phone call", "1.50", 10, "outbound", "us", ""),
-    ("CALL-IN", "PHONE", "Incoming phone call", "0.00", 10, "inbound", "them", ""),
+    ("CALL-OUT", "PHONE", "Uitgaand telefoongesprek", "1.50", 10, "outbound", "us", ""),
+    ("CALL-IN", "PHONE", "Inkomend telefoongesprek", "0.00", 10, "inbound", "them", ""),
     ("EMAIL", "EMAIL", "E-mail", "0.00", 5, "outbound", "us", "email"),
-    ("LETTER", "LETTER", "Letter", "1.20", 15, "outbound", "us", "hard_copy"),
+    ("LETTER", "LETTER", "Brief", "1.20", 15, "outbound", "us", "hard_copy"),
     (
         "MEETING",
         "MEETING",
-        "Meeting at the customer",
+        "Afspraak bij de klant",
         "45.00",
         90,
         "outbound",
         "us",
         "",
     ),
-    ("DEMO", "MEETING", "Product demonstration", "60.00", 120, "outbound", "us", ""),
-    ("QUOTE", "SALES", "Sales quote sent", "0.50", 20, "outbound", "us", "email"),
-    ("INVOICE", "SALES", "Sales invoice sent", "0.50", 5, "outbound", "us", "email"),
+    ("DEMO", "MEETING", "Productdemonstratie", "60.00", 120, "outbound", "us", ""),
+    ("QUOTE", "SALES", "Offerte verzonden", "0.50", 20, "outbound", "us", "email"),
+    ("INVOICE", "SALES", "Factuur verzonden", "0.50", 5, "outbound", "us", "email"),
 ]
 
 # Document type → template code for Interaction template setup.
@@ -50,45 +50,45 @@ TEMPLATE_SETUP = {
 
 LETTER_TEXT = """{{ date }}
 
-Dear {{ contact.name }},
+Beste {{ contact.name }},
 
-Thank you for your interest in our products. Enclosed you will find our new price
-list; I will call you next week to discuss it.
+Hartelijk dank voor uw belangstelling voor onze producten. Bijgaand vindt u onze
+nieuwe prijslijst; volgende week bel ik u om die samen door te nemen.
 
-Kind regards,
+Met vriendelijke groet,
 
 {{ salesperson.name }}
 {{ salesperson.job_title }}"""
 
 # (days ago, template, description, evaluation, minutes or None): cycled over contacts.
 INTERACTION_HISTORY = [
-    (2, "CALL-OUT", "Follow-up on the quote", "positive", None),
-    (5, "EMAIL", "Sent the product sheet", "", None),
-    (9, "MEETING", "Kick-off meeting", "very_positive", 120),
-    (14, "CALL-IN", "Question about delivery times", "neutral", None),
-    (21, "QUOTE", "Quote for the spring order", "", None),
-    (30, "LETTER", "Price list 2026", "", None),
-    (45, "DEMO", "Demonstration of the new range", "positive", None),
-    (60, "CALL-OUT", "No answer, try again next week", "negative", 2),
-    (75, "INVOICE", "Invoice for the winter order", "", None),
-    (90, "CALL-OUT", "Complaint about a late delivery", "very_negative", 25),
+    (2, "CALL-OUT", "Offerte nabellen", "positive", None),
+    (5, "EMAIL", "Productblad gestuurd", "", None),
+    (9, "MEETING", "Startoverleg", "very_positive", 120),
+    (14, "CALL-IN", "Vraag over levertijden", "neutral", None),
+    (21, "QUOTE", "Offerte voor de voorjaarsbestelling", "", None),
+    (30, "LETTER", "Prijslijst 2026", "", None),
+    (45, "DEMO", "Demonstratie van het nieuwe assortiment", "positive", None),
+    (60, "CALL-OUT", "Geen gehoor, volgende week opnieuw", "negative", 2),
+    (75, "INVOICE", "Factuur voor de winterbestelling", "", None),
+    (90, "CALL-OUT", "Klacht over een late levering", "very_negative", 25),
 ]
 
 NUMBER_SERIES = [
     # code, description, prefix, width
-    ("CONTACT", "Contacts", "CT", 5),
-    ("SEGMENT", "Segments", "SM", 5),
-    ("TASK", "Tasks", "TK", 5),
+    ("CONTACT", "Contacten", "CT", 5),
+    ("SEGMENT", "Segmenten", "SM", 5),
+    ("TASK", "Taken", "TK", 5),
 ]
 
 SALESPEOPLE = [
     # code, name, job title, phone, blocked
-    ("JV", "Jan Visser", "Account manager", "+31 20 794 1101", False),
-    ("SB", "Sanne Bakker", "Sales manager", "+31 20 794 1102", False),
-    ("PJ", "Pieter Jansen", "Inside sales", "+31 20 794 1103", False),
-    ("LP", "Lotte Peeters", "Account manager Belgium", "+32 3 281 4410", False),
-    ("EW", "Emily Walker", "Account manager UK", "+44 161 496 0321", False),
-    ("RH", "Richard Hughes", "Account manager (left)", "+44 161 496 0322", True),
+    ("JV", "Jan Visser", "Accountmanager", "+31 20 794 1101", False),
+    ("SB", "Sanne Bakker", "Verkoopmanager", "+31 20 794 1102", False),
+    ("PJ", "Pieter Jansen", "Binnendienst verkoop", "+31 20 794 1103", False),
+    ("LP", "Lotte Peeters", "Accountmanager België", "+32 3 281 4410", False),
+    ("EW", "Emily Walker", "Accountmanager VK", "+44 161 496 0321", False),
+    ("RH", "Richard Hughes", "Accountmanager (uit dienst)", "+44 161 496 0322", True),
 ]
 
 # fmt: off
@@ -256,7 +256,7 @@ TASK_ATTENDEES = {
 # salesperson, description, days from today, date formula
 RECURRING_TASK = ("SB", "Verkooppijplijn bijwerken", 2, "1W")
 # The open segment whose companies get a call each: description, days from today.
-SEGMENT_TASK = ("Call the trade fair visitors", "Beursbezoekers nabellen", 3)
+SEGMENT_TASK = ("Beursbezoekers nabellen", "Beursbezoeker nabellen", 3)
 
 # A segment built with criteria, step by step, and saved for the next time:
 # description, template, salesperson, built by (the salesperson whose login does

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from crm import services
@@ -26,6 +26,7 @@ from demo.content import (
     DEMO_USERS,
     INTERACTION_HISTORY,
     PERSONS,
+    SEGMENT_TASK,
 )
 from interactions import services as interaction_services
 from interactions.models import InteractionLogEntry
@@ -61,7 +62,9 @@ class Command(BaseCommand):
                 "data (with demo logins whose passwords are known) is loaded there "
                 "only with --force."
             )
-        with transaction.atomic():
+        # In Dutch, as its users work: what the services write in words (a
+        # follow-up segment's description) is written as they would see it.
+        with translation.override("nl"), transaction.atomic():
             series = build.load_number_series()
             build.load_marketing_setup(series)
             salespeople = build.load_salespeople()
@@ -147,7 +150,7 @@ class Command(BaseCommand):
             return
         segment = segment_services.create_segment(
             user=None,
-            description="Spring mailing 2026",
+            description="Voorjaarsmailing 2026",
             template=templates["LETTER"],
             salesperson=salespeople["JV"],
         )
@@ -157,7 +160,7 @@ class Command(BaseCommand):
         segment_services.log_segment(segment, user=None, create_follow_up=True)
         call_back = segment_services.create_segment(
             user=None,
-            description="Call the trade fair visitors",
+            description=SEGMENT_TASK[0],
             template=templates["CALL-OUT"],
             salesperson=salespeople["JV"],
         )
