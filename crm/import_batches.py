@@ -23,6 +23,7 @@ from crm.models import (
     MarketingSetup,
     Salesperson,
 )
+from crm.services import erased_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -213,6 +214,9 @@ class Batches:
                 )
                 % {"no": no},
             )
+            return
+        if contact is not None and contact.erased_at is not None:
+            row.reject("no", erased_refusal(contact))
             return
         if not row.valid:
             return

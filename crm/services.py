@@ -60,18 +60,22 @@ def update_contact(contact, *, user, **values):
     return contact
 
 
+def erased_refusal(contact):
+    """The message refusing a change of an anonymised contact."""
+    return _("Contact %(no)s has been anonymised and cannot be changed.") % {
+        "no": contact.no
+    }
+
+
 def _refuse_erased(contact):
     """An anonymised contact (privacy.services.erase_contact) stays as it was left:
-    a placeholder that keeps the statistics, blocked for good."""
+    a placeholder that keeps the statistics, blocked for good. The contact import
+    rejects its rows with erased_refusal too."""
     erased_at = Contact.objects.filter(pk=contact.pk).values_list(
         "erased_at", flat=True
     )
     if erased_at.first() is not None:
-        raise ValidationError(
-            _("Contact %(no)s has been anonymised and cannot be changed.")
-            % {"no": contact.no},
-            code="erased",
-        )
+        raise ValidationError(erased_refusal(contact), code="erased")
 
 
 # Privacy blocked (Business Central's "Privacy Blocked"): the contact keeps its

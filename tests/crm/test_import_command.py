@@ -75,6 +75,19 @@ def test_update_changes_existing_contacts_and_writes_the_report(
     ]
 
 
+def test_an_anonymised_contact_in_the_file_is_a_rejected_row(existing, contacts_csv):
+    Contact.objects.filter(no="CO1").update(erased_at="2026-12-01T10:00:00Z")
+
+    out, _err = command(contacts_csv, "--update")
+
+    assert out.splitlines() == [
+        "Row 3: no: Contact CO1 has been anonymised and cannot be changed.",
+        "Row 4: company: There is no contact with no. CO404.",
+        "Import finished: 1 created, 0 updated, 0 unchanged, 2 rejected.",
+    ]
+    assert Contact.objects.get(no="CO1").name == "Acme"
+
+
 def test_a_dry_run_writes_nothing(existing, contacts_csv):
     before = (
         list(Contact.objects.values_list()),
