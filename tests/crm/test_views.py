@@ -192,6 +192,9 @@ def filter_contacts(db):
         ({"company": "acme b.v."}, ["jan"]),
         ({"company": "CT00002"}, ["emma"]),
         ({"city": "utrecht"}, ["acme", "jan"]),
+        # The beginning of the name, as a user types it; not the middle.
+        ({"city": "utr"}, ["acme", "jan"]),
+        ({"city": "trecht"}, []),
         ({"country": "GB"}, ["globex", "emma"]),
         ({"type": "person", "city": "London"}, ["emma"]),
     ],
