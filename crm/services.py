@@ -45,14 +45,14 @@ def update_contact(contact, *, user, **values):
     "Privacy blocked" changes only when given in `values`, through
     set_privacy_blocked (audited); else the stored flag stays, whatever the caller's
     copy of the contact says (it may be older than a block)."""
-    _refuse_erased(contact)
+    stored_blocked, erased_at = Contact.objects.filter(pk=contact.pk).values_list(
+        "privacy_blocked", "erased_at"
+    ).first() or (False, None)
+    _refuse_erased(contact, erased_at)
     blocked = values.pop("privacy_blocked", None)
     for field, value in values.items():
         setattr(contact, field, value)
-    stored = Contact.objects.filter(pk=contact.pk).values_list(
-        "privacy_blocked", flat=True
-    )
-    contact.privacy_blocked = stored.first() or False
+    contact.privacy_blocked = stored_blocked
     contact.full_clean()
     contact.save()
     if blocked is not None and bool(blocked) != contact.privacy_blocked:
@@ -67,14 +67,11 @@ def erased_refusal(contact):
     }
 
 
-def _refuse_erased(contact):
-    """An anonymised contact (privacy.services.erase_contact) stays as it was left:
-    a placeholder that keeps the statistics, blocked for good. The contact import
-    rejects its rows with erased_refusal too."""
-    erased_at = Contact.objects.filter(pk=contact.pk).values_list(
-        "erased_at", flat=True
-    )
-    if erased_at.first() is not None:
+def _refuse_erased(contact, erased_at):
+    """An anonymised contact (privacy.services.erase_contact; `erased_at` as
+    stored) stays as it was left: a placeholder that keeps the statistics, blocked
+    for good. The contact import rejects its rows with erased_refusal too."""
+    if erased_at is not None:
         raise ValidationError(erased_refusal(contact), code="erased")
 
 
@@ -107,7 +104,7 @@ def set_privacy_blocked(contact, blocked, *, user):
     if locked.privacy_blocked == blocked:
         contact.privacy_blocked = blocked
         return False
-    _refuse_erased(locked)
+    _refuse_erased(locked, locked.erased_at)
     contact.privacy_blocked = blocked
     # One UPDATE of the flag: the rest of the row is the caller's to save.
     Contact.objects.filter(pk=contact.pk).update(
