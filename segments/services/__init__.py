@@ -40,7 +40,6 @@ from segments.services.criteria_saved import (
 from segments.services.criteria_sources import (
     criteria_contacts,
     criteria_in_words,
-    describe_criteria,
 )
 from segments.services.delivery import (
     deliver_logged_segment,
@@ -102,7 +101,6 @@ __all__ = [
     "delete_saved_criteria",
     "delete_segment",
     "deliver_logged_segment",
-    "describe_criteria",
     "dynamic_changes",
     "go_back",
     "line_template_values",

@@ -280,21 +280,6 @@ def _contact_pairs(criteria):
     )
 
 
-def describe_criteria(criteria):
-    """`criteria` in words, as (label, value) pairs in the user's language:
-    [("Plaats", "Utrecht"), ("Taal", "Nederlands")]. No criteria reads as all
-    contacts."""
-    criteria = normalize_criteria(criteria)
-    pairs = _contact_pairs(criteria)
-    entries = _entry_words(criteria)
-    if entries is not None:
-        has, words = entries
-        label = _("Has interactions") if has else _("No interactions")
-        pairs.append((label, words or _("any")))
-    pairs.extend(_segment_pairs(criteria))
-    return pairs or [(_("Contacts"), _("all"))]
-
-
 def criteria_in_words(criteria):
     """`criteria` as one line, as the criteria pages list an action's: "plaats =
     Utrecht, heeft interacties met evaluatie = Positief"."""

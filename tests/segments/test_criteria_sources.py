@@ -135,28 +135,25 @@ def test_criteria_in_words_reads_as_one_line(world):
         assert services.criteria_in_words({}) == "alle contacten"
 
 
-def test_describe_criteria_in_words(world):
+def test_every_kind_of_criteria_in_words(world):
     criteria = {
         "city": "Utrecht",
         "language_code": "nl",
         "type": "person",
         "entries": {"has": False, "template": "LETTER", "canceled": "true"},
     }
-    assert services.describe_criteria(criteria) == [
-        ("City", "Utrecht"),
-        ("Language", "Dutch"),
-        ("Type", "Person"),
-        ("No interactions", "template = LETTER, canceled = Yes"),
-    ]
+    assert services.criteria_in_words(criteria) == (
+        "city = Utrecht, language = Dutch, type = Person, "
+        "no interactions with template = LETTER, canceled = Yes"
+    )
     with translation.override("nl"):
-        described = dict(services.describe_criteria(criteria))
-    assert described["Plaats"] == "Utrecht"
-    assert described["Taal"] == "Nederlands"
-    assert services.describe_criteria({}) == [("Contacts", "all")]
+        described = services.criteria_in_words(criteria)
+    assert described.startswith("plaats = Utrecht, taal = Nederlands, ")
+    assert services.criteria_in_words({}) == "all contacts"
     segment = SegmentFactory(no="SG7", description="Beurs")
-    assert services.describe_criteria(
-        {"segment": segment.pk, "logged_segment": world["logged"].pk}
-    ) == [
-        ("In segment", "SG7 Beurs"),
-        ("In logged segment", str(world["logged"])),
-    ]
+    assert (
+        services.criteria_in_words(
+            {"segment": segment.pk, "logged_segment": world["logged"].pk}
+        )
+        == f"in segment = SG7 Beurs, in logged segment = {world['logged']}"
+    )
