@@ -117,6 +117,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's, with a select's empty choice in words instead of "---------".
+FORM_RENDERER = "web.renderers.FormRenderer"
+
 WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {

@@ -3,7 +3,6 @@ filters as Django's own widget templates do, bound or not, in both languages."""
 
 import pytest
 from django import forms
-from django.forms.renderers import DjangoTemplates
 from django.test import RequestFactory
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -16,7 +15,13 @@ from interactions.filters import (
     PostponedFilter,
 )
 from segments.filters import LoggedSegmentFilter, SegmentFilter, SegmentLineFilter
-from web.renderers import FilterFormRenderer, attributes, select, text_input
+from web.renderers import (
+    FilterFormRenderer,
+    FormRenderer,
+    attributes,
+    select,
+    text_input,
+)
 
 FILTERS = [
     AuditRecordFilter,
@@ -29,7 +34,8 @@ FILTERS = [
     SegmentLineFilter,
     LoggedSegmentFilter,
 ]
-DJANGO = DjangoTemplates()
+# The project's renderer: Django's templates, the empty choice in words.
+DJANGO = FormRenderer()
 
 
 def every_value(form):

@@ -1,4 +1,8 @@
-"""The form renderer of the list pages' filter forms (web.filters.FilterSet).
+"""The project's form renderer (FormRenderer, settings.FORM_RENDERER) and the faster
+one of the list pages' filter forms (FilterFormRenderer, web.filters.FilterSet).
+
+Both name a select's empty choice in words, where Django writes "---------": "Kies…"
+when a choice is required, "(geen)" when none is a choice too.
 
 Django renders every widget through a template, its attributes through a second one
 (attrs.html) and each option of a select through one more: with 16 filters that was
@@ -7,12 +11,14 @@ forms use, inputs and selects, in Python with Django's markup, and leaves every
 other template to Django; tests/web/test_renderers.py renders each widget both ways.
 """
 
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.forms.renderers import DjangoTemplates
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import stringformat
 from django.utils.html import escape
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import gettext as _
 
 WIDGETS = "django/forms/widgets/"
 # Widget templates that are input.html and nothing else.
@@ -32,6 +38,7 @@ INPUTS = {
 }
 SELECT = f"{WIDGETS}select.html"
 OPTION = f"{WIDGETS}select_option.html"
+DASHES = BLANK_CHOICE_DASH[0][1]
 # What a template's {{ value }} does with a value: localize and escape it.
 PLAIN = Context()
 
@@ -82,8 +89,25 @@ def select(widget):
     return "".join(parts)
 
 
-class FilterFormRenderer(DjangoTemplates):
-    """Django's renderer, with inputs and selects written in Python."""
+def name_empty_choice(widget):
+    """Give a select's "---------" choice (`widget`: its template context) words."""
+    for _group, options, _index in widget["optgroups"]:
+        for option in options:
+            if option["value"] in ("", None) and option["label"] == DASHES:
+                option["label"] = _("Choose…") if widget["required"] else _("(none)")
+
+
+class FormRenderer(DjangoTemplates):
+    """Django's renderer, with the empty choice of selects in words."""
+
+    def render(self, template_name, context, request=None):
+        if template_name == SELECT:
+            name_empty_choice(context["widget"])
+        return super().render(template_name, context, request)
+
+
+class FilterFormRenderer(FormRenderer):
+    """The project's renderer, with inputs and selects written in Python."""
 
     def render(self, template_name, context, request=None):
         widget = context.get("widget")
@@ -94,6 +118,7 @@ class FilterFormRenderer(DjangoTemplates):
             for _name, options, _index in widget["optgroups"]
             for option in options
         ):
+            name_empty_choice(widget)
             return mark_safe(select(widget))
         return super().render(template_name, context, request)
 

@@ -234,16 +234,34 @@ def _in_words(filter_, value):
     return value
 
 
+# How a filter compares, in words, where "=" would say it wrongly.
+COMPARISONS = {
+    "istartswith": gettext_lazy("%(label)s starts with %(value)s"),
+    "search": gettext_lazy('%(label)s for "%(value)s"'),
+}
+
+
 def _describe(filterset_class, data):
+    """Each criterion of `data` in words: "plaats begint met rotter"."""
     # An instance's own copies: a field built on the class's filters would be
     # shared by every later filter form (django-filter caches it).
     filters = filterset_class(
         queryset=filterset_class._meta.model.objects.none()
     ).filters
     return [
-        (str(filters[name].label), str(_in_words(filters[name], value)))
+        _compared(
+            filters[name].label,
+            # "q" is the search box (its own method, not a lookup).
+            "search" if name == "q" else filters[name].lookup_expr,
+            _in_words(filters[name], value),
+        )
         for name, value in data.items()
     ]
+
+
+def _compared(label, lookup, value):
+    words = COMPARISONS.get(lookup, "%(label)s = %(value)s")
+    return words % {"label": str(label).lower(), "value": value}
 
 
 def _entry_words(criteria):
@@ -253,27 +271,27 @@ def _entry_words(criteria):
         return None
     entry_data = dict(criteria["entries"])
     has = entry_data.pop("has")
-    words = ", ".join(
-        f"{name.lower()} = {value}"
-        for name, value in _describe(EntryCriteriaFilter, entry_data)
-    )
-    return has, words
+    return has, ", ".join(_describe(EntryCriteriaFilter, entry_data))
 
 
-def _segment_pairs(criteria):
-    pairs = []
+def _segment_words(criteria):
+    words = []
     if "segment" in criteria:
         segment = Segment.objects.filter(pk=criteria["segment"]).first()
-        pairs.append((_("In segment"), str(segment or criteria["segment"])))
+        words.append(
+            _compared(_("In segment"), "exact", segment or criteria["segment"])
+        )
     if "logged_segment" in criteria:
         logged = LoggedSegment.objects.filter(pk=criteria["logged_segment"]).first()
-        pairs.append(
-            (_("In logged segment"), str(logged or criteria["logged_segment"]))
+        words.append(
+            _compared(
+                _("In logged segment"), "exact", logged or criteria["logged_segment"]
+            )
         )
-    return pairs
+    return words
 
 
-def _contact_pairs(criteria):
+def _contact_words(criteria):
     return _describe(
         ContactFilter,
         {name: value for name, value in criteria.items() if name in CONTACT_CRITERIA},
@@ -281,10 +299,10 @@ def _contact_pairs(criteria):
 
 
 def criteria_in_words(criteria):
-    """`criteria` as one line, as the criteria pages list an action's: "plaats =
-    Utrecht, heeft interacties met evaluatie = Positief"."""
+    """`criteria` as one line, as the criteria pages list an action's: "plaats
+    begint met Utrecht, heeft interacties met evaluatie = Positief"."""
     criteria = normalize_criteria(criteria)
-    parts = [f"{label.lower()} = {value}" for label, value in _contact_pairs(criteria)]
+    parts = _contact_words(criteria)
     entries = _entry_words(criteria)
     if entries is not None:
         has, words = entries
@@ -297,7 +315,5 @@ def criteria_in_words(criteria):
             parts.append(phrase % {"criteria": words})
         else:
             parts.append(_("has interactions") if has else _("no interactions"))
-    parts.extend(
-        f"{label.lower()} = {value}" for label, value in _segment_pairs(criteria)
-    )
+    parts.extend(_segment_words(criteria))
     return ", ".join(parts) or _("all contacts")

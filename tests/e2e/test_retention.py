@@ -65,7 +65,7 @@ def test_a_retention_rule_set_previewed_run_and_logged_in_dutch(
     shot("terms")
 
     # The dry run says what a run would do and changes nothing.
-    page.get_by_role("link", name="Proefrun").click()
+    page.get_by_role("link", name="Proefdraaien").click()
     row = page.get_by_role("row").filter(
         has_text="Groep TELEFOON: posten ouder dan 24 maanden"
     )

@@ -121,12 +121,12 @@ def test_criteria_in_words_reads_as_one_line(world):
         "segment": SegmentFactory(no="SG8", description="Beurs").pk,
     }
     assert services.criteria_in_words(criteria) == (
-        "city = Utrecht, has interactions with evaluation = Positive, "
+        "city starts with Utrecht, has interactions with evaluation = Positive, "
         "in segment = SG8 Beurs"
     )
     with translation.override("nl"):
         assert services.criteria_in_words(criteria) == (
-            "plaats = Utrecht, heeft interacties met evaluatie = Positief, "
+            "plaats begint met Utrecht, heeft interacties met evaluatie = Positief, "
             "in segment = SG8 Beurs"
         )
         assert services.criteria_in_words({"entries": {"has": False}}) == (
@@ -143,12 +143,18 @@ def test_every_kind_of_criteria_in_words(world):
         "entries": {"has": False, "template": "LETTER", "canceled": "true"},
     }
     assert services.criteria_in_words(criteria) == (
-        "city = Utrecht, language = Dutch, type = Person, "
+        "city starts with Utrecht, language = Dutch, type = Person, "
         "no interactions with template = LETTER, canceled = Yes"
     )
     with translation.override("nl"):
         described = services.criteria_in_words(criteria)
-    assert described.startswith("plaats = Utrecht, taal = Nederlands, ")
+    assert described.startswith("plaats begint met Utrecht, taal = Nederlands, ")
+    with translation.override("nl"):
+        assert services.criteria_in_words(
+            {"q": "jan", "country": "NL", "entries": {"has": True, "q": "offerte"}}
+        ) == (
+            'zoeken naar "jan", land = NL, heeft interacties met zoeken naar "offerte"'
+        )
     assert services.criteria_in_words({}) == "all contacts"
     segment = SegmentFactory(no="SG7", description="Beurs")
     assert (
