@@ -42,7 +42,7 @@ def test_block_a_contact_then_an_interaction_is_refused_in_dutch(
     page.goto(f"{live_server.url}{person.get_absolute_url()}")
     page.get_by_role("link", name="Privacy blokkeren").click()
     expect(page.get_by_role("heading", name="Privacy blokkeren")).to_be_visible()
-    expect(page.get_by_text("markeren als ‘Privacy geblokkeerd’?")).to_be_visible()
+    expect(page.get_by_text("markeren als “Privacy geblokkeerd”?")).to_be_visible()
     shot("confirm")
     page.get_by_role("button", name="Privacy blokkeren").click()
     expect(page.get_by_role("alert")).to_contain_text(
@@ -72,8 +72,8 @@ def test_block_a_contact_then_an_interaction_is_refused_in_dutch(
     choose(page, "Interactiesjabloon", "phone", "CALL Phone call")
     page.get_by_role("button", name="OK").click()
     expect(page.get_by_role("alert").first).to_contain_text(
-        "Contact CT00002 Sanne de Vries is om privacyredenen geblokkeerd: er kunnen geen "
-        "nieuwe interacties, segmentregels, taken of verzendingen voor worden "
+        "Contact CT00002 Sanne de Vries is om privacyredenen geblokkeerd: er kunnen "
+        "geen nieuwe interacties, segmentregels, taken of verzendingen voor worden "
         "gemaakt."
     )
     shot("refused")

@@ -451,8 +451,8 @@ class TestDynamicSegment:
 def test_describing_criteria_leaves_the_contact_filters_checks_alone(
     sales_client, built
 ):
-    # The criteria page describes "city starts with Utrecht"; the contact list after it still
-    # refuses a city longer than the column, with its message.
+    # The criteria page describes "city starts with Utrecht"; the contact list after
+    # it still refuses a city longer than the column, with its message.
     sales_client.get(url("segment_criteria", built))
 
     response = sales_client.get(reverse("crm:contact_list"), {"city": "x" * 55_000})
