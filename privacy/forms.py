@@ -6,13 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from interactions.models import InteractionGroup, InteractionTemplate
 from privacy.models import RetentionPolicy, RetentionSettings
 from privacy.models.retention import MAX_MONTHS
+from web.amounts import WholeNumberField, number_formfield
 
 
 class RetentionPolicyForm(forms.ModelForm):
     """A policy names a group or a template, not both (the model's constraint says
     so in words); its months start at 1, where the model field's type allows 0."""
 
-    months = forms.IntegerField(
+    months = WholeNumberField(
         label=_("Older than (months)"), min_value=1, max_value=MAX_MONTHS
     )
 
@@ -38,6 +39,7 @@ class RetentionSettingsForm(forms.ModelForm):
     class Meta:
         model = RetentionSettings
         fields = ["canceled_days", "postponed_days", "audit_years", "file_hours"]
+        formfield_callback = number_formfield
 
 
 class EraseConfirmForm(forms.Form):

@@ -9,6 +9,7 @@ from interactions.lookups import TemplateField
 from interactions.models import InteractionTemplate
 from interactions.views.bulk import SelectionForm
 from tasks.models import Task
+from web.amounts import number_formfield
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -40,6 +41,7 @@ class TaskForm(forms.ModelForm):
         ]
         widgets = {"date": DATE_INPUT, "start_time": TIME_INPUT}
         field_classes = {"template": TemplateField, "salesperson": SalespersonField}
+        formfield_callback = number_formfield
 
     def __init__(self, *args, creating=True, **kwargs):
         super().__init__(*args, **kwargs)

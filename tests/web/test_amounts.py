@@ -12,6 +12,7 @@ from django.utils import translation
 
 from interactions.filters import InteractionLogEntryFilter
 from interactions.models import InteractionLogEntry, InteractionTemplate
+from privacy.models import RetentionPolicy
 from segments.forms import SegmentLineForm
 from tests.factories import (
     InteractionGroupFactory,
@@ -233,20 +234,44 @@ def test_a_filter_amount_typed_otherwise_is_an_error_not_a_500(sales_client, db)
 
 
 @pytest.mark.parametrize(
-    ("name", "args"),
+    ("name", "numbers"),
     [
-        ("interactions:entry_create", []),
-        ("interactions:template_create", []),
-        ("segments:segment_create", []),
-        ("crm:numberseries_create", []),
+        ("interactions:entry_create", 2),
+        ("interactions:template_create", 2),
+        ("segments:segment_create", 2),
+        ("crm:numberseries_create", 2),
+        ("tasks:task_create", 1),
+        ("privacy:retention_policy_create", 1),
+        ("privacy:retention", 4),
     ],
 )
 def test_number_inputs_are_text_with_a_keyboard_hint_never_type_number(
-    crm_admin_client, marketing_setup, name, args
+    crm_admin_client, marketing_setup, name, numbers
 ):
-    page = crm_admin_client.get(reverse(name, args=args)).content.decode()
+    page = crm_admin_client.get(reverse(name)).content.decode()
     assert 'type="number"' not in page
-    assert page.count('inputmode="decimal"') + page.count('inputmode="numeric"') == 2
+    assert (
+        page.count('inputmode="decimal"') + page.count('inputmode="numeric"') == numbers
+    )
+
+
+def test_a_retention_term_typed_in_dutch_is_read_in_dutch(crm_admin_client):
+    response = crm_admin_client.post(
+        reverse("privacy:retention_policy_create"),
+        {"group": InteractionGroupFactory().pk, "action": "delete", "months": "1.200"},
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+    assert response.status_code == 302
+    assert RetentionPolicy.objects.get().months == 1200
+    response = crm_admin_client.post(
+        reverse("privacy:retention_policy_create"),
+        {"group": InteractionGroupFactory().pk, "action": "delete", "months": "1,5"},
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["months"] == [
+        "Vul een geheel getal in zoals 1.250."
+    ]
 
 
 def test_a_template_typed_in_dutch_is_stored_and_shown_back_in_dutch(
