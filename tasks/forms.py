@@ -89,7 +89,12 @@ class SegmentTaskForm(TaskForm):
 
 
 class PostponeForm(forms.Form):
-    to = forms.DateField(label=_("New date"), widget=DATE_INPUT)
+    to = forms.DateField(
+        label=_("New date"),
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"
+        ),
+    )
 
 
 class TaskSelectionForm(SelectionForm):

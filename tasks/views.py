@@ -19,6 +19,7 @@ from django_filters.views import FilterView
 
 from crm.models import Contact, Salesperson
 from interactions.models import InteractionLogEntry
+from interactions.services import default_salesperson
 from interactions.views.bulk import BulkActionView
 from segments.models import LoggedSegment, Segment
 from tasks import services
@@ -235,6 +236,11 @@ class TaskCreateView(PermissionFirstMixin, BadInputMixin, FormView):
             initial["contact"] = _named(Contact, no=query["contact"])
         if query.get("salesperson"):
             initial["salesperson"] = _named(Salesperson, code=query["salesperson"])
+        if initial.get("salesperson") is None:
+            # As "Interactie maken": the user's own, so the task is in Mijn taken.
+            initial["salesperson"] = default_salesperson(
+                user=self.request.user, contact=initial.get("contact")
+            )
         return initial
 
     def form_valid(self, form):
@@ -399,7 +405,10 @@ class TaskPostponeView(TaskActionView):
         task = services.postpone_task(
             self.task, to=form.cleaned_data["to"], user=request.user
         )
-        return _("Task %(no)s postponed.") % {"no": task.no}
+        return _("Task %(no)s postponed to %(date)s.") % {
+            "no": task.no,
+            "date": formats.date_format(task.date, "SHORT_DATE_FORMAT"),
+        }
 
 
 class WeekView(PermissionRequiredMixin, TemplateView):

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from playwright.sync_api import expect
 
-from crm.models import MarketingSetup
+from crm.models import MarketingSetup, Salesperson
 from interactions.models import InteractionLogEntry
 from tasks.models import Task
 from tests.e2e.conftest import choose, field
@@ -72,7 +72,7 @@ def test_follow_up_task_from_an_interaction_completed_in_mijn_taken(
     expect(row).to_contain_text("Sanne de Vries")
     shot("mijn-taken")
 
-    # Voltooid (its accessible name names the task): the interaction is logged and
+    # Voltooien (its accessible name names the task): the interaction is logged and
     # the next one comes a week later.
     row.get_by_role("button", name="Taak TK00001 voltooien").click()
     alert = page.get_by_role("alert")
@@ -88,3 +88,49 @@ def test_follow_up_task_from_an_interaction_completed_in_mijn_taken(
     assert (logged.contact, logged.description) == (person, "Terugbellen over offerte")
     assert InteractionLogEntry.objects.count() == 2
     assert Task.objects.get(no="TK00002").date == today + datetime.timedelta(weeks=1)
+
+
+def test_postpone_then_cancel_a_task_on_its_card(page, live_server, login, shot):
+    user, person = setup_data()
+    task = Task.objects.create(
+        no="TK00007",
+        description="Offerte nabellen",
+        contact=person,
+        salesperson=Salesperson.objects.get(user=user),
+        date=datetime.date.today(),
+    )
+    login(user)
+    page.get_by_label("Language").select_option("nl")
+    expect(page.get_by_role("heading", name="Welkom, anna")).to_be_visible()
+    page.goto(f"{live_server.url}{task.get_absolute_url()}")
+
+    later = datetime.date.today() + datetime.timedelta(days=4)
+    field(page, "Nieuwe datum").fill(later.isoformat())
+    page.get_by_role("button", name="Uitstellen").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        f"Taak TK00007 is uitgesteld tot {later.day}-{later.month}-{later.year}."
+    )
+
+    # Taak annuleren asks first: "no" leaves the task open, "yes" cancels it.
+    questions = []
+
+    def answer(accept):
+        def respond(dialog):
+            questions.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+
+        return respond
+
+    page.once("dialog", answer(False))
+    page.get_by_role("button", name="Taak annuleren").click()
+    assert questions == [
+        "Taak TK00007 annuleren? De taak blijft als geannuleerd in de takenlijst staan."
+    ]
+    task.refresh_from_db()
+    assert not task.canceled
+    page.once("dialog", answer(True))
+    page.get_by_role("button", name="Taak annuleren").click()
+    expect(page.get_by_role("alert")).to_contain_text("Taak TK00007 is geannuleerd.")
+    shot("canceled")
+    task.refresh_from_db()
+    assert task.canceled

@@ -10,6 +10,7 @@ from tests.factories import (
     InteractionLogEntryFactory,
     InteractionTemplateFactory,
     LoggedSegmentFactory,
+    PersonFactory,
     SalespersonFactory,
     SegmentFactory,
     SegmentLineFactory,
@@ -52,7 +53,7 @@ def test_my_tasks_in_dutch(sales_client, salesperson, frozen_today):
     for text in ("Mijn taken", "Achterstallig", "Vandaag", "Deze week", "Later"):
         assert text in page
     assert "Offerte nabellen" in page
-    assert ">Voltooid<" in page
+    assert ">Voltooien<" in page
 
 
 def test_my_tasks_without_a_salesperson_says_so(sales_client):
@@ -157,6 +158,23 @@ def test_a_prefill_holding_nul_names_nobody(sales_client):
     response = sales_client.get(url, {"contact": "CT\x00", "salesperson": "\x00"})
     assert response.status_code == 200
     assert response.context["form"].initial.get("contact") is None
+
+
+def test_a_new_task_is_the_users_own_else_the_contacts_salesperson(
+    sales_client, salesperson
+):
+    # Left empty it was saved without a salesperson, and missing from Mijn taken.
+    url = reverse("tasks:task_create")
+    other = SalespersonFactory(code="PB")
+    contact = PersonFactory(no="CT00042", salesperson=other)
+    form = sales_client.get(url, {"contact": contact.no}).context["form"]
+    assert form.initial["salesperson"] == salesperson
+    salesperson.user = None
+    salesperson.save()
+    form = sales_client.get(url, {"contact": contact.no}).context["form"]
+    assert form.initial["salesperson"] == other
+    form = sales_client.get(url, {"salesperson": "AV"}).context["form"]
+    assert form.initial["salesperson"] == salesperson
 
 
 def test_create_task_from_the_contact_card(sales_client, contact, salesperson):
@@ -315,6 +333,7 @@ def test_postpone_and_cancel_from_the_card(sales_client, my_task, frozen_today):
     card = reverse("tasks:task_detail", args=[my_task.pk])
     page = sales_client.get(card).content.decode()
     assert "Postpone" in page
+    assert f'data-confirm="Cancel task {my_task.no}? It stays' in page
     response = sales_client.post(
         reverse("tasks:task_postpone", args=[my_task.pk]),
         {"to": "2026-11-01"},
@@ -322,8 +341,14 @@ def test_postpone_and_cancel_from_the_card(sales_client, my_task, frozen_today):
     )
     assert "Postpone the task to today or a later date." in response.content.decode()
     sales_client.post(reverse("tasks:task_postpone", args=[my_task.pk]), {"to": "bad"})
-    sales_client.post(
-        reverse("tasks:task_postpone", args=[my_task.pk]), {"to": "2026-12-20"}
+    response = sales_client.post(
+        reverse("tasks:task_postpone", args=[my_task.pk]),
+        {"to": "2026-12-20"},
+        HTTP_ACCEPT_LANGUAGE="nl",
+        follow=True,
+    )
+    assert [str(message) for message in response.context["messages"]][-1] == (
+        f"Taak {my_task.no} is uitgesteld tot 20-12-2026."
     )
     my_task.refresh_from_db()
     assert (my_task.date, my_task.status) == (datetime.date(2026, 12, 20), "postponed")
