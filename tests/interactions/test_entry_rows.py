@@ -115,3 +115,15 @@ def test_a_contact_row_links_the_contact_and_its_company():
         f"{person.get_absolute_url()} {company.get_absolute_url()} "
         "Jansen &amp; Zonen Persoon False"
     )
+
+
+def test_the_entry_page_names_who_logged_it_without_a_space_before_the_comma(
+    sales_client, sales_user
+):
+    sales_user.first_name, sales_user.last_name = "Anna", "Visser"
+    sales_user.save()
+    entry = InteractionLogEntryFactory(created_by=sales_user)
+    page = sales_client.get(
+        reverse("interactions:entry_detail", args=[entry.pk])
+    ).content.decode()
+    assert '<span title="sales">Anna Visser</span>, ' in page
