@@ -1,9 +1,11 @@
 """The audit trail: who did what to entries, logged segments and lists, and when."""
 
+import datetime
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from web.db import choices_constraint
@@ -68,7 +70,33 @@ AUDIT_DETAIL_LABELS = {
     "action": _("Action"),
     "message": _("Message"),
     "privacy_blocked": _("Privacy blocked left out"),
+    "previous_date": _("Previous date"),
 }
+
+
+def shown_date(value):
+    """A date stored as ISO text, as the active language writes it."""
+    try:
+        day = datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+# How the values of a key are shown ({key: value -> text}), where a code or an ISO
+# date is stored: the apps that record coded values name them in their
+# AppConfig.ready (name_detail_values), as the audit trail sits below them.
+DETAIL_VALUES = {"previous_date": shown_date}
+
+
+def name_detail_values(key, choices):
+    """Show the stored codes of detail `key` by the labels of `choices` (a
+    TextChoices class); a code it does not know stays as stored."""
+
+    def label(value):
+        return choices(value).label if value in choices.values else value
+
+    DETAIL_VALUES[key] = label
 
 
 # Keys not listed are shown as they are stored: an older record keeps its details
@@ -85,7 +113,7 @@ def detail_lines(details):
         elif isinstance(value, list):
             text = ", ".join(map(str, value))
         else:
-            text = str(value)
+            text = str(DETAIL_VALUES.get(key, str)(value))
         lines.append((AUDIT_DETAIL_LABELS.get(key, key), text))
     return lines
 

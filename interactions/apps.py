@@ -7,8 +7,13 @@ class InteractionsConfig(AppConfig):
     verbose_name = _("Interactions")
 
     def ready(self):
+        from audit.models import name_detail_values
         from interactions import jobs
+        from interactions.models import DocumentType, Evaluation
         from jobs import registry
+
+        name_detail_values("evaluation", Evaluation)
+        name_detail_values("document_type", DocumentType)
 
         registry.register(
             jobs.BULK_KIND,

@@ -15,8 +15,9 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
-from audit.models import AuditRecord
+from audit.models import AuditRecord, details_text
 from audit.services import record_audit
 from interactions import services
 from interactions.models import (
@@ -838,3 +839,21 @@ def test_an_export_with_filters_it_cannot_read_is_not_audited(client, user):
 
     assert response.status_code == 400
     assert not AuditRecord.objects.filter(action="exported").exists()
+
+
+def test_coded_details_are_shown_by_their_labels_and_dates_as_dutch_writes_them():
+    details = {
+        "evaluation": "positive",
+        "document_type": "email",
+        "previous_date": "2026-12-06",
+        "format": "xlsx",
+    }
+    with translation.override("nl"):
+        assert details_text(details) == (
+            "Evaluatie: Positief; Documentsoort: E-mail; Vorige datum: 6-12-2026; "
+            "Indeling: xlsx"
+        )
+    # A code or a date an older record holds that is not known stays as stored.
+    assert details_text({"evaluation": "grand", "previous_date": "soon"}) == (
+        "Evaluation: grand; Previous date: soon"
+    )
