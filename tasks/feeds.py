@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import HttpResponse, HttpResponseNotModified, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 from django.views import View
@@ -25,9 +26,21 @@ class CalendarFeedView(View):
 
     def get(self, request, token):
         feed = get_object_or_404(
-            CalendarFeed.objects.select_related("user").defer("body"), token=token
+            CalendarFeed.objects.select_related("user__salesperson").defer("body"),
+            token=token,
         )
-        name = _("Tasks of %(user)s") % {"user": feed.user.get_username()}
+        # The program that reads it sends no language: the salesperson's is used.
+        language = reminders.language_of(getattr(feed.user, "salesperson", None))
+        with translation.override(language):
+            response = self.feed_response(request, feed)
+        response["Content-Language"] = language
+        return response
+
+    def feed_response(self, request, feed):
+        user = feed.user
+        name = _("Tasks of %(user)s") % {
+            "user": user.get_full_name() or user.get_username()
+        }
         stamp = reminders.feed_stamp(feed, name=name)
         if reminders.is_kept(feed, stamp):
             etag = reminders.feed_etag(feed)
@@ -63,9 +76,12 @@ class CalendarFeedSettingsView(PermissionRequiredMixin, TemplateView):
             reminders.revoke_feed(request.user)
             messages.success(request, _("The calendar link no longer works."))
         else:
+            replaced = CalendarFeed.objects.filter(user=request.user).exists()
             reminders.create_feed(request.user)
             messages.success(
                 request,
-                _("Your calendar link is ready; an earlier one stopped working."),
+                _("Your calendar link is ready; an earlier one stopped working.")
+                if replaced
+                else _("Your calendar link is ready."),
             )
         return HttpResponseRedirect(reverse("tasks:calendar_settings"))

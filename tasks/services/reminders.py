@@ -62,9 +62,16 @@ def send_digests(*, today=None):
     return sent
 
 
+def language_of(salesperson):
+    """The language of what goes to `salesperson` (None: nobody's), read by
+    programs rather than on a page: the digest, the calendar feed."""
+    if salesperson is not None and salesperson.language_code:
+        return salesperson.language_code
+    return settings.LANGUAGE_CODE
+
+
 def _message(salesperson, tasks, today, connection):
-    language = salesperson.language_code or settings.LANGUAGE_CODE
-    with translation.override(language):
+    with translation.override(language_of(salesperson)):
         context = {
             "salesperson": salesperson,
             "today": today,

@@ -149,7 +149,7 @@ def test_the_next_poll_shows_every_change(
 
 
 def fresh_document(feed):
-    name = f"Tasks of {feed.user.get_username()}"
+    name = f"Tasks of {feed.user.get_full_name() or feed.user.get_username()}"
     return calendar.render(feed_tasks(feed), name=name)
 
 
@@ -223,13 +223,16 @@ def test_a_feed_never_polled_is_not_rendered_ahead(
 def test_a_feed_is_rendered_ahead_under_the_name_it_was_polled_with(
     client, feed, user, contact, time_machine
 ):
-    poll(client, feed, language="nl")
+    # The feed's salesperson reads Dutch; the program polling asks for English.
+    contact.salesperson.language_code = "nl"
+    contact.salesperson.save()
+    poll(client, feed, language="en")
     time_machine.move_to(timezone.now() + datetime.timedelta(minutes=1))
     create_task(user=user, contact=contact, description="Bellen")
     assert refresh_feeds([contact.salesperson_id]) == 1
-    again = poll(client, feed, language="nl")
+    again = poll(client, feed, language="en")
     assert icalendar.Calendar.from_ical(again.content)["x-wr-calname"] == (
-        f"Taken van {feed.user.get_username()}"
+        f"Taken van {feed.user.get_full_name() or feed.user.get_username()}"
     )
     assert refresh_feeds([contact.salesperson_id]) == 0  # kept: nothing to do
 

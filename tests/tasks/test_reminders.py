@@ -2,6 +2,7 @@ import datetime
 
 import icalendar
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -154,3 +155,33 @@ def test_the_subscription_page_makes_and_revokes_the_link(sales_client, sales_us
     assert feed.get_absolute_url() in sales_client.get(url).content.decode()
     sales_client.post(url, {"action": "revoke"})
     assert not CalendarFeed.objects.exists()
+
+
+def test_the_feed_is_in_the_salespersons_language_whatever_the_program_asks(
+    client, feed, salesperson, sales_user
+):
+    # Calendar programs send no language of their own: it was English, by username.
+    sales_user.first_name, sales_user.last_name = "Anna", "Visser"
+    sales_user.save()
+    salesperson.language_code = "nl"
+    salesperson.save()
+    response = client.get(feed.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assert response["Content-Language"] == "nl"
+    assert b"X-WR-CALNAME:Taken van Anna Visser\r\n" in response.content
+    salesperson.language_code = ""
+    salesperson.save()
+    response = client.get(feed.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="nl")
+    assert response["Content-Language"] == settings.LANGUAGE_CODE
+    assert b"X-WR-CALNAME:Tasks of Anna Visser\r\n" in response.content
+
+
+def test_a_first_link_does_not_speak_of_an_earlier_one(sales_client):
+    url = reverse("tasks:calendar_settings")
+    first = sales_client.post(url, {"action": "create"}, follow=True)
+    assert [str(m) for m in first.context["messages"]] == [
+        "Your calendar link is ready."
+    ]
+    again = sales_client.post(url, {"action": "create"}, follow=True)
+    assert [str(m) for m in again.context["messages"]] == [
+        "Your calendar link is ready; an earlier one stopped working."
+    ]
