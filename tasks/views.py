@@ -11,7 +11,6 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import DetailView, FormView, TemplateView, View
@@ -32,6 +31,7 @@ from web.views import (
     PermissionFirstMixin,
     add_service_error,
     back_to_list,
+    next_url,
 )
 
 # Rows a section of Mijn taken shows; "Show all" opens the filtered task list.
@@ -185,14 +185,6 @@ class TaskDetailView(PermissionRequiredMixin, VisibleTaskMixin, DetailView):
             next_task=Task.objects.filter(previous=task).first(),
             **kwargs,
         )
-
-
-def _next_url(request, default):
-    """Where to go after an action: the page's `next` when it is ours."""
-    url = request.POST.get("next", "")
-    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}):
-        return url
-    return default
 
 
 def _named(model, **key):
@@ -370,7 +362,7 @@ class TaskActionView(PermissionFirstMixin, View):
                 messages.error(request, text)
         else:
             messages.success(request, message)
-        return HttpResponseRedirect(_next_url(request, self.task.get_absolute_url()))
+        return HttpResponseRedirect(next_url(request, self.task.get_absolute_url()))
 
 
 class TaskCompleteView(TaskActionView):

@@ -10,7 +10,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import MAX_URL_REDIRECT_LENGTH
+from django.utils.http import MAX_URL_REDIRECT_LENGTH, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View, defaults
 
@@ -49,6 +49,15 @@ def back_to_list(name, query=""):
     if query and len(url) + len(query) < MAX_URL_REDIRECT_LENGTH:
         url = f"{url}?{query}"
     return url
+
+
+def next_url(request, default):
+    """Where to go after an action: the posted `next` when it is a page of ours
+    (the page the action was started from), else `default`."""
+    url = request.POST.get("next", "")
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}):
+        return url
+    return default
 
 
 def add_service_error(form, error):

@@ -19,9 +19,7 @@ from interactions.models import (
     Evaluation,
     InteractionLogEntry,
 )
-from web.views import (
-    back_to_list,
-)
+from web.views import back_to_list, next_url
 
 
 class SelectionForm(forms.Form):
@@ -103,7 +101,10 @@ class BulkActionView(PermissionRequiredMixin, TemplateView):
             queryset=self.get_queryset(),
             filterset_class=self.filterset_class,
         )
-        back = back_to_list(self.list_url, request.POST.get("query", ""))
+        # Back to the list, or to the page the action was started from (`next`).
+        back = next_url(
+            request, back_to_list(self.list_url, request.POST.get("query", ""))
+        )
         if (
             not form.is_valid()
             or form.cleaned_data["action"] not in self.allowed_actions
@@ -124,6 +125,7 @@ class BulkActionView(PermissionRequiredMixin, TemplateView):
                     "count": entries.count(),
                     "action": action,
                     "back": back,
+                    "next": request.POST.get("next", ""),
                     "question": self.question(
                         action, entries.count(), form.cleaned_data
                     ),

@@ -360,6 +360,10 @@ class InteractionLogEntryDetailView(PermissionRequiredMixin, DetailView):
             .select_related("created_by", "canceled_by")
         )
 
+    def get_context_data(self, **kwargs):
+        # Evaluate and Mark canceled go through the list's bulk action, back here.
+        return super().get_context_data(evaluations=Evaluation.choices[1:], **kwargs)
+
 
 class AttachmentDownloadView(PermissionRequiredMixin, DetailView):
     """Attachments are private: served only here, to logged-in users, as downloads."""

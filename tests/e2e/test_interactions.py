@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.core.management import call_command
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from interactions.models import InteractionLogEntry
@@ -9,6 +10,7 @@ from tests.factories import (
     AdminUserFactory,
     CompanyFactory,
     InteractionGroupFactory,
+    InteractionLogEntryFactory,
     InteractionTemplateFactory,
     PersonFactory,
     SalespersonFactory,
@@ -164,3 +166,44 @@ def test_postponing_in_dutch(page, live_server, login, shot):
     expect(page.get_by_role("heading", name="Uitgestelde interacties")).to_be_visible()
     expect(page.get_by_role("link", name="Hervatten")).to_have_count(1)
     shot("dutch-postponed-list")
+
+
+def test_evaluate_and_cancel_one_entry_on_its_page_in_dutch(
+    page, live_server, login, shot
+):
+    user, person = setup_data()
+    entry = InteractionLogEntryFactory(
+        contact=person, description="Offerte besproken", created_by=user
+    )
+    login(user)
+    page.get_by_label("Language").select_option("nl")
+    expect(page.get_by_role("heading", name="Welkom, anna")).to_be_visible()
+    url = f"{live_server.url}{reverse('interactions:entry_detail', args=[entry.pk])}"
+    page.goto(url)
+
+    # Evalueren asks first, then comes back to the entry with the evaluation.
+    page.get_by_label("Evaluatie", exact=True).select_option(label="Positief")
+    page.get_by_role("button", name="Evalueren").click()
+    expect(
+        page.get_by_text("Wilt u de 1 geselecteerde regel evalueren als Positief?")
+    ).to_be_visible()
+    shot("evaluate-confirm")
+    page.get_by_role("button", name="Ja").click()
+    expect(page).to_have_url(url)
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.locator("dt", has_text="Evaluatie").locator("+ dd")).to_have_text(
+        "Positief"
+    )
+
+    # Markeren als geannuleerd; "Nee" on the question leaves it as it was.
+    page.get_by_role("button", name="Markeren als geannuleerd").click()
+    page.get_by_role("link", name="Nee").click()
+    expect(page).to_have_url(url)
+    page.get_by_role("button", name="Markeren als geannuleerd").click()
+    page.get_by_role("button", name="Ja").click()
+    expect(page.get_by_role("heading", name="Offerte besproken")).to_contain_text(
+        "Geannuleerd"
+    )
+    shot("canceled")
+    entry.refresh_from_db()
+    assert (entry.evaluation, entry.canceled) == ("positive", True)

@@ -819,6 +819,45 @@ class TestBulkActions:
         )
         assert not InteractionLogEntry.objects.filter(canceled=True).exists()
 
+    def test_the_entry_page_marks_and_evaluates_its_entry_and_comes_back(
+        self, sales_client, entries
+    ):
+        entry = entries[0]
+        page_url = reverse("interactions:entry_detail", args=[entry.pk])
+        page = sales_client.get(page_url).content.decode()
+        assert f'<input type="hidden" name="next" value="{page_url}">' in page
+        assert ">Mark canceled</button>" in page
+        asked = bulk(sales_client, "cancel", [entry], next=page_url)
+        assert f'name="next" value="{page_url}"' in asked.content.decode()
+        assert f'href="{page_url}">No</a>' in asked.content.decode()
+        done = bulk(sales_client, "cancel", [entry], next=page_url, confirmed="on")
+        assert done["Location"] == page_url
+        entry.refresh_from_db()
+        assert entry.canceled
+        assert ">Remove canceled mark</button>" in (
+            sales_client.get(page_url).content.decode()
+        )
+        done = bulk(
+            sales_client,
+            "evaluate",
+            [entry],
+            evaluation="positive",
+            next=page_url,
+            confirmed="on",
+        )
+        assert done["Location"] == page_url
+        entry.refresh_from_db()
+        assert entry.evaluation == "positive"
+        # Another site's address is not followed: back to the list.
+        away = bulk(
+            sales_client,
+            "uncancel",
+            [entry],
+            next="https://evil.example/",
+            confirmed="on",
+        )
+        assert away["Location"] == LIST_URL
+
     def test_confirmed_mark_canceled_cancels_only_the_selection(
         self, sales_client, entries
     ):
