@@ -73,14 +73,14 @@ class FollowUpSection:
         return user.has_perm("tasks.add_task")
 
     def save(self, entry, form, *, user):
-        """Make the follow-up task of `entry` when asked; a refusal names the
-        section, so the page shows it above the form."""
+        """Make the follow-up task of `entry` when asked, and say so for the page's
+        message; a refusal names the section, so the page shows it above the form."""
         data = form.cleaned_data
         if not data.get("create"):
             return None
         interval = data["recurring_date_interval"]
         try:
-            return create_task(
+            task = create_task(
                 user=user,
                 contact=entry.contact,
                 salesperson=entry.salesperson,
@@ -94,6 +94,7 @@ class FollowUpSection:
             )
         except ValidationError as error:
             raise _named(error) from error
+        return _("Follow-up task %(no)s created.") % {"no": task.no}
 
 
 class SegmentFollowUpForm(FollowUpForm):

@@ -60,6 +60,8 @@ class InteractionFormMixin:
 
     form_class = InteractionForm
     template_name = "interactions/entry_form.html"
+    # What the sections made, said after the page's own message (finish fills it).
+    section_messages = ()
 
     def postponing(self):
         return (
@@ -150,16 +152,13 @@ class InteractionFormMixin:
         except ValidationError as error:
             add_service_error(form, error)
             return self.form_invalid(form)
-        messages.success(
-            self.request,
-            message
-            % {
-                "entry_no": entry.pk,
-                "contact": contact,
-                "cost": format_amount(entry.cost),
-                "duration": format_whole_number(entry.duration),
-            },
-        )
+        message %= {
+            "entry_no": entry.pk,
+            "contact": contact,
+            "cost": format_amount(entry.cost),
+            "duration": format_whole_number(entry.duration),
+        }
+        messages.success(self.request, " ".join([message, *self.section_messages]))
         return HttpResponseRedirect(self.get_success_url())
 
     def sent_already(self, done):
@@ -234,13 +233,16 @@ class InteractionCreateView(
 
     def finish(self, contact, values):
         template = values.pop("template")
+        self.section_messages = []
         # One transaction: a section's refusal (a follow-up task) logs nothing.
         with transaction.atomic():
             entry = services.create_interaction(
                 contact=contact, template=template, user=self.request.user, **values
             )
             for section, section_form in self.section_forms():
-                section.save(entry, section_form, user=self.request.user)
+                said = section.save(entry, section_form, user=self.request.user)
+                if said:
+                    self.section_messages.append(said)
         return entry
 
     def postpone(self, contact, values):

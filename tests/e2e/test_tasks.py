@@ -60,6 +60,7 @@ def test_follow_up_task_from_an_interaction_completed_in_mijn_taken(
     shot("interaction-with-follow-up")
     page.get_by_role("button", name="OK", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("is geregistreerd voor")
+    expect(page.get_by_role("alert")).to_contain_text("Opvolgtaak TK00001 is gemaakt.")
 
     # Mijn taken: the task is due today.
     navigation = page.get_by_role("navigation", name="Hoofdnavigatie")

@@ -72,15 +72,22 @@ def test_the_follow_up_is_made_with_the_interaction(
         True,
     )
     assert task.recurring_date_interval == "1W"
+    # The message says the task was made too.
+    said = [str(message) for message in response.wsgi_request._messages]
+    assert said[0].endswith(f"min.). Follow-up task {task.no} created.")
 
 
 @pytest.mark.usefixtures("task_setup")
 def test_without_the_box_no_task_is_made(
     sales_client, contact, salesperson, call_template
 ):
-    sales_client.post(CREATE_URL, form_data(contact, call_template, salesperson))
+    response = sales_client.post(
+        CREATE_URL, form_data(contact, call_template, salesperson)
+    )
     assert InteractionLogEntry.objects.count() == 1
     assert not Task.objects.exists()
+    said = [str(message) for message in response.wsgi_request._messages]
+    assert said[0].endswith("min.).")
 
 
 @pytest.mark.usefixtures("task_setup")
