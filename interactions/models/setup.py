@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import (
@@ -11,6 +12,7 @@ from crm.models import (
     choices_constraint,
     correspondence_type_field,
 )
+from interactions.letters import PLACEHOLDERS
 from interactions.models.fields import (
     DocumentType,
     InformationFlow,
@@ -81,10 +83,9 @@ class InteractionTemplate(models.Model):
     letter_text = models.TextField(
         _("letter text"),
         blank=True,
-        help_text=_(
-            "The text of a letter to print for a contact. Placeholders: "
-            "{{ contact.name }}, {{ contact.address }}, {{ salesperson.name }}, "
-            "{{ date }} and the others listed on the letter page."
+        help_text=format_lazy(
+            _("The text of a letter to print for a contact. Placeholders: {names}."),
+            names=", ".join(f"{{{{ {name} }}}}" for name in PLACEHOLDERS),
         ),
     )
     # A blocked template stays on the entries that used it; it is only no longer

@@ -454,3 +454,15 @@ class TestLetters:
         )
         assert response.status_code == 400
         assert not InteractionLogEntry.objects.exists()
+
+
+def test_the_template_form_names_every_placeholder_a_letter_may_hold(
+    crm_admin_client,
+):
+    # It once said "and the others listed on the letter page", which lists none.
+    page = crm_admin_client.get(
+        reverse("interactions:template_create"), HTTP_ACCEPT_LANGUAGE="nl"
+    ).content.decode()
+    names = ", ".join(f"{{{{ {name} }}}}" for name in letters.PLACEHOLDERS)
+    assert f"Tijdelijke aanduidingen: {names}." in page
+    assert "{{ salesperson.job_title }}" in names
