@@ -48,17 +48,23 @@ TEMPLATE_SETUP = {
     "meeting_invitation": "MEETING",
 }
 
-LETTER_TEXT = """{{ date }}
-
-Beste {{ contact.name }},
-
-Hartelijk dank voor uw belangstelling voor onze producten. Bijgaand vindt u onze
-nieuwe prijslijst; volgende week bel ik u om die samen door te nemen.
-
-Met vriendelijke groet,
-
-{{ salesperson.name }}
-{{ salesperson.job_title }}"""
+# A paragraph is one line, as typed in the template's text box: the letter breaks
+# it where the page ends.
+LETTER_TEXT = "\n".join(
+    [
+        "{{ date }}",
+        "",
+        "Beste {{ contact.name }},",
+        "",
+        "Hartelijk dank voor uw belangstelling voor onze producten. Bijgaand vindt u "
+        "onze nieuwe prijslijst; volgende week bel ik u om die samen door te nemen.",
+        "",
+        "Met vriendelijke groet,",
+        "",
+        "{{ salesperson.name }}",
+        "{{ salesperson.job_title }}",
+    ]
+)
 
 # (days ago, template, description, evaluation, minutes or None): cycled over contacts.
 INTERACTION_HISTORY = [
