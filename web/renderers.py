@@ -8,7 +8,7 @@ Django renders every widget through a template, its attributes through a second 
 (attrs.html) and each option of a select through one more: with 16 filters that was
 most of the entry list's time (issue 19). This renderer writes the widgets filter
 forms use, inputs and selects, in Python with Django's markup, and leaves every
-other template to Django; tests/web/test_renderers.py renders each widget both ways.
+other template to Django; tests/test_filter_widgets.py renders each widget both ways.
 """
 
 from django.db.models.fields import BLANK_CHOICE_DASH
