@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from crm.countries import country_code
 from crm.lookups import ContactField, SalespersonField
 from crm.models import Contact, Salesperson
 from web.filters import FilterSet, LookupFilter, OrderingFilter
@@ -31,7 +32,8 @@ class ContactFilter(FilterSet):
     # The beginning of the name is enough, as typed: "rotter" finds Rotterdam (the
     # city's trigram index serves it).
     city = django_filters.CharFilter(label=_("City"), lookup_expr="istartswith")
-    country = django_filters.CharFilter(label=_("Country"), lookup_expr="iexact")
+    # A code or a name, as typed: "Nederland" finds the contacts stored as NL.
+    country = django_filters.CharFilter(label=_("Country"), method="filter_country")
     language_code = django_filters.ChoiceFilter(
         label=_("Language"),
         choices=Contact._meta.get_field("language_code").choices,
@@ -72,6 +74,9 @@ class ContactFilter(FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(country__iexact=country_code(value) or value)
 
 
 class SalespersonFilter(FilterSet):

@@ -8,6 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from crm.contact_import import contact_rows
+from crm.countries import country_choices
 from crm.lookups import ContactField, SalespersonField
 from crm.models import (
     CONTACT_FIELDS,
@@ -59,6 +60,17 @@ class ContactForm(forms.ModelForm):
         self.fields["salesperson"].queryset = (
             Salesperson.objects.active()
             | Salesperson.objects.filter(pk=self.instance.salesperson_id)
+        )
+        # A country by its name in the user's language; stored as its code. A value
+        # from before countries were codes stays a choice, to be replaced.
+        choices = country_choices()
+        stored = self.initial.get("country")
+        if stored and stored not in dict(choices):
+            choices.insert(0, (stored, stored))
+        self.fields["country"] = forms.ChoiceField(
+            label=self.fields["country"].label,
+            choices=[("", _("(none)")), *choices],
+            required=False,
         )
         if self.instance.pk:
             # The number identifies the contact in history and exports; it stays fixed.

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.countries import stored_country
 from web.db import choices_constraint
 from web.search import among, matches
 
@@ -301,6 +302,8 @@ class Contact(models.Model):
         return reverse("crm:contact_detail", args=[self.pk])
 
     def clean(self):
+        # Stored as its code, however typed: "Nederland" is NL.
+        self.country = stored_country(self.country)
         if self.type == self.Type.COMPANY and self.company_id:
             raise ValidationError(
                 {"company": _("A company cannot belong to another company.")}

@@ -1,0 +1,86 @@
+"""Countries as NAV's Land/regio code: a contact's country is stored as its ISO 3166
+code ("NL"), typed as that code or as the country's name in Dutch or English
+("Nederland", "Netherlands", "belgie"), and named in the user's language. The names
+are the CLDR's, through Babel."""
+
+import unicodedata
+from functools import cache
+
+from babel import Locale
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+LANGUAGES = ("nl", "en")
+# Territories of the CLDR that are no country one writes to: unions, unknown,
+# pseudo-locales.
+NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
+
+
+def _key(text):
+    """`text` as compared: no accents, case or surrounding spaces ("België" is
+    "belgie")."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+@cache
+def _names(language):
+    """{code: name} in `language` (one of LANGUAGES)."""
+    return {
+        code: name
+        for code, name in Locale.parse(language).territories.items()
+        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+    }
+
+
+@cache
+def _codes():
+    """{compared name or code: code}, for every language's names."""
+    codes = {}
+    for language in LANGUAGES:
+        for code, name in _names(language).items():
+            codes[_key(name)] = code
+            codes[_key(code)] = code
+    return codes
+
+
+def _language():
+    language = (get_language() or LANGUAGES[0]).split("-")[0]
+    return language if language in LANGUAGES else LANGUAGES[-1]
+
+
+def country_code(text):
+    """The code of the country `text` names (a code or a name), or None."""
+    return _codes().get(_key(text))
+
+
+def stored_country(text):
+    """`text` as a contact stores it: blank, or the code of the country it names;
+    a ValidationError for the country field when it names none."""
+    if not text:
+        return text
+    code = country_code(text)
+    if code is None:
+        raise ValidationError(
+            {
+                "country": _(
+                    "“%(country)s” is not a country: enter its code, such as NL, or "
+                    "its name, such as Nederland."
+                )
+                % {"country": text}
+            }
+        )
+    return code
+
+
+def country_name(code):
+    """The name of the country `code` in the active language; `code` itself when it
+    names none (a value stored before countries were codes)."""
+    return _names(_language()).get(code, code)
+
+
+def country_choices():
+    """[(code, name)] of every country, by name in the active language."""
+    names = _names(_language())
+    return sorted(names.items(), key=lambda item: _key(item[1]))
