@@ -1,6 +1,7 @@
 """Uploaded CSV and Excel files read as rows, within bounds: the reading behind every
 import. It knows no domain model; the caller names the columns it takes."""
 
+import codecs
 import csv
 import io
 import logging
@@ -35,8 +36,8 @@ class BoundedFormat:
 
 
 def rows_of(content, file_format):
-    """The rows of an uploaded file ("csv": UTF-8, comma or semicolon separated;
-    "xlsx": the first sheet), bounded (see `bounded`)."""
+    """The rows of an uploaded file ("csv": UTF-8 or Windows-1252, comma or
+    semicolon separated; "xlsx": the first sheet), bounded (see `bounded`)."""
     rows = xlsx_rows(content) if file_format == "xlsx" else csv_rows(content)
     return bounded(rows)
 
@@ -61,9 +62,30 @@ def bounded(rows):
         yield row[:max_columns]
 
 
+# How much of a file is checked for UTF-8 at a time.
+BLOCK = 1 << 16
+
+
+def csv_encoding(content):
+    """UTF-8 when `content` is UTF-8 (checked a block at a time, never decoded
+    whole), else Windows-1252: what Excel on a Dutch Windows saves as "CSV
+    (gescheiden door lijstscheidingsteken)"."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(content)
+    try:
+        for start in range(0, len(view), BLOCK):
+            decoder.decode(view[start : start + BLOCK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
+
+
 def csv_rows(content):
     # Decoded as it is read: the text of a large file is never held whole.
-    text = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
+    text = io.TextIOWrapper(
+        io.BytesIO(content), encoding=csv_encoding(content), newline=""
+    )
     try:
         first_line = text.readline()
         # Spreadsheets in Dutch and other languages with a decimal comma write ";".
@@ -72,7 +94,10 @@ def csv_rows(content):
         yield from csv.reader(text, delimiter=delimiter)
     except UnicodeDecodeError:
         raise ValidationError(
-            _('The file is not UTF-8 text. Save it as "CSV UTF-8" and try again.'),
+            _(
+                "The file is neither UTF-8 nor Windows text. Save it as “CSV UTF-8” "
+                "and try again."
+            ),
             code="encoding",
         ) from None
     except csv.Error as error:

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from crm import imports
 from crm.imports import read_dataset
+from web.tabular import BLOCK, csv_encoding
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +32,22 @@ def test_csv_with_semicolons_a_byte_order_mark_and_spoken_headers():
 
     assert dataset.headers == ["no", "name", "post_code"]
     assert dataset.dict == [{"no": "CT1", "name": "Ann", "post_code": "1234 AB"}]
+
+
+def test_a_csv_saved_by_dutch_excel_on_windows_is_read_as_windows_1252():
+    # "CSV (gescheiden door lijstscheidingsteken)": Windows-1252, semicolons.
+    dataset = read_dataset(
+        "name;city\r\nNoëlle Anaïs;Ede \u2013 Gld\r\n".encode("cp1252"), "csv"
+    )
+
+    assert dataset.dict == [{"name": "Noëlle Anaïs", "city": "Ede \u2013 Gld"}]
+
+
+def test_a_large_utf_8_file_is_checked_past_its_first_block():
+    # A character split over the block boundary is still UTF-8.
+    text = "name\n" + "x" * (BLOCK - 6) + "ë\n" + "é" * 5
+    assert csv_encoding(text.encode()) == "utf-8-sig"
+    assert csv_encoding(text.encode() + b"\xe9") == "cp1252"
 
 
 def test_blank_rows_are_skipped_and_short_rows_padded():
@@ -75,9 +92,10 @@ def test_xlsx_is_read_from_its_first_sheet():
             "Row 2 has more cells than the first row has column names.",
         ),
         (
-            "name\nJosé\n".encode("latin-1"),
+            b"name\nJ\x81\x8d\n",  # bytes neither UTF-8 nor Windows-1252 has
             "csv",
-            'The file is not UTF-8 text. Save it as "CSV UTF-8" and try again.',
+            "The file is neither UTF-8 nor Windows text. Save it as “CSV UTF-8” "
+            "and try again.",
         ),
         (
             b"\x89PNG\r\n\x1a\n\x00\x00garbage",

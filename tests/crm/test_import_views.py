@@ -303,8 +303,9 @@ def test_a_batch_failing_in_the_job_imports_none_of_it_and_says_so(
         ),
         (
             "contacts.csv",
-            b"\xff\xfe\x00garbage",
-            'The file is not UTF-8 text. Save it as "CSV UTF-8" and try again.',
+            b"\x81\x8d\x90garbage",
+            "The file is neither UTF-8 nor Windows text. Save it as “CSV UTF-8” "
+            "and try again.",
         ),
         ("contacts.csv", b"name\n", "The file has column names but no rows."),
     ],
