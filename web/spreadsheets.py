@@ -30,10 +30,18 @@ INVISIBLE_LEAD = " \n\u00a0\u200b\u200c\u200d\u2060\ufeff"
 EXCEL_MAX_ROWS = 1_048_576
 
 
-def sanitise(value):
+# Digits and punctuation only (a phone number, "+31 70 352 1900"): in a workbook's
+# text cell such a text can neither call a function nor name a cell, not even once
+# edited, so it keeps its own first character there. A CSV has no text cells: a
+# spreadsheet would read it as a sum there, and it keeps the '.
+NUMBER_TEXT = re.compile(r"[+\-\d\s().,/]+")
+
+
+def sanitise(value, *, workbook=False):
     """A text safe in any spreadsheet cell: control characters removed first, then a
-    ' put in front when what is left would start a formula. Other values (numbers,
-    negative ones too, dates) are returned as they are."""
+    ' put in front when what is left would start a formula (in a `workbook`'s text
+    cell, unless it is NUMBER_TEXT). Other values (numbers, negative ones too,
+    dates) are returned as they are."""
     if not isinstance(value, str) or not value:
         return value
     if not value.isprintable():  # fast path: most texts have no control character
@@ -41,6 +49,8 @@ def sanitise(value):
     if value.startswith(FORMULA_STARTS) or value.lstrip(INVISIBLE_LEAD).startswith(
         FORMULA_STARTS
     ):
+        if workbook and NUMBER_TEXT.fullmatch(value):
+            return value
         return f"'{value}"
     return value
 
@@ -161,14 +171,16 @@ def human_writer(column, *, excel, locale):
     kind = column.kind
     if column.display is not None:
         display = column.display
-        return lambda value: sanitise(display(value)) or None
+        return lambda value: sanitise(display(value), workbook=excel) or None
     if kind == Kind.CHOICE:
         labels = labels_of(column)
-        return lambda value: labels.get(value) or sanitise(value) or None
+        return lambda value: (
+            labels.get(value) or sanitise(value, workbook=excel) or None
+        )
     if kind == Kind.BOOLEAN:
         return lambda value: None if value is None else (yes if value else no)
     if kind == Kind.TEXT:
-        return lambda value: sanitise(value) or None
+        return lambda value: sanitise(value, workbook=excel) or None
     if excel:
         if kind == Kind.DATETIME:
             return lambda value: None if value is None else local_naive(value)

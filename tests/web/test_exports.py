@@ -183,6 +183,25 @@ def test_no_workbook_cell_is_a_formula_and_negative_numbers_stay_numbers():
     assert {(line[2].value, line[2].data_type) for line in lines} == {(-3, "n")}
 
 
+@pytest.mark.parametrize(
+    "phone", ["+31 70 352 1900", "+32 (0)2 555 12 34", "-", "+1-800-555.0199/12"]
+)
+def test_a_phone_number_keeps_its_plus_in_a_workbook_and_its_quote_in_a_csv(phone):
+    # Digits and punctuation in a workbook's text cell call nothing, even edited.
+    assert sanitise(phone, workbook=True) == phone
+    assert sanitise(phone) == f"'{phone}"
+    sheet = xlsx([[[phone, Decimal(1), 1]]]).active
+    cell = sheet["A2"]
+    assert (cell.value, cell.data_type) == (phone, "s")
+
+
+@pytest.mark.parametrize(
+    "attack", ["+31 70 =cmd", "-1+A1", "+SUM(1)", "=1+1", "\uff0b31 70", "@31"]
+)
+def test_a_number_with_anything_more_is_quoted_in_a_workbook_too(attack):
+    assert sanitise(attack, workbook=True) == f"'{attack}"
+
+
 def test_past_excels_row_limit_the_rows_go_on_in_a_new_sheet(monkeypatch):
     monkeypatch.setattr(spreadsheets, "EXCEL_MAX_ROWS", 3)  # the header and two rows
 
