@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from import_export.tmp_storages import MediaStorage
 
 from crm.import_batches import Batches, ImportRow
-from crm.imports import check_contact_columns
+from crm.imports import check_contact_columns, contact_column_aliases
 from crm.models import (
     CONTACT_EXPORT_FIELDS,
 )
@@ -145,7 +145,9 @@ class InvalidRowsReport:
 def contact_rows(content, file_format):
     """The file's column names and its rows as ImportRows, read as they are used."""
     headers, body = headed_rows(
-        rows_of(content, file_format), check_headers=check_contact_columns
+        rows_of(content, file_format),
+        check_headers=check_contact_columns,
+        aliases=contact_column_aliases(),
     )
     rows = (
         ImportRow(line=line, cells=dict(zip(headers, cells, strict=True)))

@@ -4,13 +4,14 @@ the admin's import and export, whose columns and widgets the import page's batch
 (web.tabular reads the file)."""
 
 import logging
+from functools import cache, cached_property
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
-from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.tmp_storages import MediaStorage
@@ -25,7 +26,7 @@ from crm.models import (
 )
 from jobs.models import UNFINISHED, Job
 from web.spreadsheets import FORMULA_STARTS, sanitise
-from web.tabular import BoundedFormat, dataset_of, is_blank, rows_of
+from web.tabular import BoundedFormat, column_key, dataset_of, is_blank, rows_of
 
 logger = logging.getLogger(__name__)
 
@@ -54,41 +55,61 @@ class TextWidget(widgets.CharWidget):
         return text
 
 
+def in_every_language(words):
+    """{casefolded text: value} of `words()` ([(text, value)]) said in each
+    language of the site: a file read by the worker, in no user's language, may
+    hold what the export wrote in Dutch ("Persoon", "Ja")."""
+    found = {}
+    for language, _language_name in settings.LANGUAGES:
+        with translation.override(language):
+            for text, value in words():
+                found.setdefault(str(text).casefold(), value)
+    return found
+
+
 class ChoiceWidget(TextWidget):
-    """A choice by its stored value or its label, in any case ("E-mail" → "email").
-    Anything else is left for the model's validation, which names the error."""
+    """A choice by its stored value or its label in any language of the site, in
+    any case ("E-mail" → "email", "Persoon" → "person"). Anything else is left for
+    the model's validation, which names the error."""
 
     def __init__(self, choices, **kwargs):
         super().__init__(**kwargs)
         self.choices = choices
-        # Per language, as the labels are translated: a file of 100,000 rows
-        # would otherwise translate every label of every row.
-        self.lookups = {}
+
+    @cached_property
+    def lookup(self):
+        # Made once: a file of 100,000 rows would otherwise translate every label
+        # of every row.
+        return in_every_language(
+            lambda: [
+                *((stored, stored) for stored, _label in self.choices),
+                *((label, stored) for stored, label in self.choices),
+            ]
+        )
 
     def clean(self, value, row=None, **kwargs):
         text = super().clean(value, row, **kwargs)
-        language = get_language()
-        if language not in self.lookups:
-            lookup = {}
-            for stored, label in reversed(self.choices):
-                lookup[str(label).casefold()] = stored
-                lookup[str(stored).casefold()] = stored
-            self.lookups[language] = lookup
-        return self.lookups[language].get(text.casefold(), text)
+        return self.lookup.get(text.casefold(), text)
 
 
 class YesNoWidget(widgets.BooleanWidget):
-    """1/0, true/false or yes/no (blank is no); anything else is the row's error."""
+    """1/0, true/false or yes/no in any language of the site ("ja", as the Dutch
+    export writes it; blank is no); anything else is the row's error."""
 
-    YES = {"1", "true", "yes"}
-    NO = {"0", "false", "no", "", "none"}
+    WORDS = {"1": True, "true": True, "0": False, "false": False, "": False}
+
+    @cached_property
+    def lookup(self):
+        return {
+            **self.WORDS,
+            "none": False,
+            **in_every_language(lambda: [(_("Yes"), True), (_("No"), False)]),
+        }
 
     def clean(self, value, row=None, **kwargs):
         text = str(value if value is not None else "").strip().casefold()
-        if text in self.YES:
-            return True
-        if text in self.NO:
-            return False
+        if text in self.lookup:
+            return self.lookup[text]
         raise ValueError(_("Enter yes or no (or 1 or 0)."))
 
 
@@ -281,6 +302,22 @@ def stale_import_previews(max_age=None):
     ]
 
 
+@cache
+def contact_column_aliases():
+    """{column_key of a column's name in a language of the site: the column}: the
+    headers a readable export of the contact list writes ("Nr.", "Bedrijfsnr.",
+    "Post code") name the columns too."""
+    aliases = {}
+    for language, _language_name in settings.LANGUAGES:
+        with translation.override(language):
+            for name in CONTACT_EXPORT_FIELDS:
+                label = Contact._meta.get_field(name).verbose_name
+                aliases[column_key(label)] = name
+            # The export heads the company by its number, as the import takes it.
+            aliases[column_key(_("Company no."))] = "company"
+    return aliases
+
+
 def check_contact_columns(headers):
     """Refuse a file whose first row names none of the contact columns."""
     known = ContactResource.column_names()
@@ -308,6 +345,7 @@ def read_dataset(content, file_format):
         rows_of(content, file_format),
         max_rows=MAX_ROWS,
         check_headers=check_contact_columns,
+        aliases=contact_column_aliases(),
     )
 
 

@@ -150,19 +150,27 @@ def is_blank(value):
     return value is None or str(value).strip() == ""
 
 
-def headed_rows(rows, *, check_headers=None):
-    """The column names of the first non-blank row, normalised ("Post code" →
-    post_code), and a generator of the non-blank rows after it as (row number as a
-    spreadsheet counts it, cells padded to the names). Read as it is consumed, so a
-    file of any length is held one row at a time. `check_headers(headers)` may
-    refuse the column names before any row is read."""
+def column_key(text):
+    """A column name as headed_rows compares it: "Post code" → post_code."""
+    return str(text or "").strip().lower().replace(" ", "_")
+
+
+def headed_rows(rows, *, check_headers=None, aliases=None):
+    """The column names of the first non-blank row, normalised (column_key) and
+    renamed by `aliases` ({column_key of another name: the name}), and a generator
+    of the non-blank rows after it as (row number as a spreadsheet counts it, cells
+    padded to the names). Read as it is consumed, so a file of any length is held
+    one row at a time. `check_headers(headers)` may refuse the column names before
+    any row is read."""
     numbered = (
         (line, row) for line, row in enumerate(rows, 1) if not all(map(is_blank, row))
     )
     first = next(numbered, None)
     if first is None:
         raise ValidationError(_("The file is empty."), code="empty")
-    headers = [str(value or "").strip().lower().replace(" ", "_") for value in first[1]]
+    aliases = aliases or {}
+    headers = [column_key(value) for value in first[1]]
+    headers = [aliases.get(name, name) for name in headers]
     while headers and not headers[-1]:
         headers.pop()
     if check_headers is not None:
@@ -188,10 +196,10 @@ def _padded(numbered, width):
         yield line, [*row[:width], *[""] * (width - len(row))]
 
 
-def dataset_of(rows, *, max_rows, check_headers=None):
+def dataset_of(rows, *, max_rows, check_headers=None, aliases=None):
     """A Dataset of the non-blank rows (see `headed_rows`). Rows past `max_rows` are
     counted for the message, not kept."""
-    headers, body = headed_rows(rows, check_headers=check_headers)
+    headers, body = headed_rows(rows, check_headers=check_headers, aliases=aliases)
     data = []
     count = 0
     for _line, row in body:

@@ -571,6 +571,38 @@ def test_an_exported_file_imports_back_unchanged(
     ]
 
 
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [(EXPORT_CSV, "contacten.csv"), (EXPORT_XLSX, "contacten.xlsx")],
+    ids=["csv", "xlsx"],
+)
+def test_the_readable_dutch_export_imports_back_unchanged(
+    sales_client, crm_admin_client, marketing_setup, url, name
+):
+    # Headed "Nr.;Soort;…;Bedrijfsnr.", with "Persoon", "Nederlands", "Ja": it was
+    # refused for naming no contact column.
+    company = CompanyFactory(
+        no="CO1", name="Van Dijk B.V.", phone="+31 70 352 1900", country="NL"
+    )
+    PersonFactory(
+        no="P1",
+        company=company,
+        salesperson=SalespersonFactory(code="JV"),
+        language_code="nl",
+        correspondence_type="email",
+        exclude_from_segment=True,
+    )
+    exported = body(sales_client.get(url, HTTP_ACCEPT_LANGUAGE="nl"))
+
+    response = upload(crm_admin_client, exported, name)
+
+    assert response.status_code == 200, response.content.decode()[:500]
+    assert [row.outcome for row in response.context["report"].rows] == [
+        "unchanged",
+        "unchanged",
+    ]
+
+
 @pytest.mark.parametrize("url", [EXPORT, EXPORT_CSV, EXPORT_XLSX])
 def test_export_query_count_does_not_grow_with_the_contacts(sales_client, url):
     PersonFactory(salesperson=SalespersonFactory())
