@@ -10,9 +10,10 @@ taken from the series in one step.
 import logging
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from crm.imports import ContactResource, TextWidget
@@ -30,6 +31,16 @@ logger = logging.getLogger(__name__)
 REFERENCES = ("company", "salesperson")
 # Valid cells remembered per column (see Batches.clean).
 KNOWN_CELLS = 10_000
+
+
+def column_label(column):
+    """A contact column by its label in the active language; "" stays ""."""
+    if not column:
+        return column
+    try:
+        return capfirst(Contact._meta.get_field(column).verbose_name)
+    except FieldDoesNotExist:
+        return column
 
 
 @dataclass
@@ -62,6 +73,15 @@ class ImportRow:
     def reject(self, column, message):
         self.outcome = ImportRow.REJECTED
         self.errors.append((column, str(message)))
+
+    @property
+    def shown_errors(self):
+        """The errors, each column named as the contact form names it ("Taal")."""
+        return [(column_label(column), message) for column, message in self.errors]
+
+    @property
+    def shown_changes(self):
+        return [(column_label(column), old, new) for column, old, new in self.changes]
 
     @property
     def valid(self):

@@ -9,9 +9,11 @@ import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from openpyxl import Workbook
 
 from crm import imports
+from crm.import_batches import ImportRow
 from crm.imports import read_dataset
 from web.tabular import BLOCK, csv_encoding
 
@@ -234,3 +236,17 @@ def test_a_workbook_unpacking_past_the_limit_is_refused(settings):
 
     with pytest.raises(ValidationError, match=r"The workbook unpacks to .+ at most 4"):
         read_dataset(content, "xlsx")
+
+
+def test_a_rows_errors_and_changes_name_each_column_as_the_form_does():
+    row = ImportRow(line=2, changes=[("city", "Utrecht", "Ede")])
+    row.reject("language_code", "Waarde 'NLD' is geen geldige keuze.")
+    row.reject("", "Rij is dubbel.")
+    row.reject("row_colour", "?")  # no contact column: as it is
+    with translation.override("nl"):
+        assert row.shown_errors == [
+            ("Taal", "Waarde 'NLD' is geen geldige keuze."),
+            ("", "Rij is dubbel."),
+            ("row_colour", "?"),
+        ]
+        assert row.shown_changes == [("Plaats", "Utrecht", "Ede")]

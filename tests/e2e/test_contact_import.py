@@ -41,9 +41,10 @@ def test_an_import_with_one_bad_row_previews_it_and_imports_the_rest(
     expect(page.get_by_role("status")).to_contain_text("1 rejected")
     bad_row = page.locator("table tbody tr", has_text="Joost Bakker")
     expect(bad_row).to_contain_text("Rejected")
-    expect(bad_row).to_contain_text("There is no contact with no. CO404.")
+    # Each column by its label, as the contact form names it.
+    expect(bad_row).to_contain_text("Company: There is no contact with no. CO404.")
     update_row = page.locator("table tbody tr", has_text="CO1")
-    expect(update_row).to_contain_text("city: Utrecht → Amersfoort")
+    expect(update_row).to_contain_text("City: Utrecht → Amersfoort")
     expect(page.locator("table tbody tr", has_text="Sanne de Vries")).to_contain_text(
         "CT00001 (next number)"
     )
