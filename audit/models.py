@@ -71,6 +71,7 @@ AUDIT_DETAIL_LABELS = {
     "message": _("Message"),
     "privacy_blocked": _("Privacy blocked left out"),
     "previous_date": _("Previous date"),
+    "segment": _("Segment"),
 }
 
 
@@ -83,10 +84,16 @@ def shown_date(value):
     return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
-# How the values of a key are shown ({key: value -> text}), where a code or an ISO
-# date is stored: the apps that record coded values name them in their
-# AppConfig.ready (name_detail_values), as the audit trail sits below them.
+# How the values of a key are shown ({key: value -> text}), where codes, an ISO date
+# or a dict of settings are stored: the apps that record them say how in their
+# AppConfig.ready (show_detail_values), as the audit trail sits below them.
 DETAIL_VALUES = {"previous_date": shown_date}
+
+
+def show_detail_values(key, show):
+    """Show the stored values of detail `key` as `show(value)` says (no query: a
+    page of records shows them all)."""
+    DETAIL_VALUES[key] = show
 
 
 def name_detail_values(key, choices):
@@ -96,7 +103,7 @@ def name_detail_values(key, choices):
     def label(value):
         return choices(value).label if value in choices.values else value
 
-    DETAIL_VALUES[key] = label
+    show_detail_values(key, label)
 
 
 # Keys not listed are shown as they are stored: an older record keeps its details
@@ -106,14 +113,16 @@ def detail_lines(details):
     recorded: what the audit trail shows and its export writes."""
     lines = []
     for key, value in (details or {}).items():
+        if key in DETAIL_VALUES:
+            text = str(DETAIL_VALUES[key](value))
         # Filters are stored as {name: value}; an empty one means "no filter".
-        if isinstance(value, dict):
+        elif isinstance(value, dict):
             text = ", ".join(f"{name}={item}" for name, item in value.items())
             text = text or _("none")
         elif isinstance(value, list):
             text = ", ".join(map(str, value))
         else:
-            text = str(DETAIL_VALUES.get(key, str)(value))
+            text = str(value)
         lines.append((AUDIT_DETAIL_LABELS.get(key, key), text))
     return lines
 

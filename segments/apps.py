@@ -7,7 +7,15 @@ class SegmentsConfig(AppConfig):
     verbose_name = _("Segments")
 
     def ready(self):
+        from audit.models import show_detail_values
         from jobs import registry
+        from segments.forms import options_in_words
+        from segments.services.criteria_sources import recorded_criteria_in_words
+
+        show_detail_values("criteria", recorded_criteria_in_words)
+        show_detail_values(
+            "options", lambda options: ", ".join(options_in_words(options)) or "—"
+        )
 
         registry.register(
             "segments.deliver",

@@ -16,6 +16,7 @@ from segments.forms.criteria import (
     SaveCriteriaForm,
     SavedCriteriaForm,
     filter_values,
+    options_in_words,
 )
 from segments.models import Segment, SegmentLine
 from web.amounts import number_formfield
@@ -252,4 +253,5 @@ __all__ = [
     "SegmentForm",
     "SegmentLineForm",
     "filter_values",
+    "options_in_words",
 ]

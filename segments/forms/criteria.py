@@ -267,3 +267,9 @@ class SavedCriteriaForm(forms.ModelForm):
     class Meta:
         model = SavedSegmentCriteria
         fields = ["description"]
+
+
+def options_in_words(options):
+    """The options an action was given that are on, by their labels."""
+    fields = ActionOptionsForm.base_fields
+    return [str(fields[name].label) for name, on in options.items() if on]

@@ -9,6 +9,8 @@ segment's key. Conditions on entries and segments are EXISTS subqueries of the o
 contact query, never a loop over contacts.
 """
 
+import json
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -274,20 +276,18 @@ def _entry_words(criteria):
     return has, ", ".join(_describe(EntryCriteriaFilter, entry_data))
 
 
-def _segment_words(criteria):
+def _segment_words(criteria, look_up):
+    """The segment criteria in words: each segment by its number and description,
+    or by its key without `look_up`."""
     words = []
     if "segment" in criteria:
-        segment = Segment.objects.filter(pk=criteria["segment"]).first()
-        words.append(
-            _compared(_("In segment"), "exact", segment or criteria["segment"])
-        )
+        key = criteria["segment"]
+        segment = Segment.objects.filter(pk=key).first() if look_up else None
+        words.append(_compared(_("In segment"), "exact", segment or key))
     if "logged_segment" in criteria:
-        logged = LoggedSegment.objects.filter(pk=criteria["logged_segment"]).first()
-        words.append(
-            _compared(
-                _("In logged segment"), "exact", logged or criteria["logged_segment"]
-            )
-        )
+        key = criteria["logged_segment"]
+        logged = LoggedSegment.objects.filter(pk=key).first() if look_up else None
+        words.append(_compared(_("In logged segment"), "exact", logged or key))
     return words
 
 
@@ -298,9 +298,10 @@ def _contact_words(criteria):
     )
 
 
-def criteria_in_words(criteria):
+def criteria_in_words(criteria, *, look_up=True):
     """`criteria` as one line, as the criteria pages list an action's: "plaats
-    begint met Utrecht, heeft interacties met evaluatie = Positief"."""
+    begint met Utrecht, heeft interacties met evaluatie = Positief". Without
+    `look_up`, no query: a segment is named by its key."""
     criteria = normalize_criteria(criteria)
     parts = _contact_words(criteria)
     entries = _entry_words(criteria)
@@ -315,5 +316,14 @@ def criteria_in_words(criteria):
             parts.append(phrase % {"criteria": words})
         else:
             parts.append(_("has interactions") if has else _("no interactions"))
-    parts.extend(_segment_words(criteria))
+    parts.extend(_segment_words(criteria, look_up))
     return ", ".join(parts) or _("all contacts")
+
+
+def recorded_criteria_in_words(criteria):
+    """The criteria an audit record kept, in words without a query; as stored
+    when they no longer read as criteria (a filter renamed since)."""
+    try:
+        return criteria_in_words(criteria, look_up=False)
+    except ValidationError:
+        return json.dumps(criteria, ensure_ascii=False)

@@ -13,10 +13,10 @@ from django.views.generic import FormView, TemplateView
 
 from segments import services
 from segments.forms import (
-    ActionOptionsForm,
     CriteriaForm,
     ReuseCriteriaForm,
     SaveCriteriaForm,
+    options_in_words,
 )
 from segments.models import CriteriaActionKind, Segment
 from segments.views.segments import SegmentActionMixin, is_htmx
@@ -28,12 +28,6 @@ ACTION_SERVICES = {
     CriteriaActionKind.REDUCE: services.reduce_contacts,
     CriteriaActionKind.REFINE: services.refine_contacts,
 }
-
-
-def options_in_words(options):
-    """The options an action was given that are on, by their labels."""
-    fields = ActionOptionsForm.base_fields
-    return [str(fields[name].label) for name, on in options.items() if on]
 
 
 def action_rows(actions):

@@ -857,3 +857,20 @@ def test_coded_details_are_shown_by_their_labels_and_dates_as_dutch_writes_them(
     assert details_text({"evaluation": "grand", "previous_date": "soon"}) == (
         "Evaluation: grand; Previous date: soon"
     )
+
+
+def test_a_criteria_actions_details_read_as_the_criteria_page_words_them():
+    details = {
+        "criteria": {"city": "den haag", "type": "person", "segment": 7},
+        "options": {"allow_existing": False, "allow_company_with_persons": True},
+        "segment": "SM00007",
+    }
+    with translation.override("nl"):
+        assert details_text(details) == (
+            "Criteria: plaats begint met den haag, soort = Persoon, in segment = 7; "
+            "Opties: Bedrijf met personen toestaan; Segment: SM00007"
+        )
+        # Criteria that no longer read as criteria are shown as they were kept.
+        assert details_text({"criteria": {"gone": 1}, "options": {}}) == (
+            'Criteria: {"gone": 1}; Opties: —'
+        )
