@@ -144,6 +144,11 @@ class SegmentFormFieldsView(PermissionRequiredMixin, TemplateView):
         initial = {
             name: data.get(name) for name in SegmentForm.base_fields if name in data
         }
+        # A lookup's value is shown with its name ("JV, Jan Visser"), so the
+        # chosen row is given, not the code typed.
+        for name, field in SegmentForm().fields.items():
+            if hasattr(field, "chosen") and initial.get(name):
+                initial[name] = field.chosen(initial[name]) or initial[name]
         if template is not None:
             initial["template"] = template  # shown with its description
         for name in ("ignore_contact_correspondence_type", "reapply_criteria"):

@@ -13,7 +13,7 @@ from crm import roles
 from crm.models import Contact
 from interactions.models import InteractionGroup, InteractionTemplate
 from segments.models import Segment
-from tests.e2e.conftest import htmx_settled
+from tests.e2e.conftest import field, htmx_settled
 from tests.factories import (
     InteractionGroupFactory,
     SalesUserFactory,
@@ -92,6 +92,22 @@ def test_no_page_breaks_the_content_security_policy(
     htmx_settled(page)
     expect(page.get_by_test_id("preview")).to_contain_text("will be added")
     shot("add-contacts")
+
+    # A template chosen on a new segment: htmx swaps the fields in, and settling
+    # them once copied Tom Select's style attributes onto them (11 refusals).
+    page.goto(f"{live_server.url}{reverse('segments:segment_create')}")
+    # With the mouse, as a person picks from the list (the keyboard left nothing to
+    # settle).
+    box = field(page, "Interaction template")
+    box.click()
+    box.press_sequentially("mail", delay=80)
+    # A full-page screenshot resizes the window, as a person may: Tom Select then
+    # places its dropdown again, by style.
+    shot("template-typed")
+    page.get_by_role("option", name="EMAIL E-mail").click()
+    htmx_settled(page)
+    expect(field(page, "Correspondence type")).to_have_value("email")
+    shot("template-chosen")
 
     # The top bar's page search: its dropdown is built by script from fetched JSON.
     page.keyboard.press("Alt+q")

@@ -15,6 +15,7 @@ from tests.factories import (
     InteractionGroupFactory,
     InteractionTemplateFactory,
     PersonFactory,
+    SalespersonFactory,
     UserFactory,
 )
 
@@ -179,6 +180,22 @@ class TestCreateAndEdit:
         assert form["information_flow"].value() == "outbound"
         assert form["description"].value() == "Kept"
         assert form["filled_from"].value() == letter.pk
+
+    def test_form_fields_view_keeps_the_salesperson_with_its_name(
+        self, sales_client, letter
+    ):
+        # It showed "JV" alone once a template was chosen.
+        SalespersonFactory(code="JV", name="Jan Visser")
+        response = sales_client.get(
+            reverse("segments:segment_form_fields"),
+            {"template": letter.pk, "salesperson": "JV"},
+        )
+        assert 'value="JV \u2013 Jan Visser"' in response.content.decode()
+        response = sales_client.get(
+            reverse("segments:segment_form_fields"),
+            {"template": letter.pk, "salesperson": "NOBODY"},
+        )
+        assert 'value="NOBODY"' in response.content.decode()
 
     @pytest.mark.parametrize("template", ["x\x00", "²"])
     def test_form_fields_view_ignores_garbage(self, sales_client, template):
