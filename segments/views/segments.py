@@ -144,8 +144,8 @@ class SegmentFormFieldsView(PermissionRequiredMixin, TemplateView):
         initial = {
             name: data.get(name) for name in SegmentForm.base_fields if name in data
         }
-        # A lookup's value is shown with its name ("JV, Jan Visser"), so the
-        # chosen row is given, not the code typed.
+        # A lookup shows its row by code and name, so the chosen row is given, not
+        # the code typed.
         for name, field in SegmentForm().fields.items():
             if hasattr(field, "chosen") and initial.get(name):
                 initial[name] = field.chosen(initial[name]) or initial[name]
