@@ -65,8 +65,16 @@ class SegmentLineUpdateView(SegmentActionMixin, BadInputMixin, UpdateView):
             line = self.get_queryset().get(pk=line.pk)
             return self.response_class(
                 request=self.request,
-                template=["segments/partials/line_row.html"],
-                context={"line": line, "segment": self.segment, "saved": True},
+                template=["segments/partials/line_saved.html"],
+                context={
+                    "line": line,
+                    "segment": self.segment,
+                    "saved": True,
+                    # The card's planned cost and duration change with the line.
+                    "statistics": Segment.objects.with_statistics().get(
+                        pk=self.segment.pk
+                    ),
+                },
                 using=self.template_engine,
             )
         messages.success(

@@ -83,6 +83,7 @@ def test_log_a_segment_with_a_personalised_line_and_a_follow_up(
     lines = page.locator("table tbody tr")
     expect(lines).to_have_count(3)
     expect(page.get_by_test_id("line-count")).to_have_text("3")
+    expect(page.get_by_test_id("planned-cost")).to_have_text("3.60")
 
     # Personalise Joost Bakker's line with the e-mail template, inline.
     page.get_by_role("link", name="Personalise the line of Joost Bakker").click()
@@ -104,6 +105,8 @@ def test_log_a_segment_with_a_personalised_line_and_a_follow_up(
     joost = page.locator("tr", has_text="Joost Bakker")
     expect(joost).to_contain_text("EMAIL")
     expect(joost).to_contain_text("Personalised")
+    # The card's statistics follow the line without a reload.
+    expect(page.get_by_test_id("planned-cost")).to_have_text("2.50")
 
     # Log with "Create follow-up segment": the follow-up's header opens to fill in.
     page.get_by_role("button", name="Log", exact=True).click()

@@ -336,7 +336,13 @@ class TestPersonaliseLine:
             },
             HTTP_HX_REQUEST="true",
         )
-        assert response.templates[0].name == "segments/partials/line_row.html"
+        assert response.templates[0].name == "segments/partials/line_saved.html"
+        # The row, and the card's statistics out of band with the new cost.
+        page = response.content.decode()
+        assert f'<tr id="line-{line.pk}"' in page
+        assert 'id="segment-statistics" class="row fields mb-0" hx-swap-oob="true"' in (
+            page
+        )
         line.refresh_from_db()
         assert (line.description, line.cost) == ("Dear Sanne", Decimal("2"))
 
