@@ -91,3 +91,12 @@ def test_the_list_finds_a_country_by_its_name(sales_client):
             reverse("crm:contact_list"), {"country": typed, "type": "person"}
         )
         assert list(response.context["object_list"]) == [dutch], typed
+
+
+@pytest.mark.django_db
+def test_the_card_names_the_country(sales_client):
+    contact = PersonFactory(country="BE")
+    page = sales_client.get(
+        contact.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="nl"
+    ).content.decode()
+    assert '<dd class="col-sm-8">België</dd>' in page
