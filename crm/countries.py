@@ -1,5 +1,5 @@
 """Countries as NAV's Land/regio code: a contact's country is stored as its ISO 3166
-code ("NL"), typed as that code or as the country's name in Dutch or English
+code ("NL"), typed as that code or as the country's name in a language of the site
 ("Nederland", "Netherlands", "belgie"), and named in the user's language. The names
 are the CLDR's, through Babel."""
 
@@ -7,11 +7,11 @@ import unicodedata
 from functools import cache
 
 from babel import Locale
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-LANGUAGES = ("nl", "en")
 # Territories of the CLDR that are no country one writes to: unions, unknown,
 # pseudo-locales.
 NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
@@ -24,9 +24,14 @@ def _key(text):
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+def _languages():
+    """The site's languages (settings.LANGUAGES): what a name may be typed in."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
 @cache
 def _names(language):
-    """{code: name} in `language` (one of LANGUAGES)."""
+    """{code: name} in `language` (one of the site's)."""
     return {
         code: name
         for code, name in Locale.parse(language).territories.items()
@@ -38,7 +43,7 @@ def _names(language):
 def _codes():
     """{compared name or code: code}, for every language's names."""
     codes = {}
-    for language in LANGUAGES:
+    for language in _languages():
         for code, name in _names(language).items():
             codes[_key(name)] = code
             codes[_key(code)] = code
@@ -46,8 +51,8 @@ def _codes():
 
 
 def _language():
-    language = (get_language() or LANGUAGES[0]).split("-")[0]
-    return language if language in LANGUAGES else LANGUAGES[-1]
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return language if language in _languages() else settings.LANGUAGE_CODE
 
 
 def country_code(text):

@@ -96,13 +96,19 @@ class YesNoWidget(widgets.BooleanWidget):
     """1/0, true/false or yes/no in any language of the site ("ja", as the Dutch
     export writes it; blank is no); anything else is the row's error."""
 
-    WORDS = {"1": True, "true": True, "0": False, "false": False, "": False}
+    WORDS = {
+        "1": True,
+        "true": True,
+        "0": False,
+        "false": False,
+        "": False,
+        "none": False,
+    }
 
     @cached_property
     def lookup(self):
         return {
             **self.WORDS,
-            "none": False,
             **in_every_language(lambda: [(_("Yes"), True), (_("No"), False)]),
         }
 
@@ -307,15 +313,17 @@ def contact_column_aliases():
     """{column_key of a column's name in a language of the site: the column}: the
     headers a readable export of the contact list writes ("Nr.", "Bedrijfsnr.",
     "Post code") name the columns too."""
-    aliases = {}
-    for language, _language_name in settings.LANGUAGES:
-        with translation.override(language):
-            for name in CONTACT_EXPORT_FIELDS:
-                label = Contact._meta.get_field(name).verbose_name
-                aliases[column_key(label)] = name
+    names = in_every_language(
+        lambda: [
+            *(
+                (Contact._meta.get_field(name).verbose_name, name)
+                for name in CONTACT_EXPORT_FIELDS
+            ),
             # The export heads the company by its number, as the import takes it.
-            aliases[column_key(_("Company no."))] = "company"
-    return aliases
+            (_("Company no."), "company"),
+        ]
+    )
+    return {column_key(text): name for text, name in names.items()}
 
 
 def check_contact_columns(headers):

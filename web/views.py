@@ -52,9 +52,10 @@ def back_to_list(name, query=""):
 
 
 def next_url(request, default):
-    """Where to go after an action: the posted `next` when it is a page of ours
-    (the page the action was started from: a path), else `default`."""
-    url = request.POST.get("next", "")
+    """Where to go after an action: the `next` posted or in the address when it is
+    a page of ours (the page the action was started from: a path), else
+    `default`."""
+    url = request.POST.get("next") or request.GET.get("next", "")
     # A path, never a bare word: redirect() would take "0" for a URL's name.
     if url.startswith("/") and url_has_allowed_host_and_scheme(
         url, {request.get_host()}

@@ -3,11 +3,7 @@ active language ("NL" → Nederland); a value stored before codes as it is."""
 
 from django import template
 
-from crm.countries import country_name as name_of
+from crm.countries import country_name
 
 register = template.Library()
-
-
-@register.filter
-def country_name(code):
-    return name_of(code) if code else code
+register.filter("country_name", country_name)

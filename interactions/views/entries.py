@@ -15,7 +15,6 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.generic import (
@@ -51,6 +50,7 @@ from web.views import (
     PAGE_SIZE,
     BadInputMixin,
     add_service_error,
+    next_url,
 )
 
 
@@ -78,14 +78,9 @@ class InteractionFormMixin:
         return kwargs
 
     def get_success_url(self):
-        next_url = self.request.POST.get("next") or self.request.GET.get("next", "")
         # Back to the page the user came from, but never to another site (an open
         # redirect would lend our address to a phishing link).
-        if url_has_allowed_host_and_scheme(
-            next_url, allowed_hosts={self.request.get_host()}
-        ):
-            return next_url
-        return reverse("interactions:entry_list")
+        return next_url(self.request, reverse("interactions:entry_list"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
