@@ -60,16 +60,16 @@ def country_code(text):
     return _codes().get(_key(text))
 
 
-def stored_country(text):
-    """`text` as a contact stores it: blank, or the code of the country it names;
-    a ValidationError for the country field when it names none."""
+def stored_country(text, field="country"):
+    """`text` as stored: blank, or the code of the country it names; a
+    ValidationError for `field` when it names none."""
     if not text:
         return text
     code = country_code(text)
     if code is None:
         raise ValidationError(
             {
-                "country": _(
+                field: _(
                     "“%(country)s” is not a country: enter its code, such as NL, or "
                     "its name, such as Nederland."
                 )

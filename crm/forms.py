@@ -61,17 +61,7 @@ class ContactForm(forms.ModelForm):
             Salesperson.objects.active()
             | Salesperson.objects.filter(pk=self.instance.salesperson_id)
         )
-        # A country by its name in the user's language; stored as its code. A value
-        # from before countries were codes stays a choice, to be replaced.
-        choices = country_choices()
-        stored = self.initial.get("country")
-        if stored and stored not in dict(choices):
-            choices.insert(0, (stored, stored))
-        self.fields["country"] = forms.ChoiceField(
-            label=self.fields["country"].label,
-            choices=[("", _("(none)")), *choices],
-            required=False,
-        )
+        self.fields["country"] = country_field(self, "country")
         if self.instance.pk:
             # The number identifies the contact in history and exports; it stays fixed.
             self.fields["no"].disabled = True
@@ -114,6 +104,23 @@ class NumberSeriesForm(forms.ModelForm):
         return self.cleaned_data["code"].upper()
 
 
+def country_field(form, name):
+    """A select of the countries by name in the user's language, for the model
+    field `name` that stores a country's code. A value from before countries were
+    codes stays a choice, to be replaced."""
+    choices = country_choices()
+    stored = form.initial.get(name)
+    if stored and stored not in dict(choices):
+        choices.insert(0, (stored, stored))
+    model_field = form.fields[name]
+    return forms.ChoiceField(
+        label=model_field.label,
+        help_text=model_field.help_text,
+        choices=[("", _("(none)")), *choices],
+        required=False,
+    )
+
+
 class MarketingSetupForm(forms.ModelForm):
     class Meta:
         model = MarketingSetup
@@ -123,15 +130,24 @@ class MarketingSetupForm(forms.ModelForm):
             "task_nos",
             "default_salesperson",
             "default_correspondence_type",
+            "home_country",
         ]
         field_classes = {"default_salesperson": SalespersonField}
         help_texts = {
+            "home_country": _(
+                "Letters to contacts in this country leave the country out of the "
+                "address."
+            ),
             "contact_nos": _("Numbers new contacts whose no. is left blank."),
             "segment_nos": _("Numbers new segments, including follow-up segments."),
             "task_nos": _(
                 "Numbers new tasks, including the next one of a recurring task."
             ),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["home_country"] = country_field(self, "home_country")
 
 
 def validate_import_size(file):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.countries import stored_country
+from crm.countries import country_name, stored_country
 from web.db import choices_constraint
 from web.search import among, matches
 
@@ -315,6 +315,21 @@ class Contact(models.Model):
                 {"type": _("This company has persons; it cannot become a person.")}
             )
 
+    def address_lines(self, home_country):
+        """The postal address as printed on a letter: the company, the contact, the
+        street, post code and city, then the country in capitals unless it is
+        `home_country` (Marketing setup's own country)."""
+        city = " ".join(part for part in (self.post_code, self.city) if part)
+        country = self.country if self.country != home_country else ""
+        lines = [
+            self.company.name if self.company_id else "",
+            self.name,
+            self.address,
+            city,
+            country_name(country).upper(),
+        ]
+        return [line for line in lines if line]
+
     @property
     def contact_company_id(self):
         """The company the contact's history is filed under: itself for a company."""
@@ -415,6 +430,10 @@ class MarketingSetup(models.Model):
     default_correspondence_type = correspondence_type_field(
         _("default correspondence type")
     )
+    # NAV's Company Information country: letters within it leave the country out.
+    home_country = models.CharField(
+        _("own country/region"), max_length=2, blank=True, default="NL"
+    )
 
     class Meta:
         verbose_name = _("marketing setup")
@@ -433,6 +452,9 @@ class MarketingSetup(models.Model):
 
     def get_absolute_url(self):
         return reverse("crm:marketing_setup")
+
+    def clean(self):
+        self.home_country = stored_country(self.home_country, "home_country")
 
     @classmethod
     def load(cls):

@@ -8,7 +8,7 @@ from django.views.generic import (
     FormView,
 )
 
-from crm.models import Contact
+from crm.models import Contact, MarketingSetup
 from interactions import correspondence, services
 from interactions.forms import (
     LetterForm,
@@ -115,7 +115,13 @@ class LetterView(ContactActionMixin, BadInputMixin, FormView):
                 )
             except ValidationError as error:
                 context["letter_errors"] = error.messages
-            context.update(template=template, salesperson=salesperson)
+            context.update(
+                template=template,
+                salesperson=salesperson,
+                address_lines=self.contact.address_lines(
+                    MarketingSetup.load().home_country
+                ),
+            )
         return context
 
     def form_valid(self, form):

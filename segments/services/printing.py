@@ -5,6 +5,8 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from crm.models import MarketingSetup
+
 # A Unicode font when the machine has one (Debian's fonts-dejavu); otherwise the
 # PDF's built-in Helvetica, which knows Latin-1 only (other characters become "?").
 UNICODE_FONTS = (
@@ -18,16 +20,10 @@ def _unicode_font():
     return next((path for path in UNICODE_FONTS if path.is_file()), None)
 
 
-def _address(contact):
-    company = contact.company.name if contact.company_id else ""
-    city = " ".join(part for part in (contact.post_code, contact.city) if part)
-    lines = [contact.name, company, contact.address, city, contact.country]
-    return [line for line in lines if line]
-
-
 def letters_pdf(letters):
     """One A4 page (or more) per letter: the contact's address, then the merged
     text. `letters` holds (contact, text) pairs; returns the PDF's bytes."""
+    home_country = MarketingSetup.load().home_country
     pdf = FPDF(format="A4")
     pdf.set_margins(25, 25, 25)
     pdf.set_auto_page_break(True, margin=25)
@@ -48,7 +44,7 @@ def letters_pdf(letters):
     for contact, text in letters:
         pdf.add_page()
         pdf.set_font(family, size=11)
-        for line in _address(contact):
+        for line in contact.address_lines(home_country):
             pdf.cell(0, 5.5, clean(line), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(20)
         pdf.multi_cell(0, 5.5, clean(text.replace("\r\n", "\n")))

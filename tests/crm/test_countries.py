@@ -9,8 +9,8 @@ from django.utils import translation
 
 from crm import services
 from crm.countries import country_choices, country_code, country_name
-from crm.models import Contact
-from tests.factories import PersonFactory
+from crm.models import Contact, MarketingSetup
+from tests.factories import CompanyFactory, InteractionTemplateFactory, PersonFactory
 
 
 @pytest.mark.parametrize(
@@ -100,3 +100,89 @@ def test_the_card_names_the_country(sales_client):
         contact.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="nl"
     ).content.decode()
     assert '<dd class="col-sm-8">België</dd>' in page
+
+
+@pytest.mark.django_db
+def test_a_letter_names_the_country_in_capitals_unless_it_is_the_own_country():
+    company = CompanyFactory(name="Brouwerij De Klok BV")
+    person = PersonFactory(
+        name="Els Peeters",
+        company=company,
+        address="Grote Markt 1",
+        post_code="2000",
+        city="Antwerpen",
+        country="BE",
+    )
+    with translation.override("nl"):
+        assert person.address_lines("NL") == [
+            "Brouwerij De Klok BV",
+            "Els Peeters",
+            "Grote Markt 1",
+            "2000 Antwerpen",
+            "BELGIË",
+        ]
+        assert person.address_lines("BE")[-1] == "2000 Antwerpen"
+        assert person.address_lines("")[-1] == "BELGIË"
+    with translation.override("en"):
+        assert person.address_lines("NL")[-1] == "BELGIUM"
+    alone = PersonFactory(name="Piet", company=None, address="", post_code="", city="")
+    alone.country = "NL"
+    assert alone.address_lines("NL") == ["Piet"]
+
+
+@pytest.mark.django_db
+def test_the_letter_page_and_the_letters_pdf_leave_out_the_own_country(
+    sales_client, marketing_setup, monkeypatch
+):
+    from segments.services import printing
+
+    template = InteractionTemplateFactory(letter_text="Beste {{ contact.name }},")
+    dutch = PersonFactory(name="Anouk Smit", company=None, city="Utrecht", country="NL")
+    belgian = PersonFactory(name="Els Peeters", company=None, city="Gent", country="BE")
+    url = reverse("interactions:letter")
+
+    def recipient(contact):
+        page = sales_client.get(
+            url,
+            {"contact": contact.no, "template": template.pk},
+            HTTP_ACCEPT_LANGUAGE="nl",
+        ).content.decode()
+        return page.split('<address class="letter-recipient mb-4">')[1].split(
+            "</address>"
+        )[0]
+
+    assert recipient(dutch).strip() == "Anouk Smit<br>Utrecht"
+    assert recipient(belgian).strip().endswith("<br>BELGIË")
+
+    # The PDF with Helvetica and uncompressed pages: its text is there to read.
+    class PlainPDF(printing.FPDF):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.set_compression(False)
+
+    monkeypatch.setattr(printing, "FPDF", PlainPDF)
+    monkeypatch.setattr(printing, "UNICODE_FONTS", ())
+    with translation.override("nl"):
+        pdf = printing.letters_pdf([(dutch, "Beste Anouk,"), (belgian, "Beste Els,")])
+    assert b"(BELGI\xcb)" in pdf
+    assert b"NEDERLAND" not in pdf
+    assert b"(Utrecht)" in pdf
+
+    # Marketing setup's own country, chosen by its Dutch name.
+    MarketingSetup.objects.update(home_country="BE")
+    assert recipient(belgian).strip() == "Els Peeters<br>Gent"
+    assert recipient(dutch).strip().endswith("<br>NEDERLAND")
+
+
+@pytest.mark.django_db
+def test_the_marketing_setup_chooses_the_own_country_by_its_name(crm_admin_client):
+    url = reverse("crm:marketing_setup")
+    page = crm_admin_client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert '<option value="NL" selected>Nederland</option>' in page
+    assert "Eigen land/regio" in page
+    response = crm_admin_client.post(url, {"home_country": "BE"})
+    assert response.status_code == 302
+    assert MarketingSetup.load().home_country == "BE"
+    response = crm_admin_client.post(url, {"home_country": "XX"})
+    assert response.status_code == 400
+    assert MarketingSetup.load().home_country == "BE"

@@ -518,7 +518,7 @@ def test_two_workers_at_once_send_each_message_once(
 
 @pytest.mark.parametrize("unicode_font", [True, False])
 def test_the_letters_pdf_takes_any_text_with_or_without_a_unicode_font(
-    monkeypatch, unicode_font
+    monkeypatch, unicode_font, db
 ):
     from segments.services import printing
 
