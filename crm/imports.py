@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
@@ -69,8 +70,8 @@ def in_every_language(words):
 
 class ChoiceWidget(TextWidget):
     """A choice by its stored value or its label in any language of the site, in
-    any case ("E-mail" → "email", "Persoon" → "person"). Anything else is left for
-    the model's validation, which names the error."""
+    any case ("E-mail" → "email", "Persoon" → "person"); anything else is the row's
+    error, naming the choices. A blank cell is left for the model's validation."""
 
     def __init__(self, choices, **kwargs):
         super().__init__(**kwargs)
@@ -89,7 +90,19 @@ class ChoiceWidget(TextWidget):
 
     def clean(self, value, row=None, **kwargs):
         text = super().clean(value, row, **kwargs)
-        return self.lookup.get(text.casefold(), text)
+        if not text:
+            return text
+        if text.casefold() not in self.lookup:
+            raise ValueError(
+                _("“%(value)s” is none of the choices: %(choices)s.")
+                % {
+                    "value": text,
+                    "choices": ", ".join(
+                        str(label) for stored, label in self.choices if stored
+                    ),
+                }
+            )
+        return self.lookup[text.casefold()]
 
 
 class YesNoWidget(widgets.BooleanWidget):
@@ -333,10 +346,15 @@ def check_contact_columns(headers):
         raise ValidationError(
             _(
                 "The first row must name the columns, and none of its names is a "
-                "contact column (%(columns)s)."
+                "contact column. The contact columns are: %(columns)s."
             ),
             code="no_columns",
-            params={"columns": ", ".join(known)},
+            params={
+                "columns": ", ".join(
+                    f"{capfirst(Contact._meta.get_field(name).verbose_name)} ({name})"
+                    for name in known
+                )
+            },
         )
 
 

@@ -122,7 +122,10 @@ def test_import_writes_the_valid_rows_and_leaves_out_the_rejected(existing, user
 @pytest.mark.parametrize(
     ("row", "errors"),
     [
-        (",robot,X,,,,,no", [("type", "Value 'robot' is not a valid choice.")]),
+        (
+            ",robot,X,,,,,no",
+            [("type", "“robot” is none of the choices: Company, Person.")],
+        ),
         (
             ",person,X,CO404,,,,no",
             [("company", "There is no contact with no. CO404.")],
@@ -160,7 +163,7 @@ def test_import_writes_the_valid_rows_and_leaves_out_the_rejected(existing, user
             [
                 ("company", "There is no contact with no. CO404."),
                 ("exclude_from_segment", "Enter yes or no (or 1 or 0)."),
-                ("type", "Value 'robot' is not a valid choice."),
+                ("type", "“robot” is none of the choices: Company, Person."),
                 ("name", "This field cannot be blank."),
                 ("email", "Enter a valid email address."),
             ],

@@ -14,7 +14,8 @@ from openpyxl import Workbook
 
 from crm import imports
 from crm.import_batches import ImportRow
-from crm.imports import read_dataset
+from crm.imports import ChoiceWidget, read_dataset
+from crm.models import Language
 from web.tabular import BLOCK, csv_encoding
 
 pytestmark = pytest.mark.django_db
@@ -83,9 +84,11 @@ def test_xlsx_is_read_from_its_first_sheet():
             b"foo,bar\n1,2\n",
             "csv",
             "The first row must name the columns, and none of its names is a "
-            "contact column (no, type, name, company, salesperson, email, phone, "
-            "address, post_code, city, country, language_code, correspondence_type, "
-            "exclude_from_segment).",
+            "contact column. The contact columns are: No. (no), Type (type), Name "
+            "(name), Company (company), Salesperson (salesperson), E-mail (email), "
+            "Phone (phone), Address (address), Post code (post_code), City (city), "
+            "Country (country), Language (language_code), Correspondence type "
+            "(correspondence_type), Exclude from segment (exclude_from_segment).",
         ),
         (b"name,Name\nA,B\n", "csv", "The column name appears more than once."),
         (
@@ -250,3 +253,15 @@ def test_a_rows_errors_and_changes_name_each_column_as_the_form_does():
             ("row_colour", "?"),
         ]
         assert row.shown_changes == [("Plaats", "Utrecht", "Ede")]
+
+
+def test_a_choice_is_read_in_any_language_and_an_unknown_one_names_the_choices():
+    widget = ChoiceWidget(Language.choices)
+    assert widget.clean("Duits") == widget.clean("german") == widget.clean("DE") == "de"
+    assert widget.clean(" ") == ""  # blank: the model's validation decides
+    with translation.override("nl"), pytest.raises(ValueError, match="Fries") as no:
+        widget.clean("Fries")
+    assert (
+        str(no.value)
+        == "“Fries” is geen van de keuzes: Nederlands, Engels, Duits, Frans."
+    )
