@@ -250,6 +250,9 @@ PRIVACY_EXPORT_JOB_THRESHOLD = int(
 JOB_STALE_AFTER = timedelta(
     minutes=int(os.environ.get("DJANGO_JOB_STALE_MINUTES", "10"))
 )
+# The jobs page warns that no worker seems to run when a job has waited this long
+# while none runs.
+JOB_WORKER_MISSING_AFTER = timedelta(minutes=2)
 # How long django-tasks-db keeps the row of a finished task (the Job stays).
 TASK_RESULT_MAX_AGE = timedelta(days=7)
 # Above these row counts an export, and a bulk cancel/evaluate/delete of entries,

@@ -37,6 +37,19 @@ class JobQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-created_at", "-id")
 
+    def waiting_for_a_worker(self, now, after):
+        """When the oldest job queued for longer than `after` was queued, if no
+        job is running: the sign that no worker takes jobs. None otherwise."""
+        oldest = (
+            self.filter(status=JobStatus.QUEUED, created_at__lt=now - after)
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if oldest is None or self.filter(status=JobStatus.RUNNING).exists():
+            return None
+        return oldest
+
     def unnotified(self, user):
         """`user`'s finished jobs that no page has told them about yet."""
         return self.filter(
@@ -123,6 +136,12 @@ class Job(models.Model):
                 fields=["heartbeat_at"],
                 condition=Q(status="running"),
                 name="job_running_heartbeat_idx",
+            ),
+            # The jobs page's check for a worker: the oldest queued job.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(status="queued"),
+                name="job_queued_idx",
             ),
             # The toast's query on every page: tiny, only finished and untold jobs.
             models.Index(

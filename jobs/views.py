@@ -1,11 +1,13 @@
 """The "Achtergrondtaken" page: your jobs (everyone's for CRM admins), their
 progress refreshed by htmx, cancel and retry."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, View
@@ -44,6 +46,9 @@ class JobListView(VisibleJobsMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["all_jobs"] = self.request.user.has_perm("jobs.view_all_jobs")
+        context["waiting_since"] = Job.objects.waiting_for_a_worker(
+            timezone.now(), settings.JOB_WORKER_MISSING_AFTER
+        )
         return context
 
 

@@ -190,3 +190,31 @@ def test_list_query_count_does_not_grow(
     with django_assert_max_num_queries(len(one)):
         response = client.get(LIST)
     assert len(response.context["object_list"]) == PAGE_SIZE
+
+
+def test_the_page_warns_when_a_job_waits_and_none_runs(
+    client, sales_client, sales_user, queued_only
+):
+    def warning(page_client):
+        content = page_client.get(
+            LIST, headers={"Accept-Language": "nl"}
+        ).content.decode()
+        return content.split('<div class="alert alert-warning mt-2 mb-0" role="alert">')
+
+    waiting = job_of(sales_user)
+    assert len(warning(sales_client)) == 1  # just queued: the worker may be near
+    long_ago = timezone.now() - timezone.timedelta(minutes=3)
+    Job.objects.filter(pk=waiting.pk).update(created_at=long_ago)
+    shown = warning(sales_client)[1]
+    local = timezone.localtime(long_ago)
+    since = f"{local.day}-{local.month}-{local.year} {local:%H:%M}"
+    assert (
+        f"Er lijkt geen achtergrondverwerker te draaien: een taak wacht sinds {since} "
+        "en er loopt er geen."
+    ) in " ".join(shown.split())
+    assert "Vraag de CRM-beheerder de achtergrondverwerker te starten." in shown
+    client.force_login(AdminUserFactory())
+    assert "de dienst crm-worker op een server" in warning(client)[1]
+    # A job running: the worker is busy, not missing.
+    job_of(SalesUserFactory(), status=Job.Status.RUNNING)
+    assert len(warning(sales_client)) == 1
