@@ -248,9 +248,29 @@ class TaskCreateView(PermissionFirstMixin, BadInputMixin, FormView):
         return HttpResponseRedirect(task.get_absolute_url())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=_("Create task"), entry=self.entry, **kwargs
-        )
+        context = super().get_context_data(title=_("Create task"), **kwargs)
+        initial = context["form"].initial
+        query = self.request.GET
+        if self.entry is not None:
+            trail = [
+                (reverse("interactions:entry_list"), _("Interaction log entries")),
+                (self.entry.get_absolute_url(), self.entry.pk),
+            ]
+        elif query.get("contact") and initial.get("contact"):
+            contact = initial["contact"]
+            trail = [
+                (reverse("crm:contact_list"), _("Contacts")),
+                (contact.get_absolute_url(), contact.name),
+            ]
+        elif query.get("salesperson") and initial.get("salesperson"):
+            salesperson = initial["salesperson"]
+            trail = [
+                (reverse("crm:salesperson_list"), _("Salespeople")),
+                (salesperson.get_absolute_url(), salesperson.name),
+            ]
+        else:
+            trail = [(reverse("tasks:my_tasks"), _("My tasks"))]
+        return {**context, "entry": self.entry, "trail": trail}
 
 
 class SegmentTaskCreateView(PermissionFirstMixin, BadInputMixin, FormView):
@@ -259,6 +279,7 @@ class SegmentTaskCreateView(PermissionFirstMixin, BadInputMixin, FormView):
     permission_required = ("tasks.add_task", "segments.view_segment")
     form_class = SegmentTaskForm
     template_name = "tasks/task_form.html"
+    list_url = "segments:segment_list"
 
     def load(self, request, **kwargs):
         self.segment = get_object_or_404(Segment, no=kwargs["no"])
@@ -290,12 +311,17 @@ class SegmentTaskCreateView(PermissionFirstMixin, BadInputMixin, FormView):
         return super().get_context_data(
             title=_("Create tasks for segment %(no)s") % {"no": self.segment_no()},
             segment=self.segment,
+            trail=[
+                (reverse(self.list_url), self.segment._meta.verbose_name_plural),
+                (self.segment.get_absolute_url(), self.segment_no()),
+            ],
             **kwargs,
         )
 
 
 class LoggedSegmentTaskCreateView(SegmentTaskCreateView):
     permission_required = ("tasks.add_task", "segments.view_loggedsegment")
+    list_url = "segments:loggedsegment_list"
 
     def load(self, request, **kwargs):
         self.segment = get_object_or_404(LoggedSegment, pk=kwargs["pk"])
@@ -339,7 +365,13 @@ class TaskUpdateView(PermissionFirstMixin, BadInputMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            title=_("Edit task %(no)s") % {"no": self.task.no}, task=self.task, **kwargs
+            title=_("Edit task %(no)s") % {"no": self.task.no},
+            task=self.task,
+            trail=[
+                (reverse("tasks:task_list"), _("Tasks")),
+                (self.task.get_absolute_url(), self.task.no),
+            ],
+            **kwargs,
         )
 
 

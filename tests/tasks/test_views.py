@@ -476,3 +476,44 @@ def test_statistics_per_salesperson(
     response = client.get(reverse("tasks:statistics"), HTTP_ACCEPT_LANGUAGE="nl")
     assert [row.code for row in response.context["rows"]] == ["AV"]
     assert "Deze maand voltooid" in response.content.decode()
+
+
+def test_the_task_forms_show_where_they_came_from_and_cancel_back_there(
+    sales_client, contact, salesperson
+):
+    def trail(url):
+        page = sales_client.get(url, headers={"Accept-Language": "nl"})
+        content = page.content.decode()
+        crumbs = content.split('<ol class="breadcrumb">')[1].split("</ol>")[0]
+        cancel = content.split('class="btn btn-outline-secondary" href="')[1]
+        return (
+            [" ".join(part.split()) for part in crumbs.split("</li>")[:-1]],
+            cancel.split('"')[0],
+        )
+
+    create = reverse("tasks:task_create")
+    crumbs, cancel = trail(f"{create}?contact={contact.no}")
+    assert crumbs[0].endswith(f'<a href="{reverse("crm:contact_list")}">Contacten</a>')
+    assert f'href="{contact.get_absolute_url()}">{contact.name}</a>' in crumbs[1]
+    assert crumbs[2].endswith(">Taak maken")
+    assert cancel == contact.get_absolute_url()
+    entry = InteractionLogEntryFactory()
+    crumbs, cancel = trail(f"{create}?entry={entry.pk}")
+    assert ">Interactielogposten</a>" in crumbs[0]
+    assert cancel == entry.get_absolute_url()
+    crumbs, cancel = trail(f"{create}?salesperson={salesperson.code}")
+    assert ">Verkopers</a>" in crumbs[0]
+    assert cancel == salesperson.get_absolute_url()
+    crumbs, cancel = trail(create)
+    assert ">Mijn taken</a>" in crumbs[0]
+    assert cancel == reverse("tasks:my_tasks")
+    segment = SegmentFactory(no="SM00009")
+    crumbs, cancel = trail(reverse("tasks:segment_task_create", args=[segment.no]))
+    assert ">Segmenten</a>" in crumbs[0]
+    assert crumbs[2].endswith(">Taken maken voor segment SM00009")
+    assert cancel == segment.get_absolute_url()
+    task = create_task(user=None, description="Bellen", salesperson=salesperson)
+    crumbs, cancel = trail(reverse("tasks:task_update", args=[task.pk]))
+    assert ">Taken</a>" in crumbs[0]
+    assert f">{task.no}</a>" in crumbs[1]
+    assert cancel == task.get_absolute_url()
