@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from crm.models import Salesperson
 from crm.services import refuse_privacy_blocked
 from interactions.letters import merge_text, render_letter
-from interactions.models import DocumentType
+from interactions.models import DocumentType, attachment_name
 from interactions.services import (
     choose_version,
     document_template,
@@ -147,7 +147,7 @@ def send_email(*, contact, subject, body, user, template=None, attach=True):
     attachment = version.attachment or template.attachment
     if attach and attachment:
         with attachment.open("rb") as file:
-            message.attach(attachment.name.rsplit("/", 1)[-1], file.read())
+            message.attach(attachment_name(attachment, subject), file.read())
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as error:

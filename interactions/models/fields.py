@@ -89,6 +89,15 @@ def attachment_upload_to(instance, filename):
     return f"attachments/{today:%Y}/{today:%m}/{uuid.uuid4().hex}{extension}"
 
 
+def attachment_name(field_file, title):
+    """The name an attachment is sent and downloaded under: `title` (the e-mail's
+    subject, the entry's description) made a safe file name, with the stored file's
+    extension ("Kerstactie 2026.pdf"); the stored name says nothing to a reader."""
+    extension = os.path.splitext(field_file.name)[1]
+    stem = " ".join(re.sub(r"[^\w\- ]", " ", title).split())[:80]
+    return f"{stem or _('attachment')}{extension}"
+
+
 def validate_attachment_size(file):
     """Attachments are at most ATTACHMENT_MAX_SIZE bytes (DJANGO_ATTACHMENT_MAX_MB)."""
     if getattr(file, "_committed", False):

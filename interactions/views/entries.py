@@ -40,6 +40,7 @@ from interactions.forms import (
 from interactions.models import (
     Evaluation,
     InteractionLogEntry,
+    attachment_name,
 )
 from interactions.views.bulk import BulkActionView
 from jobs.services import start_job
@@ -374,7 +375,11 @@ class AttachmentDownloadView(PermissionRequiredMixin, DetailView):
         attachment = self.object.attachment
         if not attachment or not attachment.storage.exists(attachment.name):
             raise Http404(_("This interaction has no attachment."))
-        return FileResponse(attachment.open("rb"), as_attachment=True)
+        return FileResponse(
+            attachment.open("rb"),
+            as_attachment=True,
+            filename=attachment_name(attachment, self.object.description),
+        )
 
 
 class DeleteCanceledView(PermissionRequiredMixin, BadInputMixin, FormView):

@@ -3,7 +3,6 @@ From address, and the letters PDF written again without an erased contact's lett
 
 import contextlib
 import mimetypes
-import os
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
@@ -14,7 +13,12 @@ from django.utils import translation
 
 from crm.models import CorrespondenceType
 from interactions.letters import PLACEHOLDER, check_letter_text, letter_values
-from interactions.models import DeliveryStatus, InteractionLogEntry, InteractionTemplate
+from interactions.models import (
+    DeliveryStatus,
+    InteractionLogEntry,
+    InteractionTemplate,
+    attachment_name,
+)
 from interactions.services import VersionChooser
 from segments.models import LoggedSegment
 from segments.services.printing import letters_pdf
@@ -78,8 +82,9 @@ class Content:
         # A header holds one line.
         return " ".join(self.merge(entry, subject).split())
 
-    def attachment(self, entry, version):
-        """(name, bytes, mimetype) of the version's attachment, else the entry's."""
+    def attachment(self, entry, version, *, title):
+        """(name, bytes, mimetype) of the version's attachment, else the entry's,
+        named `title` (the message's subject)."""
         # A language version's own file; else the line's (personalised or its
         # template's), which the template's own text would give as well.
         field_file = entry.attachment
@@ -90,10 +95,12 @@ class Content:
         if field_file.name not in self.files:
             with field_file.storage.open(field_file.name, "rb") as handle:
                 content = handle.read()
-            name = os.path.basename(field_file.name)
-            mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
-            self.files[field_file.name] = (name, content, mimetype)
-        return self.files[field_file.name]
+            mimetype = mimetypes.guess_type(field_file.name)[0]
+            self.files[field_file.name] = (
+                content,
+                mimetype or "application/octet-stream",
+            )
+        return (attachment_name(field_file, title), *self.files[field_file.name])
 
 
 def domain_of(address):

@@ -164,7 +164,7 @@ def _email(entry, content):
         reply_to=[salesperson.email] if getattr(salesperson, "email", "") else None,
         headers={"Message-ID": message_id(entry, content.domain)},
     )
-    attachment = content.attachment(entry, version)
+    attachment = content.attachment(entry, version, title=message.subject)
     if attachment is not None:
         message.attach(*attachment)
     return message

@@ -234,10 +234,8 @@ class TestSingleContactVersion:
 
         [message] = mail.outbox
         [(filename, content, _mimetype)] = message.attachments
-        assert (filename, content) == (
-            version.attachment.name.rsplit("/", 1)[-1],
-            b"%PDF-1.4 en",
-        )
+        # Named after the subject, not the stored file's uuid name.
+        assert (filename, content) == ("Our offer.pdf", b"%PDF-1.4 en")
         assert entry.language_code == "en"
         assert entry.attachment.name == version.attachment.name
 

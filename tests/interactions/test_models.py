@@ -6,8 +6,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
+from django.db.models.fields.files import FieldFile
+from django.utils import translation
 
 from crm import roles
 from crm.services import delete_contact
@@ -15,6 +17,7 @@ from interactions.models import (
     InteractionLogEntry,
     InteractionTemplate,
     InteractionTotalStatistics,
+    attachment_name,
     attachment_upload_to,
 )
 from tests.factories import (
@@ -411,3 +414,18 @@ def test_statistics_by_groups_per_key_and_gives_zeros_to_keys_without_entries(
         },
         unused.pk: {"count": 0, "cost": Decimal("0"), "duration": 0, "last_date": None},
     }
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("Kerstactie 2026", "Kerstactie 2026.pdf"),
+        ("Offerte: 50% korting / t.a.v. ../etc", "Offerte 50 korting t a v etc.pdf"),
+        ("Angebot für Dieter", "Angebot für Dieter.pdf"),
+        ("  ", "bijlage.pdf"),
+    ],
+)
+def test_an_attachment_is_named_after_its_title_with_the_files_extension(title, name):
+    stored = FieldFile(None, models.FileField(), "attachments/2026/12/3d32ab.pdf")
+    with translation.override("nl"):
+        assert attachment_name(stored, title) == name

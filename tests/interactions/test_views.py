@@ -1034,7 +1034,10 @@ class TestEntryDetailAndAttachment:
         url = reverse("interactions:entry_attachment", args=[entry.pk])
         response = sales_client.get(url)
         assert response.status_code == 200
-        assert response["Content-Disposition"].startswith("attachment;")
+        # Named after the entry, with the file's extension; not the stored name.
+        assert response["Content-Disposition"] == (
+            f'attachment; filename="{entry.description}.txt"'
+        )
         assert b"".join(response.streaming_content) == b"hello"
         client.logout()
         assert client.get(url).status_code == 302

@@ -192,13 +192,13 @@ def test_deliver_sends_one_merged_message_per_contact(
     assert german["Message-ID"] == f"<entry-{german_entry.pk}@example.com>"
     body, attachment = [part for part in german.walk() if not part.is_multipart()]
     assert "Sehr geehrte(r) Dieter, unser Angebot." in body.get_content()
-    assert attachment.get_filename() == "angebot.txt"
+    assert attachment.get_filename() == "Angebot für Dieter.txt"
     assert attachment.get_content() == "das Angebot"
     english = by_recipient[("fleur@example.org",)]
     assert english["Subject"] == "Offer for Fleur"
     parts = [part for part in english.walk() if not part.is_multipart()]
     # No file of its own in English: the line's (the template's) attachment.
-    assert parts[1].get_filename() == "offer.txt"
+    assert parts[1].get_filename() == "Offer for Fleur.txt"
     assert {e.delivery_status for e in entries(logged).values()} == {"sent"}
     job = logged.delivery_job
     assert (job.status, job.progress_done, job.progress_total) == ("done", 3, 3)
