@@ -10,6 +10,7 @@ from crm import services
 from crm.models import MarketingSetup, NumberSeries, Salesperson
 from demo.content import (
     DEMO_DOMAIN,
+    EMAIL_TEXT,
     ENGLISH_CONTACTS,
     ENGLISH_SPEAKING,
     INTERACTION_GROUPS,
@@ -113,10 +114,12 @@ def load_template_setup(templates):
         ).exists()
     }
     interaction_services.update_template_setup(missing, user=None)
-    letter = templates["LETTER"]
-    if not letter.letter_text:
-        letter.letter_text = LETTER_TEXT
-        letter.save(update_fields=["letter_text"])
+    # The texts a segment's letters and e-mails are sent with.
+    for code, text in (("LETTER", LETTER_TEXT), ("EMAIL", EMAIL_TEXT)):
+        template = templates[code]
+        if not template.letter_text:
+            template.letter_text = text
+            template.save(update_fields=["letter_text"])
 
 
 def domain(company_name):

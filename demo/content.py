@@ -66,6 +66,19 @@ LETTER_TEXT = "\n".join(
     ]
 )
 
+EMAIL_TEXT = "\n".join(
+    [
+        "Beste {{ contact.name }},",
+        "",
+        "Bijgaand ons nieuwe productblad. Heeft u vragen, beantwoord dan gewoon deze "
+        "e-mail; ik help u graag verder.",
+        "",
+        "Met vriendelijke groet,",
+        "",
+        "{{ salesperson.name }}",
+    ]
+)
+
 # (days ago, template, description, evaluation, minutes or None): cycled over contacts.
 INTERACTION_HISTORY = [
     (2, "CALL-OUT", "Offerte nabellen", "positive", None),

@@ -2,21 +2,26 @@
 the logged segment, optionally a follow-up segment and the delivery of its content
 (segments.services.delivery)."""
 
+from collections import defaultdict
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.models import AuditAction, AuditObjectType
 from audit.services import record_audit
-from crm.models import Contact, CorrespondenceType, MarketingSetup
+from crm.models import Contact, CorrespondenceType, Language, MarketingSetup
 from interactions.models import (
     DeliveryStatus,
     InteractionLogEntry,
+    InteractionTemplate,
     InteractionTemplateLanguage,
 )
 from interactions.services import (
     TEMPLATE_VALUES,
+    VersionChooser,
     add_statistics,
     remove_unreferenced_attachments,
 )
@@ -65,6 +70,55 @@ def _missing_address_error(segment):
     )
 
 
+def _empty_content_error(segment):
+    """The refusal of a delivery that would send some contacts an empty e-mail or
+    letter: their line's template (or the language version they get) has no text.
+    None when every message has a text. One query, grouped by template and
+    language, whatever the number of lines (a line without a template is refused
+    by log_check)."""
+    groups = (
+        SegmentLine.objects.filter(
+            segment=segment, correspondence_type__in=DELIVERED_TYPES
+        )
+        .filter(template__isnull=False)
+        .values_list("template", "contact__language_code")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    templates = InteractionTemplate.objects.in_bulk(
+        {template for template, _language, _count in groups}
+    )
+    versions = VersionChooser(
+        templates.values(), default_language_code=segment.language_code
+    )
+    empty = defaultdict(int)
+    for template_id, language_code, count in groups:
+        template = templates[template_id]
+        version = versions.choose(template, language_code)
+        if not version.body.strip():
+            empty[(template.code, version.language_code)] += count
+    if not empty:
+        return None
+    names = [
+        _("%(template)s, %(language)s (%(count)s)")
+        % {
+            "template": code,
+            "language": Language(language).label if language else _("own text"),
+            "count": count,
+        }
+        for (code, language), count in sorted(empty.items())
+    ]
+    return ValidationError(
+        _(
+            "%(count)s contacts would be sent an empty e-mail or letter, as their "
+            "text is blank: %(names)s. Write the text in the interaction template "
+            "(or its language version), or log without sending the content."
+        )
+        % {"count": sum(empty.values()), "names": "; ".join(names)},
+        code="empty_content",
+    )
+
+
 def check_loggable(segment, *, deliver=False, letter_fallback=False):
     """Raise every rule `segment` breaks, the first BLOCKING_SHOWN blocking lines
     named one by one (selectors.log_check); a constant number of queries. The view
@@ -74,6 +128,10 @@ def check_loggable(segment, *, deliver=False, letter_fallback=False):
         missing = _missing_address_error(segment)
         if missing is not None:
             errors.append(missing)
+    if deliver:
+        empty = _empty_content_error(segment)
+        if empty is not None:
+            errors.append(empty)
     if errors:
         raise ValidationError(errors)
 

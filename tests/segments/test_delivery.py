@@ -232,6 +232,28 @@ def test_refuses_e_mail_lines_without_an_address_and_writes_nothing(
     assert not Job.objects.exists()
 
 
+def test_refuses_to_send_empty_e_mails_or_letters_and_writes_nothing(
+    user, template, salesperson, contacts, marketing_setup
+):
+    # No default language: Fleur (fr) and Noor get the template's own text, blank.
+    template.letter_text = ""
+    template.save()
+    segment = make_segment(user, template, salesperson, contacts.values())
+    with translation.override("nl"), pytest.raises(ValidationError) as raised:
+        services.log_segment(segment, user=user, deliver=True)
+    assert raised.value.messages == [
+        "2 contacten zouden een lege e-mail of brief krijgen, omdat de tekst leeg "
+        "is: MAIL, eigen tekst (2). Schrijf de tekst "
+        "in het interactiesjabloon (of de taalversie), of registreer zonder de "
+        "inhoud te verzenden."
+    ]
+    assert not LoggedSegment.objects.exists()
+    assert not Job.objects.exists()
+    # The German version has its text; logging without sending is never refused.
+    services.log_segment(segment, user=user)
+    assert LoggedSegment.objects.count() == 1
+
+
 def test_the_letter_fallback_turns_them_into_letters(
     segment, user, contacts, smtp, django_capture_on_commit_callbacks
 ):
