@@ -83,6 +83,16 @@ class InteractionForm(forms.ModelForm):
             self.fields[
                 "interaction_successful"
             ].initial = not self.instance.attempt_failed
+        if not self.is_bound:
+            # The first field still to fill takes the focus: the template when the
+            # contact came with the page (its card), else the contact.
+            first = next(
+                name
+                for name in ("contact", "template", "description")
+                if name == "description"
+                or not (self.fields[name].disabled or self[name].value())
+            )
+            self.fields[first].widget.attrs["autofocus"] = True
 
     def locked_values(self):
         """Keys of the locked (disabled) fields, which browsers do not send."""

@@ -97,6 +97,23 @@
   }
 
   enhanceAll(document);
-  // Fields that htmx swaps in (a template's values filled in) are enhanced too.
-  document.addEventListener("htmx:load", (event) => enhanceAll(event.target));
+  // Fields that htmx swaps in (a template's values filled in) are enhanced too. A
+  // lookup that had the focus when its form was swapped (the template just chosen)
+  // gets it back: htmx restores the focus by id, but the search box is made only
+  // now, so the focus would fall to the page and the next Tab to its end.
+  let focusedLookup = null;
+  document.addEventListener("htmx:beforeSwap", () => {
+    const wrapper = document.activeElement?.closest(".ts-wrapper");
+    const input = wrapper?.previousElementSibling;
+    focusedLookup = input?.matches("input[data-lookup]") ? input.id : null;
+  });
+  document.addEventListener("htmx:load", (event) => {
+    enhanceAll(event.target);
+    const input = focusedLookup && document.getElementById(focusedLookup);
+    if (input?.tomselect && event.target.contains(input)) {
+      focusedLookup = null;
+      input.tomselect.control_input.focus();
+      input.tomselect.close();
+    }
+  });
 })();

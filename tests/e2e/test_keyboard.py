@@ -64,6 +64,13 @@ def test_create_an_interaction_with_the_keyboard_alone(page, live_server, login,
     tab_to(page, "Interaction template")
     type_and_pick(page, "CALL", "Phone call")
     expect(field(page, "Cost")).to_have_value("2.50")
+    # The fields were swapped in with the template's values; the focus stays on the
+    # template, so the next Tabs go on to the fields after it.
+    expect(page.get_by_role("combobox", name="Interaction template")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Apply template")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(field(page, "Description")).to_be_focused()
     tab_to(page, "Subject")
     page.keyboard.type("Asked about the spring offer")
     shot("keyboard-form")

@@ -776,6 +776,20 @@ class TestLogEntryList:
         response = sales_client.get(LIST_URL, {"contact": contact.no})
         assert f"{CREATE_URL}?contact={contact.no}" in response.content.decode()
 
+    def test_create_interaction_focuses_the_first_field_to_fill(
+        self, sales_client, contact
+    ):
+        def focused(query):
+            form = sales_client.get(CREATE_URL, query).context["form"]
+            return [
+                name
+                for name, f in form.fields.items()
+                if f.widget.attrs.get("autofocus")
+            ]
+
+        assert focused({}) == ["contact"]
+        assert focused({"contact": contact.no}) == ["template"]
+
     def test_query_count_does_not_grow_with_rows(
         self,
         sales_client,
@@ -827,6 +841,8 @@ class TestBulkActions:
         page = sales_client.get(page_url).content.decode()
         assert f'<input type="hidden" name="next" value="{page_url}">' in page
         assert ">Mark canceled</button>" in page
+        # Not evaluated yet: nothing is chosen for it (the first evaluation was).
+        assert '<option value="" selected disabled>Choose…</option>' in page
         asked = bulk(sales_client, "cancel", [entry], next=page_url)
         assert f'name="next" value="{page_url}"' in asked.content.decode()
         assert f'href="{page_url}">No</a>' in asked.content.decode()
@@ -848,6 +864,9 @@ class TestBulkActions:
         assert done["Location"] == page_url
         entry.refresh_from_db()
         assert entry.evaluation == "positive"
+        page = sales_client.get(page_url).content.decode()
+        assert 'value="" selected' not in page
+        assert '<option value="positive" selected>' in page
         # Another site's address, or what is no path, is not followed: the list.
         # ("0" was a 500: redirect() took it for a URL's name; found by the fuzzer.)
         for away in ("https://evil.example/", "//evil.example/", "0", "x" * 100):
