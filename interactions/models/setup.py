@@ -81,10 +81,14 @@ class InteractionTemplate(models.Model):
     # A letter holds only the placeholders of interactions.letters, checked by the
     # template services: no template engine ever renders it.
     letter_text = models.TextField(
-        _("letter text"),
+        _("letter and e-mail text"),
         blank=True,
         help_text=format_lazy(
-            _("The text of a letter to print for a contact. Placeholders: {names}."),
+            _(
+                "The text of a letter printed or an e-mail sent to a contact; a "
+                "language version's text replaces it in that language. "
+                "Placeholders: {names}."
+            ),
             names=", ".join(f"{{{{ {name} }}}}" for name in PLACEHOLDERS),
         ),
     )

@@ -1142,6 +1142,29 @@ class TestSetupPages:
         )
         assert detail.context["statistics"]["count"] == 1
 
+    def test_the_template_card_shows_its_text_or_that_it_has_none(
+        self, crm_admin_client
+    ):
+        template = InteractionTemplateFactory(letter_text="Beste {{ contact.name }},")
+        url = reverse("interactions:template_detail", args=[template.pk])
+
+        def card():
+            return crm_admin_client.get(url, headers={"Accept-Language": "nl"})
+
+        page = card().content.decode()
+        assert "Tekst van brief en e-mail</dt>" in page
+        assert "Beste {{ contact.name }}," in page
+        template.letter_text = ""
+        template.save()
+        assert "Geen: brieven en e-mails met dit sjabloon kunnen pas worden " in (
+            card().content.decode()
+        )
+        form = crm_admin_client.get(
+            reverse("interactions:template_update", args=[template.pk]),
+            headers={"Accept-Language": "nl"},
+        ).content.decode()
+        assert "Tekst van brief en e-mail" in form
+
     def test_crm_admin_creates_a_template(self, crm_admin_client):
         group = InteractionGroupFactory(code="LETTER")
         response = crm_admin_client.post(
