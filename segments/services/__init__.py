@@ -25,6 +25,7 @@ from segments.services.content import rewrite_letters
 from segments.services.criteria import (
     add_contacts_by_criteria,
     go_back,
+    left_out_of_add,
     preview_action,
     reduce_contacts,
     refine_contacts,
@@ -103,6 +104,7 @@ __all__ = [
     "deliver_logged_segment",
     "dynamic_changes",
     "go_back",
+    "left_out_of_add",
     "line_template_values",
     "log_segment",
     "preview_action",

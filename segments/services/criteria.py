@@ -12,7 +12,7 @@ that going back restores the lines exactly.
 
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, F, Max, OuterRef, Q, Value
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Value
 from django.db.models import fields as model_fields
 from django.db.models.sql.subqueries import DeleteQuery
 from django.utils.translation import gettext as _
@@ -100,18 +100,24 @@ def _with_company_persons(contacts):
     )
 
 
+def _add_candidates(criteria, options):
+    """The contacts the criteria of an Add name, with their company and persons
+    when the option expands them."""
+    matched = criteria_contacts(criteria)
+    if not options.get("expand_contact"):
+        return matched
+    # A person's company and a company's persons come along.
+    return Contact.objects.filter(
+        Q(pk__in=_keys(matched))
+        | Q(pk__in=matched.filter(company__isnull=False).values("company_id"))
+        | Q(company__in=_keys(matched))
+    )
+
+
 def add_set(criteria, options):
     """The contacts an Add with `options` gives a line, whatever the segment holds
     (a contact already in it is skipped or renewed by the action)."""
-    matched = criteria_contacts(criteria)
-    found = matched
-    if options.get("expand_contact"):
-        # A person's company and a company's persons come along.
-        found = Contact.objects.filter(
-            Q(pk__in=_keys(matched))
-            | Q(pk__in=matched.filter(company__isnull=False).values("company_id"))
-            | Q(company__in=_keys(matched))
-        )
+    found = _add_candidates(criteria, options)
     if not options.get("ignore_exclusion"):
         found = found.filter(exclude_from_segment=False)
     # Like the exclusion, but no option overrules it (docs/privacy.md).
@@ -385,6 +391,23 @@ ACTIONS = {
     CriteriaActionKind.REDUCE: reduce_contacts,
     CriteriaActionKind.REFINE: refine_contacts,
 }
+
+
+def left_out_of_add(criteria, **options):
+    """How many contacts the criteria of an Add name that it leaves out, and why:
+    {"privacy_blocked": n, "excluded": n} (excluded from segments, unless the
+    option ignores that). One query."""
+    options = _check_options(CriteriaActionKind.ADD, options)
+    counts = _add_candidates(criteria, options).aggregate(
+        blocked=Count("pk", filter=Q(privacy_blocked=True)),
+        excluded=Count(
+            "pk", filter=Q(exclude_from_segment=True, privacy_blocked=False)
+        ),
+    )
+    return {
+        "privacy_blocked": counts["blocked"],
+        "excluded": 0 if options["ignore_exclusion"] else counts["excluded"],
+    }
 
 
 def preview_action(segment, action, criteria, **options):

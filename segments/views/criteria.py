@@ -71,11 +71,18 @@ class CriteriaActionView(SegmentActionMixin, BadInputMixin, TemplateView):
             return None, error.messages
         return count, []
 
+    def left_out(self, form):
+        """Why an Add leaves contacts of its criteria out, when it does."""
+        if self.action != CriteriaActionKind.ADD or not form.is_valid():
+            return None
+        return services.left_out_of_add(form.criteria(), **form.options.options())
+
     def get_context_data(self, **kwargs):
         form = kwargs["form"]
         count, errors = self.count(form)
         return super().get_context_data(
             to_change=count,
+            left_out=self.left_out(form) if count is not None else None,
             errors=errors,
             action=self.action,
             action_label=CriteriaActionKind(self.action).label,

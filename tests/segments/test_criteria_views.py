@@ -83,6 +83,41 @@ class TestActions:
         assert "1 contact added to segment SG1." in response.content.decode()
         assert numbers(segment) == {"ACME", "ANNA"}
 
+    def test_the_count_says_who_it_leaves_out_and_why(
+        self, sales_client, world, segment
+    ):
+        blocked = PersonFactory(no="KEES", city="Utrecht", privacy_blocked=True)
+
+        def left_out(**options):
+            response = sales_client.get(
+                url("criteria_add", segment),
+                {"city": "Utrecht", **options},
+                headers={"Accept-Language": "nl"},
+            )
+            shown = response.content.decode().split('data-testid="left-out">')
+            return response.context["left_out"], (
+                " ".join(shown[1].split("</p>")[0].split()) if len(shown) > 1 else ""
+            )
+
+        assert left_out() == (
+            {"privacy_blocked": 1, "excluded": 1},
+            "Overgeslagen: 1 contact is privacy geblokkeerd; 1 contact is uitgesloten "
+            "van segmenten (optie Uitsluiting negeren).",
+        )
+        # The option takes the excluded in; nothing takes the blocked in.
+        assert left_out(ignore_exclusion="on") == (
+            {"privacy_blocked": 1, "excluded": 0},
+            "Overgeslagen: 1 contact is privacy geblokkeerd.",
+        )
+        blocked.delete()
+        world["EVA"].delete()
+        assert left_out()[1] == ""
+        # Removing says nothing of it.
+        response = sales_client.get(
+            url("criteria_reduce", segment), {"city": "Utrecht"}
+        )
+        assert response.context["left_out"] is None
+
     def test_the_count_query_count_does_not_grow_with_the_contacts(
         self, sales_client, world, segment, django_assert_max_num_queries
     ):
