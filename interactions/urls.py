@@ -21,7 +21,7 @@ urlpatterns = [
     ),
     path(
         "<int:pk>/attachment/",
-        views.AttachmentDownloadView.as_view(),
+        views.EntryAttachmentView.as_view(),
         name="entry_attachment",
     ),
     # Drafts (postponed entries) have pages of their own; a resumed one keeps its
@@ -72,6 +72,16 @@ urlpatterns = [
         "templates/<int:pk>/edit/",
         views.InteractionTemplateUpdateView.as_view(),
         name="template_update",
+    ),
+    path(
+        "templates/<int:pk>/attachment/",
+        views.TemplateAttachmentView.as_view(),
+        name="template_attachment",
+    ),
+    path(
+        "templates/<int:pk>/languages/<int:language_pk>/attachment/",
+        views.TemplateLanguageAttachmentView.as_view(),
+        name="template_language_attachment",
     ),
     path(
         "templates/<int:pk>/languages/new/",

@@ -146,4 +146,14 @@ urlpatterns = [
         views.SegmentLineUpdateView.as_view(),
         name="line_update",
     ),
+    path(
+        "<number:no>/attachment/",
+        views.SegmentAttachmentView.as_view(),
+        name="segment_attachment",
+    ),
+    path(
+        "<number:no>/lines/<int:pk>/attachment/",
+        views.SegmentLineAttachmentView.as_view(),
+        name="line_attachment",
+    ),
 ]

@@ -86,6 +86,13 @@ ARGUMENTS = {
         "pk": w.template.pk,
         "language_pk": w.language.pk,
     },
+    "interactions:template_attachment": lambda w: {"pk": w.template.pk},
+    "interactions:template_language_attachment": lambda w: {
+        "pk": w.template.pk,
+        "language_pk": w.language.pk,
+    },
+    "segments:segment_attachment": lambda w: {"no": w.segment.no},
+    "segments:line_attachment": lambda w: {"no": w.segment.no, "pk": w.line.pk},
     "segments:loggedsegment_cancel": lambda w: {"pk": w.logged_segment.pk},
     "segments:loggedsegment_detail": lambda w: {"pk": w.logged_segment.pk},
     "segments:loggedsegment_progress": lambda w: {"pk": w.logged_segment.pk},
@@ -220,8 +227,15 @@ EXCEPTIONS = {
         for role in (ANONYMOUS, "user")
         for method in METHODS
     },
-    "interactions:entry_attachment": {
-        ("user", "get"): answers(404, why="the world's entry has no attachment"),
+    **{
+        name: {("user", "get"): answers(404, why="the world's row has no attachment")}
+        for name in (
+            "interactions:entry_attachment",
+            "interactions:template_attachment",
+            "interactions:template_language_attachment",
+            "segments:segment_attachment",
+            "segments:line_attachment",
+        )
     },
     "segments:loggedsegment_letters": {
         ("user", "get"): answers(404, why="the world's logged segment has no letters"),

@@ -257,3 +257,6 @@ class InteractionLogEntry(models.Model):
 
     def get_absolute_url(self):
         return reverse("interactions:entry_detail", args=[self.pk])
+
+    def get_attachment_url(self):
+        return reverse("interactions:entry_attachment", args=[self.pk])

@@ -129,6 +129,9 @@ class InteractionTemplate(models.Model):
     def get_absolute_url(self):
         return reverse("interactions:template_update", args=[self.pk])
 
+    def get_attachment_url(self):
+        return reverse("interactions:template_attachment", args=[self.pk])
+
 
 class InteractionTemplateLanguage(models.Model):
     """A template's text in one language (NAV's Interaction Template Language): what
@@ -166,6 +169,12 @@ class InteractionTemplateLanguage(models.Model):
 
     def __str__(self):
         return f"{self.template.code} {self.language_code}"
+
+    def get_attachment_url(self):
+        return reverse(
+            "interactions:template_language_attachment",
+            args=[self.template_id, self.pk],
+        )
 
 
 class InteractionTemplateSetup(models.Model):

@@ -2,8 +2,9 @@
 URLs (interactions.urls, config.urls) and for segments, which reuses the entry
 export's choice columns:
 
-- entries: create an interaction; the log entry list, detail, attachment, bulk
-  actions and "Delete canceled entries"
+- entries: create an interaction; the log entry list, detail, bulk actions and
+  "Delete canceled entries"
+- files: the attachments of entries, templates and language versions as downloads
 - postponed: the postponed list, resume, take over, bulk delete
 - bulk: the selection and confirmation every bulk action shares
 - setup: interaction groups, templates and Interaction template setup
@@ -16,7 +17,6 @@ export's choice columns:
 
 from interactions.views.documents import ContactActionMixin, LetterView, SendEmailView
 from interactions.views.entries import (
-    AttachmentDownloadView,
     DeleteCanceledView,
     EntryBulkView,
     InteractionCreateView,
@@ -31,6 +31,12 @@ from interactions.views.exports import (
     InteractionGroupExportView,
     InteractionLogEntryExportView,
     InteractionTemplateExportView,
+)
+from interactions.views.files import (
+    AttachmentDownloadView,
+    EntryAttachmentView,
+    TemplateAttachmentView,
+    TemplateLanguageAttachmentView,
 )
 from interactions.views.languages import (
     TemplateLanguageCreateView,
@@ -61,6 +67,7 @@ __all__ = [
     "AttachmentDownloadView",
     "ContactActionMixin",
     "DeleteCanceledView",
+    "EntryAttachmentView",
     "EntryBulkView",
     "GroupLookupView",
     "InteractionCreateView",
@@ -84,6 +91,8 @@ __all__ = [
     "PostponedBulkView",
     "PostponedListView",
     "SendEmailView",
+    "TemplateAttachmentView",
+    "TemplateLanguageAttachmentView",
     "TemplateLanguageCreateView",
     "TemplateLanguageDeleteView",
     "TemplateLanguageUpdateView",

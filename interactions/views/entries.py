@@ -7,8 +7,6 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import (
-    FileResponse,
-    Http404,
     HttpResponseRedirect,
     QueryDict,
 )
@@ -40,7 +38,6 @@ from interactions.forms import (
 from interactions.models import (
     Evaluation,
     InteractionLogEntry,
-    attachment_name,
 )
 from interactions.views.bulk import BulkActionView
 from jobs.services import start_job
@@ -361,25 +358,6 @@ class InteractionLogEntryDetailView(PermissionRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         # Evaluate and Mark canceled go through the list's bulk action, back here.
         return super().get_context_data(evaluations=Evaluation.choices[1:], **kwargs)
-
-
-class AttachmentDownloadView(PermissionRequiredMixin, DetailView):
-    """Attachments are private: served only here, to logged-in users, as downloads."""
-
-    permission_required = "interactions.view_interactionlogentry"
-
-    def get_queryset(self):
-        return InteractionLogEntry.objects.visible_to(self.request.user)
-
-    def render_to_response(self, context):
-        attachment = self.object.attachment
-        if not attachment or not attachment.storage.exists(attachment.name):
-            raise Http404(_("This interaction has no attachment."))
-        return FileResponse(
-            attachment.open("rb"),
-            as_attachment=True,
-            filename=attachment_name(attachment, self.object.description),
-        )
 
 
 class DeleteCanceledView(PermissionRequiredMixin, BadInputMixin, FormView):

@@ -178,6 +178,9 @@ class Segment(models.Model):
     def get_absolute_url(self):
         return reverse("segments:segment_detail", args=[self.no])
 
+    def get_attachment_url(self):
+        return reverse("segments:segment_attachment", args=[self.no])
+
 
 class BlockReason(models.TextChoices):
     """Why a line stops its segment from being logged, in the order it is named."""
@@ -311,6 +314,9 @@ class SegmentLine(models.Model):
 
     def __str__(self):
         return f"{self.segment.no} {self.contact}"
+
+    def get_attachment_url(self):
+        return reverse("segments:line_attachment", args=[self.segment.no, self.pk])
 
 
 class LoggedSegmentQuerySet(models.QuerySet):

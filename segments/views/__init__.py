@@ -15,6 +15,7 @@ from segments.views.criteria import (
     SaveCriteriaView,
     SegmentCriteriaView,
 )
+from segments.views.files import SegmentAttachmentView, SegmentLineAttachmentView
 from segments.views.lines import (
     SegmentLineExportView,
     SegmentLineRowView,
@@ -66,6 +67,7 @@ __all__ = [
     "SavedCriteriaDeleteView",
     "SavedCriteriaListView",
     "SavedCriteriaUpdateView",
+    "SegmentAttachmentView",
     "SegmentCreateView",
     "SegmentCriteriaView",
     "SegmentDeleteView",
@@ -73,6 +75,7 @@ __all__ = [
     "SegmentFormFieldsView",
     "SegmentFromContactsView",
     "SegmentFromEntriesView",
+    "SegmentLineAttachmentView",
     "SegmentLineExportView",
     "SegmentLineRowView",
     "SegmentLineUpdateView",

@@ -64,3 +64,67 @@ def test_the_clock_runs_the_cleanup(media_root, capsys):
 
     assert "interactions.tasks.cleanup" in capsys.readouterr().out
     assert not orphan.exists()
+
+
+def test_every_attachment_a_form_shows_is_a_download_named_after_its_row(
+    crm_admin_client,
+):
+    from django.urls import reverse
+
+    from interactions.models import InteractionTemplateLanguage
+    from tests.factories import SegmentFactory, SegmentLineFactory
+
+    def upload(name):
+        return SimpleUploadedFile(name, b"%PDF-1.4 " + name.encode())
+
+    template = InteractionTemplateFactory(
+        description="Kerstactie 2026", attachment=upload("kerst.pdf")
+    )
+    version = InteractionTemplateLanguage.objects.create(
+        template=template, language_code="en", attachment=upload("xmas.pdf")
+    )
+    segment = SegmentFactory(description="Voorjaarsmailing", attachment=upload("a.pdf"))
+    line = SegmentLineFactory(
+        segment=segment, description="Voor Anouk", attachment=upload("b.pdf")
+    )
+    for row, form_url, name, content in [
+        (
+            template,
+            reverse("interactions:template_update", args=[template.pk]),
+            "Kerstactie 2026.pdf",
+            b"kerst.pdf",
+        ),
+        (
+            version,
+            reverse(
+                "interactions:template_language_update",
+                args=[template.pk, version.pk],
+            ),
+            "Kerstactie 2026.pdf",
+            b"xmas.pdf",
+        ),
+        (
+            segment,
+            reverse("segments:segment_update", args=[segment.no]),
+            "Voorjaarsmailing.pdf",
+            b"a.pdf",
+        ),
+        (
+            line,
+            reverse("segments:line_update", args=[segment.no, line.pk]),
+            "Voor Anouk.pdf",
+            b"b.pdf",
+        ),
+    ]:
+        form = crm_admin_client.get(form_url, headers={"Accept-Language": "nl"})
+        url = row.get_attachment_url()
+        # Not the media folder's address, which is not served.
+        assert f'<a href="{url}">Huidig bestand downloaden</a>' in form.content.decode()
+        assert "/media/" not in form.content.decode()
+        response = crm_admin_client.get(url)
+        assert response["Content-Disposition"] == f'attachment; filename="{name}"'
+        assert b"".join(response.streaming_content).endswith(content)
+    card = crm_admin_client.get(
+        reverse("interactions:template_detail", args=[template.pk])
+    ).content.decode()
+    assert f'<a href="{template.get_attachment_url()}">Download</a>' in card
