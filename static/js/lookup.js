@@ -55,7 +55,8 @@
       },
       render: {
         option: optionHtml,
-        item: (item, escape) => `<div>${escape(item.label)}</div>`,
+        // The whole label on hover: a narrow field cuts it short with an ellipsis.
+        item: (item, escape) => `<div title="${escape(item.label)}">${escape(item.label)}</div>`,
         no_results: (data, escape) => `<div class="no-results">${escape(texts.lookupNone)}</div>`,
         loading_more: (data, escape) =>
           `<div class="loading-more-results py-2">${escape(texts.lookupMore)}</div>`,
