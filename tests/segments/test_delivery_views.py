@@ -223,3 +223,16 @@ def test_show_the_statuses_only_when_the_polled_card_finds_the_job_done(
     assert ">Verzonden</span>" in page
     # The card that polling swapped in sits above the statuses from before.
     assert f'<a href="{logged.get_absolute_url()}">Statussen tonen</a>' in card
+
+
+def test_the_logged_segment_page_names_each_entrys_language(sales_client, segment):
+    sales_client.post(log_url(segment))
+    logged = LoggedSegment.objects.get()
+
+    page = sales_client.get(
+        logged.get_absolute_url(), headers={"Accept-Language": "nl"}
+    ).content.decode()
+
+    row = page.split("Dieter")[1].split("</tr>")[0]
+    assert "<td>Duits</td>" in row
+    assert "<td>de</td>" not in page
