@@ -421,7 +421,7 @@ class NumberSeriesCreateView(
     success_url = reverse_lazy("crm:numberseries_list")
     success_message = _("Number series %(object)s has been created.")
     title = _("New number series")
-    cancel_url = reverse_lazy("crm:numberseries_list")
+    trail = ((reverse_lazy("crm:numberseries_list"), _("Number series")),)
 
     def perform(self, form):
         return services.save_number_series(form.instance, user=self.request.user)
@@ -436,7 +436,7 @@ class NumberSeriesUpdateView(
     template_name = "crm/setup_form.html"
     success_url = reverse_lazy("crm:numberseries_list")
     success_message = _("Number series %(object)s has been saved.")
-    cancel_url = reverse_lazy("crm:numberseries_list")
+    trail = ((reverse_lazy("crm:numberseries_list"), _("Number series")),)
 
     def perform(self, form):
         return services.save_number_series(form.instance, user=self.request.user)

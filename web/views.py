@@ -128,19 +128,32 @@ class BadInputMixin:
 
 
 class SetupFormMixin:
-    """Heading, introduction and Cancel target for the shared crm/setup_form.html."""
+    """Heading, introduction, breadcrumb and Cancel target for the shared
+    crm/setup_form.html."""
 
     title = ""
     intro = ""
-    cancel_url = reverse_lazy("home")
+    # The pages above this one as (url, label), the start page unless a view says.
+    trail = ((reverse_lazy("home"), _("Start")),)
 
     def get_title(self):
         return self.title
 
+    def get_trail(self):
+        return self.trail
+
+    @property
+    def cancel_url(self):
+        """Back to the page above this one."""
+        return self.get_trail()[-1][0]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            title=self.get_title(), intro=self.intro, cancel_url=self.cancel_url
+            title=self.get_title(),
+            intro=self.intro,
+            trail=self.get_trail(),
+            cancel_url=self.cancel_url,
         )
         return context
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from interactions.models import DeliveryStatus, Evaluation
 from web.rows import DateTexts, RowLinks, choice_labels
 from web.templatetags.numbers import amount, number
+from web.templatetags.users import user_name
 
 register = template.Library()
 
@@ -78,7 +79,7 @@ def postponed_rows(entries):
     rows = []
     for entry in entries:
         no = str(entry.pk)
-        contact, creator = entry.contact, entry.created_by
+        contact = entry.contact
         rows.append(
             {
                 "no": no,
@@ -92,12 +93,7 @@ def postponed_rows(entries):
                 "salesperson_code": (
                     entry.salesperson.code if entry.salesperson else ""
                 ),
-                # partials/user_name.html: the full name, the user name as title
-                "created_by": creator is not None,
-                "created_by_username": creator.get_username() if creator else "",
-                "created_by_name": (
-                    creator.get_full_name() or creator.get_username() if creator else ""
-                ),
+                "created_by": user_name(entry.created_by),
                 "resume_url": resume_url(no),
             }
         )

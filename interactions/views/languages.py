@@ -10,6 +10,7 @@ from django.views.generic import CreateView, TemplateView, UpdateView
 from interactions import services
 from interactions.forms import TemplateLanguageForm
 from interactions.models import InteractionTemplate, InteractionTemplateLanguage
+from interactions.views.setup import template_trail
 from web.views import (
     BadInputMixin,
     PermissionFirstMixin,
@@ -33,12 +34,21 @@ class TemplateLanguageMixin(PermissionFirstMixin, SetupFormMixin):
                 template=self.template,
             )
 
+    def get_trail(self):
+        """The template's card, and its edit form when the language was opened from
+        there (`?next=`): Save and Cancel go back to the last, to its languages."""
+        trail = template_trail(self.template)
+        edit_url = reverse("interactions:template_update", args=[self.template.pk])
+        if self.request.GET.get("next") == edit_url:
+            trail.append((edit_url, _("Edit")))
+        return trail
+
     @property
     def cancel_url(self):
-        return reverse("interactions:template_update", args=[self.template.pk])
+        return f"{self.get_trail()[-1][0]}#languages"
 
     def get_success_url(self):
-        return f"{self.cancel_url}#languages"
+        return self.cancel_url
 
     def success_message_values(self):
         return {

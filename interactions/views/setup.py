@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import (
     CreateView,
@@ -73,7 +73,7 @@ class InteractionGroupCreateView(
     success_url = reverse_lazy("interactions:group_list")
     success_message = _("Interaction group %(object)s has been created.")
     title = _("New interaction group")
-    cancel_url = reverse_lazy("interactions:group_list")
+    trail = ((reverse_lazy("interactions:group_list"), _("Interaction groups")),)
 
     def perform(self, form):
         return services.create_group(user=self.request.user, **form.cleaned_data)
@@ -88,7 +88,7 @@ class InteractionGroupUpdateView(
     template_name = "crm/setup_form.html"
     success_url = reverse_lazy("interactions:group_list")
     success_message = _("Interaction group %(object)s has been saved.")
-    cancel_url = reverse_lazy("interactions:group_list")
+    trail = ((reverse_lazy("interactions:group_list"), _("Interaction groups")),)
 
     def perform(self, form):
         return services.update_group(
@@ -97,6 +97,19 @@ class InteractionGroupUpdateView(
 
     def get_title(self):
         return _("Interaction group %(code)s") % {"code": self.object.code}
+
+
+TEMPLATE_LIST_TRAIL = (
+    (reverse_lazy("interactions:template_list"), _("Interaction templates")),
+)
+
+
+def template_trail(template):
+    """The pages above a page of the template's: the templates and its card."""
+    return [
+        *TEMPLATE_LIST_TRAIL,
+        (reverse("interactions:template_detail", args=[template.pk]), template.code),
+    ]
 
 
 class InteractionTemplateListView(
@@ -153,7 +166,7 @@ class InteractionTemplateCreateView(
         "(unit cost %(cost)s, unit duration %(duration)s min.)."
     )
     title = _("New interaction template")
-    cancel_url = reverse_lazy("interactions:template_list")
+    trail = TEMPLATE_LIST_TRAIL
 
     def perform(self, form):
         return services.create_template(user=self.request.user, **form.service_values())
@@ -175,7 +188,6 @@ class InteractionTemplateUpdateView(
         "Interaction template %(object)s has been saved "
         "(unit cost %(cost)s, unit duration %(duration)s min.)."
     )
-    cancel_url = reverse_lazy("interactions:template_list")
 
     def perform(self, form):
         return services.update_template(
@@ -184,6 +196,9 @@ class InteractionTemplateUpdateView(
 
     def get_title(self):
         return _("Interaction template %(code)s") % {"code": self.object.code}
+
+    def get_trail(self):
+        return template_trail(self.object)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

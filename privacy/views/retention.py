@@ -60,7 +60,7 @@ class PolicyFormMixin(
     form_class = RetentionPolicyForm
     template_name = "crm/setup_form.html"
     success_url = reverse_lazy("privacy:retention")
-    cancel_url = reverse_lazy("privacy:retention")
+    trail = ((reverse_lazy("privacy:retention"), gettext_lazy("Retention")),)
     intro = gettext_lazy(
         "Entries dated more than the number of months ago are deleted or anonymised "
         "by the daily retention run."

@@ -176,6 +176,7 @@ class LoggedSegmentProgressView(PermissionRequiredMixin, View):
                 "logged": logged,
                 "job": logged.delivery_job,
                 "counts": delivery_counts(logged),
+                "polled": True,
             },
         )
 

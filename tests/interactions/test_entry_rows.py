@@ -91,7 +91,7 @@ def test_a_postponed_row_names_who_postponed_it_and_links_resume(sales_user):
 
     html = Template(
         "{% load entry_rows %}{% for row in entries|postponed_rows %}"
-        '<span title="{{ row.created_by_username }}">{{ row.created_by_name }}</span>'
+        "{{ row.created_by }}"
         "{{ row.resume_url }} {{ row.contact_url }}{% endfor %}"
     ).render(Context({"entries": [entry]}))
 

@@ -368,7 +368,7 @@ class TestPages:
             },
         )
         version = offer.languages.get()
-        back = reverse("interactions:template_update", args=[offer.pk])
+        back = reverse("interactions:template_detail", args=[offer.pk])
         assert response.url == f"{back}#languages"
         assert (version.language_code, version.body) == ("en", ENGLISH_LETTER)
 
@@ -385,6 +385,26 @@ class TestPages:
         response = crm_admin_client.post(language_url("delete", offer, version))
         assert response.url == f"{back}#languages"
         assert not offer.languages.exists()
+
+    @pytest.mark.parametrize("page", ["template_detail", "template_update"])
+    def test_save_and_cancel_go_back_to_the_page_it_was_opened_from(
+        self, crm_admin_client, offer, page
+    ):
+        version = InteractionTemplateLanguageFactory(template=offer)
+        back = reverse(f"interactions:{page}", args=[offer.pk])
+        opened_from = crm_admin_client.get(back).content.decode()
+
+        for name, language in (("create", None), ("update", version)):
+            url = f"{language_url(name, offer, language)}?next={back}"
+            assert f'href="{url}"' in opened_from
+            form = crm_admin_client.get(url).content.decode()
+            crumbs = form.split('<ol class="breadcrumb">')[1].split("</ol>")[0]
+            assert f'<a href="{back}">' in crumbs
+            assert f'<a class="btn btn-outline-secondary" href="{back}#languages">' in (
+                form
+            )
+            data = {"language_code": "de" if language is None else "en"}
+            assert crm_admin_client.post(url, data).url == f"{back}#languages"
 
     def test_bad_input_stays_on_the_form(self, crm_admin_client, offer):
         InteractionTemplateLanguageFactory(template=offer, language_code="en")

@@ -203,3 +203,36 @@ def test_the_logged_segment_page_takes_the_same_queries_for_more_entries(
 
     assert page_queries(2) == page_queries(20)
     assert SegmentLine.objects.count() == 0
+
+
+def test_show_the_statuses_only_when_the_polled_card_finds_the_job_done(
+    sales_client, segment, smtp, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        sales_client.post(log_url(segment), {"deliver": "on"})
+    logged = LoggedSegment.objects.get()
+    dutch = {"Accept-Language": "nl"}
+
+    page = sales_client.get(logged.get_absolute_url(), headers=dutch).content.decode()
+    card = sales_client.get(
+        reverse("segments:loggedsegment_progress", args=[logged.pk]), headers=dutch
+    ).content.decode()
+
+    # The page shows the statuses already: a link to itself would do nothing.
+    assert "Statussen tonen" not in page
+    assert ">Verzonden</span>" in page
+    # The card that polling swapped in sits above the statuses from before.
+    assert f'<a href="{logged.get_absolute_url()}">Statussen tonen</a>' in card
+
+
+def test_the_logged_segment_page_names_each_entrys_language(sales_client, segment):
+    sales_client.post(log_url(segment))
+    logged = LoggedSegment.objects.get()
+
+    page = sales_client.get(
+        logged.get_absolute_url(), headers={"Accept-Language": "nl"}
+    ).content.decode()
+
+    row = page.split("Dieter")[1].split("</tr>")[0]
+    assert "<td>Duits</td>" in row
+    assert "<td>de</td>" not in page

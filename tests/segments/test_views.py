@@ -646,3 +646,22 @@ def test_delete_segment_after_confirmation(sales_client, filled):
     response = sales_client.post(url("segment_delete", filled))
     assert response.url == LIST_URL
     assert not Segment.objects.exists()
+
+
+def test_the_segment_pages_name_people_by_their_full_name(
+    sales_client, filled, sales_user
+):
+    def shows_the_full_name(page):
+        response = sales_client.get(page, headers={"Accept-Language": "nl"})
+        return '<span title="sales">Anna de Vries</span>' in response.content.decode()
+
+    sales_user.first_name, sales_user.last_name = "Anna", "de Vries"
+    sales_user.save()
+    services.refine_contacts(filled, {"type": "person"}, user=sales_user)
+    services.save_criteria(filled, code="PERSONS", description="", user=sales_user)
+    assert shows_the_full_name(filled.get_absolute_url())
+    assert shows_the_full_name(url("segment_criteria", filled))
+    assert shows_the_full_name(reverse("segments:savedcriteria_list"))
+    logged, _ = services.log_segment(filled, user=sales_user)
+    assert shows_the_full_name(logged.get_absolute_url())
+    assert shows_the_full_name(LOGGED_URL)
