@@ -215,7 +215,18 @@ class InteractionCreateView(
         return self._section_forms
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(sections=self.section_forms(), **kwargs)
+        # The breadcrumb leads back to the card it was opened from, else the log.
+        contact, salesperson = self.prefilled()
+        card = contact or salesperson
+        if card is None:
+            trail = [(reverse("interactions:entry_list"), _("Interaction log entries"))]
+        else:
+            cards = _("Contacts") if contact else _("Salespeople")
+            list_url = "crm:contact_list" if contact else "crm:salesperson_list"
+            trail = [(reverse(list_url), cards), (card.get_absolute_url(), card.name)]
+        return super().get_context_data(
+            sections=self.section_forms(), trail=trail, **kwargs
+        )
 
     def form_valid(self, form):
         if not self.postponing() and not all(

@@ -52,7 +52,9 @@ def test_the_duplicate_warning_path_both_ways(page, live_server, login, shot):
     # Again → asked again → "Log anyway", answered from the keyboard → logged once.
     create_a_call()
     expect(page.get_by_role("alert")).to_have_text(WARNING)
-    page.get_by_role("button", name="Log anyway").press("Enter")
+    # The question has the focus: Enter answers it.
+    expect(page.get_by_role("button", name="Log anyway")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page.get_by_role("alert")).to_contain_text("has been logged for")
     expect(page).to_have_url(f"{live_server.url}{person.get_absolute_url()}")
     shot("logged-anyway")

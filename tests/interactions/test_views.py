@@ -269,7 +269,7 @@ class TestDuplicateWarning:
         assert '<p role="alert">An interaction with this template' in page
         assert (
             f'<button type="submit" name="duplicate_of" value="{earlier.pk}" '
-            'class="btn btn-warning">Log anyway</button>'
+            'class="btn btn-warning" autofocus>Log anyway</button>'
         ) in page
         assert f'href="{contact.get_absolute_url()}">Don\'t log</a>' in page
         assert "Choose the attachment again" not in page
@@ -775,6 +775,22 @@ class TestLogEntryList:
     ):
         response = sales_client.get(LIST_URL, {"contact": contact.no})
         assert f"{CREATE_URL}?contact={contact.no}" in response.content.decode()
+
+    def test_create_interaction_leads_back_to_the_card_it_came_from(
+        self, sales_client, contact, salesperson
+    ):
+        def crumbs(query):
+            page = sales_client.get(
+                CREATE_URL, query, headers={"Accept-Language": "nl"}
+            ).content.decode()
+            return page.split('<ol class="breadcrumb">')[1].split("</ol>")[0]
+
+        trail = crumbs({"contact": contact.no})
+        assert f'<a href="{reverse("crm:contact_list")}">Contacten</a>' in trail
+        assert f'<a href="{contact.get_absolute_url()}">{contact.name}</a>' in trail
+        trail = crumbs({"salesperson": salesperson.pk})
+        assert f'<a href="{salesperson.get_absolute_url()}">{salesperson.name}' in trail
+        assert ">Interactielogposten</a>" in crumbs({})
 
     def test_create_interaction_focuses_the_first_field_to_fill(
         self, sales_client, contact
