@@ -24,10 +24,11 @@ from datetime import timedelta
 from functools import partial
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -429,12 +430,17 @@ def _finish(run, status, *, user, message=""):
 @transaction.atomic
 def start_retention(*, user):
     """Start a run as a background job (the "Run now" button, and the daily task
-    with `user` None); refused while a run is queued or running."""
+    with `user` None); refused while a run is queued or running. The job keeps the
+    active language (the site's for the daily run): the worker reports the run's
+    progress and result in the words of whoever started it."""
     if Job.objects.filter(kind=RETENTION_JOB_KIND, status__in=UNFINISHED).exists():
         raise ValidationError(
             _("A retention run is already queued or running."), code="running"
         )
-    return start_job(RETENTION_JOB_KIND, user=user)
+    language = settings.LANGUAGE_CODE
+    if user is not None:
+        language = translation.get_language() or language
+    return start_job(RETENTION_JOB_KIND, user=user, params={"language": language})
 
 
 @transaction.atomic

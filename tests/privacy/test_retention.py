@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AuditAction, AuditRecord
 from crm.imports import MediaStorage
@@ -22,7 +22,7 @@ from interactions.models import (
 )
 from interactions.services import set_canceled
 from jobs.models import Job
-from jobs.services import attach_file
+from jobs.services import attach_file, fail_stale_jobs
 from privacy import tasks
 from privacy.models import RetentionPolicy, RetentionRun, RetentionSettings
 from privacy.services import (
@@ -350,6 +350,25 @@ def test_the_daily_task_runs_a_job_without_an_owner(
     assert RetentionRun.objects.get().user is None
 
 
+def test_the_daily_run_reports_in_the_sites_language(
+    world, settings, django_capture_on_commit_callbacks
+):
+    settings.LANGUAGE_CODE = "nl"
+    _entry(world["CALL"], _date(30))
+    RetentionPolicy.objects.create(group=world["A"], action="delete", months=12)
+
+    # The clock's worker may have any language active; the run has no user's.
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        job_id = tasks.apply_retention.call()
+
+    job = Job.objects.get(pk=job_id)
+    assert job.params == {"language": "nl"}
+    assert (job.message, job.result["label"]) == (
+        "1 record verwijderd of geanonimiseerd.",
+        "Logboek bewaartermijnen",
+    )
+
+
 def test_a_second_run_is_refused_while_one_is_queued(admin_user_crm):
     JobFactory(kind=RETENTION_JOB_KIND, status="running", created_by=None)
     with pytest.raises(ValidationError, match="already queued or running"):
@@ -380,13 +399,22 @@ def test_a_policy_is_for_a_group_or_a_template_not_both(world):
         )
 
 
-def test_a_run_whose_worker_died_is_logged_as_failed(world):
-    from privacy.jobs import retention_job_stale
-
+def test_a_run_whose_worker_died_is_logged_as_failed_in_its_language(world):
     run = RetentionRun.objects.create(started_at=NOW)
-    retention_job_stale(JobFactory(kind=RETENTION_JOB_KIND))
+    job = JobFactory(
+        kind=RETENTION_JOB_KIND,
+        status="running",
+        started_at=NOW,
+        heartbeat_at=NOW,
+        params={"language": "nl"},
+    )
+
+    with translation.override("en"):
+        assert fail_stale_jobs(NOW + datetime.timedelta(hours=1)) == [job]
+
     run.refresh_from_db()
     assert run.status == RetentionRun.Status.FAILED
+    assert run.message == "De worker is gestopt terwijl de run bezig was."
 
 
 def _daily_rows(group):

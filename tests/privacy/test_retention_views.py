@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from interactions.models import InteractionLogEntry
 from jobs.models import Job
@@ -214,6 +214,29 @@ def test_run_now_starts_the_job_and_the_log_shows_the_run(
     assert not InteractionLogEntry.objects.exists()
     log = crm_admin_client.get(reverse("privacy:retention_runs")).content.decode()
     assert "Group PHONE: entries older than 12 months: deleted 2" in log
+
+
+def test_a_run_started_in_dutch_reports_in_dutch_whatever_the_worker_speaks(
+    crm_admin_client, template, django_capture_on_commit_callbacks
+):
+    _old_entries(template, 2)
+    RetentionPolicy.objects.create(group=template.group, action="delete", months=12)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        crm_admin_client.post(
+            reverse("privacy:retention_run"), HTTP_ACCEPT_LANGUAGE="nl"
+        )
+    # The worker runs the job in no user's language.
+    with translation.override("en"):
+        for callback in callbacks:
+            callback()
+
+    job = Job.objects.get()
+    assert job.status == "done"
+    assert (job.message, job.result["label"]) == (
+        "2 records verwijderd of geanonimiseerd.",
+        "Logboek bewaartermijnen",
+    )
 
 
 def test_run_now_is_refused_while_a_run_is_going_on(crm_admin_client):
