@@ -30,7 +30,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext_lazy
 
 from audit.models import AuditAction, AuditObjectType, AuditRecord
 from audit.services import record_audit
@@ -111,18 +111,42 @@ class Rule:
 
 
 # What each kind of rule is called; the log stores kind and params and names a
-# rule in the reader's language.
+# rule in the reader's language, its term in the singular or plural its number takes.
 RULE_LABELS = {
-    "postponed": gettext_lazy("Postponed interactions older than %(days)s days"),
-    "canceled": gettext_lazy("Canceled entries canceled more than %(days)s days ago"),
-    "template": gettext_lazy("Template %(code)s: entries older than %(months)s months"),
-    "group": gettext_lazy("Group %(code)s: entries older than %(months)s months"),
-    "audit": gettext_lazy("Audit records older than %(years)s years"),
-    "job_files": gettext_lazy(
-        "Files of background jobs finished more than %(hours)s hours ago"
+    "postponed": ngettext_lazy(
+        "Postponed interactions older than %(days)s day",
+        "Postponed interactions older than %(days)s days",
+        "days",
     ),
-    "import_previews": gettext_lazy(
-        "Uploads waiting for an import for more than %(hours)s hours"
+    "canceled": ngettext_lazy(
+        "Canceled entries canceled more than %(days)s day ago",
+        "Canceled entries canceled more than %(days)s days ago",
+        "days",
+    ),
+    "template": ngettext_lazy(
+        "Template %(code)s: entries older than %(months)s month",
+        "Template %(code)s: entries older than %(months)s months",
+        "months",
+    ),
+    "group": ngettext_lazy(
+        "Group %(code)s: entries older than %(months)s month",
+        "Group %(code)s: entries older than %(months)s months",
+        "months",
+    ),
+    "audit": ngettext_lazy(
+        "Audit records older than %(years)s year",
+        "Audit records older than %(years)s years",
+        "years",
+    ),
+    "job_files": ngettext_lazy(
+        "Files of background jobs finished more than %(hours)s hour ago",
+        "Files of background jobs finished more than %(hours)s hours ago",
+        "hours",
+    ),
+    "import_previews": ngettext_lazy(
+        "Uploads waiting for an import for more than %(hours)s hour",
+        "Uploads waiting for an import for more than %(hours)s hours",
+        "hours",
     ),
 }
 

@@ -29,8 +29,10 @@ from privacy.services import (
     RETENTION_JOB_KIND,
     apply_retention,
     plan_retention,
+    rule_label,
     start_retention,
 )
+from privacy.services.retention import RULE_LABELS
 from tests.factories import (
     AuditRecordFactory,
     InteractionGroupFactory,
@@ -348,6 +350,24 @@ def test_the_daily_task_runs_a_job_without_an_owner(
     assert job.progress_done == job.progress_total == 1
     assert InteractionLogEntry.objects.count() == 0
     assert RetentionRun.objects.get().user is None
+
+
+def test_every_term_of_one_reads_in_the_singular():
+    one = {"code": "CALL", "days": 1, "months": 1, "years": 1, "hours": 1}
+    with translation.override("nl"):
+        labels = [str(rule_label(kind, one)) for kind in RULE_LABELS]
+    assert labels == [
+        "Uitgestelde interacties ouder dan 1 dag",
+        "Geannuleerde posten, meer dan 1 dag geleden geannuleerd",
+        "Sjabloon CALL: posten ouder dan 1 maand",
+        "Groep CALL: posten ouder dan 1 maand",
+        "Auditrecords ouder dan 1 jaar",
+        "Bestanden van achtergrondtaken die meer dan 1 uur geleden klaar waren",
+        "Uploads die al meer dan 1 uur op een import wachten",
+    ]
+    assert str(rule_label("template", {**one, "months": 2})) == (
+        "Template CALL: entries older than 2 months"
+    )
 
 
 def test_the_daily_run_reports_in_the_sites_language(

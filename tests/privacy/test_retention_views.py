@@ -264,6 +264,30 @@ def test_the_pages_in_dutch(crm_admin_client, template):
     assert "Groep PHONE: posten ouder dan 12 maanden" in plan
 
 
+def test_a_term_of_one_reads_in_the_singular_in_dutch(crm_admin_client, template):
+    RetentionPolicy.objects.create(group=template.group, action="delete", months=1)
+    RetentionPolicy.objects.create(template=template, action="anonymise", months=1)
+    _old_entries(template, 1)
+    apply_retention()
+    crm_admin_client.cookies["django_language"] = "nl"
+
+    plan, runs, terms = (
+        crm_admin_client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+        for name in (
+            "privacy:retention_plan",
+            "privacy:retention_runs",
+            "privacy:retention",
+        )
+    )
+
+    for page in (plan, runs):
+        assert "Sjabloon CALL: posten ouder dan 1 maand" in page
+        assert "Groep PHONE: posten ouder dan 1 maand" in page
+        assert "1 maanden" not in page
+    assert "geanonimiseerd 1" in runs
+    assert ", Gereed, 1 record." in terms
+
+
 def _runs(count):
     for _n in range(count):
         apply_retention()
