@@ -157,6 +157,17 @@ def rule_label(kind, params):
     return label % params if label is not None else kind
 
 
+def policy_rule(policy):
+    """The key, kind and parameters of `policy`'s rule, as a run's log and its
+    audit record keep them (a policy select_related to its group and template)."""
+    kind = "template" if policy.template_id is not None else "group"
+    return (
+        f"policy-{policy.pk}",
+        kind,
+        {"code": policy.subject.code, "months": policy.months},
+    )
+
+
 def with_labels(lines):
     """The lines of a plan or a run's counts, named in the active language."""
     return [
@@ -253,12 +264,12 @@ def retention_rules(*, now=None):
     own = [policy.template_id for policy in policies if policy.template_id is not None]
     # Template policies first: theirs is the more specific rule.
     for policy in sorted(policies, key=lambda policy: policy.template_id is None):
-        kind = "template" if policy.template_id is not None else "group"
+        key, kind, params = policy_rule(policy)
         rules.append(
             _entry_rule(
-                f"policy-{policy.pk}",
+                key,
                 kind,
-                {"code": policy.subject.code, "months": policy.months},
+                params,
                 policy.action,
                 policy_entries(policy, today=today, own=own, taken=taken),
                 by_days=(
