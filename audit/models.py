@@ -90,9 +90,16 @@ def shown_date(value):
 DETAIL_VALUES = {"previous_date": shown_date}
 
 
+def label_details(labels):
+    """Show the details' keys of `labels` ({key: label}) under those labels: how an
+    app that records them names its own keys (in its AppConfig.ready)."""
+    AUDIT_DETAIL_LABELS.update(labels)
+
+
 def show_detail_values(key, show):
-    """Show the stored values of detail `key` as `show(value)` says (no query: a
-    page of records shows them all)."""
+    """Show the stored values of detail `key` as `show(value)` says. It runs for
+    every record on a page: no query, unless the value cannot say it alone (a
+    retention run's counts name its policies by number)."""
     DETAIL_VALUES[key] = show
 
 

@@ -1,5 +1,7 @@
 """The forms of the privacy pages."""
 
+from functools import partial
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +16,7 @@ class RetentionPolicyForm(forms.ModelForm):
     so in words); its months start at 1, where the model field's type allows 0."""
 
     months = WholeNumberField(
-        label=_("Older than (months)"), min_value=1, max_value=MAX_MONTHS
+        label=_("Older than (months)"), min_value=1, max_value=MAX_MONTHS, example=6
     )
 
     class Meta:
@@ -40,6 +42,13 @@ class RetentionSettingsForm(forms.ModelForm):
         model = RetentionSettings
         fields = ["canceled_days", "postponed_days", "audit_years", "file_hours"]
         formfield_callback = number_formfield
+        # A term typed wrong is told a term as its example, not a count.
+        field_classes = {
+            "canceled_days": partial(WholeNumberField, example=30),
+            "postponed_days": partial(WholeNumberField, example=30),
+            "audit_years": partial(WholeNumberField, example=7),
+            "file_hours": partial(WholeNumberField, example=24),
+        }
 
 
 class EraseConfirmForm(forms.Form):

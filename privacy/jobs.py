@@ -19,38 +19,42 @@ from privacy.services.export import export_contact_data, store_export
 RETENTION_PERMISSION = "crm.change_marketingsetup"
 
 
-def retention_job(job):
-    """Apply the retention rules batch by batch, reporting each batch."""
-    user = job.created_by
-    # A run started by hand stops when its owner lost the right meanwhile; the
-    # daily one (no owner) always runs.
-    if user is not None and not user.has_perm(RETENTION_PERMISSION):
-        raise ValidationError(_("You may no longer apply the retention rules."))
+def retention_job(job, *, language=None):
+    """Apply the retention rules batch by batch, reporting each batch, in the
+    `language` of whoever started the run (the site's for the daily one)."""
+    with translation.override(language):
+        user = job.created_by
+        # A run started by hand stops when its owner lost the right meanwhile; the
+        # daily one (no owner) always runs.
+        if user is not None and not user.has_perm(RETENTION_PERMISSION):
+            raise ValidationError(_("You may no longer apply the retention rules."))
 
-    def progress(done, total):
-        report_progress(
-            job,
-            done=done,
-            total=total,
-            message=ngettext(
-                "%(count)s record deleted or anonymised.",
-                "%(count)s records deleted or anonymised.",
-                done,
+        def progress(done, total):
+            report_progress(
+                job,
+                done=done,
+                total=total,
+                message=ngettext(
+                    "%(count)s record deleted or anonymised.",
+                    "%(count)s records deleted or anonymised.",
+                    done,
+                )
+                % {"count": done},
             )
-            % {"count": done},
+            return not should_stop(job)
+
+        apply_retention(user=user, progress=progress)
+        return {"url": reverse("privacy:retention_runs"), "label": _("Retention runs")}
+
+
+def retention_job_stale(job, *, language=None):
+    """The worker died mid-run: the run it logged is over, as failed (said in the
+    language the run was started in)."""
+    with translation.override(language):
+        RetentionRun.objects.filter(status=RetentionRun.Status.RUNNING).update(
+            status=RetentionRun.Status.FAILED,
+            message=_("The worker stopped while the run was going on."),
         )
-        return not should_stop(job)
-
-    apply_retention(user=user, progress=progress)
-    return {"url": reverse("privacy:retention_runs"), "label": _("Retention runs")}
-
-
-def retention_job_stale(job):
-    """The worker died mid-run: the run it logged is over, as failed."""
-    RetentionRun.objects.filter(status=RetentionRun.Status.RUNNING).update(
-        status=RetentionRun.Status.FAILED,
-        message=_("The worker stopped while the run was going on."),
-    )
 
 
 def export_job(job, *, contact_id, language):

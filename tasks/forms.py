@@ -1,3 +1,5 @@
+from functools import partial
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +11,7 @@ from interactions.lookups import TemplateField
 from interactions.models import InteractionTemplate
 from interactions.views.bulk import SelectionForm
 from tasks.models import Task
-from web.amounts import number_formfield
+from web.amounts import WholeNumberField, number_formfield
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -40,7 +42,12 @@ class TaskForm(forms.ModelForm):
             "calc_due_date_from",
         ]
         widgets = {"date": DATE_INPUT, "start_time": TIME_INPUT}
-        field_classes = {"template": TemplateField, "salesperson": SalespersonField}
+        field_classes = {
+            "template": TemplateField,
+            "salesperson": SalespersonField,
+            # Minutes: a wrong one is told a duration, not 1,250, as its example.
+            "duration": partial(WholeNumberField, example=30),
+        }
         formfield_callback = number_formfield
 
     def __init__(self, *args, creating=True, **kwargs):

@@ -179,16 +179,27 @@ class AmountField(NotNegativeMixin, forms.DecimalField):
 
 class WholeNumberField(NotNegativeMixin, forms.IntegerField):
     """A whole number typed as people type it: `1.250` in Dutch, `1,250` in English
-    (web.amounts); shown grouped unless `grouping=False` (a number series' counter)."""
+    (web.amounts); shown grouped unless `grouping=False` (a number series' counter).
+    Something else is refused naming `example`, a number that fits the field (a
+    term of months: 6), as the active language writes it."""
 
     widget = WholeNumberInput
     default_error_messages = {
-        "invalid": _("Enter a whole number such as 1,250."),
+        "invalid": _("Enter a whole number such as %(example)s."),
         "negative": _("The number cannot be negative."),
     }
 
-    def __init__(self, *, allow_negative=False, grouping=True, localize=True, **kwargs):
+    def __init__(
+        self,
+        *,
+        allow_negative=False,
+        grouping=True,
+        localize=True,
+        example=1250,
+        **kwargs,
+    ):
         self.allow_negative = allow_negative
+        self.example = example
         kwargs.setdefault("widget", WholeNumberInput(grouping=grouping))
         super().__init__(localize=localize, **kwargs)
 
@@ -199,7 +210,11 @@ class WholeNumberField(NotNegativeMixin, forms.IntegerField):
             return value
         number = read_whole_number(value, localized=self.localize)
         if number is None:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
+            raise ValidationError(
+                self.error_messages["invalid"],
+                code="invalid",
+                params={"example": format_whole_number(self.example)},
+            )
         return number
 
 

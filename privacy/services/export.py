@@ -1,6 +1,5 @@
 """The data-subject export: everything the CRM holds on one contact, as a zip."""
 
-import csv
 import io
 import json
 import posixpath
@@ -22,9 +21,10 @@ from audit.services import record_audit
 from interactions.models import InteractionLogEntry
 from jobs.services import start_job
 from privacy.models import ContactExport
-from privacy.services.export_summary import summary_sections
+from privacy.services.export_readable import readable_tables
 from segments.models import LoggedSegment, SegmentLine
 from tasks.models import Task
+from web.spreadsheets import locale_of
 
 # The columns of each file, in order: a field, or `field__related` for the number
 # or code of what a key points at (never another contact's name).
@@ -136,6 +136,17 @@ AUDIT_COLUMNS = (
     "count",
     "details",
 )
+
+# Each kind of data's columns: its JSON's keys, its CSV's and summary's columns.
+COLUMNS = {
+    "contact": CONTACT_COLUMNS,
+    "entries": ENTRY_COLUMNS,
+    "delivery": DELIVERY_COLUMNS,
+    "segment_lines": SEGMENT_LINE_COLUMNS,
+    "logged_segments": LOGGED_SEGMENT_COLUMNS,
+    "tasks": (*TASK_COLUMNS, "attendee"),
+    "audit": AUDIT_COLUMNS,
+}
 
 
 def contact_history_size(contact):
@@ -286,26 +297,16 @@ def remove_expired_exports(now: datetime | None = None):
 @transaction.atomic
 def export_contact_data(contact, *, user):
     """Everything the CRM holds on `contact`, as the bytes of a zip: a readable
-    summary (HTML, in the active language), and JSON and CSV of each kind of data,
-    with the entries' attachments. Nothing of other contacts. Audited as EXPORTED."""
+    summary (HTML) and a CSV of each kind of data, in the active language, and its
+    JSON (the stored values, for programs), with the entries' attachments. Nothing
+    of other contacts. Audited as EXPORTED."""
     data, files = collect_contact_data(contact)
+    language = translation.get_language()
+    locale = locale_of(language)
+    tables = readable_tables(data, COLUMNS)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "summary.html",
-            render_to_string(
-                "privacy/export_summary.html",
-                {
-                    "contact": contact,
-                    "sections": summary_sections(data),
-                    "made_at": timezone.localtime(),
-                    "language": translation.get_language(),
-                },
-            ),
-        )
-        for name, rows in data.items():
-            archive.writestr(f"{name}.json", _json(rows))
-            archive.writestr(f"{name}.csv", _csv(rows, name))
+        attachments = 0
         for entry_no, field_file in files:
             try:
                 with field_file.open("rb") as stored:
@@ -315,6 +316,23 @@ def export_contact_data(contact, *, user):
                 continue
             base = posixpath.basename(field_file.name)
             archive.writestr(f"attachments/{entry_no}-{base}", content)
+            attachments += 1
+        for name, rows in data.items():
+            archive.writestr(f"{name}.json", _json(rows))
+            archive.writestr(f"{name}.csv", tables[name].csv(locale))
+        archive.writestr(
+            "summary.html",
+            render_to_string(
+                "privacy/export_summary.html",
+                {
+                    "contact": contact,
+                    "sections": [table.shown(locale) for table in tables.values()],
+                    "attachments": attachments,
+                    "made_at": timezone.localtime(),
+                    "language": language,
+                },
+            ),
+        )
     record_audit(
         action=AuditAction.EXPORTED,
         user=user,
@@ -334,36 +352,3 @@ def export_contact_data(contact, *, user):
 
 def _json(rows):
     return json.dumps(rows, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
-
-
-def _csv(rows, name):
-    columns = list(rows[0]) if rows else list(_COLUMNS[name])
-    out = io.StringIO()
-    # A BOM and ";" like the lists' CSV exports, so Excel in Dutch opens it right.
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row[column]) for column in columns])
-    return out.getvalue()
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, dict | list):
-        return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
-    text = str(value)
-    # The lists' formula guard: a cell a spreadsheet would run stays text.
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
-
-
-_COLUMNS = {
-    "contact": CONTACT_COLUMNS,
-    "entries": ENTRY_COLUMNS,
-    "delivery": DELIVERY_COLUMNS,
-    "segment_lines": SEGMENT_LINE_COLUMNS,
-    "logged_segments": LOGGED_SEGMENT_COLUMNS,
-    "tasks": (*TASK_COLUMNS, "attendee"),
-    "audit": AUDIT_COLUMNS,
-}

@@ -24,12 +24,13 @@ from datetime import timedelta
 from functools import partial
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext_lazy
 
 from audit.models import AuditAction, AuditObjectType, AuditRecord
 from audit.services import record_audit
@@ -110,18 +111,42 @@ class Rule:
 
 
 # What each kind of rule is called; the log stores kind and params and names a
-# rule in the reader's language.
+# rule in the reader's language, its term in the singular or plural its number takes.
 RULE_LABELS = {
-    "postponed": gettext_lazy("Postponed interactions older than %(days)s days"),
-    "canceled": gettext_lazy("Canceled entries canceled more than %(days)s days ago"),
-    "template": gettext_lazy("Template %(code)s: entries older than %(months)s months"),
-    "group": gettext_lazy("Group %(code)s: entries older than %(months)s months"),
-    "audit": gettext_lazy("Audit records older than %(years)s years"),
-    "job_files": gettext_lazy(
-        "Files of background jobs finished more than %(hours)s hours ago"
+    "postponed": ngettext_lazy(
+        "Postponed interactions older than %(days)s day",
+        "Postponed interactions older than %(days)s days",
+        "days",
     ),
-    "import_previews": gettext_lazy(
-        "Uploads waiting for an import for more than %(hours)s hours"
+    "canceled": ngettext_lazy(
+        "Canceled entries canceled more than %(days)s day ago",
+        "Canceled entries canceled more than %(days)s days ago",
+        "days",
+    ),
+    "template": ngettext_lazy(
+        "Template %(code)s: entries older than %(months)s month",
+        "Template %(code)s: entries older than %(months)s months",
+        "months",
+    ),
+    "group": ngettext_lazy(
+        "Group %(code)s: entries older than %(months)s month",
+        "Group %(code)s: entries older than %(months)s months",
+        "months",
+    ),
+    "audit": ngettext_lazy(
+        "Audit records older than %(years)s year",
+        "Audit records older than %(years)s years",
+        "years",
+    ),
+    "job_files": ngettext_lazy(
+        "Files of background jobs finished more than %(hours)s hour ago",
+        "Files of background jobs finished more than %(hours)s hours ago",
+        "hours",
+    ),
+    "import_previews": ngettext_lazy(
+        "Uploads waiting for an import for more than %(hours)s hour",
+        "Uploads waiting for an import for more than %(hours)s hours",
+        "hours",
     ),
 }
 
@@ -130,6 +155,17 @@ def rule_label(kind, params):
     """A rule's name in the active language, from what the log stores."""
     label = RULE_LABELS.get(kind)
     return label % params if label is not None else kind
+
+
+def policy_rule(policy):
+    """The key, kind and parameters of `policy`'s rule, as a run's log and its
+    audit record keep them (a policy select_related to its group and template)."""
+    kind = "template" if policy.template_id is not None else "group"
+    return (
+        f"policy-{policy.pk}",
+        kind,
+        {"code": policy.subject.code, "months": policy.months},
+    )
 
 
 def with_labels(lines):
@@ -228,12 +264,12 @@ def retention_rules(*, now=None):
     own = [policy.template_id for policy in policies if policy.template_id is not None]
     # Template policies first: theirs is the more specific rule.
     for policy in sorted(policies, key=lambda policy: policy.template_id is None):
-        kind = "template" if policy.template_id is not None else "group"
+        key, kind, params = policy_rule(policy)
         rules.append(
             _entry_rule(
-                f"policy-{policy.pk}",
+                key,
                 kind,
-                {"code": policy.subject.code, "months": policy.months},
+                params,
                 policy.action,
                 policy_entries(policy, today=today, own=own, taken=taken),
                 by_days=(
@@ -429,12 +465,17 @@ def _finish(run, status, *, user, message=""):
 @transaction.atomic
 def start_retention(*, user):
     """Start a run as a background job (the "Run now" button, and the daily task
-    with `user` None); refused while a run is queued or running."""
+    with `user` None); refused while a run is queued or running. The job keeps the
+    active language (the site's for the daily run): the worker reports the run's
+    progress and result in the words of whoever started it."""
     if Job.objects.filter(kind=RETENTION_JOB_KIND, status__in=UNFINISHED).exists():
         raise ValidationError(
             _("A retention run is already queued or running."), code="running"
         )
-    return start_job(RETENTION_JOB_KIND, user=user)
+    language = settings.LANGUAGE_CODE
+    if user is not None:
+        language = translation.get_language() or language
+    return start_job(RETENTION_JOB_KIND, user=user, params={"language": language})
 
 
 @transaction.atomic

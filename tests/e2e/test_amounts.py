@@ -87,7 +87,7 @@ def test_a_dutch_user_types_a_task_duration_with_a_thousands_dot(
     # Half a minute is refused with a message, and the typed text stays.
     field(page, "Duur (min.)").fill("1,5")
     page.get_by_role("button", name="Opslaan").click()
-    expect(page.get_by_text("Vul een geheel getal in zoals 1.250.")).to_be_visible()
+    expect(page.get_by_text("Vul een geheel getal in zoals 30.")).to_be_visible()
     expect(field(page, "Duur (min.)")).to_have_value("1,5")
     task.refresh_from_db()
     assert task.duration == 1250

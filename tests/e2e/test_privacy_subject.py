@@ -69,6 +69,15 @@ def test_a_dutch_admin_downloads_a_contacts_data_and_opens_it(
     assert [entry["description"] for entry in entries] == ["Gebeld met Jan"]
     assert "Gegevens over contact CT00042" in summary
     assert "Piet Jansen" not in summary
+    # Opened from the zip in a window of 1280 pixels, the summary fits it: its
+    # tables wrap their cells (23 columns of entries).
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("about:blank")  # a file of its own, not under the site's policy
+    page.set_content(summary)
+    expect(page.get_by_role("heading", name="Interactielogposten (1)")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    expect(page.get_by_role("cell", name="Gebeld met Jan")).to_be_visible()
+    shot("summary")
 
 
 def test_a_dutch_admin_anonymises_a_contact_by_typing_its_number(

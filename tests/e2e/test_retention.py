@@ -95,6 +95,9 @@ def test_a_retention_rule_set_previewed_run_and_logged_in_dutch(
     expect(page.get_by_role("heading", name="Achtergrondtaken")).to_be_visible()
     job_row = page.locator("tbody tr").filter(has_text="Bewaartermijnen toepassen")
     expect(job_row).to_contain_text("Gereed")
+    # What the run says and where it leads, in Dutch like the page around them.
+    expect(job_row).to_contain_text("3 records verwijderd of geanonimiseerd.")
+    expect(job_row.get_by_role("link", name="Logboek bewaartermijnen")).to_be_visible()
     assert list(InteractionLogEntry.objects.values_list("pk", flat=True)) == [recent.pk]
 
     # The log says what was done.

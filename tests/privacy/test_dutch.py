@@ -1,8 +1,22 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from privacy.services import placeholder_name
+from audit.models import AuditRecord, details_text
+from privacy.models import RetentionPolicy
+from privacy.services import (
+    apply_retention,
+    erase_contact,
+    export_contact_data,
+    placeholder_name,
+)
+from tests.factories import (
+    InteractionGroupFactory,
+    InteractionLogEntryFactory,
+    InteractionTemplateFactory,
+)
 
 pytestmark = pytest.mark.usefixtures("media_root")
 
@@ -32,3 +46,60 @@ def test_the_placeholder_is_stored_in_the_erasing_users_language(world):
         assert placeholder_name(contact) == f"Geanonimiseerd contact {contact.no}"
     with translation.override("en"):
         assert placeholder_name(contact) == f"Anonymised contact {contact.no}"
+
+
+def test_privacys_audit_records_read_in_dutch_on_the_audit_trail(client, world):
+    jan, user = world["jan"], world["user"]
+    quote = InteractionTemplateFactory(code="QUOTE")
+    RetentionPolicy.objects.create(template=quote, action="delete", months=6)
+    RetentionPolicy.objects.create(
+        group=InteractionGroupFactory(code="MAIL"), action="anonymise", months=12
+    )
+    old = timezone.localdate() - timedelta(days=400)
+    InteractionLogEntryFactory.create_batch(3, template=quote, date=old)
+    export_contact_data(jan.contact, user=user)
+    erase_contact(jan.contact, user=user)
+    apply_retention(user=user)
+    client.force_login(user)
+
+    page = client.get(reverse("audit:list"), headers={"accept-language": "nl"})
+
+    # The stored details stay as they were recorded: keys and numbers.
+    records = AuditRecord.objects.filter(object_type__in=["contact", "retention"])
+    with translation.override("nl"):
+        shown = {record.action: details_text(record.details) for record in records}
+    assert shown["erased"] == (
+        "Posten: 4; Segmentregels: 1; Taken: 1; Brieven: 1; Exports: 0; "
+        "Bestanden: 1; Auditrecords: 7"
+    )
+    assert shown["exported"] == "Indeling: zip; Posten: 4; Taken: 2; Bestanden: 1"
+    assert shown["retention_applied"] == (
+        "Wat er is gedaan: Sjabloon QUOTE: posten ouder dan 6 maanden: 3, "
+        "Groep MAIL: posten ouder dan 12 maanden: 0, "
+        "Bestanden van achtergrondtaken: 0, Uploads die op een import wachten: 0"
+    )
+    html = page.content.decode()
+    assert "Segmentregels:" in html
+    assert "Sjabloon QUOTE: posten ouder dan 6 maanden: 3" in html
+    assert "segment_lines" not in html
+    assert "policy-" not in html
+
+
+def test_a_retention_run_names_a_policy_deleted_since_and_its_other_rules(db):
+    policy = RetentionPolicy.objects.create(
+        group=InteractionGroupFactory(code="MAIL"), action="delete", months=1
+    )
+    counts = {
+        "postponed": 1,
+        "canceled": 2,
+        f"policy-{policy.pk}": 3,
+        f"policy-{policy.pk + 1}": 4,
+        "audit": 5,
+    }
+
+    with translation.override("nl"):
+        assert details_text({"counts": counts}) == (
+            "Wat er is gedaan: Uitgestelde interacties: 1, Geannuleerde posten: 2, "
+            "Groep MAIL: posten ouder dan 1 maand: 3, "
+            "Een sindsdien verwijderde bewaartermijn: 4, Auditrecords: 5"
+        )

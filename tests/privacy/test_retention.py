@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AuditAction, AuditRecord
 from crm.imports import MediaStorage
@@ -22,15 +22,17 @@ from interactions.models import (
 )
 from interactions.services import set_canceled
 from jobs.models import Job
-from jobs.services import attach_file
+from jobs.services import attach_file, fail_stale_jobs
 from privacy import tasks
 from privacy.models import RetentionPolicy, RetentionRun, RetentionSettings
 from privacy.services import (
     RETENTION_JOB_KIND,
     apply_retention,
     plan_retention,
+    rule_label,
     start_retention,
 )
+from privacy.services.retention import RULE_LABELS
 from tests.factories import (
     AuditRecordFactory,
     InteractionGroupFactory,
@@ -350,6 +352,43 @@ def test_the_daily_task_runs_a_job_without_an_owner(
     assert RetentionRun.objects.get().user is None
 
 
+def test_every_term_of_one_reads_in_the_singular():
+    one = {"code": "CALL", "days": 1, "months": 1, "years": 1, "hours": 1}
+    with translation.override("nl"):
+        labels = [str(rule_label(kind, one)) for kind in RULE_LABELS]
+    assert labels == [
+        "Uitgestelde interacties ouder dan 1 dag",
+        "Geannuleerde posten, meer dan 1 dag geleden geannuleerd",
+        "Sjabloon CALL: posten ouder dan 1 maand",
+        "Groep CALL: posten ouder dan 1 maand",
+        "Auditrecords ouder dan 1 jaar",
+        "Bestanden van achtergrondtaken die meer dan 1 uur geleden klaar waren",
+        "Uploads die al meer dan 1 uur op een import wachten",
+    ]
+    assert str(rule_label("template", {**one, "months": 2})) == (
+        "Template CALL: entries older than 2 months"
+    )
+
+
+def test_the_daily_run_reports_in_the_sites_language(
+    world, settings, django_capture_on_commit_callbacks
+):
+    settings.LANGUAGE_CODE = "nl"
+    _entry(world["CALL"], _date(30))
+    RetentionPolicy.objects.create(group=world["A"], action="delete", months=12)
+
+    # The clock's worker may have any language active; the run has no user's.
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        job_id = tasks.apply_retention.call()
+
+    job = Job.objects.get(pk=job_id)
+    assert job.params == {"language": "nl"}
+    assert (job.message, job.result["label"]) == (
+        "1 record verwijderd of geanonimiseerd.",
+        "Logboek bewaartermijnen",
+    )
+
+
 def test_a_second_run_is_refused_while_one_is_queued(admin_user_crm):
     JobFactory(kind=RETENTION_JOB_KIND, status="running", created_by=None)
     with pytest.raises(ValidationError, match="already queued or running"):
@@ -380,13 +419,22 @@ def test_a_policy_is_for_a_group_or_a_template_not_both(world):
         )
 
 
-def test_a_run_whose_worker_died_is_logged_as_failed(world):
-    from privacy.jobs import retention_job_stale
-
+def test_a_run_whose_worker_died_is_logged_as_failed_in_its_language(world):
     run = RetentionRun.objects.create(started_at=NOW)
-    retention_job_stale(JobFactory(kind=RETENTION_JOB_KIND))
+    job = JobFactory(
+        kind=RETENTION_JOB_KIND,
+        status="running",
+        started_at=NOW,
+        heartbeat_at=NOW,
+        params={"language": "nl"},
+    )
+
+    with translation.override("en"):
+        assert fail_stale_jobs(NOW + datetime.timedelta(hours=1)) == [job]
+
     run.refresh_from_db()
     assert run.status == RetentionRun.Status.FAILED
+    assert run.message == "De worker is gestopt terwijl de run bezig was."
 
 
 def _daily_rows(group):

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from interactions.models import InteractionLogEntry
 from jobs.models import Job
@@ -216,6 +216,29 @@ def test_run_now_starts_the_job_and_the_log_shows_the_run(
     assert "Group PHONE: entries older than 12 months: deleted 2" in log
 
 
+def test_a_run_started_in_dutch_reports_in_dutch_whatever_the_worker_speaks(
+    crm_admin_client, template, django_capture_on_commit_callbacks
+):
+    _old_entries(template, 2)
+    RetentionPolicy.objects.create(group=template.group, action="delete", months=12)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        crm_admin_client.post(
+            reverse("privacy:retention_run"), HTTP_ACCEPT_LANGUAGE="nl"
+        )
+    # The worker runs the job in no user's language.
+    with translation.override("en"):
+        for callback in callbacks:
+            callback()
+
+    job = Job.objects.get()
+    assert job.status == "done"
+    assert (job.message, job.result["label"]) == (
+        "2 records verwijderd of geanonimiseerd.",
+        "Logboek bewaartermijnen",
+    )
+
+
 def test_run_now_is_refused_while_a_run_is_going_on(crm_admin_client):
     JobFactory(kind=RETENTION_JOB_KIND, status="queued")
     response = crm_admin_client.post(reverse("privacy:retention_run"), follow=True)
@@ -239,6 +262,30 @@ def test_the_pages_in_dutch(crm_admin_client, template):
     ).content.decode()
     assert "Nu uitvoeren" in plan
     assert "Groep PHONE: posten ouder dan 12 maanden" in plan
+
+
+def test_a_term_of_one_reads_in_the_singular_in_dutch(crm_admin_client, template):
+    RetentionPolicy.objects.create(group=template.group, action="delete", months=1)
+    RetentionPolicy.objects.create(template=template, action="anonymise", months=1)
+    _old_entries(template, 1)
+    apply_retention()
+    crm_admin_client.cookies["django_language"] = "nl"
+
+    plan, runs, terms = (
+        crm_admin_client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+        for name in (
+            "privacy:retention_plan",
+            "privacy:retention_runs",
+            "privacy:retention",
+        )
+    )
+
+    for page in (plan, runs):
+        assert "Sjabloon CALL: posten ouder dan 1 maand" in page
+        assert "Groep PHONE: posten ouder dan 1 maand" in page
+        assert "1 maanden" not in page
+    assert "geanonimiseerd 1" in runs
+    assert ", Gereed, 1 record." in terms
 
 
 def _runs(count):

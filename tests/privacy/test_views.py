@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AuditAction, AuditRecord
 from crm.models import Contact
@@ -80,6 +80,25 @@ def test_a_large_history_is_exported_by_a_job_with_an_audited_link(
     assert "entries.json" in names_in(b"".join(download.streaming_content))
     record = AuditRecord.objects.get(action=AuditAction.DOWNLOADED)
     assert (record.user, record.object_id) == (user, contact.no)
+
+
+def test_the_export_job_writes_in_the_language_of_who_asked(
+    admin_client, world, settings, django_capture_on_commit_callbacks
+):
+    settings.PRIVACY_EXPORT_JOB_THRESHOLD = 3
+    url = reverse("privacy:contact_export", args=[world["jan"].contact.pk])
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        admin_client.post(url, HTTP_ACCEPT_LANGUAGE="nl")
+    # The worker runs the job in no user's language.
+    with translation.override("en"):
+        for callback in callbacks:
+            callback()
+
+    export = ContactExport.objects.get()
+    with zipfile.ZipFile(export.file.open("rb")) as archive:
+        summary = archive.read("summary.html").decode()
+    assert "Interactielogposten" in summary
 
 
 def test_an_expired_export_is_gone(admin_client, world):

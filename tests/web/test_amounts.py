@@ -269,9 +269,58 @@ def test_a_retention_term_typed_in_dutch_is_read_in_dutch(crm_admin_client):
         HTTP_ACCEPT_LANGUAGE="nl",
     )
     assert response.status_code == 400
+    # The example is a term of months, not a count such as 1.250.
     assert response.context["form"].errors["months"] == [
-        "Vul een geheel getal in zoals 1.250."
+        "Vul een geheel getal in zoals 6."
     ]
+
+
+def test_the_other_retention_terms_and_a_tasks_duration_give_examples_that_fit(
+    crm_admin_client, marketing_setup
+):
+    response = crm_admin_client.post(
+        reverse("privacy:retention"),
+        {
+            "canceled_days": "1,5",
+            "postponed_days": "x",
+            "audit_years": "0,5",
+            "file_hours": "2,5",
+        },
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "canceled_days": ["Vul een geheel getal in zoals 30."],
+        "postponed_days": ["Vul een geheel getal in zoals 30."],
+        "audit_years": ["Vul een geheel getal in zoals 7."],
+        "file_hours": ["Vul een geheel getal in zoals 24."],
+    }
+    response = crm_admin_client.post(
+        reverse("tasks:task_create"),
+        {"description": "Bellen", "duration": "1,5"},
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+    assert response.context["form"].errors["duration"] == [
+        "Vul een geheel getal in zoals 30."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "example", "message"),
+    [
+        ("nl", 6, "Vul een geheel getal in zoals 6."),
+        ("nl", 12500, "Vul een geheel getal in zoals 12.500."),
+        ("en", 12500, "Enter a whole number such as 12,500."),
+    ],
+)
+def test_a_whole_number_field_names_its_own_example(language, example, message):
+    class ExampleForm(forms.Form):
+        number = WholeNumberField(example=example)
+
+    with translation.override(language):
+        form = ExampleForm({"number": "1,5x"})
+        assert not form.is_valid()
+        assert form.errors["number"] == [message]
 
 
 def test_a_template_typed_in_dutch_is_stored_and_shown_back_in_dutch(
