@@ -222,13 +222,16 @@ def number_formfield(model_field, **kwargs):
     """A model field's form field, with AmountField for decimals and
     WholeNumberField for integers; a negative value gets the model's own message
     ("The cost cannot be negative."). The `formfield_callback` of model forms and
-    what the admin uses, so every page reads numbers alike."""
+    what the admin uses, so every page reads numbers alike. A model field's
+    `form_example` is the example its message offers (minutes: 30)."""
     if isinstance(model_field, models.DecimalField):
         kwargs.setdefault("form_class", AmountField)
     elif isinstance(model_field, models.IntegerField) and not isinstance(
         model_field, models.AutoField
     ):
         kwargs.setdefault("form_class", WholeNumberField)
+        if hasattr(model_field, "form_example"):
+            kwargs.setdefault("example", model_field.form_example)
     else:
         return model_field.formfield(**kwargs)
     kwargs.pop("widget", None)  # the admin's number inputs would undo all this

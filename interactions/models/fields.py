@@ -135,12 +135,15 @@ def money_field(verbose_name, negative_message):
 def minutes_field(verbose_name, negative_message):
     # Our own MinValueValidator replaces the range check Django would add for
     # PositiveIntegerField, so forms and services show the same message.
-    return models.PositiveIntegerField(
+    field = models.PositiveIntegerField(
         verbose_name,
         default=0,
         help_text=_("Whole minutes."),
         validators=[MinValueValidator(0, message=negative_message)],
     )
+    # What a form's message offers as an example (web.amounts.number_formfield).
+    field.form_example = 30
+    return field
 
 
 def information_flow_field():

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django import forms
+from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
@@ -21,7 +22,13 @@ from tests.factories import (
     NumberSeriesFactory,
     SegmentLineFactory,
 )
-from web.amounts import AmountField, WholeNumberField, format_amount, read_number
+from web.amounts import (
+    AmountField,
+    WholeNumberField,
+    format_amount,
+    number_formfield,
+    read_number,
+)
 
 INVALID = {
     "nl": "Vul een bedrag in zoals 12,50.",
@@ -159,6 +166,22 @@ def test_the_whole_number_field_reads_as_people_type(typed, language, expected):
         assert form.cleaned_data["number"] == expected
     else:
         assert errors == [expected]
+
+
+@pytest.mark.parametrize(
+    "model_field",
+    [
+        InteractionLogEntry._meta.get_field("duration"),
+        InteractionTemplate._meta.get_field("unit_duration"),
+        SegmentLineForm._meta.model._meta.get_field("duration"),
+    ],
+)
+def test_a_duration_is_refused_with_an_example_of_minutes(model_field):
+    field = number_formfield(model_field)
+    with translation.override("nl"):
+        with pytest.raises(ValidationError) as refused:
+            field.clean("1,5")
+        assert refused.value.messages == ["Vul een geheel getal in zoals 30."]
 
 
 def test_not_localized_the_field_reads_what_programs_write():
