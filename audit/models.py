@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from web.db import choices_constraint
+from web.filters import filter_label
 
 
 # The values are stored and exported in the codes CSV: scripts read them, so a
@@ -122,9 +123,12 @@ def detail_lines(details):
     for key, value in (details or {}).items():
         if key in DETAIL_VALUES:
             text = str(DETAIL_VALUES[key](value))
-        # Filters are stored as {name: value}; an empty one means "no filter".
+        # Filters are stored as {name: value}, named by their label ("Verkoper =
+        # LP"); an empty one means "no filter".
         elif isinstance(value, dict):
-            text = ", ".join(f"{name}={item}" for name, item in value.items())
+            text = ", ".join(
+                f"{filter_label(name)} = {item}" for name, item in value.items()
+            )
             text = text or _("none")
         elif isinstance(value, list):
             text = ", ".join(map(str, value))

@@ -163,6 +163,20 @@ class FilterSet(django_filters.FilterSet):
         return [(field.label, shown(field, value)) for _, field, value in self.in_use()]
 
 
+def filter_label(name):
+    """The label of the filter called `name` in the lists' filter sets: how an audit
+    record names the filters an export or bulk action was chosen by. Looked up when
+    asked, as a worker may not have imported every list."""
+    classes = [FilterSet]
+    while classes:
+        filterset = classes.pop()
+        filter_ = filterset.__dict__.get("base_filters", {}).get(name)
+        if filter_ is not None and filter_.label:
+            return filter_.label
+        classes.extend(filterset.__subclasses__())
+    return name
+
+
 def shown(field, value):
     """A cleaned filter value as a person reads it."""
     if isinstance(value, bool):

@@ -473,7 +473,7 @@ def test_the_page_lists_who_did_what_newest_first(
     assert "Canceled" in html
     assert "Interaction log entry" in html
     assert f'<td class="text-nowrap">{entry.pk}</td>' in html
-    assert "contact=CT00010" in html
+    assert "Contact = CT00010" in html
     assert "CT00010 Sanne de Vries" in html
 
 
@@ -873,4 +873,16 @@ def test_a_criteria_actions_details_read_as_the_criteria_page_words_them():
         # Criteria that no longer read as criteria are shown as they were kept.
         assert details_text({"criteria": {"gone": 1}, "options": {}}) == (
             'Criteria: {"gone": 1}; Opties: —'
+        )
+
+
+def test_the_filters_an_export_was_chosen_by_read_by_their_labels():
+    from django.utils import translation
+
+    from audit.models import details_text
+
+    details = {"filters": {"salesperson": "LP", "contact": "CT00012", "odd": "x"}}
+    with translation.override("nl"):
+        assert details_text(details) == (
+            "Filters: Verkoper = LP, Contact = CT00012, odd = x"
         )

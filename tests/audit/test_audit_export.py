@@ -44,7 +44,7 @@ def test_excel_in_dutch(crm_admin_client, records):
         None,
         None,
         12,
-        "Filters: contact=CT1; Evaluatie: Positief",
+        "Filters: Contact = CT1; Evaluatie: Positief",
     ]
 
 
