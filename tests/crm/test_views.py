@@ -642,6 +642,33 @@ def test_a_taken_salesperson_code_is_named_in_dutch(crm_admin_client):
     assert Salesperson.objects.count() == 1
 
 
+def user_choices(response):
+    """The labels of the salesperson form's user select, its empty choice left out."""
+    _empty, *choices = response.context["form"].fields["user"].choices
+    return [label for _value, label in choices]
+
+
+def test_the_user_select_names_people_and_leaves_out_other_salespeoples_users(
+    crm_admin_client,
+):
+    jan = UserFactory(username="sales", first_name="Jan", last_name="Visser")
+    linked = SalespersonFactory(code="JV", name="Jan Visser", user=jan)
+    UserFactory(username="anna", first_name="Anna", last_name="de Vries")
+    UserFactory(username="admin")
+
+    new = crm_admin_client.get(reverse("crm:salesperson_create"))
+    edit = crm_admin_client.get(reverse("crm:salesperson_update", args=[linked.pk]))
+
+    # The client's user is crmadmin, without a full name.
+    assert user_choices(new) == ["admin", "crmadmin", "Anna de Vries (anna)"]
+    assert user_choices(edit) == [
+        "admin",
+        "crmadmin",
+        "Anna de Vries (anna)",
+        "Jan Visser (sales)",
+    ]
+
+
 # Setup
 
 
