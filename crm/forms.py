@@ -70,6 +70,14 @@ class ContactForm(forms.ModelForm):
             )
 
 
+class UserField(forms.ModelChoiceField):
+    """A user by full name, with the log-in name people may know them by."""
+
+    def label_from_instance(self, obj):
+        name, username = obj.get_full_name(), obj.get_username()
+        return f"{name} ({username})" if name else username
+
+
 class SalespersonForm(forms.ModelForm):
     class Meta:
         model = Salesperson
@@ -83,6 +91,16 @@ class SalespersonForm(forms.ModelForm):
             "user",
             "blocked",
         ]
+        field_classes = {"user": UserField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A user is one salesperson: those linked to another are not offered.
+        user = self.fields["user"]
+        others = Salesperson.objects.exclude(pk=self.instance.pk)
+        user.queryset = user.queryset.exclude(salesperson__in=others).order_by(
+            "first_name", "last_name", "username"
+        )
 
     def clean_code(self):
         return self.cleaned_data["code"].upper()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.countries import country_name, stored_country
-from web.db import choices_constraint
+from web.db import UniqueMessagesModel, choices_constraint
 from web.search import among, matches
 
 
@@ -46,7 +46,7 @@ def correspondence_type_field(verbose_name=None):
 MAX_WIDTH = 10
 
 
-class NumberSeries(models.Model):
+class NumberSeries(UniqueMessagesModel):
     """NAV's No. Series: a prefix and a counter that hands out contact and segment
     numbers without gaps (next_no)."""
 
@@ -132,7 +132,7 @@ class SalespersonQuerySet(models.QuerySet):
         return self.filter(blocked=False)
 
 
-class Salesperson(models.Model):
+class Salesperson(UniqueMessagesModel):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -157,6 +157,12 @@ class Salesperson(models.Model):
     )
 
     objects = SalespersonQuerySet.as_manager()
+
+    unique_messages = {
+        "user": _(
+            "%(field_label)s %(value)s is already linked to salesperson %(holder)s."
+        )
+    }
 
     class Meta:
         ordering = ["code"]
@@ -205,7 +211,7 @@ class ContactType(models.TextChoices):
     PERSON = "person", _("Person")
 
 
-class Contact(models.Model):
+class Contact(UniqueMessagesModel):
     # Also defined at module level so Meta.constraints can name it.
     Type = ContactType
 

@@ -23,9 +23,10 @@ from interactions.models.fields import (
     minutes_field,
     money_field,
 )
+from web.db import UniqueMessagesModel
 
 
-class InteractionGroup(models.Model):
+class InteractionGroup(UniqueMessagesModel):
     # Codes are kept in capitals (interactions.services.templates), as NAV keeps
     # them, so a unique code is unique whatever the case typed.
     code = models.CharField(_("code"), max_length=20, unique=True)
@@ -50,7 +51,7 @@ class InteractionTemplateQuerySet(models.QuerySet):
         return self.filter(blocked=False)
 
 
-class InteractionTemplate(models.Model):
+class InteractionTemplate(UniqueMessagesModel):
     InformationFlow = InformationFlow
     InitiatedBy = InitiatedBy
     CorrespondenceType = CorrespondenceType

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from web.db import choices_constraint
+from web.db import UniqueMessagesModel, choices_constraint
 
 # Longest term anyone may set (100 years in months, days, hours): a longer one is
 # a typing error, and a date that far back would not fit the date type.
@@ -23,7 +23,7 @@ class RetentionAction(models.TextChoices):
     ANONYMISE = "anonymise", _("Anonymise")
 
 
-class RetentionPolicy(models.Model):
+class RetentionPolicy(UniqueMessagesModel):
     """What happens to the logged entries of one interaction group or one template
     once they are older than `months`: deleted, or anonymised (their texts and
     attachment cleared, their counts kept). A template's policy overrides its
@@ -53,6 +53,11 @@ class RetentionPolicy(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_MONTHS)],
     )
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    unique_messages = dict.fromkeys(
+        ["group", "template"],
+        _("%(field_label)s %(value)s already has a retention policy."),
+    )
 
     class Meta:
         ordering = ["group__code", "template__code"]

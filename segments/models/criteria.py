@@ -15,6 +15,7 @@ from interactions.models import (
     minutes_field,
     money_field,
 )
+from web.db import UniqueMessagesModel
 
 
 class CriteriaActionKind(models.TextChoices):
@@ -147,7 +148,7 @@ class SavedSegmentCriteriaQuerySet(models.QuerySet):
         return self.annotate(_action_count=Count("actions"))
 
 
-class SavedSegmentCriteria(models.Model):
+class SavedSegmentCriteria(UniqueMessagesModel):
     """A segment's criteria actions kept to run again (Opgeslagen segmentcriteria)."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)

@@ -62,13 +62,7 @@ def save_criteria(segment, *, code, description, user):
             saved.save()
     except IntegrityError:
         raise ValidationError(
-            {
-                "code": ValidationError(
-                    _("Saved segment criteria %(code)s already exist.")
-                    % {"code": saved.code},
-                    code="unique",
-                )
-            }
+            {"code": saved.unique_error_message(SavedSegmentCriteria, ("code",))}
         ) from None
     SavedSegmentCriteriaAction.objects.bulk_create(
         SavedSegmentCriteriaAction(saved=saved, sequence=sequence, **action)

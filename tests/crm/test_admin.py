@@ -12,6 +12,7 @@ from tests.factories import (
     NumberSeriesFactory,
     PersonFactory,
     SalespersonFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -396,6 +397,23 @@ def test_an_admin_change_the_service_refuses_shows_its_message_in_the_form(
     ]
     company.refresh_from_db()
     assert company.name == "Old"
+
+
+def test_the_admin_names_the_salesperson_a_user_is_linked_to(admin_client):
+    user = UserFactory(username="sales")
+    SalespersonFactory(code="JV", name="Jan Visser", user=user)
+
+    response = admin_client.post(
+        reverse("admin:crm_salesperson_add"),
+        {"code": "AV", "name": "Anna Visser", "user": user.pk},
+    )
+
+    assert response.context["adminform"].form.errors == {
+        "user": [
+            "User sales is already linked to salesperson JV \N{EN DASH} Jan Visser."
+        ]
+    }
+    assert Salesperson.objects.count() == 1
 
 
 def test_deleting_a_salesperson_with_contacts_in_the_admin_is_refused(admin_client):

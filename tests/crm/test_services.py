@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from crm import services
 from crm.models import Contact, MarketingSetup, NumberSeries, Salesperson
@@ -119,9 +120,7 @@ def test_create_contact_refuses_a_number_in_use(marketing_setup, user):
     with pytest.raises(ValidationError) as caught:
         services.create_contact(user=user, type="company", name="Acme")
 
-    assert caught.value.message_dict == {
-        "no": ["Contact with this No. already exists."]
-    }
+    assert caught.value.message_dict == {"no": ["No. CT00001 already exists."]}
 
 
 def test_update_contact_changes_the_given_fields(user):
@@ -223,10 +222,27 @@ def test_delete_contact_deletes_an_unreferenced_contact(user):
 def test_save_salesperson_validates_before_saving(user):
     SalespersonFactory(code="JV")
 
-    with pytest.raises(ValidationError, match="already exists"):
+    with pytest.raises(ValidationError) as caught:
         services.save_salesperson(Salesperson(code="JV", name="Jan"), user=user)
 
+    assert caught.value.message_dict == {"code": ["Code JV already exists."]}
     assert Salesperson.objects.filter(code="JV").count() == 1
+
+
+def test_save_salesperson_names_the_salesperson_a_user_is_linked_to(user, sales_user):
+    SalespersonFactory(code="JV", name="Jan Visser", user=sales_user)
+    other = Salesperson(code="AV", name="Anna Visser", user=sales_user)
+
+    with pytest.raises(ValidationError) as caught, translation.override("nl"):
+        services.save_salesperson(other, user=user)
+    with translation.override("nl"):
+        messages = caught.value.message_dict
+
+    assert messages == {
+        "user": [
+            "Gebruiker sales is al gekoppeld aan verkoper JV \N{EN DASH} Jan Visser."
+        ]
+    }
 
 
 def test_delete_salesperson_is_refused_while_contacts_refer_to_it(user):

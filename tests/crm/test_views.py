@@ -628,6 +628,47 @@ def test_salesperson_form_shows_field_errors(crm_admin_client):
     assert not Salesperson.objects.exists()
 
 
+def test_a_taken_salesperson_code_is_named_in_dutch(crm_admin_client):
+    SalespersonFactory(code="JV")
+
+    response = crm_admin_client.post(
+        reverse("crm:salesperson_create"),
+        {"code": "jv", "name": "Jan"},
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+
+    assert response.status_code == 400
+    assert "Code JV bestaat al." in response.content.decode()
+    assert Salesperson.objects.count() == 1
+
+
+def user_choices(response):
+    """The labels of the salesperson form's user select, its empty choice left out."""
+    _empty, *choices = response.context["form"].fields["user"].choices
+    return [label for _value, label in choices]
+
+
+def test_the_user_select_names_people_and_leaves_out_other_salespeoples_users(
+    crm_admin_client,
+):
+    jan = UserFactory(username="sales", first_name="Jan", last_name="Visser")
+    linked = SalespersonFactory(code="JV", name="Jan Visser", user=jan)
+    UserFactory(username="anna", first_name="Anna", last_name="de Vries")
+    UserFactory(username="admin")
+
+    new = crm_admin_client.get(reverse("crm:salesperson_create"))
+    edit = crm_admin_client.get(reverse("crm:salesperson_update", args=[linked.pk]))
+
+    # The client's user is crmadmin, without a full name.
+    assert user_choices(new) == ["admin", "crmadmin", "Anna de Vries (anna)"]
+    assert user_choices(edit) == [
+        "admin",
+        "crmadmin",
+        "Anna de Vries (anna)",
+        "Jan Visser (sales)",
+    ]
+
+
 # Setup
 
 
@@ -680,6 +721,19 @@ def test_number_series_form_rejects_a_width_past_ten_digits(crm_admin_client):
         "width": ["Ensure this value is less than or equal to 10."]
     }
     assert not NumberSeries.objects.filter(code="X").exists()
+
+
+def test_a_taken_number_series_code_is_named_in_dutch(crm_admin_client):
+    NumberSeriesFactory(code="CONTACT")
+
+    response = crm_admin_client.post(
+        reverse("crm:numberseries_create"),
+        {"code": "contact", "prefix": "C", "width": 5, "next_number": 1},
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+
+    assert response.status_code == 400
+    assert "Code CONTACT bestaat al." in response.content.decode()
 
 
 def test_crm_admin_saves_the_marketing_setup(crm_admin_client):

@@ -289,6 +289,19 @@ def test_admin_adds_and_changes_a_group_through_the_services(
     assert (group.code, group.description) == ("VISITS", "House visits")
 
 
+def test_the_admin_names_a_taken_group_code(admin_client):
+    InteractionGroupFactory(code="BEURS")
+
+    response = admin_client.post(
+        reverse("admin:interactions_interactiongroup_add"), {"code": "BEURS"}
+    )
+
+    assert response.context["adminform"].form.errors == {
+        "code": ["Code BEURS already exists."]
+    }
+    assert InteractionGroup.objects.count() == 1
+
+
 def test_admin_deletes_an_unused_group_through_delete_group(
     admin_client, admin_user, monkeypatch
 ):

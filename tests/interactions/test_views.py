@@ -1240,6 +1240,25 @@ class TestSetupPages:
         assert response.context["form"].errors["unit_cost"]
 
     @pytest.mark.parametrize("name", ["group_create", "template_create"])
+    def test_a_taken_code_is_named_in_dutch(self, crm_admin_client, name):
+        group = InteractionGroupFactory(code="BEURS")
+        InteractionTemplateFactory(code="BEURS", group=group)
+
+        response = crm_admin_client.post(
+            reverse(f"interactions:{name}"),
+            {
+                "code": "beurs",
+                "group": group.pk,
+                "unit_cost": "1",
+                "unit_duration": "5",
+            },
+            HTTP_ACCEPT_LANGUAGE="nl",
+        )
+
+        assert response.status_code == 400
+        assert "Code BEURS bestaat al." in response.content.decode()
+
+    @pytest.mark.parametrize("name", ["group_create", "template_create"])
     def test_sales_users_cannot_change_setup(self, sales_client, name):
         assert sales_client.get(reverse(f"interactions:{name}")).status_code == 403
 

@@ -173,6 +173,9 @@ def test_a_second_policy_for_the_same_group_is_refused(crm_admin_client, templat
         {"group": template.group.pk, "action": "anonymise", "months": "3"},
     )
     assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "group": ["Interaction group PHONE Phone group already has a retention policy."]
+    }
     assert RetentionPolicy.objects.count() == 1
 
 

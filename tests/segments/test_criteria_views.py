@@ -365,7 +365,7 @@ class TestCriteriaPage:
 
         assert response.status_code == 400
         assert response.context["form"].errors == {
-            "code": ["Saved segment criteria UTRECHT already exist."]
+            "code": ["Code UTRECHT already exists."]
         }
         assert SavedSegmentCriteria.objects.count() == 1
 
