@@ -5,7 +5,7 @@ as {rule key: count}). Registered in apps.py."""
 from django.utils.translation import gettext_lazy as _
 
 from privacy.models import RetentionPolicy
-from privacy.services.retention import policy_rule, rule_label
+from privacy.services.rules import policy_rule, rule_label
 
 DETAIL_LABELS = {
     "segment_lines": _("Segment lines"),

@@ -11,7 +11,6 @@ from crm.models import (
     Contact,
     CorrespondenceType,
     Language,
-    choices_constraint,
     correspondence_type_field,
 )
 from interactions.models.fields import (
@@ -28,6 +27,7 @@ from interactions.models.fields import (
 )
 from interactions.models.queries import InteractionLogEntryQuerySet
 from interactions.models.setup import InteractionGroup, InteractionTemplate
+from web.db import choices_constraint
 
 
 class InteractionLogEntry(models.Model):

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from crm.models import (
     CorrespondenceType,
     Language,
-    choices_constraint,
     correspondence_type_field,
 )
 from interactions.letters import PLACEHOLDERS
@@ -23,7 +22,7 @@ from interactions.models.fields import (
     minutes_field,
     money_field,
 )
-from web.db import UniqueMessagesModel
+from web.db import UniqueMessagesModel, choices_constraint
 
 
 class InteractionGroup(UniqueMessagesModel):

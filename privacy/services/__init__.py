@@ -3,6 +3,7 @@
 - export: `export_contact_data` — everything held on one contact, as a zip
 - erase: `erase_contact` — anonymise a contact for good
 - retention: the retention policies and their daily run
+- rules: what a retention rule is called, in the reader's language
 """
 
 from privacy.services.erase import erase_contact, personal_values, placeholder_name
@@ -23,12 +24,11 @@ from privacy.services.retention import (
     delete_retention_policy,
     plan_retention,
     retention_rules,
-    rule_label,
     save_retention_policy,
     save_retention_settings,
     start_retention,
-    with_labels,
 )
+from privacy.services.rules import rule_label, with_labels
 
 __all__ = [
     "RETENTION_JOB_KIND",

@@ -30,7 +30,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext_lazy
 
 from audit.models import AuditAction, AuditObjectType, AuditRecord
 from audit.services import record_audit
@@ -46,6 +45,7 @@ from privacy.models import (
     RetentionSettings,
 )
 from privacy.services.retention_entries import apply_entry_rules, entry_counts
+from privacy.services.rules import policy_rule, rule_label
 
 # The job kind of a run (registered in privacy.apps).
 RETENTION_JOB_KIND = "privacy.apply_retention"
@@ -108,71 +108,6 @@ class Rule:
             "unit": self.unit,
             "count": count,
         }
-
-
-# What each kind of rule is called; the log stores kind and params and names a
-# rule in the reader's language, its term in the singular or plural its number takes.
-RULE_LABELS = {
-    "postponed": ngettext_lazy(
-        "Postponed interactions older than %(days)s day",
-        "Postponed interactions older than %(days)s days",
-        "days",
-    ),
-    "canceled": ngettext_lazy(
-        "Canceled entries canceled more than %(days)s day ago",
-        "Canceled entries canceled more than %(days)s days ago",
-        "days",
-    ),
-    "template": ngettext_lazy(
-        "Template %(code)s: entries older than %(months)s month",
-        "Template %(code)s: entries older than %(months)s months",
-        "months",
-    ),
-    "group": ngettext_lazy(
-        "Group %(code)s: entries older than %(months)s month",
-        "Group %(code)s: entries older than %(months)s months",
-        "months",
-    ),
-    "audit": ngettext_lazy(
-        "Audit records older than %(years)s year",
-        "Audit records older than %(years)s years",
-        "years",
-    ),
-    "job_files": ngettext_lazy(
-        "Files of background jobs finished more than %(hours)s hour ago",
-        "Files of background jobs finished more than %(hours)s hours ago",
-        "hours",
-    ),
-    "import_previews": ngettext_lazy(
-        "Uploads waiting for an import for more than %(hours)s hour",
-        "Uploads waiting for an import for more than %(hours)s hours",
-        "hours",
-    ),
-}
-
-
-def rule_label(kind, params):
-    """A rule's name in the active language, from what the log stores."""
-    label = RULE_LABELS.get(kind)
-    return label % params if label is not None else kind
-
-
-def policy_rule(policy):
-    """The key, kind and parameters of `policy`'s rule, as a run's log and its
-    audit record keep them (a policy select_related to its group and template)."""
-    kind = "template" if policy.template_id is not None else "group"
-    return (
-        f"policy-{policy.pk}",
-        kind,
-        {"code": policy.subject.code, "months": policy.months},
-    )
-
-
-def with_labels(lines):
-    """The lines of a plan or a run's counts, named in the active language."""
-    return [
-        {**line, "label": rule_label(line["kind"], line["params"])} for line in lines
-    ]
 
 
 def _entry_rule(key, kind, params, action, where, **walk):

@@ -25,7 +25,6 @@ from crm.models import (
     Contact,
     CorrespondenceType,
     Language,
-    choices_constraint,
     correspondence_type_field,
 )
 from interactions.models import (
@@ -38,6 +37,7 @@ from interactions.models import (
     minutes_field,
     money_field,
 )
+from web.db import choices_constraint
 from web.search import among, matches
 
 

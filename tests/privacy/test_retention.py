@@ -32,7 +32,7 @@ from privacy.services import (
     rule_label,
     start_retention,
 )
-from privacy.services.retention import RULE_LABELS
+from privacy.services.rules import RULE_LABELS
 from tests.factories import (
     AuditRecordFactory,
     InteractionGroupFactory,
