@@ -6,6 +6,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.countries import stored_country
 from crm.models.contacts import (
@@ -42,7 +43,7 @@ class NumberSeries(UniqueMessagesModel):
     class Meta:
         ordering = ["code"]
         verbose_name = _("number series")
-        verbose_name_plural = _("number series")
+        verbose_name_plural = pgettext_lazy("plural", "number series")
         constraints = [
             models.CheckConstraint(
                 condition=Q(next_number__gte=1),

@@ -484,3 +484,10 @@ def test_admin_adds_of_setup_rows_go_through_their_service(
 
     assert response.status_code == 302
     assert len(saved) == 1
+
+
+def test_the_admin_index_names_number_series_in_the_plural(admin_client):
+    page = admin_client.get(
+        reverse("admin:index"), headers={"Accept-Language": "nl"}
+    ).content.decode()
+    assert ">Nummerreeksen</a>" in page
