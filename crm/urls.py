@@ -46,6 +46,11 @@ urlpatterns = [
         name="salesperson_update",
     ),
     path(
+        "salespeople/<int:pk>/delete/",
+        views.SalespersonDeleteView.as_view(),
+        name="salesperson_delete",
+    ),
+    path(
         "setup/marketing/",
         views.MarketingSetupUpdateView.as_view(),
         name="marketing_setup",
@@ -64,5 +69,10 @@ urlpatterns = [
         "setup/number-series/<int:pk>/edit/",
         views.NumberSeriesUpdateView.as_view(),
         name="numberseries_update",
+    ),
+    path(
+        "setup/number-series/<int:pk>/delete/",
+        views.NumberSeriesDeleteView.as_view(),
+        name="numberseries_delete",
     ),
 ]

@@ -49,7 +49,9 @@ from web.pagination import EstimatedCountPaginator
 from web.views import (
     PAGE_SIZE,
     BadInputMixin,
+    DeleteLinkMixin,
     LookupView,
+    ServiceDeleteView,
     ServiceFormMixin,
     SetupFormMixin,
 )
@@ -391,9 +393,14 @@ class SalespersonCreateView(
 
 
 class SalespersonUpdateView(
-    PermissionRequiredMixin, BadInputMixin, ServiceFormMixin, UpdateView
+    PermissionRequiredMixin,
+    BadInputMixin,
+    DeleteLinkMixin,
+    ServiceFormMixin,
+    UpdateView,
 ):
     permission_required = "crm.change_salesperson"
+    delete_url_name = "crm:salesperson_delete"
     model = Salesperson
     form_class = SalespersonForm
     template_name = "crm/salesperson_form.html"
@@ -401,6 +408,13 @@ class SalespersonUpdateView(
 
     def perform(self, form):
         return services.save_salesperson(form.instance, user=self.request.user)
+
+
+class SalespersonDeleteView(ServiceDeleteView):
+    permission_required = "crm.delete_salesperson"
+    model = Salesperson
+    service = staticmethod(services.delete_salesperson)
+    success_url = reverse_lazy("crm:salesperson_list")
 
 
 class NumberSeriesListView(PermissionRequiredMixin, FilterView):
@@ -428,9 +442,15 @@ class NumberSeriesCreateView(
 
 
 class NumberSeriesUpdateView(
-    PermissionRequiredMixin, BadInputMixin, SetupFormMixin, ServiceFormMixin, UpdateView
+    PermissionRequiredMixin,
+    BadInputMixin,
+    SetupFormMixin,
+    DeleteLinkMixin,
+    ServiceFormMixin,
+    UpdateView,
 ):
     permission_required = "crm.change_numberseries"
+    delete_url_name = "crm:numberseries_delete"
     model = NumberSeries
     form_class = NumberSeriesForm
     template_name = "crm/setup_form.html"
@@ -443,6 +463,13 @@ class NumberSeriesUpdateView(
 
     def get_title(self):
         return _("Number series %(code)s") % {"code": self.object.code}
+
+
+class NumberSeriesDeleteView(ServiceDeleteView):
+    permission_required = "crm.delete_numberseries"
+    model = NumberSeries
+    service = staticmethod(services.delete_number_series)
+    success_url = reverse_lazy("crm:numberseries_list")
 
 
 class MarketingSetupUpdateView(

@@ -55,6 +55,11 @@ urlpatterns = [
         name="group_update",
     ),
     path(
+        "groups/<int:pk>/delete/",
+        views.InteractionGroupDeleteView.as_view(),
+        name="group_delete",
+    ),
+    path(
         "templates/", views.InteractionTemplateListView.as_view(), name="template_list"
     ),
     export_path("templates/", views.InteractionTemplateExportView, "template_export"),
@@ -72,6 +77,11 @@ urlpatterns = [
         "templates/<int:pk>/edit/",
         views.InteractionTemplateUpdateView.as_view(),
         name="template_update",
+    ),
+    path(
+        "templates/<int:pk>/delete/",
+        views.InteractionTemplateDeleteView.as_view(),
+        name="template_delete",
     ),
     path(
         "templates/<int:pk>/attachment/",

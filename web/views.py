@@ -11,8 +11,10 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import MAX_URL_REDIRECT_LENGTH, url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views import View, defaults
+from django.views.generic import DeleteView
 
 from web.lookups import MAX_QUERY, BadLookup
 from web.lookups import PAGE_SIZE as LOOKUP_PAGE_SIZE
@@ -125,6 +127,50 @@ class BadInputMixin:
         return self.render_to_response(
             self.get_context_data(form=form, **context), status=400
         )
+
+
+class DeleteLinkMixin:
+    """An edit page's Delete button (partials/form_buttons.html), shown to users who
+    may delete the row: it opens `delete_url_name`, a ServiceDeleteView."""
+
+    delete_url_name = None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meta = self.object._meta
+        if self.request.user.has_perm(f"{meta.app_label}.delete_{meta.model_name}"):
+            context["delete_url"] = reverse(self.delete_url_name, args=[self.object.pk])
+        return context
+
+
+class ServiceDeleteView(PermissionRequiredMixin, BadInputMixin, DeleteView):
+    """Delete a row once the user confirms (confirm_delete_setup.html): `service`
+    deletes it, or refuses naming what still uses it, which the row's page then
+    shows. A subclass sets model, permission_required, service and success_url."""
+
+    template_name = "confirm_delete_setup.html"
+    service = None  # staticmethod(delete_x): (row, *, user)
+
+    def get_context_data(self, **kwargs):
+        kind = self.object._meta.verbose_name
+        return super().get_context_data(
+            kind=kind,
+            heading=capfirst(_("Delete %(kind)s") % {"kind": kind}),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            self.service(self.object, user=self.request.user)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+            return HttpResponseRedirect(self.object.get_absolute_url())
+        messages.success(
+            self.request,
+            _("%(kind)s %(object)s has been deleted.")
+            % {"kind": capfirst(self.object._meta.verbose_name), "object": self.object},
+        )
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class SetupFormMixin:

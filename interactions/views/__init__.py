@@ -52,9 +52,11 @@ from interactions.views.postponed import (
 )
 from interactions.views.setup import (
     InteractionGroupCreateView,
+    InteractionGroupDeleteView,
     InteractionGroupListView,
     InteractionGroupUpdateView,
     InteractionTemplateCreateView,
+    InteractionTemplateDeleteView,
     InteractionTemplateDetailView,
     InteractionTemplateListView,
     InteractionTemplateUpdateView,
@@ -74,6 +76,7 @@ __all__ = [
     "InteractionFormFieldsView",
     "InteractionFormMixin",
     "InteractionGroupCreateView",
+    "InteractionGroupDeleteView",
     "InteractionGroupExportView",
     "InteractionGroupListView",
     "InteractionGroupUpdateView",
@@ -83,6 +86,7 @@ __all__ = [
     "InteractionResumeView",
     "InteractionTakeOverView",
     "InteractionTemplateCreateView",
+    "InteractionTemplateDeleteView",
     "InteractionTemplateDetailView",
     "InteractionTemplateExportView",
     "InteractionTemplateListView",

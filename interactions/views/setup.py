@@ -31,6 +31,8 @@ from web.amounts import format_amount, format_whole_number
 from web.views import (
     PAGE_SIZE,
     BadInputMixin,
+    DeleteLinkMixin,
+    ServiceDeleteView,
     ServiceFormMixin,
     SetupFormMixin,
     add_service_error,
@@ -80,9 +82,15 @@ class InteractionGroupCreateView(
 
 
 class InteractionGroupUpdateView(
-    PermissionRequiredMixin, BadInputMixin, SetupFormMixin, ServiceFormMixin, UpdateView
+    PermissionRequiredMixin,
+    BadInputMixin,
+    SetupFormMixin,
+    DeleteLinkMixin,
+    ServiceFormMixin,
+    UpdateView,
 ):
     permission_required = "interactions.change_interactiongroup"
+    delete_url_name = "interactions:group_delete"
     model = InteractionGroup
     form_class = InteractionGroupForm
     template_name = "crm/setup_form.html"
@@ -97,6 +105,13 @@ class InteractionGroupUpdateView(
 
     def get_title(self):
         return _("Interaction group %(code)s") % {"code": self.object.code}
+
+
+class InteractionGroupDeleteView(ServiceDeleteView):
+    permission_required = "interactions.delete_interactiongroup"
+    model = InteractionGroup
+    service = staticmethod(services.delete_group)
+    success_url = reverse_lazy("interactions:group_list")
 
 
 TEMPLATE_LIST_TRAIL = (
@@ -176,11 +191,13 @@ class InteractionTemplateUpdateView(
     PermissionRequiredMixin,
     BadInputMixin,
     SetupFormMixin,
+    DeleteLinkMixin,
     TemplateSavedMessageMixin,
     ServiceFormMixin,
     UpdateView,
 ):
     permission_required = "interactions.change_interactiontemplate"
+    delete_url_name = "interactions:template_delete"
     model = InteractionTemplate
     form_class = InteractionTemplateForm
     template_name = "interactions/template_form.html"
@@ -206,6 +223,13 @@ class InteractionTemplateUpdateView(
             interaction_template=self.object, languages=self.object.languages.all()
         )
         return context
+
+
+class InteractionTemplateDeleteView(ServiceDeleteView):
+    permission_required = "interactions.delete_interactiontemplate"
+    model = InteractionTemplate
+    service = staticmethod(services.delete_template)
+    success_url = reverse_lazy("interactions:template_list")
 
 
 class TemplateSetupView(PermissionRequiredMixin, BadInputMixin, FormView):
