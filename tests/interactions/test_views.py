@@ -1161,7 +1161,9 @@ class TestSetupPages:
     def test_the_template_card_shows_its_text_or_that_it_has_none(
         self, crm_admin_client
     ):
-        template = InteractionTemplateFactory(letter_text="Beste {{ contact.name }},")
+        template = InteractionTemplateFactory(
+            letter_text="Beste {{ contact.name }},", correspondence_type="email"
+        )
         url = reverse("interactions:template_detail", args=[template.pk])
 
         def card():
@@ -1175,6 +1177,10 @@ class TestSetupPages:
         assert "Geen: brieven en e-mails met dit sjabloon kunnen pas worden " in (
             card().content.decode()
         )
+        # A template that sends nothing (a phone call) needs no text.
+        template.correspondence_type = ""
+        template.save()
+        assert "Geen: brieven" not in card().content.decode()
         form = crm_admin_client.get(
             reverse("interactions:template_update", args=[template.pk]),
             headers={"Accept-Language": "nl"},
