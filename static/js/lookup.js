@@ -20,6 +20,13 @@
     return `<div><span class="fw-semibold">${escape(item.value)}</span> ${escape(item.text)}${detail}${note}</div>`;
   }
 
+  // The focus given by the page, not by the user: the list stays closed until they
+  // type or press a key, so it does not cover the fields below.
+  function focusClosed(select) {
+    select.quiet = true;
+    select.control_input.focus();
+  }
+
   function enhance(input) {
     // A locked (disabled) field stays the text box that shows its value.
     if (input.tomselect || input.disabled || typeof TomSelect === "undefined") return;
@@ -81,6 +88,7 @@
     // the focus is not plainly on another control.
     const open = select.open;
     select.open = function () {
+      if (this.quiet) return;
       const active = document.activeElement;
       if (active && active !== document.body && !this.wrapper.contains(active)) {
         this.isFocused = false;
@@ -88,9 +96,14 @@
       }
       open.call(this);
     };
+    // A key, a click or leaving the field ends the quiet of focusClosed; caught on
+    // the way down, before Tom Select's own handlers open the list.
+    for (const name of ["keydown", "mousedown", "focusout"]) {
+      select.wrapper.addEventListener(name, () => { select.quiet = false; }, true);
+    }
     // Tom Select hides the original input, so its autofocus (a follow-up segment's
     // template still to fill) would focus nothing: the search box takes it over.
-    if (input.hasAttribute("autofocus")) select.control_input.focus();
+    if (input.hasAttribute("autofocus")) focusClosed(select);
   }
 
   function enhanceAll(root) {
@@ -113,8 +126,7 @@
     const input = focusedLookup && document.getElementById(focusedLookup);
     if (input?.tomselect && event.target.contains(input)) {
       focusedLookup = null;
-      input.tomselect.control_input.focus();
-      input.tomselect.close();
+      focusClosed(input.tomselect);
     }
   });
 })();
