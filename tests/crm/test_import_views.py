@@ -402,7 +402,7 @@ def test_a_row_past_the_bounds_far_into_the_file_is_refused_with_a_message(
 @pytest.fixture
 def large(monkeypatch):
     """Every file counts as large: previewed by a job."""
-    monkeypatch.setattr("crm.views.INLINE_PREVIEW_BYTES", 10)
+    monkeypatch.setattr("crm.views.imports.INLINE_PREVIEW_BYTES", 10)
 
 
 def test_a_large_file_is_previewed_by_a_job_the_page_follows(

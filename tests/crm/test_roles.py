@@ -42,9 +42,11 @@ def test_crm_admin_group_adds_salespeople_setup_and_import():
         "crm.view_salesperson",
         "crm.add_salesperson",
         "crm.change_salesperson",
+        "crm.delete_salesperson",
         "crm.view_numberseries",
         "crm.add_numberseries",
         "crm.change_numberseries",
+        "crm.delete_numberseries",
         "crm.view_marketingsetup",
         "crm.change_marketingsetup",
         "audit.view_auditrecord",
@@ -62,8 +64,8 @@ def test_crm_admin_group_adds_salespeople_setup_and_import():
         ("crm.change_numberseries", False, True),
         ("audit.view_auditrecord", False, True),
         ("crm.delete_auditrecord", False, False),
-        ("crm.delete_salesperson", False, False),
-        ("crm.delete_numberseries", False, False),
+        ("crm.delete_salesperson", False, True),
+        ("crm.delete_numberseries", False, True),
     ],
 )
 def test_group_members_hold_their_roles_permissions(permission, sales, crm_admin):

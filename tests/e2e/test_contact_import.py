@@ -168,7 +168,7 @@ def test_a_large_file_s_preview_appears_when_its_job_is_done(
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
     }
-    monkeypatch.setattr("crm.views.INLINE_PREVIEW_BYTES", 10)
+    monkeypatch.setattr("crm.views.imports.INLINE_PREVIEW_BYTES", 10)
     SalespersonFactory(code="JV", name="Jan Visser")
     CompanyFactory(no="CO1", name="Van Dijk Installaties B.V.", city="Utrecht")
     login(AdminUserFactory(username="beheer"))
