@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from crm import accounts
@@ -71,6 +72,12 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # The admin's link to change one's password leads to the page above: one page,
+    # with its limit, for everyone.
+    path(
+        "admin/password_change/",
+        RedirectView.as_view(pattern_name="password_change"),
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -344,6 +344,9 @@ def admin_outcome(name, user, method):
         # The site's own pages send to the admin's login, the model pages to the
         # project's (LoginRequiredMiddleware).
         return answers(302, why="not logged in", redirect_to=("login", "admin:login"))
+    if name == "admin:password_change":
+        # To the site's password change, with its limit (config/urls.py).
+        return answers(302, why="the site's page", redirect_to=("password_change",))
     if not user.is_staff:
         if name == "admin:logout":
             return answers(302, why="not staff", redirect_to=("admin:index",))

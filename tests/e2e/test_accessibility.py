@@ -78,6 +78,7 @@ def main_pages():
         reverse("segments:savedcriteria_list"),
         reverse("segments:segment_from_contacts") + "?city=Utrecht",
         reverse("search") + "?q=seg",
+        reverse("password_change"),
     ]
 
 
@@ -102,8 +103,9 @@ def test_axe_reports_a_violation_it_is_shown(page, live_server, crm_admin):
     assert any(text.startswith("button-name") for text in axe_violations(page))
 
 
-def test_login_page_has_no_serious_violation(page, live_server):
-    page.goto(f"{live_server.url}{reverse('login')}")
+@pytest.mark.parametrize("name", ["login", "password_reset"])
+def test_the_pages_before_logging_in_have_no_serious_violation(page, live_server, name):
+    page.goto(f"{live_server.url}{reverse(name)}")
 
     assert axe_violations(page) == []
 

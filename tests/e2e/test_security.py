@@ -78,6 +78,7 @@ def test_no_page_breaks_the_content_security_policy(
         + f"?contact={contact.no}&template={template.code}",
         reverse("segments:segment_list"),
         segment.get_absolute_url(),
+        reverse("password_change"),
         reverse("admin:index"),
         reverse("admin:crm_contact_changelist"),
         reverse("admin:crm_contact_change", args=[contact.pk]),

@@ -1,0 +1,121 @@
+"""The password pages (crm.accounts and Django's): the CRM's own look and words, in
+Dutch, reached from the top bar's user menu and the login page. Their limits are
+tested in tests/test_security.py."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import SalesUserFactory
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "a-New-pass-987"
+
+
+def dutch(client, url, data=None, **kwargs):
+    """The page at `url` as a Dutch browser gets it (a POST with `data`)."""
+    if data is None:
+        return client.get(url, HTTP_ACCEPT_LANGUAGE="nl", **kwargs)
+    return client.post(url, data, HTTP_ACCEPT_LANGUAGE="nl", **kwargs)
+
+
+def title(response):
+    return re.search(r"<title>(.*?) ·", response.content.decode()).group(1)
+
+
+def heading(response):
+    return re.search(r"<h1[^>]*>(.*?)</h1>", response.content.decode()).group(1)
+
+
+def crm_page(response):
+    """Whether the page is one of the CRM's (base.html), not the admin's."""
+    names = [template.name for template in response.templates]
+    return "base.html" in names and not any(name.startswith("admin/") for name in names)
+
+
+def test_the_password_change_pages_are_the_crms_in_dutch(sales_client):
+    page = dutch(sales_client, reverse("password_change"))
+
+    assert crm_page(page)
+    assert (title(page), heading(page)) == (
+        "Wachtwoord wijzigen",
+        "Wachtwoord wijzigen",
+    )
+    html = page.content.decode()
+    assert "Oud wachtwoord" in html
+    # No admin breadcrumb leading a sales user to a page he may not open.
+    assert "/admin/" not in html
+
+    done = dutch(
+        sales_client,
+        reverse("password_change"),
+        {
+            "old_password": "secret-pass-123",
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+        follow=True,
+    )
+
+    assert done.redirect_chain == [(reverse("password_change_done"), 302)]
+    assert crm_page(done)
+    assert (title(done), heading(done)) == (
+        "Wachtwoord gewijzigd",
+        "Wachtwoord gewijzigd",
+    )
+
+
+def test_the_user_menu_offers_to_change_the_password(sales_client):
+    html = dutch(sales_client, reverse("home")).content.decode()
+
+    assert (
+        f'<a class="dropdown-item" href="{reverse("password_change")}">'
+        "Wachtwoord wijzigen</a>"
+    ) in html
+
+
+def test_the_login_page_offers_a_forgotten_password(client):
+    html = dutch(client, reverse("login")).content.decode()
+
+    assert f'<a href="{reverse("password_reset")}">Wachtwoord vergeten?</a>' in html
+
+
+def test_a_forgotten_password_is_reset_on_the_crms_pages_in_dutch(client, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    user = SalesUserFactory(username="anna", email="anna@example.com")
+
+    form = dutch(client, reverse("password_reset"))
+    sent = dutch(
+        client, reverse("password_reset"), {"email": "anna@example.com"}, follow=True
+    )
+    link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mail.outbox[0].body)
+    confirm = dutch(client, link.group(1), follow=True)
+    complete = dutch(
+        client,
+        confirm.request["PATH_INFO"],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        follow=True,
+    )
+    used_again = dutch(client, link.group(1), follow=True)
+
+    pages = [form, sent, confirm, complete, used_again]
+    assert all(crm_page(page) for page in pages)
+    assert [title(page) for page in pages] == [
+        "Wachtwoord vergeten?",
+        "Controleer uw e-mail",
+        "Nieuw wachtwoord instellen",
+        "Wachtwoord ingesteld",
+        "Deze link is niet meer geldig",
+    ]
+    assert "Wachtwoord hersteld" not in form.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+
+
+def test_the_admins_password_change_is_the_crms(admin_client):
+    response = admin_client.get("/admin/password_change/")
+
+    assert (response.status_code, response.url) == (302, reverse("password_change"))
