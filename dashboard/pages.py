@@ -49,11 +49,16 @@ class Page:
 
 PAGES = [
     Page("home", _("Role centre"), START, _("start page, home, dashboard")),
+    # The actions on a filtered list are found by the list, where the filter is set
+    # first: opened by name they would act on every contact or entry.
     Page(
         "crm:contact_list",
         _("Contacts"),
         CONTACTS,
-        _("relations, companies, persons, customers"),
+        _(
+            "relations, companies, persons, customers, log an interaction for these "
+            "contacts, segment from contacts"
+        ),
     ),
     Page("crm:contact_create", _("New contact"), CONTACTS, _("create contact")),
     Page(
@@ -73,7 +78,10 @@ PAGES = [
         "interactions:entry_list",
         _("Interaction log entries"),
         INTERACTIONS,
-        _("interactions, history, log, export"),
+        _(
+            "interactions, history, log, export, create segment from these "
+            "contacts, segment from interactions, evaluation"
+        ),
     ),
     Page(
         "interactions:entry_create",
@@ -160,18 +168,6 @@ PAGES = [
         _("Saved segment criteria"),
         SEGMENTS,
         _("segment criteria, reuse criteria, add contacts, reduce, refine"),
-    ),
-    Page(
-        "segments:segment_from_contacts",
-        _("Log an interaction for these contacts"),
-        SEGMENTS,
-        _("segment from contacts, log, contact list"),
-    ),
-    Page(
-        "segments:segment_from_entries",
-        _("Create segment from interactions"),
-        SEGMENTS,
-        _("segment from interaction log entries, evaluation"),
     ),
     Page("tasks:my_tasks", _("My tasks"), TASKS, _("to-do, today, overdue, reminders")),
     Page("tasks:task_list", _("Tasks"), TASKS, _("to-dos, follow-up")),

@@ -203,6 +203,12 @@ class SegmentFromContactsView(PermissionRequiredMixin, BadInputMixin, FormView):
     def contacts(self):
         return contact_filter(self.request.GET)
 
+    @cached_property
+    def unfiltered(self):
+        """No filter in use: "these contacts" would be every contact, and one click
+        would log an interaction with each. The contact list is filtered first."""
+        return self.contacts.is_valid() and not self.contacts.applied()
+
     def get_initial(self):
         return {"salesperson": getattr(self.request.user, "salesperson", None)}
 
@@ -215,12 +221,13 @@ class SegmentFromContactsView(PermissionRequiredMixin, BadInputMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        valid = self.contacts.is_valid()
+        counted = self.contacts.is_valid() and not self.unfiltered
         context.update(
             contact_filter=self.contacts,
+            unfiltered=self.unfiltered,
             preview=(
                 selectors.add_contacts_preview(None, self.contacts.qs)
-                if valid
+                if counted
                 else None
             ),
             contact_list_url=(
@@ -233,6 +240,10 @@ class SegmentFromContactsView(PermissionRequiredMixin, BadInputMixin, FormView):
         # Checked again on POST: the query string may have been edited since.
         if not self.contacts.is_valid():
             form.add_error(None, _("The contact filters are not valid."))
+            return self.form_invalid(form)
+        if self.unfiltered:
+            # Only an edited address posts without a filter: the page shown again
+            # says to filter the contact list first.
             return self.form_invalid(form)
         if not selectors.add_contacts_preview(None, self.contacts.qs)["to_add"]:
             form.add_error(None, _("No contacts to add match these filters."))

@@ -59,6 +59,9 @@ NOT_PAGES = {
     "set_language",
     "search",
     "search_suggestions",
+    # Actions on the filtered contact or entry list: found by their list (below).
+    "segments:segment_from_contacts",
+    "segments:segment_from_entries",
 }
 
 # What a Sales user may not open (DESIGN.md §4: setup and destructive pages).
@@ -225,12 +228,12 @@ def test_seg_finds_every_segment_page_names_starting_with_it_first(
 ):
     assert labels("seg", admin_user_crm) == [
         "Segmenten",
-        "Segment maken van interacties",
         "Nieuw segment",
         "Geregistreerde segmenten",
         "Opgeslagen segmentcriteria",
-        # By its synonym "segment van contacten".
-        "Interactie registreren voor deze contacten",
+        # By their synonyms "segment van contacten", "segment van interacties".
+        "Contacten",
+        "Interactielogposten",
     ]
 
 
@@ -245,8 +248,8 @@ def test_interactie_finds_every_interaction_page(admin_user_crm, dutch):
         "interactions:group_create",
         "interactions:template_setup",
         "interactions:delete_canceled",
-        "segments:segment_from_entries",
-        "segments:segment_from_contacts",
+        # By its synonym "interactie registreren voor deze contacten".
+        "crm:contact_list",
         # By their synonym "oude interacties verwijderen".
         "privacy:retention",
         "privacy:retention_policy_create",
@@ -258,8 +261,16 @@ def test_case_and_accents_do_not_matter(admin_user_crm, dutch, query):
     assert labels(query, admin_user_crm) == [
         "Interactielogposten",
         "Geannuleerde interactielogposten verwijderen",
-        # By its synonym "segment van interactielogposten".
-        "Segment maken van interacties",
+    ]
+
+
+def test_an_action_on_a_filtered_list_finds_the_list(admin_user_crm, dutch):
+    # Opened by name, without a filter, they would act on every contact or entry.
+    assert labels("interactie registreren voor deze contacten", admin_user_crm) == [
+        "Contacten"
+    ]
+    assert labels("segment maken van deze contacten", admin_user_crm) == [
+        "Interactielogposten"
     ]
 
 
@@ -384,12 +395,12 @@ def test_suggestions_answer_grouped_results_in_the_users_language(client, world)
     assert [g["label"] for g in data["groups"]] == ["Pagina's", "Segmenten"]
     assert [r["label"] for r in data["groups"][0]["results"]] == [
         "Segmenten",
-        "Segment maken van interacties",
         "Nieuw segment",
         "Geregistreerde segmenten",
         "Opgeslagen segmentcriteria",
-        # By its synonym "segment van contacten".
-        "Interactie registreren voor deze contacten",
+        # By their synonyms "segment van contacten", "segment van interacties".
+        "Contacten",
+        "Interactielogposten",
     ]
     assert data["summary"] == "7 resultaten"
     assert data["results_url"] == f"{SEARCH}?q=seg"

@@ -153,9 +153,8 @@ def test_escape_closes_and_enter_without_a_choice_opens_the_results_page(
             "Interactie maken",
             "Interactiesjablonen",
             "Interactiegroepen",
-            "Interactie registreren voor deze contacten",
             "Uitgestelde interacties",
-            "Segment maken van interacties",
+            "Contacten",
         ]
     )
 
@@ -182,11 +181,11 @@ def test_without_javascript_the_box_is_a_form_to_the_results_page(browser, live_
     expect(results).to_have_text(
         [
             "Segmenten",
-            "Segment maken van interacties",
             "Nieuw segment",
             "Geregistreerde segmenten",
             "Opgeslagen segmentcriteria",
-            "Interactie registreren voor deze contacten",
+            "Contacten",
+            "Interactielogposten",
         ]
     )
     results.filter(has_text="Geregistreerde segmenten").click()

@@ -216,6 +216,32 @@ def test_log_an_interaction_for_a_filtered_contact_list(
     assert InteractionLogEntry.objects.get().contact.name == "Piet Amsterdam"
 
 
+def test_in_dutch_the_unfiltered_contact_list_is_filtered_before_logging(
+    page, live_server, login, shot
+):
+    user, _template = setup_data()
+    login(user)
+    page.context.add_cookies(
+        [{"name": "django_language", "value": "nl", "url": live_server.url}]
+    )
+
+    page.goto(f"{live_server.url}/")
+    bar = page.get_by_role("navigation", name="Hoofdnavigatie")
+    bar.get_by_role("link", name="Contacten", exact=True).click()
+    page.get_by_role("link", name="Interactie registreren voor deze contacten").click()
+
+    expect(page.get_by_test_id("no-filter")).to_contain_text(
+        "Geen filter: er zou voor elk contact een interactie worden geregistreerd."
+    )
+    expect(page.get_by_role("button", name="registreren")).to_have_count(0)
+    shot("no-filter")
+    page.get_by_role("link", name="Contacten filteren").click()
+    field(page, "Plaats").fill("Amsterdam")
+    page.get_by_role("button", name="Filteren").click()
+    page.get_by_role("link", name="Interactie registreren voor deze contacten").click()
+    expect(page.get_by_test_id("preview")).to_contain_text("1 contact voldoet")
+
+
 def test_in_dutch_contacten_toevoegen_and_vorige(
     page, live_server, login, shot, marketing_setup
 ):

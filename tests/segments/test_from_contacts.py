@@ -70,6 +70,38 @@ def test_the_page_counts_the_matching_contacts_and_names_the_filters(
     assert "Create segment with 2 contacts and log" in response.content.decode()
 
 
+@pytest.mark.parametrize("query", ["", "?ordering=name"])
+def test_without_a_filter_the_page_sends_to_the_contact_list_first(
+    sales_client, utrecht, query
+):
+    # Sorting is no filter: "these contacts" would still be every contact.
+    response = sales_client.get(f"{URL}{query}", HTTP_ACCEPT_LANGUAGE="nl")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["preview"] is None
+    assert (
+        "Geen filter: er zou voor elk contact een interactie worden geregistreerd. "
+        "Filter eerst de contactenlijst"
+    ) in html
+    contacts = f"{reverse('crm:contact_list')}?{query.lstrip('?')}"
+    assert (
+        f'<a class="btn btn-primary" href="{contacts}">Contacten filteren</a>' in html
+    )
+    assert 'id="segment-form"' not in html
+    assert "registreren</button>" not in html
+
+
+def test_without_a_filter_nothing_is_created(sales_client, marketing_setup, letter):
+    PersonFactory(city="Utrecht")
+
+    response = sales_client.post(URL, header(letter))
+
+    assert response.status_code == 400
+    assert "Filter the contact list first" in response.content.decode()
+    assert not Segment.objects.exists()
+
+
 def test_creating_makes_the_segment_and_opens_its_log_dialog(
     sales_client, marketing_setup, utrecht, letter
 ):
