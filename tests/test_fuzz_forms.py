@@ -146,6 +146,14 @@ WRITES = {
     "crm:contact_privacy_block": {"crm.Contact", "audit.AuditRecord"},
     "crm:salesperson_create": {"crm.Salesperson"},
     "crm:salesperson_update": {"crm.Salesperson"},
+    # A setup row nothing uses goes alone (web.views.ServiceDeleteView).
+    "crm:salesperson_delete": {"crm.Salesperson"},
+    "crm:numberseries_delete": {"crm.NumberSeries"},
+    "interactions:group_delete": {"interactions.InteractionGroup"},
+    "interactions:template_delete": {
+        "interactions.InteractionTemplate",
+        "interactions.InteractionTemplateLanguage",
+    },
     "crm:marketing_setup": {"crm.MarketingSetup"},
     "privacy:retention": {"privacy.RetentionSettings"},
     "privacy:retention_policy_create": {"privacy.RetentionPolicy"},

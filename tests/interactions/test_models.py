@@ -3,7 +3,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
@@ -28,6 +27,7 @@ from tests.factories import (
     LoggedSegmentFactory,
     PersonFactory,
     SalespersonFactory,
+    role_group,
 )
 
 pytestmark = pytest.mark.django_db
@@ -173,16 +173,11 @@ def test_logged_segment_used_by_an_entry_is_protected():
 
 
 def test_crm_admins_may_delete_canceled_entries_and_others_postponed_sales_may_not():
+    # role_group: the groups come back after a transactional test truncated them.
     crm_admin = set(
-        Group.objects.get(name=roles.CRM_ADMIN).permissions.values_list(
-            "codename", flat=True
-        )
+        role_group(roles.CRM_ADMIN).permissions.values_list("codename", flat=True)
     )
-    sales = set(
-        Group.objects.get(name=roles.SALES).permissions.values_list(
-            "codename", flat=True
-        )
-    )
+    sales = set(role_group(roles.SALES).permissions.values_list("codename", flat=True))
 
     assert {"delete_canceled_entries", "delete_others_postponed"} <= crm_admin
     assert not {"delete_canceled_entries", "delete_others_postponed"} & sales
