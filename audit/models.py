@@ -117,10 +117,14 @@ def name_detail_values(key, choices):
 # Keys not listed are shown as they are stored: an older record keeps its details
 # readable after a key is renamed.
 def detail_lines(details):
-    """An audit record's details as (label, text) pairs, in the order they were
-    recorded: what the audit trail shows and its export writes."""
+    """An audit record's details as (label, text) pairs, in the order their labels
+    were declared (PostgreSQL's jsonb keeps no order of its own), others after them
+    as stored: what the audit trail shows and its export writes."""
+    order = {key: number for number, key in enumerate(AUDIT_DETAIL_LABELS)}
     lines = []
-    for key, value in (details or {}).items():
+    for key, value in sorted(
+        (details or {}).items(), key=lambda item: order.get(item[0], len(order))
+    ):
         if key in DETAIL_VALUES:
             text = str(DETAIL_VALUES[key](value))
         # Filters are stored as {name: value}, named by their label ("Verkoper =

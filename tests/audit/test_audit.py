@@ -850,8 +850,8 @@ def test_coded_details_are_shown_by_their_labels_and_dates_as_dutch_writes_them(
     }
     with translation.override("nl"):
         assert details_text(details) == (
-            "Evaluatie: Positief; Documentsoort: E-mail; Vorige datum: 6-12-2026; "
-            "Indeling: xlsx"
+            "Evaluatie: Positief; Documentsoort: E-mail; Indeling: xlsx; "
+            "Vorige datum: 6-12-2026"
         )
     # A code or a date an older record holds that is not known stays as stored.
     assert details_text({"evaluation": "grand", "previous_date": "soon"}) == (
