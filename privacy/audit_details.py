@@ -20,6 +20,8 @@ DETAIL_LABELS = {
 
 # The rules of a run other than the policies, by what they remove: their terms
 # may have changed since, and the record does not keep them.
+# The order a run applies its rules in; None stands for the policies.
+RUN_ORDER = ("postponed", "canceled", None, "audit", "job_files", "import_previews")
 RULE_NAMES = {
     "postponed": _("Postponed interactions"),
     "canceled": _("Canceled entries"),
@@ -39,6 +41,16 @@ def retention_counts_in_words(counts):
             key, kind, params = policy_rule(policy)
             names[key] = rule_label(kind, params)
     deleted = _("A retention policy deleted since")
+
+    def position(item):
+        # As a run applies them, the policies among them by name and those deleted
+        # since last: the stored counts keep no order on PostgreSQL (jsonb).
+        key = item[0]
+        if key in RULE_NAMES:
+            return (RUN_ORDER.index(key), False, "")
+        return (RUN_ORDER.index(None), key not in names, str(names.get(key, "")))
+
     return ", ".join(
-        f"{names.get(key, deleted)}: {count}" for key, count in counts.items()
+        f"{names.get(key, deleted)}: {count}"
+        for key, count in sorted(counts.items(), key=position)
     )

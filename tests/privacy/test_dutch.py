@@ -74,9 +74,10 @@ def test_privacys_audit_records_read_in_dutch_on_the_audit_trail(client, world):
     )
     # In the order the labels were declared, on either database (jsonb keeps none).
     assert shown["exported"] == "Posten: 4; Indeling: zip; Taken: 2; Bestanden: 1"
+    # As a run applies the rules, its policies by name, on either database.
     assert shown["retention_applied"] == (
-        "Wat er is gedaan: Sjabloon QUOTE: posten ouder dan 6 maanden: 3, "
-        "Groep MAIL: posten ouder dan 12 maanden: 0, "
+        "Wat er is gedaan: Groep MAIL: posten ouder dan 12 maanden: 0, "
+        "Sjabloon QUOTE: posten ouder dan 6 maanden: 3, "
         "Bestanden van achtergrondtaken: 0, Uploads die op een import wachten: 0"
     )
     html = page.content.decode()
