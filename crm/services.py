@@ -209,14 +209,7 @@ def protected_summary(error):
 @transaction.atomic
 def delete_contact(contact, *, user):
     """Delete a contact unless persons, interactions or segments still refer to it."""
-    try:
-        contact.delete()
-    except ProtectedError as error:
-        raise ValidationError(
-            _("%(contact)s cannot be deleted because it is used by: %(used_by)s.")
-            % {"contact": capfirst(str(contact)), "used_by": protected_summary(error)},
-            code="protected",
-        ) from error
+    delete_unless_used(contact)
 
 
 def delete_unless_used(obj):

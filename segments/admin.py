@@ -141,7 +141,7 @@ class SegmentAdmin(CappedCountAdminMixin, ServiceAdminMixin, ModelAdmin):
                 formset.new_objects.append(save_line(request, line_form, segment))
 
     def delete_service(self, request, obj):
-        services.delete_segment(obj)
+        services.delete_segment(obj, user=request.user)
 
     @admin.action(description=_("Log"), permissions=["change"])
     def log(self, request, queryset):

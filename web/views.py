@@ -146,7 +146,8 @@ class DeleteLinkMixin:
 class ServiceDeleteView(PermissionRequiredMixin, BadInputMixin, DeleteView):
     """Delete a row once the user confirms (confirm_delete_setup.html): `service`
     deletes it, or refuses naming what still uses it, which the row's page then
-    shows. A subclass sets model, permission_required, service and success_url."""
+    shows. A subclass sets model, permission_required, service and success_url, and
+    may set its own template_name."""
 
     template_name = "confirm_delete_setup.html"
     service = None  # staticmethod(delete_x): (row, *, user)
@@ -159,17 +160,23 @@ class ServiceDeleteView(PermissionRequiredMixin, BadInputMixin, DeleteView):
             **kwargs,
         )
 
+    def deleted_message(self):
+        return _("%(kind)s %(object)s has been deleted.") % {
+            "kind": capfirst(self.object._meta.verbose_name),
+            "object": self.object,
+        }
+
+    def refused_url(self):
+        """Where a refusal is shown: the row's page, which names what uses it."""
+        return self.object.get_absolute_url()
+
     def form_valid(self, form):
         try:
             self.service(self.object, user=self.request.user)
         except ValidationError as error:
             messages.error(self.request, " ".join(error.messages))
-            return HttpResponseRedirect(self.object.get_absolute_url())
-        messages.success(
-            self.request,
-            _("%(kind)s %(object)s has been deleted.")
-            % {"kind": capfirst(self.object._meta.verbose_name), "object": self.object},
-        )
+            return HttpResponseRedirect(self.refused_url())
+        messages.success(self.request, self.deleted_message())
         return HttpResponseRedirect(self.get_success_url())
 
 

@@ -4,14 +4,13 @@ Privacy geblokkeerd."""
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import (
     CreateView,
-    DeleteView,
     UpdateView,
     View,
 )
@@ -33,6 +32,7 @@ from web.pagination import EstimatedCountPaginator
 from web.views import (
     PAGE_SIZE,
     BadInputMixin,
+    ServiceDeleteView,
     ServiceFormMixin,
 )
 
@@ -83,25 +83,15 @@ class ContactUpdateView(
         return services.update_contact(self.object, user=self.request.user, **values)
 
 
-class ContactDeleteView(PermissionRequiredMixin, BadInputMixin, DeleteView):
+class ContactDeleteView(ServiceDeleteView):
+    """Refused while persons, entries or segment lines refer to the contact: the
+    card shows what does."""
+
     permission_required = "crm.delete_contact"
     model = Contact
     template_name = "crm/contact_confirm_delete.html"
     success_url = reverse_lazy("crm:contact_list")
-
-    def form_valid(self, form):
-        try:
-            services.delete_contact(self.object, user=self.request.user)
-        except ValidationError as error:
-            # Protected (persons, entries, segment lines): back to the card, which
-            # shows what still refers to the contact.
-            messages.error(self.request, error.messages[0])
-            return redirect(self.object)
-        messages.success(
-            self.request,
-            _("Contact %(object)s has been deleted.") % {"object": self.object},
-        )
-        return HttpResponseRedirect(self.success_url)
+    service = staticmethod(services.delete_contact)
 
 
 class ContactPrivacyBlockView(PermissionRequiredMixin, View):

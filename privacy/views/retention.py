@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import (
     CreateView,
-    DeleteView,
     ListView,
     TemplateView,
     UpdateView,
@@ -22,7 +21,13 @@ from privacy import services
 from privacy.forms import RetentionPolicyForm, RetentionSettingsForm
 from privacy.jobs import RETENTION_PERMISSION
 from privacy.models import RetentionPolicy, RetentionRun, RetentionSettings
-from web.views import PAGE_SIZE, BadInputMixin, ServiceFormMixin, SetupFormMixin
+from web.views import (
+    PAGE_SIZE,
+    BadInputMixin,
+    ServiceDeleteView,
+    ServiceFormMixin,
+    SetupFormMixin,
+)
 
 
 class RetentionView(
@@ -82,20 +87,12 @@ class RetentionPolicyUpdateView(PolicyFormMixin, UpdateView):
         return _("Retention policy %(subject)s") % {"subject": self.object}
 
 
-class RetentionPolicyDeleteView(PermissionRequiredMixin, BadInputMixin, DeleteView):
+class RetentionPolicyDeleteView(ServiceDeleteView):
     permission_required = RETENTION_PERMISSION
     model = RetentionPolicy
     template_name = "privacy/retentionpolicy_confirm_delete.html"
     success_url = reverse_lazy("privacy:retention")
-
-    def form_valid(self, form):
-        services.delete_retention_policy(self.object, user=self.request.user)
-        messages.success(
-            self.request,
-            _("Retention policy %(object)s has been deleted.")
-            % {"object": self.object},
-        )
-        return redirect(self.success_url)
+    service = staticmethod(services.delete_retention_policy)
 
 
 class RetentionPlanView(PermissionRequiredMixin, TemplateView):

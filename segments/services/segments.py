@@ -203,7 +203,7 @@ def _update_following_lines(segment, old, changed):
 
 
 @transaction.atomic
-def delete_segment(segment):
+def delete_segment(segment, *, user):
     """Delete a segment that will not be logged, with its lines (one DELETE each)."""
     segment = _lock(segment)
     names = list(

@@ -1,12 +1,9 @@
 """Opgeslagen segmentcriteria: the list, the description, delete."""
 
-from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DeleteView, UpdateView
+from django.views.generic import UpdateView
 from django_filters.views import FilterView
 
 from segments import services
@@ -14,7 +11,7 @@ from segments.filters import SavedCriteriaFilter
 from segments.forms import SavedCriteriaForm
 from segments.models import SavedSegmentCriteria
 from segments.views.criteria import action_rows
-from web.views import PAGE_SIZE, BadInputMixin, ServiceFormMixin
+from web.views import PAGE_SIZE, BadInputMixin, ServiceDeleteView, ServiceFormMixin
 
 
 class SavedCriteriaListView(PermissionRequiredMixin, FilterView):
@@ -56,21 +53,17 @@ class SavedCriteriaUpdateView(
         )
 
 
-class SavedCriteriaDeleteView(PermissionRequiredMixin, BadInputMixin, DeleteView):
+class SavedCriteriaDeleteView(ServiceDeleteView):
     permission_required = "segments.delete_segment"
     model = SavedSegmentCriteria
     template_name = "segments/savedcriteria_confirm_delete.html"
     success_url = reverse_lazy("segments:savedcriteria_list")
+    service = staticmethod(services.delete_saved_criteria)
 
-    def form_valid(self, form):
-        try:
-            services.delete_saved_criteria(self.object, user=self.request.user)
-        except ValidationError as error:
-            messages.error(self.request, " ".join(error.messages))
-        else:
-            messages.success(
-                self.request,
-                _("Saved segment criteria %(code)s have been deleted.")
-                % {"code": self.object.code},
-            )
-        return HttpResponseRedirect(self.success_url)
+    def deleted_message(self):
+        return _("Saved segment criteria %(code)s have been deleted.") % {
+            "code": self.object.code
+        }
+
+    def refused_url(self):
+        return self.success_url

@@ -1,15 +1,12 @@
 """The segment pages: list, card, create, edit, delete."""
 
-from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import (
     CreateView,
-    DeleteView,
     DetailView,
     TemplateView,
     UpdateView,
@@ -24,7 +21,13 @@ from segments.forms import LogSegmentForm, SegmentForm
 from segments.models import Segment
 from web.amounts import format_amount, format_whole_number
 from web.pagination import EstimatedCountPaginator
-from web.views import PAGE_SIZE, BadInputMixin, PermissionFirstMixin, ServiceFormMixin
+from web.views import (
+    PAGE_SIZE,
+    BadInputMixin,
+    PermissionFirstMixin,
+    ServiceDeleteView,
+    ServiceFormMixin,
+)
 
 
 def is_htmx(request):
@@ -191,26 +194,18 @@ class SegmentDetailView(PermissionRequiredMixin, DetailView):
         return context
 
 
-class SegmentDeleteView(PermissionRequiredMixin, BadInputMixin, DeleteView):
+class SegmentDeleteView(ServiceDeleteView):
     permission_required = "segments.delete_segment"
     model = Segment
     slug_field = "no"
     slug_url_kwarg = "no"
     template_name = "segments/segment_confirm_delete.html"
     success_url = reverse_lazy("segments:segment_list")
+    service = staticmethod(services.delete_segment)
 
-    def form_valid(self, form):
-        try:
-            # Logged or deleted meanwhile: the service refuses, and the list says so.
-            services.delete_segment(self.object)
-        except ValidationError as error:
-            messages.error(self.request, " ".join(error.messages))
-        else:
-            messages.success(
-                self.request,
-                _("Segment %(object)s has been deleted.") % {"object": self.object},
-            )
-        return HttpResponseRedirect(self.success_url)
+    def refused_url(self):
+        # Logged or deleted meanwhile: the service refuses, and the list says so.
+        return self.success_url
 
 
 class SegmentActionMixin(PermissionFirstMixin):

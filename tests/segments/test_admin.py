@@ -361,7 +361,9 @@ def test_admin_deletes_through_the_services(admin_client, segment, monkeypatch):
     monkeypatch.setattr(
         services,
         "delete_segment",
-        lambda segment: deleted.append(segment.no) or real_delete_segment(segment),
+        lambda segment, *, user: (
+            deleted.append(segment.no) or real_delete_segment(segment, user=user)
+        ),
     )
     line = segment.lines.first()
 

@@ -487,13 +487,13 @@ def test_delete_segment_deletes_its_lines_only(segment, user, template):
     other = services.create_segment(user=user, description="Other")
     services.add_contacts(other, [PersonFactory()], user=user)
 
-    services.delete_segment(segment)
+    services.delete_segment(segment, user=user)
 
     assert list(Segment.objects.all()) == [other]
     assert SegmentLine.objects.filter(segment=other).count() == 1
     assert SegmentLine.objects.count() == 1
     with pytest.raises(ValidationError):
-        services.delete_segment(segment)
+        services.delete_segment(segment, user=user)
 
 
 # log_segment
