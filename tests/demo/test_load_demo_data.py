@@ -223,3 +223,20 @@ def test_load_demo_data_fails_cleanly_without_the_role_groups():
     # Everything ran in one transaction: nothing was left behind.
     assert not Contact.objects.exists()
     assert not User.objects.exists()
+
+
+def test_load_demo_data_logs_the_history_as_the_salespeople_users():
+    load_demo_data()
+
+    entries = InteractionLogEntry.objects.select_related("salesperson", "created_by")
+    assert entries.exists()
+    for entry in entries.filter(segment_no=""):
+        assert entry.created_by == entry.salesperson.user, entry
+    spring = LoggedSegment.objects.get(description="Voorjaarsmailing 2026")
+    jv = Salesperson.objects.get(code="JV")
+    assert spring.created_by == jv.user
+    assert set(
+        entries.filter(segment_no=spring.segment_no).values_list(
+            "created_by", flat=True
+        )
+    ) == {jv.user_id}

@@ -148,8 +148,9 @@ class Command(BaseCommand):
         """A logged spring mailing and an open follow-up segment, once."""
         if Segment.objects.exists() or LoggedSegment.objects.exists():
             return
+        user = salespeople["JV"].user
         segment = segment_services.create_segment(
-            user=None,
+            user=user,
             description="Voorjaarsmailing 2026",
             template=templates["LETTER"],
             salesperson=salespeople["JV"],
@@ -157,9 +158,9 @@ class Command(BaseCommand):
         segment_services.add_contacts(
             segment, Contact.objects.filter(type=Contact.Type.PERSON, country="NL")
         )
-        segment_services.log_segment(segment, user=None, create_follow_up=True)
+        segment_services.log_segment(segment, user=user, create_follow_up=True)
         call_back = segment_services.create_segment(
-            user=None,
+            user=user,
             description=SEGMENT_TASK[0],
             template=templates["CALL-OUT"],
             salesperson=salespeople["JV"],
@@ -185,7 +186,8 @@ class Command(BaseCommand):
                 interaction_services.create_interaction(
                     contact=contact,
                     template=templates[code],
-                    user=None,
+                    # Logged by the contact's salesperson (no one with --no-users).
+                    user=contact.salesperson.user,
                     description=description,
                     salesperson=contact.salesperson,
                     date=today - datetime.timedelta(days=days + number % 7),
