@@ -31,8 +31,12 @@ demo: migrate
 run: demo
 	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) PYTHONUNBUFFERED=1 $(BIN)/honcho start -p $(PORT)
 
+# On every core: each pytest-xdist worker takes whole test files, so the tests of a
+# file never share their Redis database or server with each other meanwhile.
+# `make test TEST_WORKERS=0` runs in one process.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Retake the README's screenshots (docs/screenshots/) from the demo data in Chromium.
 screenshots: install

@@ -4,11 +4,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
+from django.db.models.signals import post_migrate
 from django.utils import translation
 
 from crm.models import MarketingSetup
+from interactions.models import InteractionTemplateSetup
 from tests.factories import (
     AdminUserFactory,
     InteractionGroupFactory,
@@ -17,6 +21,47 @@ from tests.factories import (
     SalespersonFactory,
     SalesUserFactory,
 )
+
+# What the data migrations made in the test database: the role groups with their
+# permissions, the setup row of each document type.
+MIGRATED = {}
+
+
+def _migration_data_back(sender, **kwargs):
+    """Note what the migrations made, once the last app's post_migrate is sent after
+    the test database is made; put it back after each transactional test's flush
+    emptied every table (Django brings the permissions back the same way), so a
+    test finds it whatever ran before it on its worker."""
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if sender is not with_models[-1]:  # the signal is sent for apps with models only
+        return
+    if not MIGRATED:
+        MIGRATED["groups"] = {
+            group.name: set(
+                group.permissions.values_list("content_type__app_label", "codename")
+            )
+            for group in Group.objects.all()
+        }
+        MIGRATED["setup"] = list(
+            InteractionTemplateSetup.objects.values_list("document_type", flat=True)
+        )
+        return
+    permissions = {
+        (app_label, codename): pk
+        for pk, app_label, codename in Permission.objects.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
+    for name, wanted in MIGRATED["groups"].items():
+        group = Group.objects.get_or_create(name=name)[0]
+        group.permissions.set([permissions[key] for key in wanted])
+    InteractionTemplateSetup.objects.bulk_create(
+        [InteractionTemplateSetup(document_type=value) for value in MIGRATED["setup"]],
+        ignore_conflicts=True,
+    )
+
+
+post_migrate.connect(_migration_data_back, dispatch_uid="tests.migration_data_back")
 
 # "Today" for the tests that depend on it: a Thursday at noon, so a test gives the
 # same answer whatever day and hour it runs, and a ticking clock never reaches

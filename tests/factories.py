@@ -3,7 +3,6 @@
 import datetime
 
 import factory
-from django.apps import apps
 from django.contrib.auth.models import Group, User
 
 from crm import roles
@@ -12,9 +11,8 @@ from interactions.services import add_statistics
 
 
 def role_group(name):
-    """The role's group; re-created after transactional tests truncated the tables."""
-    if not Group.objects.filter(name=name).exists():
-        roles.sync_roles(apps, None)
+    """The role's group, as the migrations made it (tests/conftest.py puts it back
+    after a transactional test's flush)."""
     return Group.objects.get(name=name)
 
 
