@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.lookups import ContactField, SalespersonField
+from crm.models import Contact
 from tasks.models import Task
 from web.filters import FilterSet, LookupFilter, OrderingFilter
 
@@ -15,6 +16,14 @@ class TaskFilter(FilterSet):
 
     salesperson = LookupFilter(SalespersonField, label=_("Salesperson"))
     contact = LookupFilter(ContactField, label=_("Contact"))
+    # A company's tasks with its persons', as its card shows them.
+    company = LookupFilter(
+        ContactField,
+        label=_("Company"),
+        field_name="contact_company",
+        queryset=Contact.objects.companies(),
+        params={"type": Contact.Type.COMPANY},
+    )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Task.Status.choices, empty_label=_("All")
     )

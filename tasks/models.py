@@ -241,6 +241,11 @@ class Task(models.Model):
     def is_overdue(self, today=None):
         return not self.closed and self.date < (today or timezone.localdate())
 
+    def earliest_postpone_date(self, today=None):
+        """The first date the task can be postponed to: today for an overdue task,
+        otherwise the day after its own date (postponing never moves it earlier)."""
+        return max(today or timezone.localdate(), self.date + datetime.timedelta(1))
+
     def starts_at(self):
         """Date and time the task starts, or None when it has no start time."""
         if self.start_time is None or self.all_day:

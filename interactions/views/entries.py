@@ -351,6 +351,10 @@ class InteractionLogEntryListView(PermissionRequiredMixin, FilterView):
         for name, value in self.filterset.locked_values().items():
             create_query[name] = value.pk if name == "salesperson" else value.no
         context.update(create_query=create_query, evaluation_form=EvaluationForm())
+        # The filtered set's totals, read only where its count was exact (at most
+        # EXACT_UP_TO rows): summing a whole large log would cost what counting does.
+        if context["paginator"] and not context["paginator"].approximate:
+            context["totals"] = self.object_list.statistics()
         return context
 
 

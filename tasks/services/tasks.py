@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditAction, AuditObjectType
@@ -380,12 +380,18 @@ def cancel_task(task, *, user):
 
 @transaction.atomic
 def postpone_task(task, *, to, user):
-    """Move an open task to date `to` (today or later) with status Postponed."""
-    if to is None or to < timezone.localdate():
-        raise ValidationError(
-            {"to": _("Postpone the task to today or a later date.")}, code="past"
-        )
+    """Move an open task to date `to` with status Postponed: later than its own
+    date, and not before today."""
     task = _locked_open(task)
+    earliest = task.earliest_postpone_date()
+    if to is None or to < earliest:
+        raise ValidationError(
+            {
+                "to": _("Postpone the task to %(date)s or a later date.")
+                % {"date": formats.date_format(earliest, "SHORT_DATE_FORMAT")}
+            },
+            code="past",
+        )
     previous = task.date
     task.date = to
     task.status = Task.Status.POSTPONED

@@ -169,7 +169,7 @@ class TaskDetailView(PermissionRequiredMixin, VisibleTaskMixin, DetailView):
         task = self.object
         return super().get_context_data(
             today=timezone.localdate(),
-            postpone_form=PostponeForm(initial={"to": timezone.localdate()}),
+            postpone_form=PostponeForm(initial={"to": task.earliest_postpone_date()}),
             attendee_contacts=task.attendee_contacts.all(),
             attendee_salespeople=task.attendee_salespeople.all(),
             next_task=Task.objects.filter(previous=task).first(),

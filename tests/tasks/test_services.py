@@ -260,8 +260,26 @@ def test_postpone_task_moves_the_date(user, contact, frozen_today):
     later = frozen_today + datetime.timedelta(days=3)
     task = postpone_task(task, to=later, user=user)
     assert (task.date, task.status, task.ending_date) == (later, "postponed", later)
-    with pytest.raises(ValidationError, match="today or a later date"):
+    with pytest.raises(ValidationError, match="to 12/07/2026 or a later date"):
         postpone_task(task, to=frozen_today - datetime.timedelta(days=1), user=user)
+
+
+def test_postpone_task_never_moves_it_to_its_own_date_or_earlier(
+    user, contact, frozen_today
+):
+    tomorrow = frozen_today + datetime.timedelta(days=1)
+    future = make(user, contact, date=frozen_today + datetime.timedelta(days=3))
+    for to in (frozen_today, future.date):
+        with pytest.raises(ValidationError, match="to 12/07/2026 or a later date"):
+            postpone_task(future, to=to, user=user)
+    future.refresh_from_db()
+    assert (future.date, future.status) == (datetime.date(2026, 12, 6), "not_started")
+    due_today = make(user, contact)
+    with pytest.raises(ValidationError, match="to 12/04/2026 or a later date"):
+        postpone_task(due_today, to=frozen_today, user=user)
+    assert postpone_task(due_today, to=tomorrow, user=user).date == tomorrow
+    overdue = make(user, contact, date=frozen_today - datetime.timedelta(days=2))
+    assert postpone_task(overdue, to=frozen_today, user=user).date == frozen_today
 
 
 def test_reassign_tasks_moves_only_open_tasks_in_one_update(

@@ -329,17 +329,21 @@ def test_a_refused_completion_is_a_message(sales_client, my_task):
     assert not my_task.closed
 
 
-def test_postpone_and_cancel_from_the_card(sales_client, my_task, frozen_today):
+def test_postpone_and_cancel_from_the_card(sales_client, frozen_today, my_task):
     card = reverse("tasks:task_detail", args=[my_task.pk])
     page = sales_client.get(card).content.decode()
     assert "Postpone" in page
+    # Due today: the date it offers is tomorrow, not the day it already has.
+    assert 'name="to" value="2026-12-04"' in page
     assert f'data-confirm="Cancel task {my_task.no}? It stays' in page
     response = sales_client.post(
         reverse("tasks:task_postpone", args=[my_task.pk]),
         {"to": "2026-11-01"},
         follow=True,
     )
-    assert "Postpone the task to today or a later date." in response.content.decode()
+    assert "Postpone the task to 12/04/2026 or a later date." in (
+        response.content.decode()
+    )
     sales_client.post(reverse("tasks:task_postpone", args=[my_task.pk]), {"to": "bad"})
     response = sales_client.post(
         reverse("tasks:task_postpone", args=[my_task.pk]),
@@ -475,7 +479,16 @@ def test_statistics_per_salesperson(
     client.force_login(sales_user)
     response = client.get(reverse("tasks:statistics"), HTTP_ACCEPT_LANGUAGE="nl")
     assert [row.code for row in response.context["rows"]] == ["AV"]
-    assert "Deze maand voltooid" in response.content.decode()
+    headers = response.content.decode().split("<thead")[1].split("</thead>")[0]
+    assert [
+        " ".join(cell.split("</th>")[0].split(">")[1:])
+        for cell in headers.split("<th")[1:]
+    ] == [
+        "Verkoper",
+        "Open",
+        "Achterstallig",
+        "Deze maand voltooid",
+    ]
 
 
 def test_the_task_forms_show_where_they_came_from_and_cancel_back_there(
