@@ -663,8 +663,13 @@ class TestLoggedSegments:
 
 
 def test_delete_segment_after_confirmation(sales_client, filled):
-    response = sales_client.get(url("segment_delete", filled))
-    assert "without logging it" in response.content.decode()
+    # How much goes is said before it goes.
+    response = sales_client.get(
+        url("segment_delete", filled), headers={"Accept-Language": "nl"}
+    )
+    assert "en de 4 regels ervan verwijderen zonder het te registreren" in (
+        response.content.decode()
+    )
     response = sales_client.post(url("segment_delete", filled))
     assert response.url == LIST_URL
     assert not Segment.objects.exists()
