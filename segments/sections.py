@@ -8,7 +8,8 @@ A section has `prefix`, `form_class`, `template_name` (rendered with `form`),
 was left empty; a background job gets it as a parameter), and
 `save(logged_segment, values, *, user)`, which log_segment calls inside the
 transaction that logs the segment: the logging and what the section makes are kept
-together or not at all.
+together or not at all. What `save` returns is kept on the logged segment
+(`section_results`), and `done_message(result, values)` says it on the page.
 """
 
 from django.core.exceptions import ValidationError
@@ -31,6 +32,14 @@ def forms_for(request):
     return [
         (section, section.form_class(data, prefix=section.prefix))
         for section in sections_for(request.user)
+    ]
+
+
+def done_messages(logged_segment):
+    """What the sections made when `logged_segment` was logged, in words."""
+    return [
+        section(prefix).done_message(result)
+        for prefix, result in getattr(logged_segment, "section_results", {}).items()
     ]
 
 

@@ -6,8 +6,9 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from interactions.lookups import TemplateField
 from interactions.models import InteractionTemplate
@@ -135,7 +136,7 @@ class SegmentFollowUpSection:
         if kind and kind not in Task.Type.values:
             raise _named(ValidationError(_("Unknown task type “%s”.") % kind[:20]))
         try:
-            return create_tasks_for_segment(
+            made = create_tasks_for_segment(
                 logged_segment,
                 user=user,
                 date=date,
@@ -144,3 +145,14 @@ class SegmentFollowUpSection:
             )
         except ValidationError as error:
             raise _named(error) from error
+        return {"count": made, "date": date}
+
+    def done_message(self, result):
+        return ngettext(
+            "%(count)s follow-up task created for %(date)s.",
+            "%(count)s follow-up tasks created for %(date)s.",
+            result["count"],
+        ) % {
+            "count": result["count"],
+            "date": date_format(result["date"], "SHORT_DATE_FORMAT"),
+        }

@@ -17,7 +17,7 @@ One module per family of operations, re-exported here so callers keep
 - logged: cancel, un-cancel, describe, delete and reuse logged segments
 - criteria: add, reduce and refine the lines by criteria, go back (criteria_sources:
   the contacts criteria name, and in words; criteria_saved: saved criteria and
-  dynamic segments)
+  dynamic segments; criteria_preview: what an action would do, counted first)
 - guards, sql: the checks and the raw SQL helpers the others share
 """
 
@@ -25,11 +25,10 @@ from segments.services.content import rewrite_letters
 from segments.services.criteria import (
     add_contacts_by_criteria,
     go_back,
-    left_out_of_add,
-    preview_action,
     reduce_contacts,
     refine_contacts,
 )
+from segments.services.criteria_preview import left_out_of_add, preview_action
 from segments.services.criteria_saved import (
     delete_saved_criteria,
     dynamic_changes,

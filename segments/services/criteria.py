@@ -12,7 +12,7 @@ that going back restores the lines exactly.
 
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Value
+from django.db.models import Exists, F, Max, OuterRef, Q, Value
 from django.db.models import fields as model_fields
 from django.db.models.sql.subqueries import DeleteQuery
 from django.utils.translation import gettext as _
@@ -391,45 +391,6 @@ ACTIONS = {
     CriteriaActionKind.REDUCE: reduce_contacts,
     CriteriaActionKind.REFINE: refine_contacts,
 }
-
-
-def left_out_of_add(criteria, **options):
-    """How many contacts the criteria of an Add name that it leaves out, and why:
-    {"privacy_blocked": n, "excluded": n} (excluded from segments, unless the
-    option ignores that). One query."""
-    options = _check_options(CriteriaActionKind.ADD, options)
-    counts = _add_candidates(criteria, options).aggregate(
-        blocked=Count("pk", filter=Q(privacy_blocked=True)),
-        excluded=Count(
-            "pk", filter=Q(exclude_from_segment=True, privacy_blocked=False)
-        ),
-    )
-    return {
-        "privacy_blocked": counts["blocked"],
-        "excluded": 0 if options["ignore_exclusion"] else counts["excluded"],
-    }
-
-
-def preview_action(segment, action, criteria, **options):
-    """How many lines `action` with `criteria` and `options` would add (Add) or
-    remove (Reduce, Refine) now, without writing: one COUNT."""
-    if action not in OPTIONS:
-        raise ValidationError(
-            _("Unknown criteria action: %(action)s.") % {"action": action},
-            code="unknown",
-        )
-    options = _check_options(action, options)
-    if action == CriteriaActionKind.ADD:
-        contacts = add_set(criteria, options)
-        if not options["allow_existing"]:
-            contacts = contacts.exclude(
-                pk__in=segment.lines.order_by().values("contact_id")
-            )
-        return contacts.count()
-    contacts = remove_set(criteria, options)
-    if action == CriteriaActionKind.REDUCE:
-        return _lines_of(segment, contacts).count()
-    return segment.lines.exclude(contact__in=_keys(contacts)).count()
 
 
 @transaction.atomic

@@ -9,12 +9,14 @@ segment's key. Conditions on entries and segments are EXISTS subqueries of the o
 contact query, never a loop over contacts.
 """
 
+import datetime
 import json
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,7 +25,7 @@ from crm.models import Contact
 from interactions.filters import InteractionLogEntryFilter
 from interactions.models import InformationFlow, InteractionLogEntry
 from segments.models import LoggedSegment, Segment, SegmentLine
-from web.amounts import read_number
+from web.amounts import format_amount, format_whole_number, read_number
 from web.filters import AmountFilter, LookupFilter
 
 
@@ -228,6 +230,20 @@ def criteria_contacts(criteria):
 def _in_words(filter_, value):
     if isinstance(filter_, LookupFilter):
         return value  # the number or code typed, without a query per criterion
+    # Stored as ISO dates and `1250.50` (_canonical); read as the language writes
+    # them, `1.250,50` and `1-3-2026` in Dutch.
+    if isinstance(filter_, django_filters.DateFilter):
+        try:
+            return date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return value
+    if isinstance(filter_, django_filters.NumberFilter):
+        number = read_number(value, localized=False)
+        if number is None:
+            return value
+        if isinstance(filter_, AmountFilter):
+            return format_amount(number)
+        return format_whole_number(number) if number == int(number) else value
     field = filter_.field
     if isinstance(field, forms.ChoiceField):
         return str(dict(field.choices).get(value, value))
@@ -239,6 +255,9 @@ def _in_words(filter_, value):
 # How a filter compares, in words, where "=" would say it wrongly.
 COMPARISONS = {
     "istartswith": gettext_lazy("%(label)s starts with %(value)s"),
+    # The labels say the bound themselves: "cost from 12.50", "to 31-3-2026".
+    "gte": gettext_lazy("%(label)s %(value)s"),
+    "lte": gettext_lazy("%(label)s %(value)s"),
     "search": gettext_lazy('%(label)s for "%(value)s"'),
 }
 

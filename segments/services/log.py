@@ -385,8 +385,11 @@ def log_segment(
         object_repr=logged_segment.description,
         details={**details, "follow_up": follow_up.no} if follow_up else details,
     )
-    for prefix, values in (sections or {}).items():
-        log_sections.section(prefix).save(logged_segment, values, user=user)
+    # What each section made, for the page to say (segments.sections).
+    logged_segment.section_results = {
+        prefix: log_sections.section(prefix).save(logged_segment, values, user=user)
+        for prefix, values in (sections or {}).items()
+    }
     return logged_segment, follow_up
 
 

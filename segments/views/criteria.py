@@ -75,7 +75,9 @@ class CriteriaActionView(SegmentActionMixin, BadInputMixin, TemplateView):
         """Why an Add leaves contacts of its criteria out, when it does."""
         if self.action != CriteriaActionKind.ADD or not form.is_valid():
             return None
-        return services.left_out_of_add(form.criteria(), **form.options.options())
+        return services.left_out_of_add(
+            form.criteria(), segment=self.segment, **form.options.options()
+        )
 
     def get_context_data(self, **kwargs):
         form = kwargs["form"]

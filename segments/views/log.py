@@ -107,6 +107,8 @@ class SegmentLogView(PermissionFirstMixin, BadInputMixin, FormView):
             self.request,
             _("Segment %(no)s has been logged.") % {"no": logged.segment_no},
         )
+        for message in sections.done_messages(logged):
+            messages.info(self.request, message)
         if logged.delivery_job is not None:
             messages.info(
                 self.request,

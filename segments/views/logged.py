@@ -67,10 +67,14 @@ class LoggedSegmentCancelView(PermissionRequiredMixin, View):
     def post(self, request, pk):
         logged = get_object_or_404(LoggedSegment, pk=pk)
         form = self.form_class(request.POST)
-        # Back to the list as it was filtered: its query string travels along.
-        back_url = back_to_list(
-            "segments:loggedsegment_list", request.POST.get("query", "")
-        )
+        # Back to the page it was done on: the logged segment's own, or the list
+        # as it was filtered (its query string travels along).
+        if request.POST.get("back") == "detail":
+            back_url = logged.get_absolute_url()
+        else:
+            back_url = back_to_list(
+                "segments:loggedsegment_list", request.POST.get("query", "")
+            )
         if not form.is_valid():
             messages.error(request, _("The request was not valid."))
             return redirect(back_url)

@@ -4,10 +4,14 @@ document.addEventListener("change", (event) => {
   if (form) form.submit();
 });
 
-// Buttons with data-confirm ask before their form is sent.
+// Buttons with data-confirm ask before their form is sent; with data-confirm-when
+// only while their form holds an element matching that selector (a choice ticked).
 document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-confirm]");
-  if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+  if (!button) return;
+  const when = button.dataset.confirmWhen;
+  if (when && !button.form?.querySelector(when)) return;
+  if (!window.confirm(button.dataset.confirm)) event.preventDefault();
 });
 
 // A header checkbox with data-select-all="name" ticks every checkbox of that name.

@@ -132,12 +132,20 @@ def test_build_go_back_save_and_reuse_criteria(
     field(reuse, "Saved segment criteria").select_option(
         label=f"UTRECHT{SEPARATOR}Persons in Utrecht"
     )
+    # Replacing says first how many lines it empties.
+    questions = []
+    page.on(
+        "dialog", lambda dialog: (questions.append(dialog.message), dialog.accept())
+    )
     reuse.get_by_label("Replace: empty the segment first").check()
     shot("reuse")
     reuse.get_by_role("button", name="Reuse criteria").click()
     expect(page.get_by_role("alert")).to_contain_text(
         "Criteria UTRECHT have been applied; the segment has 3 lines."
     )
+    assert questions == [
+        f"Replace empties segment {other.no} first: its 1 line is removed. Continue?"
+    ]
     assert numbers(Segment.objects.get(no=other.no)) == [
         "CT00010",
         "CT00011",

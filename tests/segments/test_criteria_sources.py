@@ -163,3 +163,28 @@ def test_every_kind_of_criteria_in_words(world):
         )
         == f"in segment = SG7 Beurs, in logged segment = {world['logged']}"
     )
+
+
+def test_amounts_dates_and_durations_in_words_as_the_language_writes_them(world):
+    """A Dutch marketer typed "12,50" and "1.250,50"; the Segmentcriteria page reads
+    them back so, not as the stored `12.50` and `1250.50` with an "=" between."""
+    criteria = {
+        "entries": {
+            "has": True,
+            "cost_from": "12,50",
+            "cost_to": "1250.50",
+            "date_from": "2026-03-01",
+            "date_to": "2026-03-31",
+            "duration_from": "1500",
+        }
+    }
+    with translation.override("nl"):
+        described = services.criteria_in_words(criteria)
+    assert described == (
+        "heeft interacties met kosten van 12,50, kosten tot 1.250,50, "
+        "van 1-3-2026, tot en met 31-3-2026, duur van 1.500"
+    )
+    with translation.override("en"):
+        assert services.criteria_in_words(
+            {"entries": {"cost_from": "12.50", "cost_to": "1250.50"}}
+        ) == ("has interactions with cost from 12.50, cost to 1,250.50")

@@ -99,24 +99,59 @@ class TestActions:
                 " ".join(shown[1].split("</p>")[0].split()) if len(shown) > 1 else ""
             )
 
-        assert left_out() == (
-            {"privacy_blocked": 1, "excluded": 1},
-            "Overgeslagen: 1 contact is privacy geblokkeerd; 1 contact is uitgesloten "
+        assert left_out(allow_company_with_persons="on") == (
+            {"privacy_blocked": 1, "excluded": 1, "represented": 0, "existing": 0},
+            "Overgeslagen: 1 contact is privacy geblokkeerd. 1 contact is uitgesloten "
             "van segmenten (optie Uitsluiting negeren).",
         )
         # The option takes the excluded in; nothing takes the blocked in.
-        assert left_out(ignore_exclusion="on") == (
-            {"privacy_blocked": 1, "excluded": 0},
+        assert left_out(ignore_exclusion="on", allow_company_with_persons="on") == (
+            {"privacy_blocked": 1, "excluded": 0, "represented": 0, "existing": 0},
             "Overgeslagen: 1 contact is privacy geblokkeerd.",
         )
         blocked.delete()
         world["EVA"].delete()
-        assert left_out()[1] == ""
+        assert left_out(allow_company_with_persons="on")[1] == ""
         # Removing says nothing of it.
         response = sales_client.get(
             url("criteria_reduce", segment), {"city": "Utrecht"}
         )
         assert response.context["left_out"] is None
+
+    def test_the_count_says_which_companies_and_lines_it_leaves_out(
+        self, sales_client, world, segment
+    ):
+        """Without criteria the Add counts fewer contacts than the contact list
+        holds: the page says the rest are companies their persons stand for, or
+        contacts in the segment already, and which option takes them in."""
+        services.add_contacts(segment, [world["DIRK"]])
+
+        response = sales_client.get(
+            url("criteria_add", segment), {"q": ""}, headers={"Accept-Language": "nl"}
+        )
+
+        # Anna, Bert and Eva's company (PersonFactory gives Dirk and Eva one each).
+        assert response.context["to_change"] == 3
+        assert response.context["left_out"] == {
+            "privacy_blocked": 0,
+            "excluded": 1,
+            "represented": 2,  # Acme and Dirk's company
+            "existing": 1,
+        }
+        shown = response.content.decode().split('data-testid="left-out">')[1]
+        assert " ".join(shown.split("</p>")[0].split()) == (
+            "Overgeslagen: 1 contact is uitgesloten van segmenten (optie Uitsluiting "
+            "negeren). 2 bedrijven worden vertegenwoordigd door hun personen (optie "
+            "Bedrijf met personen toestaan). 1 contact staat al in het segment "
+            "(optie Bestaande contacten toestaan)."
+        )
+        both = sales_client.get(
+            url("criteria_add", segment),
+            {"allow_company_with_persons": "on", "allow_existing": "on"},
+        )
+        assert both.context["to_change"] == 6
+        assert both.context["left_out"]["represented"] == 0
+        assert both.context["left_out"]["existing"] == 0
 
     def test_the_count_query_count_does_not_grow_with_the_contacts(
         self, sales_client, world, segment, django_assert_max_num_queries

@@ -609,6 +609,28 @@ class TestLoggedSegments:
         logged.refresh_from_db()
         assert not logged.canceled
 
+    def test_the_logged_segment_page_cancels_it_saying_how_many_entries_first(
+        self, sales_client, logged
+    ):
+        """From a logged segment's own page: Mark canceled asks with the number of
+        entries it marks, and comes back to that page."""
+        page = sales_client.get(logged.get_absolute_url()).content.decode()
+        assert (
+            'data-confirm="Mark logged segment SM00001 and its 4 interaction log '
+            'entries canceled?"'
+        ) in page
+        cancel = reverse("segments:loggedsegment_cancel", args=[logged.pk])
+        response = sales_client.post(cancel, {"canceled": "true", "back": "detail"})
+        assert response["Location"] == logged.get_absolute_url()
+        assert InteractionLogEntry.objects.filter(canceled=True).count() == 4
+        page = sales_client.get(logged.get_absolute_url()).content.decode()
+        assert (
+            "Remove the canceled mark from logged segment SM00001 and its 4 "
+            "interaction log entries?"
+        ) in page
+        listed = sales_client.get(LOGGED_URL).content.decode()
+        assert "logged segment SM00001 and its 4 interaction log entries?" in listed
+
     def test_a_query_too_long_to_redirect_to_goes_back_to_the_plain_list(
         self, sales_client, logged
     ):
@@ -641,8 +663,13 @@ class TestLoggedSegments:
 
 
 def test_delete_segment_after_confirmation(sales_client, filled):
-    response = sales_client.get(url("segment_delete", filled))
-    assert "without logging it" in response.content.decode()
+    # How much goes is said before it goes.
+    response = sales_client.get(
+        url("segment_delete", filled), headers={"Accept-Language": "nl"}
+    )
+    assert "en de 4 regels ervan verwijderen zonder het te registreren" in (
+        response.content.decode()
+    )
     response = sales_client.post(url("segment_delete", filled))
     assert response.url == LIST_URL
     assert not Segment.objects.exists()

@@ -4,6 +4,7 @@ tasks app's section (segments.sections) in the transaction of log_segment."""
 import datetime
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -112,6 +113,18 @@ def test_the_log_page_makes_the_follow_up_tasks(sales_client, filled):
     response = post(sales_client, filled)
     assert "Segment SM00001 has been logged." in response.content.decode()
     assert Task.objects.filter(description="Nabellen mailing").count() == 3
+
+
+def test_the_log_page_says_how_many_follow_up_tasks_it_made(sales_client, filled):
+    """The user ticked Opvolgtaak maken: the page says the tasks are there, with
+    their date as a Dutch user writes it."""
+    sales_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    response = post(sales_client, filled)
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [
+        "Segment SM00001 is geregistreerd.",
+        "3 opvolgtaken gemaakt voor 14-12-2026.",
+    ]
 
 
 def test_the_log_page_shows_the_section_in_dutch(sales_client, filled):
