@@ -327,8 +327,9 @@ def _blocked(contact):
 def complete_task(task, *, user, log_interaction=True, **values):
     """Close `task` as completed. With an interaction template (and `log_interaction`)
     its interaction is logged through create_interaction with the task's contact,
-    salesperson and description, overridden by `values`; a recurring task gets its
-    next one. All or nothing: a refused interaction leaves the task open."""
+    salesperson, description and duration (when it has one), overridden by
+    `values`; a recurring task gets its next one. All or nothing: a refused
+    interaction leaves the task open."""
     task = _locked_open(task)
     entry = None
     if log_interaction and task.template is not None:
@@ -343,6 +344,9 @@ def complete_task(task, *, user, log_interaction=True, **values):
         given = {"description": task.description, **values}
         if task.salesperson is not None:
             given.setdefault("salesperson", task.salesperson)
+        if task.duration:
+            # The time the task took, not the template's usual duration.
+            given.setdefault("duration", task.duration)
         entry = create_interaction(
             contact=task.contact, template=task.template, user=user, **given
         )

@@ -172,6 +172,18 @@ def test_the_progress_card_alone(sales_client, segment, user):
     # Still queued (the test did not commit): it asks again.
     assert 'hx-trigger="every 2s"' in content
     assert "In progress: 3" in content
+    assert "Nothing to send" not in content
+
+
+def test_the_card_counts_the_entries_with_nothing_to_send(sales_client, segment, user):
+    from segments import services
+
+    logged, _ = services.log_segment(segment, user=user)
+    content = sales_client.get(
+        logged.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="nl"
+    ).content.decode()
+    assert "Verzonden: 0 · Fout: 0 · In behandeling: 0" in content
+    assert "Niets te verzenden: 3" in content
 
 
 def test_letters_are_404_when_there_are_none(sales_client, segment, user):

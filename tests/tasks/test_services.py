@@ -182,6 +182,15 @@ def test_complete_task_logs_its_interaction(user, contact, salesperson, call_tem
     assert AuditRecord.objects.filter(action="completed", object_id=task.no).exists()
 
 
+def test_complete_task_logs_the_task_s_duration_over_the_template_s(
+    user, contact, call_template
+):
+    task = make(user, contact, template=call_template, duration=30)
+    assert complete_task(task, user=user).entry.duration == 30
+    other = make(user, contact, template=call_template, duration=30)
+    assert complete_task(other, user=user, duration=45).entry.duration == 45
+
+
 def test_complete_task_without_logging(user, contact, call_template):
     task = make(user, contact, template=call_template)
     completion = complete_task(task, user=user, log_interaction=False)

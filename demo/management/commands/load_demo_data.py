@@ -199,7 +199,7 @@ class Command(BaseCommand):
             contact=contacts[-1],
             user=User.objects.filter(username="sales").first(),
             template=templates["CALL-OUT"],
-            description="Call back about the new price list",
+            description="Terugbellen over de nieuwe prijslijst",
         )
 
     def load_users(self, salespeople):
