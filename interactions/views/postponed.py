@@ -1,6 +1,8 @@
 """Postponed interactions: the list, resume (the create form again), take over and
 delete."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
@@ -73,6 +75,21 @@ class InteractionResumeView(
         if self.request.POST.get("next") or self.request.GET.get("next"):
             return super().get_success_url()
         return reverse("interactions:postponed_list")
+
+    def get_context_data(self, **kwargs):
+        # Opened from the contact's card (its Resume button), the breadcrumb leads
+        # back there, as after OK; else to the postponed interactions.
+        contact = self.object.contact
+        if urlsplit(self.get_success_url()).path == contact.get_absolute_url():
+            trail = [
+                (reverse("crm:contact_list"), _("Contacts")),
+                (contact.get_absolute_url(), contact.name),
+            ]
+        else:
+            trail = [
+                (reverse("interactions:postponed_list"), _("Postponed interactions"))
+            ]
+        return super().get_context_data(trail=trail, **kwargs)
 
     def finish(self, contact, values):
         return services.resume_interaction(

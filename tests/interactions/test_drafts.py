@@ -50,6 +50,23 @@ def test_the_owner_resumes_her_draft(client, anna, draft):
     assert "Offerte nabellen" in client.get(LIST).text
 
 
+def test_resumed_from_the_contact_card_the_breadcrumb_leads_back_to_it(
+    client, anna, draft
+):
+    client.force_login(anna)
+    card = draft.contact.get_absolute_url()
+
+    from_card = client.get(f"{resume_url(draft)}?next={card}%3Ftab%3Dtimeline").text
+    from_list = client.get(resume_url(draft)).text
+
+    crumbs = from_card.partition('class="breadcrumb"')[2].partition("</ol>")[0]
+    assert f'href="{card}"' in crumbs
+    assert f'href="{LIST}"' not in crumbs
+    crumbs = from_list.partition('class="breadcrumb"')[2].partition("</ol>")[0]
+    assert f'href="{LIST}"' in crumbs
+    assert f'href="{card}"' not in crumbs
+
+
 @pytest.mark.parametrize(
     "url",
     [
