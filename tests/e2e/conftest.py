@@ -128,6 +128,9 @@ def choose(scope, label, typed, option=None):
         page.keyboard.press("ArrowDown")
     expect(wanted).to_have_class(re.compile(r"\bactive\b"))
     page.keyboard.press("Enter")
+    # A choice can swap in new fields (a template's values): htmx has sent that
+    # request by the time Enter returns; the next step must find the new fields.
+    htmx_settled(page)
 
 
 def clear(scope, label):
