@@ -26,6 +26,9 @@ def pytest_collection_modifyitems(items):
 def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
+        # Chromium's own controls (a date field's dd-mm-jjjj, "Bestand kiezen") in
+        # Dutch, as on a Dutch user's desktop; Debian's chromium-l10n has the words.
+        "env": {**os.environ, "LANGUAGE": "nl"},
         "executable_path": CHROMIUM,
         "args": [
             "--no-sandbox",
@@ -36,6 +39,28 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # The pages start in English (the Accept-Language the browser sends); a test
+    # switches to Dutch with the language menu, as a user does.
+    return {**browser_context_args, "locale": "en-US"}
+
+
+@pytest.fixture
+def new_context(browser, browser_context_args):
+    """Another browser context with the suite's settings (the language pages start
+    in), changed by `options`: one without JavaScript, say."""
+    contexts = []
+
+    def make(**options):
+        contexts.append(browser.new_context(**{**browser_context_args, **options}))
+        return contexts[-1]
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture(autouse=True)

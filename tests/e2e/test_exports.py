@@ -75,11 +75,11 @@ def test_a_dutch_user_exports_the_filtered_entries_to_excel(
 
 
 def test_without_javascript_the_menu_opens_and_the_csv_is_dutch(
-    browser, live_server, marketing_setup
+    new_context, live_server, marketing_setup
 ):
     entries()
     user = SalesUserFactory(username="anna")
-    context = browser.new_context(java_script_enabled=False, accept_downloads=True)
+    context = new_context(java_script_enabled=False, accept_downloads=True)
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill(user.username)

@@ -140,11 +140,11 @@ def test_the_entry_list_filters_by_a_contact_found_by_its_city(page, live_server
 
 
 def test_without_javascript_the_field_takes_a_number_or_an_exact_name(
-    browser, live_server
+    new_context, live_server
 ):
     user, piet = setup_data()
     PersonFactory(no="CT00005", name="Piet Janssen", company=None)
-    context = browser.new_context(java_script_enabled=False)
+    context = new_context(java_script_enabled=False)
     page = context.new_page()
     in_dutch_without_script(page, live_server, user)
 

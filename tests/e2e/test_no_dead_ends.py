@@ -33,7 +33,7 @@ def dutch_login(page, live_server, user):
 
 
 def test_interactie_maken_without_javascript_keeps_the_templates_values(
-    browser, live_server
+    new_context, live_server
 ):
     user = SalesUserFactory(username="anna")
     SalespersonFactory(code="AV", name="Anna Visser", user=user)
@@ -47,7 +47,7 @@ def test_interactie_maken_without_javascript_keeps_the_templates_values(
         information_flow="outbound",
         initiated_by="us",
     )
-    context = browser.new_context(
+    context = new_context(
         java_script_enabled=False, viewport={"width": 1280, "height": 800}
     )
     page = context.new_page()

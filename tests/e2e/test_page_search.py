@@ -159,9 +159,11 @@ def test_escape_closes_and_enter_without_a_choice_opens_the_results_page(
     )
 
 
-def test_without_javascript_the_box_is_a_form_to_the_results_page(browser, live_server):
+def test_without_javascript_the_box_is_a_form_to_the_results_page(
+    new_context, live_server
+):
     SalesUserFactory(username="anna")
-    context = browser.new_context(java_script_enabled=False)
+    context = new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill("anna")

@@ -111,10 +111,10 @@ def test_walk_a_contacts_timeline_filter_it_and_page_through_it(
 
 
 def test_the_timeline_filters_and_pages_without_javascript(
-    browser, live_server, marketing_setup
+    new_context, live_server, marketing_setup
 ):
     user, person = setup_data()
-    context = browser.new_context(java_script_enabled=False)
+    context = new_context(java_script_enabled=False)
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.goto(f"{live_server.url}/accounts/login/")
