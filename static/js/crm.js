@@ -6,12 +6,27 @@ document.addEventListener("change", (event) => {
 
 // Buttons with data-confirm ask before their form is sent; with data-confirm-when
 // only while their form holds an element matching that selector (a choice ticked).
+// With data-confirm-count="name" the question counts the form's ticked checkboxes
+// of that name: data-confirm-one for one, data-confirm-many ({n}) for more; none
+// ticked asks nothing (the page then says what to select).
+function confirmQuestion(button) {
+  const name = button.dataset.confirmCount;
+  if (!name || !button.form) return button.dataset.confirm;
+  const count = Array.from(button.form.elements).filter(
+    (element) => element.name === name && element.checked,
+  ).length;
+  if (count === 0) return null;
+  if (count === 1) return button.dataset.confirmOne;
+  return button.dataset.confirmMany.replace("{n}", count.toLocaleString(document.documentElement.lang));
+}
+
 document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-confirm]");
   if (!button) return;
   const when = button.dataset.confirmWhen;
   if (when && !button.form?.querySelector(when)) return;
-  if (!window.confirm(button.dataset.confirm)) event.preventDefault();
+  const question = confirmQuestion(button);
+  if (question && !window.confirm(question)) event.preventDefault();
 });
 
 // A header checkbox with data-select-all="name" ticks every checkbox of that name.

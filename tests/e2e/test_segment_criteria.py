@@ -295,12 +295,28 @@ def test_remove_selected_removes_the_ticked_lines(
     login(user)
     page.goto(f"{live_server.url}{segment.get_absolute_url()}")
 
+    # The question counts the ticked lines; "Cancel" keeps them.
+    questions = []
+
+    def answer(accept):
+        def reply(dialog):
+            questions.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+
+        return reply
+
     page.get_by_label("Select Sanne de Vries").check()
+    page.once("dialog", answer(False))
+    page.get_by_role("button", name="Remove selected").click()
     page.get_by_label("Select Eva Jansen").check()
-    page.once("dialog", lambda dialog: dialog.accept())
+    page.once("dialog", answer(True))
     page.get_by_role("button", name="Remove selected").click()
 
     expect(page.get_by_role("alert")).to_contain_text(
         "2 contacts removed from segment SM00001."
     )
+    assert questions == [
+        "Remove the selected contact from the segment?",
+        "Remove the 2 selected contacts from the segment?",
+    ]
     assert numbers(segment) == ["CT00011"]
