@@ -105,3 +105,15 @@ class SalespersonFilter(FilterSet):
             | Q(name__icontains=value)
             | Q(email__icontains=value)
         )
+
+
+def company_filter():
+    """A lookup filter on the `contact_company` column of a contact's rows (entries,
+    tasks): a company's rows with its persons', as its card counts them."""
+    return LookupFilter(
+        ContactField,
+        label=_("Company"),
+        field_name="contact_company",
+        queryset=Contact.objects.companies(),
+        params={"type": Contact.Type.COMPANY},
+    )

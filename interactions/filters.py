@@ -2,8 +2,9 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crm.filters import company_filter
 from crm.lookups import ContactField, SalespersonField
-from crm.models import Contact, CorrespondenceType
+from crm.models import CorrespondenceType
 from interactions.lookups import GroupField, LoggedSegmentField, TemplateField
 from interactions.models import DeliveryStatus, Evaluation, InteractionLogEntry
 from web.filters import AmountFilter, FilterSet, LookupFilter, OrderingFilter
@@ -53,13 +54,7 @@ class EntryValueFilterMixin(FilterSet):
 
 
 class InteractionLogEntryFilter(EntryFilterMixin, EntryValueFilterMixin):
-    company = LookupFilter(
-        ContactField,
-        label=_("Company"),
-        field_name="contact_company",
-        queryset=Contact.objects.companies(),
-        params={"type": Contact.Type.COMPANY},
-    )
+    company = company_filter()
     date_from = django_filters.DateFilter(
         label=_("From"), field_name="date", lookup_expr="gte", widget=DATE_INPUT
     )

@@ -3,8 +3,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from crm.filters import company_filter
 from crm.lookups import ContactField, SalespersonField
-from crm.models import Contact
 from tasks.models import Task
 from web.filters import FilterSet, LookupFilter, OrderingFilter
 
@@ -16,14 +16,7 @@ class TaskFilter(FilterSet):
 
     salesperson = LookupFilter(SalespersonField, label=_("Salesperson"))
     contact = LookupFilter(ContactField, label=_("Contact"))
-    # A company's tasks with its persons', as its card shows them.
-    company = LookupFilter(
-        ContactField,
-        label=_("Company"),
-        field_name="contact_company",
-        queryset=Contact.objects.companies(),
-        params={"type": Contact.Type.COMPANY},
-    )
+    company = company_filter()
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Task.Status.choices, empty_label=_("All")
     )

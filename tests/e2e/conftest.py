@@ -168,3 +168,14 @@ def clear(scope, label):
 def chosen(scope, label):
     """The row a lookup field shows as chosen, its number and name."""
     return field(scope, label).locator("xpath=..").locator(".item")
+
+
+def answer(questions, *, accept):
+    """A handler for the browser's next question (`page.once("dialog", …)`): notes
+    its text in `questions`, then answers OK (`accept`) or Cancel."""
+
+    def reply(dialog):
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    return reply

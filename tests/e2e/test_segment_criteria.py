@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from interactions.models import InteractionLogEntry
 from segments import services
 from segments.models import SavedSegmentCriteria, Segment
-from tests.e2e.conftest import choose, field, htmx_settled, menu
+from tests.e2e.conftest import answer, choose, field, htmx_settled, menu
 from tests.factories import (
     CompanyFactory,
     InteractionTemplateFactory,
@@ -298,18 +298,11 @@ def test_remove_selected_removes_the_ticked_lines(
     # The question counts the ticked lines; "Cancel" keeps them.
     questions = []
 
-    def answer(accept):
-        def reply(dialog):
-            questions.append(dialog.message)
-            dialog.accept() if accept else dialog.dismiss()
-
-        return reply
-
     page.get_by_label("Select Sanne de Vries").check()
-    page.once("dialog", answer(False))
+    page.once("dialog", answer(questions, accept=False))
     page.get_by_role("button", name="Remove selected").click()
     page.get_by_label("Select Eva Jansen").check()
-    page.once("dialog", answer(True))
+    page.once("dialog", answer(questions, accept=True))
     page.get_by_role("button", name="Remove selected").click()
 
     expect(page.get_by_role("alert")).to_contain_text(

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from crm.models import MarketingSetup, Salesperson
 from interactions.models import InteractionLogEntry
 from tasks.models import Task
-from tests.e2e.conftest import choose, field
+from tests.e2e.conftest import answer, choose, field
 from tests.factories import (
     InteractionGroupFactory,
     InteractionTemplateFactory,
@@ -115,21 +115,14 @@ def test_postpone_then_cancel_a_task_on_its_card(page, live_server, login, shot)
     # Taak annuleren asks first: "no" leaves the task open, "yes" cancels it.
     questions = []
 
-    def answer(accept):
-        def respond(dialog):
-            questions.append(dialog.message)
-            dialog.accept() if accept else dialog.dismiss()
-
-        return respond
-
-    page.once("dialog", answer(False))
+    page.once("dialog", answer(questions, accept=False))
     page.get_by_role("button", name="Taak annuleren").click()
     assert questions == [
         "Taak TK00007 annuleren? De taak blijft als geannuleerd in de takenlijst staan."
     ]
     task.refresh_from_db()
     assert not task.canceled
-    page.once("dialog", answer(True))
+    page.once("dialog", answer(questions, accept=True))
     page.get_by_role("button", name="Taak annuleren").click()
     expect(page.get_by_role("alert")).to_contain_text("Taak TK00007 is geannuleerd.")
     shot("canceled")
