@@ -27,12 +27,11 @@ from interactions.services import (
 )
 from segments import sections as log_sections
 from segments.models import LoggedSegment, Segment, SegmentLine
-from segments.selectors import already_logged, log_check
+from segments.selectors import already_logged, log_check, logged_contacts
 from segments.services.criteria_saved import reapply_criteria
 from segments.services.delivery import start_delivery
 from segments.services.guards import _actor, _lock
 from segments.services.lines import add_contacts
-from segments.services.logged import _logged_contacts
 from segments.services.segments import create_segment
 from segments.services.sql import _db_value, _quote
 
@@ -374,7 +373,7 @@ def log_segment(
             description=description[:FOLLOW_UP_MAX_LENGTH],
             salesperson=segment.salesperson,
         )
-        add_contacts(follow_up, _logged_contacts(logged_segment), user=user)
+        add_contacts(follow_up, logged_contacts(logged_segment), user=user)
     # In the same transaction: no logging without its audit record, nor the reverse.
     record_audit(
         action=AuditAction.SEGMENT_LOGGED,

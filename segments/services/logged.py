@@ -5,27 +5,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from crm.models import Contact
-from interactions.models import InteractionLogEntry
 from interactions.services import set_canceled
 from segments.models import LoggedSegment
+from segments.selectors import logged_contacts
 from segments.services.delivery import stop_delivery
 from segments.services.lines import add_contacts
-
-
-def _logged_contacts(logged_segment):
-    # A subquery of the entries' contacts: add_contacts inserts them in one statement.
-    return Contact.objects.filter(
-        pk__in=InteractionLogEntry.objects.filter(logged_segment=logged_segment).values(
-            "contact_id"
-        )
-    )
 
 
 @transaction.atomic
 def reuse_logged_segment(segment, logged_segment, *, user=None):
     """Add the contacts of a logged segment's entries, as add_contacts does."""
-    return add_contacts(segment, _logged_contacts(logged_segment), user=user)
+    return add_contacts(segment, logged_contacts(logged_segment), user=user)
 
 
 @transaction.atomic

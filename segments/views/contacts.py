@@ -304,8 +304,41 @@ class RemoveContactsView(SegmentActionMixin, View):
 
 
 class ReuseLoggedSegmentView(SegmentActionMixin, BadInputMixin, FormView):
+    """Reuse logged segment: choosing one counts what it would add (a GET, live
+    with htmx), the POST adds it."""
+
     form_class = ReuseLoggedSegmentForm
-    template_name = "segments/reuse_form.html"
+
+    def get_template_names(self):
+        if is_htmx(self.request):
+            return ["segments/partials/reuse_preview.html"]
+        return ["segments/reuse_form.html"]
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        # A choice to count; a cleared one is no choice yet, not an error.
+        if self.request.method == "GET" and self.request.GET.get("logged_segment"):
+            kwargs["data"] = self.request.GET
+        return kwargs
+
+    def get(self, request, *args, **kwargs):
+        form = self.get_form()
+        if form.is_bound and not form.is_valid():
+            return self.form_invalid(form)
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        context["preview"] = (
+            selectors.add_contacts_preview(
+                self.segment,
+                selectors.logged_contacts(form.cleaned_data["logged_segment"]),
+            )
+            if form.is_bound and form.is_valid()
+            else None
+        )
+        return context
 
     def form_valid(self, form):
         logged_segment = form.cleaned_data["logged_segment"]

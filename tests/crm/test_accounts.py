@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tests.factories import SalesUserFactory
+from tests.factories import SalesUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,23 @@ def test_the_user_menu_offers_to_change_the_password(sales_client):
         f'<a class="dropdown-item" href="{reverse("password_change")}">'
         "Wachtwoord wijzigen</a>"
     ) in html
+
+
+def test_the_user_menu_leads_to_the_users_own_tasks_and_calendar(sales_client, client):
+    html = dutch(sales_client, reverse("home")).content.decode()
+    menu = html[html.index('class="dropdown-menu dropdown-menu-end"') :]
+
+    assert [
+        f'<a class="dropdown-item" href="{reverse("tasks:my_tasks")}">Mijn taken</a>',
+        f'<a class="dropdown-item" href="{reverse("tasks:calendar_settings")}">'
+        "Agenda-abonnement</a>",
+    ] == re.findall(r'<a class="dropdown-item" href="/tasks/[^"]*">[^<]*</a>', menu)
+    # A user who may not see tasks is not shown the way to them.
+    client.force_login(UserFactory())
+    html = dutch(client, reverse("home")).content.decode()
+    menu = html[html.index('class="dropdown-menu dropdown-menu-end"') :]
+    assert reverse("tasks:my_tasks") not in menu
+    assert reverse("password_change") in menu
 
 
 def test_the_login_page_offers_a_forgotten_password(client):

@@ -5,7 +5,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from interactions.models import InteractionLogEntry
-from tests.e2e.conftest import choose, chosen, field, menu
+from tests.e2e.conftest import answer, choose, chosen, field, menu
 from tests.factories import (
     AdminUserFactory,
     CompanyFactory,
@@ -181,28 +181,35 @@ def test_evaluate_and_cancel_one_entry_on_its_page_in_dutch(
     url = f"{live_server.url}{reverse('interactions:entry_detail', args=[entry.pk])}"
     page.goto(url)
 
-    # Evalueren asks first, then comes back to the entry with the evaluation.
+    # Evalueren is not asked: the entry comes back with the evaluation.
     page.get_by_label("Evaluatie", exact=True).select_option(label="Positief")
     page.get_by_role("button", name="Evalueren").click()
-    expect(
-        page.get_by_text("Wilt u de 1 geselecteerde regel evalueren als Positief?")
-    ).to_be_visible()
-    shot("evaluate-confirm")
-    page.get_by_role("button", name="Ja").click()
     expect(page).to_have_url(url)
     expect(page.get_by_role("alert")).to_be_visible()
     expect(page.locator("dt", has_text="Evaluatie").locator("+ dd")).to_have_text(
         "Positief"
     )
 
-    # Markeren als geannuleerd; "Nee" on the question leaves it as it was.
+    # Markeren als geannuleerd asks in a dialog naming the entry; Cancel on it
+    # leaves the entry as it was.
+    questions = []
+    page.once("dialog", answer(questions, accept=False))
     page.get_by_role("button", name="Markeren als geannuleerd").click()
-    page.get_by_role("link", name="Nee").click()
-    expect(page).to_have_url(url)
+    expect(page.get_by_role("heading", name="Offerte besproken")).not_to_contain_text(
+        "Geannuleerd"
+    )
+    page.once("dialog", answer(questions, accept=True))
     page.get_by_role("button", name="Markeren als geannuleerd").click()
-    page.get_by_role("button", name="Ja").click()
     expect(page.get_by_role("heading", name="Offerte besproken")).to_contain_text(
         "Geannuleerd"
+    )
+    assert (
+        questions
+        == [
+            f"Interactielogpost {entry.pk} markeren als geannuleerd? "
+            "De post telt dan niet meer mee in de statistieken."
+        ]
+        * 2
     )
     shot("canceled")
     entry.refresh_from_db()

@@ -425,6 +425,15 @@ class TestSavedCriteria:
         response = sales_client.get(list_url, {"q": "utrecht"})
         assert [row.code for row in response.context["object_list"]] == ["UTRECHT"]
 
+    def test_list_breadcrumb_leads_back_to_the_segments(self, sales_client, saved):
+        html = sales_client.get(
+            reverse("segments:savedcriteria_list"), HTTP_ACCEPT_LANGUAGE="nl"
+        ).content.decode()
+        crumbs = html[html.index('<ol class="breadcrumb">') : html.index("</ol>")]
+
+        assert f'<a href="{reverse("segments:segment_list")}">Segmenten</a>' in crumbs
+        assert 'aria-current="page">Opgeslagen segmentcriteria</li>' in crumbs
+
     def test_list_query_count_does_not_grow(
         self, sales_client, saved, built, sales_user, django_assert_max_num_queries
     ):

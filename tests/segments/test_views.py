@@ -423,6 +423,53 @@ class TestRemoveSelectedAndReuse:
         assert response.status_code == 400
         assert response.context["form"].errors
 
+    def test_reuse_counts_what_a_logged_segment_would_add(
+        self, sales_client, filled, sales_user, django_assert_max_num_queries
+    ):
+        logged, _follow_up = services.log_segment(filled, user=sales_user)
+        fresh = services.create_segment(user=sales_user, description="Again")
+        first, second, *_others = logged.log_entries.order_by("contact__no")
+        services.add_contacts(fresh, [first.contact], user=sales_user)
+        type(second.contact).objects.filter(pk=second.contact_id).update(
+            exclude_from_segment=True
+        )
+
+        page = sales_client.get(url("reuse_logged_segment", fresh))
+        assert page.context["preview"] is None
+        assert (
+            "Kies een gelogd segment"
+            in sales_client.get(
+                url("reuse_logged_segment", fresh), HTTP_ACCEPT_LANGUAGE="nl"
+            ).content.decode()
+        )
+        with django_assert_max_num_queries(12):
+            counted = sales_client.get(
+                url("reuse_logged_segment", fresh),
+                {"logged_segment": logged.pk},
+                HTTP_HX_REQUEST="true",
+                HTTP_ACCEPT_LANGUAGE="nl",
+            )
+
+        assert counted.templates[0].name == ("segments/partials/reuse_preview.html")
+        html = counted.content.decode()
+        assert (
+            "De interacties zijn geregistreerd voor 4 contacten;\n"
+            "    1 staat al in het segment;\n    1 is uitgesloten."
+        ) in html
+        assert "2 contacten toevoegen</button>" in html
+        assert f'name="logged_segment" value="{logged.pk}"' in html
+        assert fresh.lines.count() == 1
+
+    def test_reuse_refuses_to_count_what_is_no_logged_segment(
+        self, sales_client, filled
+    ):
+        response = sales_client.get(
+            url("reuse_logged_segment", filled), {"logged_segment": "nope"}
+        )
+        assert response.status_code == 400
+        assert response.context["form"].errors["logged_segment"]
+        assert response.context["preview"] is None
+
 
 def test_a_segment_number_with_a_nul_character_is_404(sales_client, filled):
     # PostgreSQL refuses NUL in text; the URL pattern does not match it.
