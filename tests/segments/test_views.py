@@ -437,7 +437,7 @@ class TestRemoveSelectedAndReuse:
         page = sales_client.get(url("reuse_logged_segment", fresh))
         assert page.context["preview"] is None
         assert (
-            "Kies een gelogd segment"
+            "Kies een geregistreerd segment"
             in sales_client.get(
                 url("reuse_logged_segment", fresh), HTTP_ACCEPT_LANGUAGE="nl"
             ).content.decode()
