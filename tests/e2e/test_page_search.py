@@ -71,6 +71,16 @@ def test_alt_q_seg_arrows_to_logged_segments(page, live_server, login, shot):
         listbox.get_by_role("group", name="Segmenten").get_by_role("option")
     ).to_have_text([re.compile("^SM00004 Opvolgingssegment voorjaar")])
     expect(page.locator("#page-search-status")).to_have_text("7 resultaten")
+    # Every detail (the grey line) sits below its label, both aligned left.
+    lines = page.evaluate(
+        """() => [...document.querySelectorAll(".page-search-detail")].map(detail => {
+            const label = detail.previousElementSibling.getBoundingClientRect();
+            const below = detail.getBoundingClientRect();
+            return [Math.abs(below.left - label.left) <= 1, below.top >= label.bottom];
+        })"""
+    )
+    assert lines
+    assert lines == [[True, True]] * len(lines)
     arrow_down_to(page, "Geregistreerde segmenten")
     shot("dropdown")
     page.keyboard.press("Enter")
