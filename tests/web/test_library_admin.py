@@ -1,6 +1,7 @@
 """The admin pages of django-axes and django-tasks-db in Dutch (web/apps.py,
 web/admin.py and the catalogue): their app names, models, columns, filters, actions
-and fieldsets, which the packages leave in English."""
+and fieldsets, which the packages leave in English; and the app list's headers for
+screen readers, which Django's Dutch catalogue leaves in English."""
 
 import re
 from datetime import timedelta
@@ -42,6 +43,10 @@ ENGLISH = [
     "Queue name",
     "Run after",
     "Successful",
+    # Django's own, the app list's headers for screen readers (every admin page).
+    "Model name",
+    "Add link",
+    "Change or view list link",
 ]
 
 
@@ -91,6 +96,7 @@ def test_the_admin_index_names_the_libraries_apps_and_models_in_dutch(admin_clie
         "Aanmeldingen",
         "Wachtrij achtergrondtaken",
         "Taakresultaten",
+        "Modelnaam",
     ):
         assert dutch in page
     assert english_on(page) == []
