@@ -6,7 +6,7 @@ django-axes and django-tasks-db, with what they leave in English translated."""
 from axes import admin as axes_admin
 from axes.conf import settings as axes_settings
 from axes.handlers.proxy import AxesProxyHandler
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.admin import actions, helpers
 from django.core.exceptions import ValidationError
@@ -175,13 +175,23 @@ def delete_selected(modeladmin, request, queryset):
 
 
 # The admins of two libraries, registered again with what their own code leaves in
-# English (labels written without gettext, a message built with an f-string) or
-# broken. Imported here so they are registered before they are replaced, whichever
-# app's admin module is read first.
+# English (labels written without gettext, a message built with an f-string), too
+# wide for the screen or broken. Imported here so they are registered before they
+# are replaced, whichever app's admin module is read first.
+
+
+def user_agent_last(columns):
+    """axes' columns with the path and the browser's long user agent moved to the
+    end: in the middle they pushed the status and the lock out past the right edge
+    at 1280 px."""
+    last = ["path_info", "user_agent"]
+    return [*(column for column in columns if column not in last), *last]
 
 
 class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
     """django-axes' counted login attempts."""
+
+    list_display = user_agent_last(axes_admin.AccessAttemptAdmin.list_display)
 
     @admin.action(description=gettext_lazy("Clean up expired attempts"))
     def cleanup_expired_attempts(self, request, queryset):
@@ -209,6 +219,14 @@ class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
         }
 
 
+class AccessFailureLogAdmin(axes_admin.AccessFailureLogAdmin):
+    list_display = user_agent_last(axes_admin.AccessFailureLogAdmin.list_display)
+
+
+class AccessLogAdmin(axes_admin.AccessLogAdmin):
+    list_display = user_agent_last(axes_admin.AccessLogAdmin.list_display)
+
+
 class TaskResultAdmin(tasks_db_admin.DBTaskResultAdmin):
     """django-tasks-db's rows of the queue, read-only."""
 
@@ -227,6 +245,8 @@ class TaskResultAdmin(tasks_db_admin.DBTaskResultAdmin):
 
 for _model, _model_admin in (
     (AccessAttempt, AccessAttemptAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+    (AccessLog, AccessLogAdmin),
     (DBTaskResult, TaskResultAdmin),
 ):
     if admin.site.is_registered(_model):

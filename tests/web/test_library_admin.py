@@ -183,6 +183,20 @@ def test_failures_and_logins_read_in_dutch(admin_client, model, dutch):
     assert (english_on(listed), english_on(shown)) == ([], [])
 
 
+@pytest.mark.parametrize("model", [AccessAttempt, AccessFailureLog, AccessLog])
+def test_the_path_and_the_long_user_agent_are_the_last_columns(admin_client, model):
+    # In the middle it pushed the status and the lock out off a 1280 px screen.
+    extra = {"failures_since_start": 1} if model is AccessAttempt else {}
+    model.objects.create(username="jan", user_agent="Firefox", **extra)
+    url = reverse(f"admin:axes_{model._meta.model_name}_changelist")
+    html = admin_client.get(url, **DUTCH).content.decode()
+
+    columns = re.findall(r'<th scope="col" class="[^"]*column-(\w+)', html)
+
+    assert columns[-2:] == ["path_info", "user_agent"]
+    assert columns[0] == "attempt_time"
+
+
 def test_cleaning_up_expired_attempts_removes_them_and_says_how_many(
     admin_client, attempt, settings
 ):
