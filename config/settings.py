@@ -62,10 +62,10 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "axes",
+    "web.apps.AxesConfig",  # django-axes, its admin in Dutch
     "import_export",
     "django_tasks",
-    "django_tasks_db",
+    "web.apps.TasksDatabaseConfig",  # django-tasks-db, its admin in Dutch
     "web",
     "audit",
     "jobs",

@@ -7,10 +7,24 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from crm import services
 from web.middleware import client_ip
 from web.views import BadInputMixin
+
+HOUR = 60 * 60
+DAY = 24 * HOUR
+
+
+def lifetime(seconds):
+    """A link's lifetime in words: whole days, otherwise whole hours (at least one;
+    rounded down, so the mail never promises more than the link keeps)."""
+    if seconds >= DAY and seconds % DAY == 0:
+        days = seconds // DAY
+        return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+    hours = max(1, seconds // HOUR)
+    return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
 
 
 def too_many(request, message):
@@ -28,7 +42,12 @@ class PasswordResetView(BadInputMixin, auth_views.PasswordResetView):
 
     Past the address's limit the page answers as if the mail was sent, as it does
     for an unknown address: the answer never tells whether an address exists.
+    The mail (registration/password_reset_*) is the CRM's own, in the page's language.
     """
+
+    @property
+    def extra_email_context(self):
+        return {"valid_for": lifetime(settings.PASSWORD_RESET_TIMEOUT)}
 
     def form_valid(self, form):
         window = settings.PASSWORD_RESET_WINDOW

@@ -1,7 +1,12 @@
 """The admin as one more interface to the services: a model admin with this mixin
 adds, changes and deletes through the same service functions as the pages, so the
-admin validates, numbers and refuses exactly as they do."""
+admin validates, numbers and refuses exactly as they do. Also: the admins of
+django-axes and django-tasks-db, with what they leave in English translated."""
 
+from axes import admin as axes_admin
+from axes.conf import settings as axes_settings
+from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.admin import actions, helpers
 from django.core.exceptions import ValidationError
@@ -12,6 +17,9 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django_tasks_db import admin as tasks_db_admin
+from django_tasks_db.models import DBTaskResult
 
 from web.pagination import CappedCountPaginator
 from web.views import add_service_error
@@ -164,3 +172,83 @@ def delete_selected(modeladmin, request, queryset):
     except ValidationError as error:
         modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
         return None
+
+
+# The admins of two libraries, registered again with what their own code leaves in
+# English (labels written without gettext, a message built with an f-string), too
+# wide for the screen or broken. Imported here so they are registered before they
+# are replaced, whichever app's admin module is read first.
+
+
+def user_agent_last(columns):
+    """axes' columns with the path and the browser's long user agent moved to the
+    end: in the middle they pushed the status and the lock out past the right edge
+    at 1280 px."""
+    last = ["path_info", "user_agent"]
+    return [*(column for column in columns if column not in last), *last]
+
+
+class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+    """django-axes' counted login attempts."""
+
+    list_display = user_agent_last(axes_admin.AccessAttemptAdmin.list_display)
+
+    @admin.action(description=gettext_lazy("Clean up expired attempts"))
+    def cleanup_expired_attempts(self, request, queryset):
+        # axes' handler reads the time its middleware stamps on a login request;
+        # an admin request has none (AttributeError, a 500), so stamp it here.
+        AxesProxyHandler.update_request(request)
+        count = self.handler.clean_expired_user_attempts(request=request)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d expired login attempt removed.",
+                "%(count)d expired login attempts removed.",
+                count,
+            )
+            % {"count": count},
+        )
+
+    @admin.display(description=gettext_lazy("Status"))
+    def status(self, obj):
+        left = axes_settings.AXES_FAILURE_LIMIT - obj.failures_since_start
+        if left <= 0:
+            return _("Locked Out")
+        return ngettext("%(count)d attempt left", "%(count)d attempts left", left) % {
+            "count": left
+        }
+
+
+class AccessFailureLogAdmin(axes_admin.AccessFailureLogAdmin):
+    list_display = user_agent_last(axes_admin.AccessFailureLogAdmin.list_display)
+
+
+class AccessLogAdmin(axes_admin.AccessLogAdmin):
+    list_display = user_agent_last(axes_admin.AccessLogAdmin.list_display)
+
+
+class TaskResultAdmin(tasks_db_admin.DBTaskResultAdmin):
+    """django-tasks-db's rows of the queue, read-only."""
+
+    @admin.display(description=gettext_lazy("task name"))
+    def task_name(self, obj):
+        return obj.task_name
+
+    @admin.display(description=gettext_lazy("traceback"))
+    def formatted_traceback(self, obj):
+        return super().formatted_traceback(obj)
+
+    @admin.display(description=gettext_lazy("run after"))
+    def display_run_after(self, obj):
+        return super().display_run_after(obj)
+
+
+for _model, _model_admin in (
+    (AccessAttempt, AccessAttemptAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+    (AccessLog, AccessLogAdmin),
+    (DBTaskResult, TaskResultAdmin),
+):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+        admin.site.register(_model, _model_admin)

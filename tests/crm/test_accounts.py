@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from crm import accounts
 from tests.factories import SalesUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -130,6 +131,82 @@ def test_a_forgotten_password_is_reset_on_the_crms_pages_in_dutch(client, settin
     assert "Wachtwoord hersteld" not in form.content.decode()
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
+
+
+def ask_for_a_reset(client, language, email):
+    client.post(
+        reverse("password_reset"), {"email": email}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    [message] = mail.outbox
+    link = re.search(r"https?://\S+/accounts/reset/\S+", message.body).group()
+    return message, link
+
+
+def test_the_reset_mail_is_the_crms_own_in_dutch_when_asked_in_dutch(client, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
+    SalesUserFactory(
+        username="anna",
+        first_name="Anna",
+        last_name="D'Hondt",
+        email="anna@example.com",
+    )
+
+    message, link = ask_for_a_reset(client, "nl", "anna@example.com")
+
+    assert message.subject == "Nieuw wachtwoord instellen voor het CRM"
+    assert message.body == (
+        "Beste Anna D'Hondt,\n"
+        "\n"
+        "Er is een nieuw wachtwoord aangevraagd voor uw account in het CRM "
+        "(gebruikersnaam anna). Open deze link om er een te kiezen:\n"
+        "\n"
+        f"{link}\n"
+        "\n"
+        "De link is 3 dagen geldig en werkt één keer.\n"
+        "\n"
+        "Heeft u dit niet aangevraagd? Dan kunt u deze e-mail negeren: er verandert "
+        "niets en uw wachtwoord blijft zoals het is.\n"
+    )
+    # Not Django's own text, which names the server's domain as the "site".
+    assert "testserver" not in message.body.replace(link, "")
+
+
+def test_the_reset_mail_is_english_when_asked_in_english(client, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PASSWORD_RESET_TIMEOUT = 2 * 60 * 60
+    SalesUserFactory(username="piet", first_name="", email="piet@example.com")
+
+    message, link = ask_for_a_reset(client, "en", "piet@example.com")
+
+    assert message.subject == "Set a new password for the CRM"
+    assert message.body == (
+        "Dear piet,\n"
+        "\n"
+        "Someone asked for a new password for your account in the CRM (user name "
+        "piet). Open this link to choose one:\n"
+        "\n"
+        f"{link}\n"
+        "\n"
+        "The link is valid for 2 hours and works once.\n"
+        "\n"
+        "Did you not ask for this? Then ignore this e-mail: nothing changes, your "
+        "password stays as it is.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [
+        (3 * 24 * 60 * 60, "3 days"),
+        (24 * 60 * 60, "1 day"),
+        (36 * 60 * 60, "36 hours"),
+        (90 * 60, "1 hour"),
+        (10 * 60, "1 hour"),
+    ],
+)
+def test_a_links_lifetime_reads_in_days_or_hours(seconds, words):
+    assert accounts.lifetime(seconds) == words
 
 
 def test_the_admins_password_change_is_the_crms(admin_client):
