@@ -822,6 +822,21 @@ def test_crm_admin_saves_the_marketing_setup(crm_admin_client):
     assert '<h1 class="h3 mb-1">Marketing setup</h1>' in response.content.decode()
 
 
+def test_marketing_setup_without_number_series_says_where_to_make_them(
+    crm_admin_client,
+):
+    """Day one: the series lists hold nothing, and the page leads to making one."""
+    response = crm_admin_client.get(reverse("crm:marketing_setup"))
+
+    html = response.content.decode()
+    assert "There are no number series yet" in html
+    assert f'href="{reverse("crm:numberseries_create")}"' in html
+
+    NumberSeriesFactory(code="CONTACT")
+    html = crm_admin_client.get(reverse("crm:marketing_setup")).content.decode()
+    assert "There are no number series yet" not in html
+
+
 def test_sales_user_cannot_post_to_the_marketing_setup(sales_client):
     response = sales_client.post(
         reverse("crm:marketing_setup"), {"default_correspondence_type": "email"}
