@@ -1,10 +1,10 @@
 """Reads of contacts and salespeople for pages outside their own lists (the top bar's
-search)."""
+search) and the values a new contact starts with."""
 
 from django.db.models import Case, IntegerField, Q, Value, When
 
 from crm.lookups import ContactLookup
-from crm.models import Salesperson
+from crm.models import Contact, MarketingSetup, Salesperson
 
 # Each kind of object the search offers shows at most this many matches.
 SEARCH_LIMIT = 5
@@ -47,3 +47,43 @@ def find_salespeople(query, limit=SEARCH_LIMIT):
             Salesperson.objects.all(), number="code", name="name", query=query
         )[:limit]
     )
+
+
+# What a person takes from its company when made from the company's card (NAV's
+# Marketing Setup "Inherit ..." flags: salesperson, language, address details).
+INHERITED_FROM_COMPANY = (
+    "salesperson",
+    "language_code",
+    "address",
+    "post_code",
+    "city",
+    "country",
+)
+
+
+def new_contact_values(*, user, company=None):
+    """The values the new-contact form starts with, as NAV's Contact.OnInsert sets
+    them: the user's own salesperson, else Marketing setup's default salesperson,
+    and Marketing setup's default correspondence type; a person made for `company`
+    takes the company's salesperson, language and address."""
+    # Not MarketingSetup.load(): that may insert the row, and a GET must not write.
+    setup = (
+        MarketingSetup.objects.select_related("default_salesperson")
+        .filter(pk=1)
+        .first()
+    )
+    own = Salesperson.objects.active().filter(user=user).first()
+    if own is None and setup is not None and setup.default_salesperson is not None:
+        own = setup.default_salesperson
+    values = {
+        "salesperson": own if own is not None and not own.blocked else None,
+        "correspondence_type": setup.default_correspondence_type if setup else "",
+    }
+    if company is not None:
+        values.update(type=Contact.Type.PERSON, company=company)
+        for name in INHERITED_FROM_COMPANY:
+            value = getattr(company, name)
+            # A company's blank value or blocked salesperson leaves the default.
+            if value and not (name == "salesperson" and value.blocked):
+                values[name] = value
+    return {name: value for name, value in values.items() if value}

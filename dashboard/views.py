@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from django.views.generic import TemplateView, View
 
 from crm.models import Salesperson
+from crm.roles import CRM_ADMIN, SALES
 from dashboard.forms import DashboardForm, PageSearchForm
 from dashboard.search import DROPDOWN_PAGES, search
 from dashboard.selectors import dashboard
@@ -41,7 +42,16 @@ class HomeView(TemplateView):
         own = Salesperson.objects.filter(user=user).first()
         team = user.has_perm(TEAM_PERMISSION)
         form = DashboardForm(self.request.GET or None, team=team)
-        context.update(salesperson=own, team=team, form=form)
+        # A login in neither role (no group yet) may open none of the CRM's pages:
+        # the page says who can give it one instead of showing nothing.
+        has_role = any(user.has_module_perms(app) for app in ROLE_APPS)
+        context.update(
+            salesperson=own,
+            team=team,
+            form=form,
+            has_role=has_role,
+            role_names={"sales": SALES, "admin": CRM_ADMIN},
+        )
         if own is not None and user.has_perm("tasks.view_task"):
             context["task_counts"] = Task.objects.for_salesperson(own).due_counts()
         if user.has_perm("segments.view_segment"):
@@ -108,6 +118,10 @@ class PageSearchSuggestionsView(View):
             }
         )
 
+
+# The apps whose pages the two roles open; a login with no permission in any of
+# them has no role yet.
+ROLE_APPS = ("crm", "interactions", "segments", "tasks")
 
 # Who manages the salespeople sees the whole team on the start page (CRM admins).
 TEAM_PERMISSION = "crm.change_salesperson"

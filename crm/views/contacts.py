@@ -27,6 +27,7 @@ from crm.models import (
     Contact,
     CorrespondenceType,
 )
+from crm.selectors import new_contact_values
 from web.exports import Column, Kind
 from web.pagination import EstimatedCountPaginator
 from web.views import (
@@ -59,9 +60,15 @@ class ContactCreateView(
         initial = super().get_initial()
         # "New person" from a company card arrives with ?company=<pk>.
         key = self.request.GET.get("company", "")
+        company = None
         if key.isdecimal() and len(key) < 10:
-            company = Contact.objects.companies().filter(pk=key).first()
-            initial.update(type=Contact.Type.PERSON, company=company)
+            company = (
+                Contact.objects.companies()
+                .select_related("salesperson")
+                .filter(pk=key)
+                .first()
+            )
+        initial.update(new_contact_values(user=self.request.user, company=company))
         return initial
 
     def perform(self, form):

@@ -144,9 +144,15 @@ class MarketingSetupUpdateView(
     success_message = _("Marketing setup has been saved.")
     title = _("Marketing setup")
     intro = _(
-        "Number series for new contacts and segments, and the defaults for new "
-        "interactions."
+        "Number series for new contacts, segments and tasks, and the defaults for "
+        "new contacts and interactions."
     )
+
+    def get_context_data(self, **kwargs):
+        # On a new installation the series lists are empty: say where they are made.
+        return super().get_context_data(
+            **kwargs, series_missing=not NumberSeries.objects.exists()
+        )
 
     def perform(self, form):
         return services.save_marketing_setup(form.instance, user=self.request.user)

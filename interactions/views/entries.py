@@ -38,6 +38,7 @@ from interactions.forms import (
 from interactions.models import (
     Evaluation,
     InteractionLogEntry,
+    InteractionTemplate,
 )
 from interactions.views.bulk import BulkActionView
 from jobs.services import start_job
@@ -224,8 +225,14 @@ class InteractionCreateView(
             cards = _("Contacts") if contact else _("Salespeople")
             list_url = "crm:contact_list" if contact else "crm:salesperson_list"
             trail = [(reverse(list_url), cards), (card.get_absolute_url(), card.name)]
+        # Day one: with no template or no salesperson to choose, the lookups find
+        # nothing, so the page says what is missing and who sets it up.
         return super().get_context_data(
-            sections=self.section_forms(), trail=trail, **kwargs
+            sections=self.section_forms(),
+            trail=trail,
+            no_templates=not InteractionTemplate.objects.active().exists(),
+            no_salespeople=not Salesperson.objects.active().exists(),
+            **kwargs,
         )
 
     def form_valid(self, form):

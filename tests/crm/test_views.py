@@ -441,6 +441,68 @@ def test_create_person_from_the_company_card_prefills_the_company(sales_client):
     assert shown in response.content.decode()
 
 
+def test_a_person_from_the_company_card_takes_its_address_salesperson_and_language(
+    sales_client,
+):
+    """As NAV's inheritance: a letter to the person then has the company's address."""
+    north = SalespersonFactory(code="NORTH")
+    company = CompanyFactory(
+        salesperson=north,
+        language_code="nl",
+        address="Oudegracht 123",
+        post_code="3511 AB",
+        city="Utrecht",
+        country="NL",
+        email="info@bakkerij.example",
+        phone="030 234 56 78",
+    )
+
+    response = sales_client.get(reverse("crm:contact_create"), {"company": company.pk})
+
+    initial = response.context["form"].initial
+    assert initial["salesperson"] == north
+    assert (initial["address"], initial["post_code"], initial["city"]) == (
+        "Oudegracht 123",
+        "3511 AB",
+        "Utrecht",
+    )
+    assert (initial["country"], initial["language_code"]) == ("NL", "nl")
+    # The person's own e-mail and phone are not the company's.
+    assert "email" not in initial
+    assert "phone" not in initial
+    html = response.content.decode()
+    assert 'value="Oudegracht 123"' in html
+    assert 'value="NORTH \N{EN DASH} ' in html
+
+
+def test_a_new_contact_starts_with_marketing_setups_defaults(
+    sales_client, sales_user, marketing_setup
+):
+    marketing_setup.default_salesperson = SalespersonFactory(code="DEFAULT")
+    marketing_setup.default_correspondence_type = "email"
+    marketing_setup.save()
+
+    initial = sales_client.get(reverse("crm:contact_create")).context["form"].initial
+
+    assert initial["salesperson"].code == "DEFAULT"
+    assert initial["correspondence_type"] == "email"
+
+    # The user's own salesperson comes before the setup's default.
+    own = SalespersonFactory(code="OWN", user=sales_user)
+    initial = sales_client.get(reverse("crm:contact_create")).context["form"].initial
+    assert initial["salesperson"] == own
+
+
+def test_a_new_contact_without_marketing_setup_starts_blank(sales_client):
+    response = sales_client.get(reverse("crm:contact_create"))
+
+    initial = response.context["form"].initial
+    assert "salesperson" not in initial
+    assert "correspondence_type" not in initial
+    # Reading the defaults does not make the setup row.
+    assert not MarketingSetup.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("values", "field", "message"),
     [
@@ -758,6 +820,21 @@ def test_crm_admin_saves_the_marketing_setup(crm_admin_client):
         "Marketing setup has been saved."
     ]
     assert '<h1 class="h3 mb-1">Marketing setup</h1>' in response.content.decode()
+
+
+def test_marketing_setup_without_number_series_says_where_to_make_them(
+    crm_admin_client,
+):
+    """Day one: the series lists hold nothing, and the page leads to making one."""
+    response = crm_admin_client.get(reverse("crm:marketing_setup"))
+
+    html = response.content.decode()
+    assert "There are no number series yet" in html
+    assert f'href="{reverse("crm:numberseries_create")}"' in html
+
+    NumberSeriesFactory(code="CONTACT")
+    html = crm_admin_client.get(reverse("crm:marketing_setup")).content.decode()
+    assert "There are no number series yet" not in html
 
 
 def test_sales_user_cannot_post_to_the_marketing_setup(sales_client):

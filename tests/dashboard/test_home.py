@@ -442,3 +442,28 @@ def test_home_without_a_linked_salesperson(sales_client):
 
     assert "Your login is not linked to a salesperson." in html
     assert reverse("crm:marketing_setup") not in html.split("<main")[1]
+
+
+def test_a_login_without_a_role_is_told_who_gives_it_one(client):
+    """A user just made in the admin, with no group yet: every CRM page would be a
+    403, so the start page names the groups instead of a salesperson, and the top
+    bar offers none of those pages."""
+    client.force_login(UserFactory(first_name="Kees"))
+
+    response = client.get(HOME)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Your login has no role in the CRM yet" in html
+    assert "the group <strong>Sales</strong> (salespeople) or <strong>CRM admin" in html
+    assert "Your login is not linked to a salesperson." not in html
+    for name in ("crm:contact_list", "crm:salesperson_list", "interactions:entry_list"):
+        assert f'href="{reverse(name)}"' not in html
+
+
+def test_a_role_keeps_the_top_bar_and_no_role_message(sales_client):
+    html = sales_client.get(HOME).content.decode()
+
+    assert "no role in the CRM" not in html
+    for name in ("crm:contact_list", "crm:salesperson_list", "interactions:entry_list"):
+        assert f'href="{reverse(name)}"' in html

@@ -27,6 +27,8 @@ def test_create_company_and_person_find_person_and_switch_to_dutch(
 
     page.get_by_role("link", name="New person").click()
     expect(field(page, "Type")).to_have_value("person")
+    # The person starts with the company's address, as in NAV.
+    expect(field(page, "City")).to_have_value("Utrecht")
     field(page, "Name").fill("Sanne de Vries")
     field(page, "E-mail").fill("sanne@vandijk.example")
     page.get_by_role("button", name="Save").click()

@@ -47,6 +47,42 @@ def form_data(for_contact, with_template, by_salesperson, **overrides):
     return {key: value for key, value in data.items() if value is not None}
 
 
+def test_create_interaction_on_a_new_installation_says_what_is_missing(
+    sales_client,
+):
+    """No template and no salesperson yet: the lookups would find nothing, so the
+    page names both, and who makes them."""
+    html = sales_client.get(CREATE_URL).content.decode()
+    assert "There are no interaction templates yet" in html
+    assert "There are no salespeople yet" in html
+    assert "A CRM admin makes them under Setup → Interaction templates." in html
+    assert reverse("interactions:template_create") not in html
+
+
+def test_a_crm_admin_is_led_to_make_what_is_missing(crm_admin_client):
+    html = crm_admin_client.get(CREATE_URL).content.decode()
+    assert f'href="{reverse("interactions:template_create")}"' in html
+    assert f'href="{reverse("crm:salesperson_create")}"' in html
+
+
+def test_create_interaction_says_nothing_once_set_up(sales_client, template):
+    SalespersonFactory()
+
+    html = sales_client.get(CREATE_URL).content.decode()
+
+    assert 'id="setup-missing"' not in html
+
+
+def test_blocked_templates_alone_count_as_none(sales_client):
+    InteractionTemplateFactory(blocked=True)
+    SalespersonFactory()
+
+    html = sales_client.get(CREATE_URL).content.decode()
+
+    assert "There are no interaction templates yet" in html
+    assert "There are no salespeople yet" not in html
+
+
 class TestCreateInteraction:
     def test_from_a_contact_the_contact_is_locked_and_the_users_salesperson_chosen(
         self, sales_client, contact, salesperson
