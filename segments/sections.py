@@ -9,7 +9,7 @@ was left empty; a background job gets it as a parameter), and
 `save(logged_segment, values, *, user)`, which log_segment calls inside the
 transaction that logs the segment: the logging and what the section makes are kept
 together or not at all. What `save` returns is kept on the logged segment
-(`section_results`), and `done_message(result, values)` says it on the page.
+(`section_results`), and `done_message(result)` says it on the page.
 """
 
 from django.core.exceptions import ValidationError

@@ -57,6 +57,13 @@ class TaskQuerySet(models.QuerySet):
     def for_salesperson(self, salesperson):
         return self.filter(salesperson=salesperson)
 
+    def for_contact(self, contact):
+        """A company's tasks include those of its persons; a person's are its own.
+        One column per kind, each indexed: an OR of the two reads every task."""
+        if contact.type == Contact.Type.COMPANY:
+            return self.filter(contact_company=contact)
+        return self.filter(contact=contact)
+
     def with_related(self):
         return self.select_related("contact", "salesperson", "template")
 
@@ -210,6 +217,12 @@ class Task(models.Model):
             models.Index(
                 fields=["salesperson", "closed", "date_closed", "updated_at"],
                 name="task_feed_stamp_idx",
+            ),
+            # A company's open tasks with its persons' (its card, the task list's
+            # Bedrijf filter); a person's use the contact's own index.
+            models.Index(
+                fields=["contact_company", "closed", "date"],
+                name="task_company_open_idx",
             ),
             models.Index(fields=["date", "no"], name="task_date_idx"),
             models.Index(fields=["segment_no"], name="task_segment_idx"),

@@ -94,7 +94,10 @@ GET_EXAMPLES = 4 * DEPTH
 FORM_PAGES = {
     "interactions:entry_bulk": ["interactions:entry_list"],
     "interactions:postponed_bulk": ["interactions:postponed_list"],
-    "segments:loggedsegment_cancel": ["segments:loggedsegment_list"],
+    "segments:loggedsegment_cancel": [
+        "segments:loggedsegment_list",
+        "segments:loggedsegment_detail",
+    ],
     "segments:remove_contacts": ["segments:segment_detail"],
     "segments:segment_log": ["segments:segment_log", "segments:segment_detail"],
     "segments:apply_header_template": ["segments:segment_log"],

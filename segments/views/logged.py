@@ -124,7 +124,11 @@ class LoggedSegmentDetailView(PermissionRequiredMixin, DetailView):
     delivery's progress, "Afdrukken" and "Opnieuw verzenden"."""
 
     permission_required = "segments.view_loggedsegment"
-    queryset = LoggedSegment.objects.select_related("created_by", "delivery_job")
+    # interaction_count: the entries Mark canceled / Remove canceled mark change,
+    # which its question names, as on the list.
+    queryset = LoggedSegment.objects.with_interaction_count().select_related(
+        "created_by", "delivery_job"
+    )
     template_name = "segments/loggedsegment_detail.html"
     context_object_name = "logged"
 

@@ -3,7 +3,6 @@ the card is seen there again. The card is interactions' page, a floor below task
 the template asks for this section, and interactions imports nothing from tasks."""
 
 from django import template
-from django.db.models import Q
 from django.utils import timezone
 
 from tasks.models import Task
@@ -22,7 +21,7 @@ def open_tasks(context, contact):
     tasks = (
         Task.objects.visible_to(user)
         .open()
-        .filter(Q(contact=contact) | Q(contact_company=contact))
+        .for_contact(contact)
         .with_related()
         .order_by("date", "start_time", "no")
     )

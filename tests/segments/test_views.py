@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from crm.models import MarketingSetup
 from interactions.models import InteractionLogEntry
+from interactions.services import set_canceled
 from segments import services
 from segments.models import LoggedSegment, Segment
 from tests.factories import (
@@ -677,6 +678,30 @@ class TestLoggedSegments:
         ) in page
         listed = sales_client.get(LOGGED_URL).content.decode()
         assert "logged segment SM00001 and its 4 interaction log entries?" in listed
+
+    def test_the_logged_segment_page_asks_with_the_entries_it_changes(
+        self, sales_client, logged, sales_user
+    ):
+        """One entry canceled on its own beforehand: Mark canceled changes the
+        other 3, as the list's question and the message after it say."""
+        one = logged.log_entries.order_by("pk").first()
+        set_canceled(InteractionLogEntry.objects.filter(pk=one.pk), True, user=None)
+        question = (
+            "Mark logged segment SM00001 and its 3 interaction log entries canceled?"
+        )
+        assert question in sales_client.get(LOGGED_URL).content.decode()
+
+        page = sales_client.get(logged.get_absolute_url()).content.decode()
+
+        assert question in page
+        response = sales_client.post(
+            reverse("segments:loggedsegment_cancel", args=[logged.pk]),
+            {"canceled": "true", "back": "detail"},
+            follow=True,
+        )
+        assert "its 3 interaction log entries are marked canceled" in (
+            response.content.decode()
+        )
 
     def test_a_query_too_long_to_redirect_to_goes_back_to_the_plain_list(
         self, sales_client, logged

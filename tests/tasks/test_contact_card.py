@@ -5,8 +5,10 @@ import re
 import pytest
 from django.urls import reverse
 
+from tasks.models import Task
 from tasks.services import cancel_task, create_task
 from tests.factories import PersonFactory, SalespersonFactory, TaskFactory
+from tests.web.test_search import plan
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("task_setup")]
 
@@ -68,3 +70,18 @@ def test_the_open_tasks_cost_the_same_queries_however_many(
     section, shown = open_tasks(response)
     assert len(shown) == 10
     assert "More tasks in the task list" in section
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize("kind", ["person", "company"])
+def test_the_open_tasks_are_read_through_an_index_on_the_contact(contact, kind):
+    """Every card reads them: by the contact's (a company's: contact_company's)
+    index, not through every open task (follow-ups of a mailing: one per line)."""
+    shown = contact if kind == "person" else contact.company
+    column = "contact_id" if kind == "person" else "contact_company_id"
+
+    explained = plan(Task.objects.open().for_contact(shown))
+
+    assert re.search(rf"Index Cond: \(.*\b{column} = {shown.pk}\b", explained), (
+        explained
+    )
