@@ -27,7 +27,7 @@ def set_logged_segment_canceled(logged_segment, canceled, *, user):
     names it.
     """
     # Locked: a second cancel (another user) waits and then finds the new flag.
-    locked = LoggedSegment.objects.select_for_update().get(pk=logged_segment.pk)
+    locked = _lock_logged(logged_segment)
     # The flag first: set_canceled refuses to un-cancel entries of a canceled one.
     locked.canceled = canceled
     locked.save(update_fields=["canceled"])

@@ -317,7 +317,10 @@ class ReuseLoggedSegmentView(SegmentActionMixin, BadInputMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         # A choice to count; a cleared one is no choice yet, not an error.
-        if self.request.method == "GET" and self.request.GET.get("logged_segment"):
+        if (
+            self.request.method == "GET"
+            and self.request.GET.get("logged_segment", "").strip()
+        ):
             kwargs["data"] = self.request.GET
         return kwargs
 

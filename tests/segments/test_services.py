@@ -877,6 +877,15 @@ def test_set_logged_segment_canceled_cancels_and_uncancels_its_entries(filled, u
     assert set(entries.values_list("canceled", "canceled_by")) == {(False, None)}
 
 
+def test_set_logged_segment_canceled_refuses_one_deleted_meanwhile(user):
+    logged = LoggedSegmentFactory(segment_no="LS00042")
+    LoggedSegment.objects.filter(pk=logged.pk).delete()
+
+    with pytest.raises(ValidationError, match="LS00042 has been deleted") as refused:
+        services.set_logged_segment_canceled(logged, True, user=user)
+    assert refused.value.code == "gone"
+
+
 def test_logged_segment_interaction_count_matches_its_canceled_flag(filled, user):
     logged, _follow_up = services.log_segment(filled, user=user)
     interaction_services.set_canceled(

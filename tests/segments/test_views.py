@@ -470,6 +470,12 @@ class TestRemoveSelectedAndReuse:
         assert response.status_code == 400
         assert response.context["form"].errors["logged_segment"]
         assert response.context["preview"] is None
+        # A cleared choice (blank or spaces) is no choice yet, not an error.
+        for blank in ("", " "):
+            response = sales_client.get(
+                url("reuse_logged_segment", filled), {"logged_segment": blank}
+            )
+            assert (response.status_code, response.context["preview"]) == (200, None)
 
 
 def test_a_segment_number_with_a_nul_character_is_404(sales_client, filled):
