@@ -134,8 +134,17 @@ def choose(scope, label, typed, option=None):
     if not box.evaluate("input => input === document.activeElement"):
         box.locator("xpath=..").click()
     # Focusing the box asks for the first matches; typed while that answer is on
-    # its way, Tom Select can drop the search of what was typed.
-    page.wait_for_load_state("networkidle")
+    # its way, Tom Select can drop the search of what was typed. So wait until it
+    # is answered: Tom Select counts a search as loading from the focus itself
+    # (before its throttle sends it) until its answer is in. A wait for a quiet
+    # network could end before the throttled search was sent.
+    page.wait_for_function(
+        """control => {
+            const id = control.id.replace(/-ts-control$/, "");
+            return document.getElementById(id).tomselect.loading === 0;
+        }""",
+        arg=box.element_handle(),
+    )
 
     def answers_typed(response):
         query = parse_qs(urlsplit(response.url).query)
