@@ -656,7 +656,7 @@ def test_delete_canceled_page_records_the_user_and_the_filters(
     services.set_canceled([entry], True, user=admin_user_crm)
     AuditRecord.objects.all().delete()
     url = reverse("interactions:delete_canceled")
-    filters = {"contact": "CT00010", "after": "2026-03-01"}
+    filters = {"contact": "CT00010", "date_from": "2026-03-01"}
     counted = crm_admin_client.post(url, filters)
 
     crm_admin_client.post(
@@ -670,7 +670,9 @@ def test_delete_canceled_page_records_the_user_and_the_filters(
 
     record = only_record()
     assert summary(record) == ("deleted", "interaction_log_entry", "", 1, "crmadmin")
-    assert record.details == {"filters": {"after": "2026-03-01", "contact": "CT00010"}}
+    assert record.details == {
+        "filters": {"date_from": "2026-03-01", "contact": "CT00010"}
+    }
 
 
 def test_logging_and_canceling_a_segment_on_its_pages_is_recorded(
