@@ -16,6 +16,7 @@ from interactions.models import (
     InteractionTemplateLanguage,
 )
 from web.amounts import number_formfield
+from web.lookups import WITH_BLOCKED
 
 
 class InteractionForm(forms.ModelForm):
@@ -249,9 +250,14 @@ class DeleteCanceledForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     contact = ContactField(label=_("Contact"), required=False)
-    template = TemplateField(label=_("Interaction template"), required=False)
+    # Canceled entries of a blocked template or salesperson are deleted too.
+    template = TemplateField(
+        label=_("Interaction template"), required=False, params={WITH_BLOCKED: "1"}
+    )
     group = GroupField(label=_("Interaction group"), required=False)
-    salesperson = SalespersonField(label=_("Salesperson"), required=False)
+    salesperson = SalespersonField(
+        label=_("Salesperson"), required=False, params={WITH_BLOCKED: "1"}
+    )
 
     def clean(self):
         cleaned = super().clean()

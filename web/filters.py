@@ -15,7 +15,7 @@ from django.utils.translation import ngettext_lazy
 from web import renderers
 from web.amounts import AmountField, format_amount
 from web.dates import validate_date_in_range
-from web.lookups import LookupField
+from web.lookups import WITH_BLOCKED, LookupField
 
 
 class OrderingFilter(django_filters.OrderingFilter):
@@ -97,6 +97,9 @@ class LookupFilter(django_filters.Filter):
     def __init__(self, field_class=LookupField, **kwargs):
         self.field_class = field_class
         kwargs.setdefault("placeholder", _("All"))
+        # A filter reads history: blocked rows are offered too (WITH_BLOCKED).
+        if field_class.lookup_class and field_class.lookup_class.has_blocked:
+            kwargs["params"] = {WITH_BLOCKED: "1", **kwargs.get("params", {})}
         super().__init__(**kwargs)
 
 
