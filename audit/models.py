@@ -9,7 +9,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from web.db import choices_constraint
-from web.filters import filter_label
+from web.exports import FORMATS
+from web.filters import filter_label, filter_value
 
 
 # The values are stored and exported in the codes CSV: scripts read them, so a
@@ -88,7 +89,11 @@ def shown_date(value):
 # How the values of a key are shown ({key: value -> text}), where codes, an ISO date
 # or a dict of settings are stored: the apps that record them say how in their
 # AppConfig.ready (show_detail_values), as the audit trail sits below them.
-DETAIL_VALUES = {"previous_date": shown_date}
+DETAIL_VALUES = {
+    "previous_date": shown_date,
+    # An export's format as its menu names it ("CSV (codes, UTF-8)").
+    "format": lambda code: FORMATS[code].label if code in FORMATS else code,
+}
 
 
 def label_details(labels):
@@ -131,7 +136,8 @@ def detail_lines(details):
         # LP"); an empty one means "no filter".
         elif isinstance(value, dict):
             text = ", ".join(
-                f"{filter_label(name)} = {item}" for name, item in value.items()
+                f"{filter_label(name)} = {filter_value(name, item)}"
+                for name, item in value.items()
             )
             text = text or _("none")
         elif isinstance(value, list):

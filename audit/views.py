@@ -2,6 +2,7 @@
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_filters.views import FilterView
 
 from audit.exports import AuditedExportMixin
@@ -39,7 +40,8 @@ class AuditRecordExportView(AuditedExportMixin, AuditRecordListView):
         ),
         Column("object_id", _("No."), width=12),
         Column("object_repr", _("Description"), width=30),
-        Column("count", _("Count"), Kind.INTEGER),
+        # "Aantal", as the page heads it: the bare "Count" is the button "Tellen".
+        Column("count", pgettext_lazy("number of", "Count"), Kind.INTEGER),
         # The codes CSV keeps the JSON as stored; the other formats read as the page.
         Column("details", _("Details"), display=details_text, width=50),
     ]

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from crm.models import Contact, Salesperson
-from web.lookups import MIN_CONTAINS, BadLookup, Lookup, LookupField
+from web.lookups import MIN_CONTAINS, WITH_BLOCKED, BadLookup, Lookup, LookupField
 
 
 class ContactLookup(Lookup):
@@ -73,6 +73,8 @@ COMPANY_LIMIT = 200
 
 class SalespersonLookup(Lookup):
     model = Salesperson
+    has_blocked = True
+    blocked = _("Salesperson %(value)s is blocked: choose another one.")
     url_name = "lookup:salespeople"
     not_found = _("No salesperson found with code or name “%(value)s”.")
     several = ngettext_lazy(
@@ -82,8 +84,14 @@ class SalespersonLookup(Lookup):
     )
 
     def offered(self, params):
-        # Blocked salespeople get no new work; forms keep one already chosen.
+        # Blocked salespeople get no new work; forms keep one already chosen, and
+        # filters on history ask for them too.
+        if params.get(WITH_BLOCKED):
+            return Salesperson.objects.all()
         return Salesperson.objects.active()
+
+    def row(self, obj):
+        return {**super().row(obj), "detail": str(_("Blocked")) if obj.blocked else ""}
 
 
 class ContactField(LookupField):

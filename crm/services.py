@@ -30,7 +30,9 @@ def create_contact(*, user, **values):
     # The number is taken inside this transaction: when validation fails below, the
     # rollback returns it to the series (no gap, as NAV).
     if not contact.no:
-        contact.no = MarketingSetup.load().next_no("contact_nos")
+        contact.no = MarketingSetup.load().next_no(
+            "contact_nos", taken=lambda no: Contact.objects.filter(no=no).exists()
+        )
     contact.full_clean()
     contact.save()
     if blocked:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.lookups import SalespersonField
 from dashboard.selectors import DASHBOARD_WEEKS, LONGEST_PERIOD
 from web.dates import validate_date_in_range
+from web.lookups import WITH_BLOCKED
 
 
 class DashboardForm(forms.Form):
@@ -33,10 +34,12 @@ class DashboardForm(forms.Form):
             format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}
         ),
     )
+    # The team's figures include those of a salesperson blocked since.
     salesperson = SalespersonField(
         label=_("Salesperson"),
         required=False,
         placeholder=_("Whole team"),
+        params={WITH_BLOCKED: "1"},
     )
 
     def __init__(self, *args, team, **kwargs):

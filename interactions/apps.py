@@ -11,7 +11,9 @@ class InteractionsConfig(AppConfig):
         from interactions import jobs
         from interactions.models import DocumentType, Evaluation
         from jobs import registry
+        from web.filters import label_filters
 
+        label_filters({"after": _("Dated after"), "before": _("Dated before")})
         name_detail_values("evaluation", Evaluation)
         name_detail_values("document_type", DocumentType)
 

@@ -16,6 +16,7 @@ from interactions.models import (
     InteractionTemplateLanguage,
 )
 from web.amounts import number_formfield
+from web.lookups import WITH_BLOCKED
 
 
 class InteractionForm(forms.ModelForm):
@@ -234,30 +235,35 @@ class EvaluationForm(forms.Form):
 
 
 class DeleteCanceledForm(forms.Form):
-    """Filters for "Delete canceled entries"; every one is optional."""
+    """Filters for "Delete canceled entries"; every one is optional. The dates are
+    a range that includes both days, as every list's From / To (NAV's date filter
+    `01-12-26..04-12-26`)."""
 
-    after = forms.DateField(
-        label=_("Dated after"),
+    date_from = forms.DateField(
+        label=_("From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    before = forms.DateField(
-        label=_("Dated before"),
+    date_to = forms.DateField(
+        label=_("To"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     contact = ContactField(label=_("Contact"), required=False)
-    template = TemplateField(label=_("Interaction template"), required=False)
+    # Canceled entries of a blocked template or salesperson are deleted too.
+    template = TemplateField(
+        label=_("Interaction template"), required=False, params={WITH_BLOCKED: "1"}
+    )
     group = GroupField(label=_("Interaction group"), required=False)
-    salesperson = SalespersonField(label=_("Salesperson"), required=False)
+    salesperson = SalespersonField(
+        label=_("Salesperson"), required=False, params={WITH_BLOCKED: "1"}
+    )
 
     def clean(self):
         cleaned = super().clean()
-        after, before = cleaned.get("after"), cleaned.get("before")
-        if after and before and after >= before:
-            raise forms.ValidationError(
-                _("'Dated after' must be earlier than 'Dated before'.")
-            )
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start date is after the end date."))
         return cleaned
 
 

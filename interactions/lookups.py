@@ -10,11 +10,13 @@ from interactions.models import (
     InteractionLogEntry,
     InteractionTemplate,
 )
-from web.lookups import Lookup, LookupField
+from web.lookups import WITH_BLOCKED, Lookup, LookupField
 
 
 class TemplateLookup(Lookup):
     model = InteractionTemplate
+    has_blocked = True
+    blocked = _("Interaction template %(value)s is blocked: choose another one.")
     name = "description"
     url_name = "lookup:templates"
     searched = ("code", "description", "group__code", "group__description")
@@ -27,8 +29,11 @@ class TemplateLookup(Lookup):
 
     def offered(self, params):
         # Blocked templates are not used for new interactions; forms keep one
-        # already chosen. "Print letter" offers only templates with a letter.
-        offered = InteractionTemplate.objects.active()
+        # already chosen, and filters on history ask for them too. "Print letter"
+        # offers only templates with a letter.
+        offered = InteractionTemplate.objects.all()
+        if not params.get(WITH_BLOCKED):
+            offered = offered.active()
         if params.get("letter"):
             offered = offered.exclude(letter_text="")
         return offered.select_related("group")
@@ -38,7 +43,14 @@ class TemplateLookup(Lookup):
         return {
             **super().row(obj),
             "group": group.code,
-            "detail": f"{group.code} {group.description}".strip(),
+            "detail": " · ".join(
+                part
+                for part in (
+                    f"{group.code} {group.description}".strip(),
+                    str(_("Blocked")) if obj.blocked else "",
+                )
+                if part
+            ),
         }
 
 

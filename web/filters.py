@@ -1,6 +1,7 @@
 """The filters every list page shares: sorting, amounts, bounded text, lookups."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import django_filters
@@ -15,7 +16,7 @@ from django.utils.translation import ngettext_lazy
 from web import renderers
 from web.amounts import AmountField, format_amount
 from web.dates import validate_date_in_range
-from web.lookups import LookupField
+from web.lookups import WITH_BLOCKED, LookupField
 
 
 class OrderingFilter(django_filters.OrderingFilter):
@@ -97,6 +98,9 @@ class LookupFilter(django_filters.Filter):
     def __init__(self, field_class=LookupField, **kwargs):
         self.field_class = field_class
         kwargs.setdefault("placeholder", _("All"))
+        # A filter reads history: blocked rows are offered too (WITH_BLOCKED).
+        if field_class.lookup_class and field_class.lookup_class.has_blocked:
+            kwargs["params"] = {WITH_BLOCKED: "1", **kwargs.get("params", {})}
         super().__init__(**kwargs)
 
 
@@ -144,10 +148,14 @@ class FilterSet(django_filters.FilterSet):
         if not self.form.is_valid():
             return
         for name, value in self.form.cleaned_data.items():
+            field = self.form.fields[name]
+            # An unticked box filters nothing ("only the lines that …" is off).
+            if value is False and isinstance(field.widget, forms.CheckboxInput):
+                continue
             if value not in (None, "", []) and not isinstance(
                 self.filters[name], django_filters.OrderingFilter
             ):
-                yield name, self.form.fields[name], value
+                yield name, field, value
 
     def criteria(self):
         """The filters in use as {name: text}: what an audit record of a bulk action
@@ -163,18 +171,57 @@ class FilterSet(django_filters.FilterSet):
         return [(field.label, shown(field, value)) for _, field, value in self.in_use()]
 
 
-def filter_label(name):
-    """The label of the filter called `name` in the lists' filter sets: how an audit
-    record names the filters an export or bulk action was chosen by. Looked up when
+# Filters an audit record may name that no list's filter set declares (the delete
+# canceled entries command's --after and --before): apps name them in their
+# AppConfig.ready (label_filters).
+OTHER_FILTER_LABELS = {}
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def label_filters(labels):
+    """Name the filters of `labels` ({name: label}) that no filter set declares."""
+    OTHER_FILTER_LABELS.update(labels)
+
+
+def declared_filter(name):
+    """The filter called `name` in the lists' filter sets, or None. Looked up when
     asked, as a worker may not have imported every list."""
     classes = [FilterSet]
     while classes:
         filterset = classes.pop()
         filter_ = filterset.__dict__.get("base_filters", {}).get(name)
         if filter_ is not None and filter_.label:
-            return filter_.label
+            return filter_
         classes.extend(filterset.__subclasses__())
-    return name
+    return None
+
+
+def filter_label(name):
+    """The label of the filter called `name`: how an audit record names the filters
+    an export or bulk action was chosen by."""
+    filter_ = declared_filter(name)
+    if filter_ is not None:
+        return filter_.label
+    return OTHER_FILTER_LABELS.get(name, name)
+
+
+def filter_value(name, value):
+    """A filter's value as criteria() keeps it, as a person reads it: a choice by
+    its label, yes or no, a date as the language writes it. A value the filter does
+    not know stays as kept."""
+    text = str(value)
+    filter_ = declared_filter(name)
+    if isinstance(filter_, django_filters.ChoiceFilter):
+        choices = filter_.extra.get("choices") or ()
+        return str(dict(choices() if callable(choices) else choices).get(text, text))
+    if text in ("True", "False"):
+        return str(_("Yes") if text == "True" else _("No"))
+    if ISO_DATE.fullmatch(text):
+        try:
+            return date_format(datetime.date.fromisoformat(text), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return text
+    return text
 
 
 def shown(field, value):

@@ -25,6 +25,10 @@ PAGE_SIZE = 20
 MAX_QUERY = 100
 # Between key and name in the text box: "CT00012 - Jansen BV", with an en dash.
 SEPARATOR = " \N{EN DASH} "
+# The query parameter that asks a lookup for blocked rows too. New work takes no
+# blocked salesperson or template, but a filter over history (a salesperson who
+# left, a template no longer used) must still find them by name.
+WITH_BLOCKED = "blocked"
 
 
 def shorten(text, length=60):
@@ -45,6 +49,8 @@ class Lookup:
     url_name = ""
     ordering = ("code",)
     searched = ()  # "contains" for 3 characters and more; () for key and name
+    has_blocked = False  # offered() leaves blocked rows out unless WITH_BLOCKED
+    blocked = ""  # the message for a blocked row a form does not take
     not_found = ""
     several = ""
 
@@ -238,29 +244,41 @@ class LookupField(forms.ModelChoiceField):
             value = getattr(value, "pk", value)
             obj = self.queryset.filter(pk=value).first()
             if obj is None:
-                raise ValidationError(
-                    self.error_messages["invalid_choice"], code="invalid_choice"
-                )
+                self.refuse(self.lookup.queryset().filter(pk=value).first())
             self.remember(obj)
             return obj
         try:
             obj = self.lookup.resolve(self.queryset, value)
         except ValidationError as error:
-            if error.code == "not_found" and self.exists_elsewhere(value):
-                raise ValidationError(
-                    self.error_messages["invalid_choice"], code="invalid_choice"
-                ) from None
+            if error.code == "not_found":
+                self.refuse(self.elsewhere(value), error)
             raise
         self.remember(obj, value)
         return obj
 
-    def exists_elsewhere(self, value):
-        """Whether `value` names a row this field does not offer (a blocked one)."""
+    def elsewhere(self, value):
+        """The row `value` names that this field does not offer (a blocked one), or
+        None."""
         try:
-            self.lookup.resolve(self.lookup.queryset(), value)
+            return self.lookup.resolve(self.lookup.queryset(), value)
         except ValidationError:
-            return False
-        return True
+            return None
+
+    def refuse(self, obj, error=None):
+        """Raise the error for `obj`, a row this field does not take: that it is
+        blocked, when it is, so a locked field says why; else "not available"
+        (`error`, when `obj` is None: the lookup's own "not found")."""
+        if obj is None and error is not None:
+            raise error
+        if obj is not None and getattr(obj, "blocked", False) and self.lookup.blocked:
+            raise ValidationError(
+                self.lookup.blocked,
+                code="blocked",
+                params={"value": self.lookup.label(obj)},
+            )
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice"
+        )
 
     def has_changed(self, initial, data):
         if self.disabled:

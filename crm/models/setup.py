@@ -170,10 +170,15 @@ class MarketingSetup(models.Model):
         setup, _created = cls.objects.get_or_create(pk=1)
         return setup
 
-    def next_no(self, series_field):
+    def next_no(self, series_field, *, taken=None):
         """Next number from one of the setup's series (`contact_nos`, `segment_nos`,
-        `task_nos`)."""
-        return self.series(series_field).next_no()
+        `task_nos`). Numbers for which `taken(no)` is true are passed over: given by
+        hand, or handed out before the series' next number was set back."""
+        series = self.series(series_field)
+        no = series.next_no()
+        while taken is not None and taken(no):
+            no = series.next_no()
+        return no
 
     def series(self, series_field):
         """The number series set in `series_field`; a clear error when none is."""

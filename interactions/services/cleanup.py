@@ -22,6 +22,8 @@ def delete_canceled_entries(
     *,
     before=None,
     after=None,
+    date_from=None,
+    date_to=None,
     contact=None,
     template=None,
     group=None,
@@ -31,7 +33,8 @@ def delete_canceled_entries(
     user=None,
     criteria=None,
 ):
-    """Delete canceled entries dated after `after` and before `before` (both exclusive).
+    """Delete canceled entries dated after `after` and before `before` (both exclusive),
+    from `date_from` to `date_to` (both inclusive, as the page's filters read).
 
     Postponed and uncanceled entries are never deleted. Returns the number deleted,
     or that would be deleted with `dry_run`. `entries` narrows it to a selection;
@@ -40,6 +43,8 @@ def delete_canceled_entries(
     doomed, selection = _doomed(
         before=before,
         after=after,
+        date_from=date_from,
+        date_to=date_to,
         contact=contact,
         template=template,
         group=group,
@@ -109,6 +114,8 @@ def _doomed(
     *,
     before=None,
     after=None,
+    date_from=None,
+    date_to=None,
     contact=None,
     template=None,
     group=None,
@@ -128,6 +135,13 @@ def _doomed(
     if after is not None:
         doomed = doomed.filter(date__gt=after)
         filters["after"] = str(after)
+    # The page's range, recorded as typed ("Van = 1-12-2026").
+    if date_from is not None:
+        doomed = doomed.filter(date__gte=date_from)
+        filters["date_from"] = str(date_from)
+    if date_to is not None:
+        doomed = doomed.filter(date__lte=date_to)
+        filters["date_to"] = str(date_to)
     for field, value, key in (
         ("contact", contact, "no"),
         ("template", template, "code"),

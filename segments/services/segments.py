@@ -5,7 +5,7 @@ from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 
 from crm.models import Contact, MarketingSetup
 from interactions.services import remove_unreferenced_attachments
-from segments.models import Segment
+from segments.models import LoggedSegment, Segment
 from segments.services.guards import _actor, _check_template, _lock
 from segments.services.lines import (
     INHERITED_ONLY,
@@ -86,7 +86,7 @@ def create_segment(*, user, **values):
     _full_clean(segment)
     # Numbered after the checks, in this transaction: a refusal gives the number back,
     # so the series has no gaps.
-    segment.no = MarketingSetup.load().next_no("segment_nos")
+    segment.no = MarketingSetup.load().next_no("segment_nos", taken=_segment_no_taken)
     segment.save()
     return segment
 
@@ -216,3 +216,11 @@ def delete_segment(segment, *, user):
     names.append(segment.attachment.name)
     segment.delete()
     remove_unreferenced_attachments(names)
+
+
+def _segment_no_taken(no):
+    # A logged segment keeps its segment's number.
+    return (
+        Segment.objects.filter(no=no).exists()
+        or LoggedSegment.objects.filter(segment_no=no).exists()
+    )

@@ -228,7 +228,7 @@ def create_task(*, user, **values):
         )
     attendees = fill(task, values)
     validate(task, attendees=attendees)
-    task.no = MarketingSetup.load().next_no("task_nos")
+    task.no = MarketingSetup.load().next_no("task_nos", taken=_task_no_taken)
     task.created_by = _actor(user)
     task.save()
     _save_attendees(task, attendees)
@@ -306,7 +306,7 @@ def _next_recurrence(task, *, user):
     following.date = formulas.calculate(task.recurring_date_interval, start)
     following.previous = task
     following.created_by = _actor(user)
-    following.no = MarketingSetup.load().next_no("task_nos")
+    following.no = MarketingSetup.load().next_no("task_nos", taken=_task_no_taken)
     set_ending(following)
     following.save()
     for name in ATTENDEES:
@@ -436,3 +436,7 @@ def reassign_tasks(tasks, *, salesperson, user):
         details={"salesperson": salesperson.code if salesperson else "", **chosen},
     )
     return count
+
+
+def _task_no_taken(no):
+    return Task.objects.filter(no=no).exists()

@@ -656,7 +656,7 @@ def test_delete_canceled_page_records_the_user_and_the_filters(
     services.set_canceled([entry], True, user=admin_user_crm)
     AuditRecord.objects.all().delete()
     url = reverse("interactions:delete_canceled")
-    filters = {"contact": "CT00010", "after": "2026-03-01"}
+    filters = {"contact": "CT00010", "date_from": "2026-03-01"}
     counted = crm_admin_client.post(url, filters)
 
     crm_admin_client.post(
@@ -670,7 +670,9 @@ def test_delete_canceled_page_records_the_user_and_the_filters(
 
     record = only_record()
     assert summary(record) == ("deleted", "interaction_log_entry", "", 1, "crmadmin")
-    assert record.details == {"filters": {"after": "2026-03-01", "contact": "CT00010"}}
+    assert record.details == {
+        "filters": {"date_from": "2026-03-01", "contact": "CT00010"}
+    }
 
 
 def test_logging_and_canceling_a_segment_on_its_pages_is_recorded(
@@ -850,7 +852,7 @@ def test_coded_details_are_shown_by_their_labels_and_dates_as_dutch_writes_them(
     }
     with translation.override("nl"):
         assert details_text(details) == (
-            "Evaluatie: Positief; Documentsoort: E-mail; Indeling: xlsx; "
+            "Evaluatie: Positief; Documentsoort: E-mail; Indeling: Excel (.xlsx); "
             "Vorige datum: 6-12-2026"
         )
     # A code or a date an older record holds that is not known stays as stored.
@@ -886,3 +888,36 @@ def test_the_filters_an_export_was_chosen_by_read_by_their_labels():
         assert details_text(details) == (
             "Filters: Verkoper = LP, Contact = CT00012, odd = x"
         )
+
+
+def test_the_filters_values_read_as_the_filter_offers_them_not_as_codes():
+    # Kept as codes and ISO dates (scripts read them); shown in the page's words.
+    details = {
+        "format": "codes.csv",
+        "filters": {
+            "type": "company",
+            "action": "exported",
+            "canceled": "False",
+            "date_from": "2026-10-01",
+            "after": "2026-11-30",
+            "evaluation": "gone",
+        },
+    }
+    with translation.override("nl"):
+        assert details_text(details) == (
+            "Filters: Soort = Bedrijf, Actie = Geëxporteerd, Geannuleerd = Nee, "
+            "Van = 1-10-2026, Gedateerd na = 30-11-2026, Evaluatie = gone; "
+            "Indeling: CSV (codes, UTF-8)"
+        )
+
+
+def test_an_unticked_box_is_no_filter_of_an_export(client, user, segment):
+    client.force_login(user)
+
+    response = client.get(
+        reverse("segments:line_export", args=[segment.no, "csv"]), {"blocking": ""}
+    )
+
+    assert response.status_code == 200
+    record = AuditRecord.objects.get(action="exported")
+    assert record.details["filters"] == {}

@@ -33,6 +33,21 @@ def test_create_contact_takes_numbers_from_the_contact_series(marketing_setup, u
     assert contact_series_next_number() == 3
 
 
+def test_create_contact_passes_over_numbers_in_use_after_the_series_was_set_back(
+    marketing_setup, user
+):
+    # An administrator set the series' next number back to 5 at month end; CT00005
+    # and CT00006 exist. A contact with its number left blank still gets one.
+    for no in ("CT00005", "CT00006"):
+        services.create_contact(user=user, no=no, type="company", name=no)
+    NumberSeries.objects.filter(code="CONTACT").update(next_number=5)
+
+    contact = services.create_contact(user=user, type="company", name="Acme B.V.")
+
+    assert contact.no == "CT00007"
+    assert contact_series_next_number() == 8
+
+
 def test_create_contact_keeps_an_explicit_number(marketing_setup, user):
     contact = services.create_contact(
         user=user, no="KLANT-7", type="company", name="Acme"
@@ -117,8 +132,9 @@ def test_create_contact_refuses_an_empty_name(marketing_setup, user):
 def test_create_contact_refuses_a_number_in_use(marketing_setup, user):
     CompanyFactory(no="CT00001")
 
+    # Typed by hand; a blank number passes over it (the test above).
     with pytest.raises(ValidationError) as caught:
-        services.create_contact(user=user, type="company", name="Acme")
+        services.create_contact(user=user, no="CT00001", type="company", name="Acme")
 
     assert caught.value.message_dict == {"no": ["No. CT00001 already exists."]}
 

@@ -666,6 +666,22 @@ def test_salesperson_card_counts_and_links_its_contacts(sales_client):
     assert f'href="{contacts_url}?salesperson={salesperson.code}"' in html
 
 
+def test_a_blocked_salespersons_card_offers_no_new_work_and_says_why(sales_client):
+    active = SalespersonFactory()
+    blocked = SalespersonFactory(blocked=True)
+    create_interaction = reverse("interactions:entry_create") + "?salesperson="
+    create_task = reverse("tasks:task_create") + "?salesperson="
+
+    html = sales_client.get(active.get_absolute_url()).content.decode()
+    assert create_interaction in html
+    assert create_task in html
+    html = sales_client.get(blocked.get_absolute_url()).content.decode()
+    # The form would open locked to them and refuse them when saved.
+    assert create_interaction not in html
+    assert create_task not in html
+    assert "Blocked: no new interactions or tasks for this salesperson." in html
+
+
 def test_crm_admin_creates_a_salesperson_with_an_uppercase_code(crm_admin_client):
     response = crm_admin_client.post(
         reverse("crm:salesperson_create"),

@@ -1157,7 +1157,7 @@ class TestDeleteCanceledPage:
         services.set_canceled([entry], True, user=admin_user_crm)
         counted = crm_admin_client.post(self.url, {"contact": "CT99999"})
         assert counted.context["form"].errors["contact"]
-        counted = crm_admin_client.post(self.url, {"before": "2000-01-01"})
+        counted = crm_admin_client.post(self.url, {"date_to": "2000-01-01"})
         response = crm_admin_client.post(
             self.url,
             {"confirmed": "1", "counted_filters": counted.context["counted_filters"]},
@@ -1168,10 +1168,39 @@ class TestDeleteCanceledPage:
 
     def test_bad_date_range_is_an_error(self, crm_admin_client):
         response = crm_admin_client.post(
-            self.url, {"after": "2026-05-01", "before": "2026-01-01"}
+            self.url, {"date_from": "2026-05-01", "date_to": "2026-01-01"}
         )
         assert response.context["form"].non_field_errors() == [
-            "'Dated after' must be earlier than 'Dated before'."
+            "The start date is after the end date."
+        ]
+
+    def test_from_and_to_include_their_own_days(
+        self, crm_admin_client, contact, template, admin_user_crm
+    ):
+        # A month typed as 01-12-2026 to 31-12-2026 holds its first and last day,
+        # as every list's From / To does; the days around it stay.
+        salesperson = SalespersonFactory()
+        days = [datetime.date(2026, 11, 30), datetime.date(2026, 12, 1)]
+        days += [datetime.date(2026, 12, 31), datetime.date(2027, 1, 1)]
+        entries = [
+            log(contact, template, admin_user_crm, salesperson=salesperson, date=day)
+            for day in days
+        ]
+        services.set_canceled(entries, True, user=admin_user_crm)
+        month = {"date_from": "2026-12-01", "date_to": "2026-12-31"}
+        counted = crm_admin_client.post(self.url, month)
+        assert counted.context["count"] == 2
+        crm_admin_client.post(
+            self.url,
+            {
+                **month,
+                "confirmed": "1",
+                "counted_filters": counted.context["counted_filters"],
+            },
+        )
+        assert sorted(InteractionLogEntry.objects.values_list("date", flat=True)) == [
+            days[0],
+            days[3],
         ]
 
 

@@ -103,6 +103,17 @@ def test_create_segment_numbers_from_series_and_takes_template_values(
     assert segment.description == "Spring mailing"
 
 
+def test_create_segment_passes_over_numbers_of_segments_and_logged_segments(
+    segment, user
+):
+    LoggedSegmentFactory(segment_no="SM00002")
+    NumberSeries.objects.filter(code="SEGMENT").update(next_number=1)
+
+    created = services.create_segment(user=user, description="After the reset")
+
+    assert created.no == "SM00003"
+
+
 def test_create_segment_without_series_is_refused(db, user):
     MarketingSetup.load()
 

@@ -47,6 +47,15 @@ def test_create_task_numbers_from_the_task_series_and_audits(
     )
 
 
+def test_create_task_passes_over_numbers_in_use(user, contact, task_setup):
+    numbers = [make(user, contact).no for _ in range(2)]
+    task_setup.task_nos.next_number = 1
+    task_setup.task_nos.save()
+
+    assert make(user, contact).no == "TK00003"
+    assert numbers == ["TK00001", "TK00002"]
+
+
 def test_create_task_without_a_series_says_to_set_one_up(user, contact, no_task_series):
     with pytest.raises(ValidationError, match="Set up a number series for tasks"):
         make(user, contact)

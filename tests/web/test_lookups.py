@@ -8,6 +8,9 @@ from django.urls import reverse
 
 from crm.lookups import ContactField, SalespersonField
 from crm.models import Contact
+from dashboard.forms import DashboardForm
+from interactions.filters import InteractionLogEntryFilter
+from interactions.forms import DeleteCanceledForm
 from interactions.lookups import GroupField, LoggedSegmentField, TemplateField
 from tests.factories import (
     CompanyFactory,
@@ -260,6 +263,34 @@ class TestOtherEndpoints:
             }
         ]
 
+    def test_filters_on_history_find_the_blocked_too_marked_blocked(self, sales_client):
+        SalespersonFactory(code="PJ", name="Pieter Jansen", blocked=True)
+        InteractionTemplateFactory(code="OLD", description="Old abstract", blocked=True)
+
+        (salesperson,) = found(sales_client, SALESPEOPLE, q="pieter", blocked="1")[
+            "results"
+        ]
+        (template,) = found(sales_client, TEMPLATES, q="abstr", blocked="1")["results"]
+
+        assert (salesperson["value"], salesperson["detail"]) == ("PJ", "Blocked")
+        assert template["value"] == "OLD"
+        assert template["detail"].endswith(" · Blocked")
+
+    def test_list_filters_and_report_forms_ask_for_the_blocked(self, db):
+        entry_filters = InteractionLogEntryFilter().form
+        fields = [
+            entry_filters["salesperson"],
+            entry_filters["template"],
+            DashboardForm(team=True)["salesperson"],
+            DeleteCanceledForm()["salesperson"],
+            DeleteCanceledForm()["template"],
+        ]
+
+        for field in fields:
+            assert "blocked=1" in str(field), field.name
+        # Contacts have nothing blocked: their lookup's address stays as it was.
+        assert "blocked" not in str(entry_filters["contact"])
+
     def test_print_letter_offers_templates_with_a_letter_only(self, sales_client):
         InteractionTemplateFactory(code="LTR", letter_text="Dear {{ contact.name }}")
         InteractionTemplateFactory(code="CALL")
@@ -382,10 +413,22 @@ class TestLookupField:
         class Kept(forms.Form):
             salesperson = SalespersonField()
 
-        assert Offered({"salesperson": "OLD"}).errors["salesperson"] == [
+        # Said as it is, also for a field locked to it (given by its key).
+        message = "Salesperson OLD \N{EN DASH} %s is blocked: choose another one."
+        message %= blocked.name
+        assert Offered({"salesperson": "OLD"}).errors["salesperson"] == [message]
+        assert Offered({"salesperson": blocked.pk}).errors["salesperson"] == [message]
+        assert Kept({"salesperson": "old"}).is_valid()
+
+    def test_a_row_left_out_for_another_reason_is_not_available(self, db):
+        person = PersonFactory(no="CT00077")
+
+        class Companies(forms.Form):
+            company = ContactField(queryset=Contact.objects.companies())
+
+        assert Companies({"company": person.no}).errors["company"] == [
             "Select a valid choice. That choice is not one of the available choices."
         ]
-        assert Kept({"salesperson": "old"}).is_valid()
 
     @pytest.mark.parametrize(
         ("field", "factory", "typed", "message"),
