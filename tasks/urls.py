@@ -2,11 +2,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from tasks import feeds, views
+from web.exports import export_path
 
 app_name = "tasks"
 
 urlpatterns = [
     path("", views.TaskListView.as_view(), name="task_list"),
+    export_path("", views.TaskExportView, "task_export"),
     path("reassign/", views.TaskReassignView.as_view(), name="task_reassign"),
     path("mine/", views.MyTasksView.as_view(), name="my_tasks"),
     path("week/", views.WeekView.as_view(), name="week"),

@@ -60,6 +60,7 @@ EXPORTS = [
     ("audit:export", AuditRecordFilter),
     ("interactions:entry_export", InteractionLogEntryFilter),
     ("segments:loggedsegment_export", LoggedSegmentFilter),
+    ("tasks:task_export", TaskFilter),
 ]
 BULK_PAGES = {
     "interactions:entry_bulk": InteractionLogEntryFilter,

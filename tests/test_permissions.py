@@ -161,6 +161,7 @@ ARGUMENTS = {
     "interactions:template_export": lambda w: {"file_format": "xlsx"},
     "segments:loggedsegment_export": lambda w: {"file_format": "xlsx"},
     "segments:line_export": lambda w: {"no": w.segment.no, "file_format": "xlsx"},
+    "tasks:task_export": lambda w: {"file_format": "xlsx"},
     # A link that is not valid: the page says so.
     "password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "set-password"},
     "admin:app_list": lambda w: {"app_label": "crm"},

@@ -17,6 +17,7 @@ from tasks.views.forms import (
 from tasks.views.lists import (
     MyTasksView,
     TaskDetailView,
+    TaskExportView,
     TaskListView,
     TaskReassignView,
     TaskStatisticsView,
@@ -32,6 +33,7 @@ __all__ = [
     "TaskCompleteView",
     "TaskCreateView",
     "TaskDetailView",
+    "TaskExportView",
     "TaskListView",
     "TaskPostponeView",
     "TaskReassignView",

@@ -8,16 +8,18 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
+from audit.exports import AuditedExportMixin
 from crm.models import Salesperson
 from interactions.views.bulk import BulkActionView
 from tasks import services
 from tasks.filters import TaskFilter
 from tasks.forms import PostponeForm, TaskSelectionForm
-from tasks.models import Task
+from tasks.models import Priority, Status, Task, TaskType
+from web.exports import Column, Kind
 from web.views import (
     PAGE_SIZE,
     BadInputMixin,
@@ -104,6 +106,43 @@ class TaskListView(PermissionRequiredMixin, FilterView):
             ),
             **kwargs,
         )
+
+
+class TaskExportView(AuditedExportMixin, TaskListView):
+    """The filtered tasks as a file, in the list's order (Exporteren)."""
+
+    export_title = gettext_lazy("Tasks")
+    columns = [
+        Column("no", gettext_lazy("No."), width=12),
+        Column("date", gettext_lazy("Date"), Kind.DATE),
+        Column("start_time", gettext_lazy("Start time"), Kind.TIME),
+        Column("ending_date", gettext_lazy("Ending date"), Kind.DATE),
+        Column("description", gettext_lazy("Description"), width=40),
+        Column("type", gettext_lazy("Type"), Kind.CHOICE, choices=TaskType.choices),
+        Column("contact_no", gettext_lazy("Contact no."), source="contact__no"),
+        Column(
+            "contact_name",
+            gettext_lazy("Contact name"),
+            source="contact__name",
+            width=30,
+        ),
+        Column("company_no", gettext_lazy("Company no."), source="contact_company__no"),
+        Column("salesperson", gettext_lazy("Salesperson"), source="salesperson__code"),
+        Column(
+            "priority", gettext_lazy("Priority"), Kind.CHOICE, choices=Priority.choices
+        ),
+        Column(
+            "status",
+            gettext_lazy("Status"),
+            Kind.CHOICE,
+            choices=Status.choices,
+            width=16,
+        ),
+        Column("closed", gettext_lazy("Closed"), Kind.BOOLEAN),
+        Column("date_closed", gettext_lazy("Date closed"), Kind.DATE),
+        Column("canceled", gettext_lazy("Canceled"), Kind.BOOLEAN),
+        Column("segment_no", gettext_lazy("Segment no."), width=12),
+    ]
 
 
 class TaskReassignView(BadInputMixin, BulkActionView):
