@@ -18,6 +18,7 @@ from crm.models import (
     Salesperson,
 )
 from web.amounts import number_formfield
+from web.versions import VersionedFormMixin
 
 
 class RowsField(forms.ModelMultipleChoiceField):
@@ -41,7 +42,7 @@ class RowsField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = CONTACT_FIELDS

@@ -20,6 +20,7 @@ from crm.models import (
     MarketingSetup,
     ThrottleEvent,
 )
+from web.versions import check_version
 
 
 @transaction.atomic
@@ -39,16 +40,19 @@ def create_contact(*, user, **values):
 
 
 @transaction.atomic
-def update_contact(contact, *, user, **values):
+def update_contact(contact, *, user, seen_version=None, **values):
     """Change a contact's fields after checking the company/person rules.
 
     "Privacy blocked" changes only when given in `values`, through
     set_privacy_blocked (audited); else the stored flag stays, whatever the caller's
-    copy of the contact says (it may be older than a block)."""
-    stored_blocked, erased_at = Contact.objects.filter(pk=contact.pk).values_list(
-        "privacy_blocked", "erased_at"
-    ).first() or (False, None)
-    _refuse_erased(contact, erased_at)
+    copy of the contact says (it may be older than a block). With `seen_version`
+    (web.versions, the edit form's) a contact changed since is refused."""
+    locked = Contact.objects.select_for_update().filter(pk=contact.pk).first()
+    if locked is None:
+        raise_deleted(contact)
+    _refuse_erased(contact, locked.erased_at)
+    check_version(locked, seen_version)
+    stored_blocked = locked.privacy_blocked
     blocked = values.pop("privacy_blocked", None)
     for field, value in values.items():
         setattr(contact, field, value)
@@ -58,6 +62,18 @@ def update_contact(contact, *, user, **values):
     if blocked is not None and bool(blocked) != contact.privacy_blocked:
         set_privacy_blocked(contact, blocked, user=user)
     return contact
+
+
+def raise_deleted(obj):
+    """Refuse a change of `obj`, deleted by someone else meanwhile."""
+    raise ValidationError(
+        _(
+            "%(object)s has been deleted by someone else meanwhile; your changes "
+            "have not been saved."
+        )
+        % {"object": capfirst(f"{obj._meta.verbose_name} {obj}")},
+        code="deleted",
+    )
 
 
 def erased_refusal(contact):

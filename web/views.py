@@ -18,6 +18,7 @@ from django.views.generic import DeleteView
 
 from web.lookups import MAX_QUERY, BadLookup
 from web.lookups import PAGE_SIZE as LOOKUP_PAGE_SIZE
+from web.versions import STALE
 
 
 def server_error(request):
@@ -73,6 +74,10 @@ def add_service_error(form, error):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+        # A form refused for being older than the row (web.versions) shows an
+        # "Open again" button beside Save (partials/form_buttons.html).
+        if any(item.code == STALE for item in error.error_list):
+            form.stale = True
 
 
 class PermissionFirstMixin(PermissionRequiredMixin):
