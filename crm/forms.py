@@ -79,7 +79,7 @@ class UserField(forms.ModelChoiceField):
         return f"{name} ({username})" if name else username
 
 
-class SalespersonForm(forms.ModelForm):
+class SalespersonForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Salesperson
         fields = [
@@ -140,7 +140,7 @@ def country_field(form, name):
     )
 
 
-class MarketingSetupForm(forms.ModelForm):
+class MarketingSetupForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = MarketingSetup
         fields = [

@@ -20,7 +20,7 @@ from crm.models import (
     MarketingSetup,
     ThrottleEvent,
 )
-from web.versions import check_version
+from web.versions import check_version, lock_unchanged, refuse_deleted
 
 
 @transaction.atomic
@@ -49,7 +49,7 @@ def update_contact(contact, *, user, seen_version=None, **values):
     (web.versions, the edit form's) a contact changed since is refused."""
     locked = Contact.objects.select_for_update().filter(pk=contact.pk).first()
     if locked is None:
-        raise_deleted(contact)
+        refuse_deleted(contact)
     _refuse_erased(contact, locked.erased_at)
     check_version(locked, seen_version)
     stored_blocked = locked.privacy_blocked
@@ -62,18 +62,6 @@ def update_contact(contact, *, user, seen_version=None, **values):
     if blocked is not None and bool(blocked) != contact.privacy_blocked:
         set_privacy_blocked(contact, blocked, user=user)
     return contact
-
-
-def raise_deleted(obj):
-    """Refuse a change of `obj`, deleted by someone else meanwhile."""
-    raise ValidationError(
-        _(
-            "%(object)s has been deleted by someone else meanwhile; your changes "
-            "have not been saved."
-        )
-        % {"object": capfirst(f"{obj._meta.verbose_name} {obj}")},
-        code="deleted",
-    )
 
 
 def erased_refusal(contact):
@@ -250,8 +238,11 @@ def save_checked(obj):
 
 
 @transaction.atomic
-def save_salesperson(salesperson, *, user):
-    """Create or change a salesperson, as its form or the admin filled it in."""
+def save_salesperson(salesperson, *, user, seen_version=None):
+    """Create or change a salesperson, as its form or the admin filled it in; a
+    change from a form opened before another (`seen_version`) is refused."""
+    if salesperson.pk is not None:
+        lock_unchanged(salesperson, seen_version)
     return save_checked(salesperson)
 
 
@@ -276,10 +267,14 @@ def delete_number_series(series, *, user):
 
 
 @transaction.atomic
-def save_marketing_setup(setup, *, user):
+def save_marketing_setup(setup, *, user, seen_version=None):
     """Save the one marketing setup row: always under pk 1, whatever an id sequence
-    would hand out (a check constraint holds it to that)."""
+    would hand out (a check constraint holds it to that). A form opened before
+    another change (`seen_version`) is refused."""
     setup.pk = 1
+    stored = MarketingSetup.objects.select_for_update().filter(pk=1).first()
+    if stored is not None:
+        check_version(stored, seen_version)
     return save_checked(setup)
 
 

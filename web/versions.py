@@ -44,7 +44,9 @@ def _stored(obj, field):
             return ""
         keys = getattr(obj, field.name).order_by().values_list("pk", flat=True)
         return ",".join(str(key) for key in sorted(keys))
-    return field.value_to_string(obj)
+    # A browser sends a text area's lines ended by CR LF: the first save of a text
+    # written elsewhere changes only that, which is no change to tell about.
+    return field.value_to_string(obj).replace("\r\n", "\n")
 
 
 def _digest(text):
@@ -96,8 +98,11 @@ def check_version(locked, seen):
     if not seen or seen == row_version(locked):
         return
     changed = changed_fields(locked, seen)
+    name = str(locked)
+    kind = str(locked._meta.verbose_name)
+    # A row named for its kind (the marketing setup) is named once.
     values = {
-        "object": f"{locked._meta.verbose_name} {locked}",
+        "object": name if name.casefold() == kind.casefold() else f"{kind} {name}"
     }
     if changed:
         values["changes"] = "; ".join(
@@ -116,6 +121,28 @@ def check_version(locked, seen):
             "values, then make your changes there."
         )
     raise ValidationError(message % values, code=STALE)
+
+
+def refuse_deleted(obj):
+    """Refuse a change of `obj`, deleted by someone else meanwhile."""
+    raise ValidationError(
+        _(
+            "%(object)s has been deleted by someone else meanwhile; your changes "
+            "have not been saved."
+        )
+        % {"object": capfirst(f"{obj._meta.verbose_name} {obj}")},
+        code="deleted",
+    )
+
+
+def lock_unchanged(obj, seen):
+    """`obj`'s row read again under its lock, refused when deleted meanwhile or no
+    longer at version `seen` (check_version)."""
+    locked = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).first()
+    if locked is None:
+        refuse_deleted(obj)
+    check_version(locked, seen)
+    return locked
 
 
 class VersionedFormMixin:

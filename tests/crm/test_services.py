@@ -302,6 +302,24 @@ def test_save_salesperson_names_the_salesperson_a_user_is_linked_to(user, sales_
     }
 
 
+def test_save_salesperson_refuses_a_form_opened_before_another_change(user):
+    stored = SalespersonFactory(code="JV", name="Jan Visser", phone="")
+    seen = row_version(stored)
+    first = Salesperson.objects.get(pk=stored.pk)
+    first.phone = "06 1234 5678"
+    services.save_salesperson(first, user=user, seen_version=seen)
+    second = Salesperson.objects.get(pk=stored.pk)
+    second.name = "Jan Visser (verkoop)"
+    # The form of the second user still shows the phone as it was.
+    second.phone = ""
+
+    with pytest.raises(ValidationError, match="Phone “06 1234 5678”"):
+        services.save_salesperson(second, user=user, seen_version=seen)
+
+    stored.refresh_from_db()
+    assert (stored.name, stored.phone) == ("Jan Visser", "06 1234 5678")
+
+
 def test_delete_salesperson_is_refused_while_contacts_refer_to_it(user):
     person = PersonFactory(salesperson=SalespersonFactory(code="JV", name="Jan"))
 
@@ -333,6 +351,25 @@ def test_save_marketing_setup_keeps_the_single_row(user):
 
     assert setup.pk == 1
     assert MarketingSetup.objects.get().contact_nos == series
+
+
+def test_save_marketing_setup_refuses_a_form_opened_before_another_change(
+    marketing_setup, user
+):
+    seen = row_version(MarketingSetup.load())
+    first = MarketingSetup.load()
+    first.default_correspondence_type = "email"
+    services.save_marketing_setup(first, user=user, seen_version=seen)
+    second = MarketingSetup.load()
+    second.default_correspondence_type = ""
+    second.home_country = "BE"
+
+    with pytest.raises(ValidationError, match="Someone else changed marketing setup"):
+        services.save_marketing_setup(second, user=user, seen_version=seen)
+
+    stored = MarketingSetup.load()
+    assert stored.default_correspondence_type == "email"
+    assert stored.home_country != "BE"
 
 
 def test_active_salespeople_are_those_not_blocked():

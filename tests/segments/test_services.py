@@ -22,6 +22,7 @@ from tests.factories import (
     PersonFactory,
     SalespersonFactory,
 )
+from web.versions import row_version
 
 pytestmark = pytest.mark.django_db
 
@@ -203,6 +204,33 @@ def test_update_header_updates_lines_with_the_header_template_only(
     assert (second.cost, second.duration) == (Decimal("7.00"), 9)
     assert second.description == "Spring mailing 2026"
     assert second.salesperson == new_salesperson
+
+
+def test_update_header_refuses_a_form_opened_before_another_change(segment, user):
+    seen = row_version(segment)
+    services.update_header(
+        Segment.objects.get(pk=segment.pk),
+        user=user,
+        update_lines=False,
+        seen_version=seen,
+        subject="Spring offer 2027",
+    )
+
+    with pytest.raises(ValidationError, match="Someone else changed segment") as caught:
+        services.update_header(
+            Segment.objects.get(pk=segment.pk),
+            user=user,
+            update_lines=False,
+            seen_version=seen,
+            description="Relatiedag",
+        )
+
+    assert "Subject (default) “Spring offer 2027”" in caught.value.messages[0]
+    segment.refresh_from_db()
+    assert (segment.description, segment.subject) == (
+        "Spring mailing",
+        "Spring offer 2027",
+    )
 
 
 def test_update_header_keeps_a_personalised_description(segment, user):
@@ -442,6 +470,19 @@ def test_update_line_with_another_template_takes_its_values(
     services.update_header(segment, user=user, update_lines=True, unit_cost=1)
     line.refresh_from_db()
     assert line.cost == Decimal("3.00")
+
+
+def test_update_line_refuses_a_form_opened_before_another_change(segment, user):
+    services.add_contacts(segment, [PersonFactory()], user=user)
+    line = lines_of(segment).get()
+    seen = row_version(line)
+    services.update_line(line, user=user, seen_version=seen, description="Persoonlijk")
+
+    with pytest.raises(ValidationError, match="Someone else changed segment line"):
+        services.update_line(line, user=user, seen_version=seen, cost=Decimal("1.00"))
+
+    line.refresh_from_db()
+    assert (line.description, line.cost) == ("Persoonlijk", Decimal("12.50"))
 
 
 def test_update_line_values_given_win_over_the_template(segment, user, other_template):
