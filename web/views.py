@@ -45,6 +45,15 @@ def server_error(request):
     return response
 
 
+def page_not_found(request, exception):
+    """handler404. A form sent for a record that someone else deleted (or a segment
+    logged) since the page was opened is told its changes were not saved, not only
+    "page not found"."""
+    if request.method == "POST":
+        return render(request, "404.html", {"posted": True}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
 def back_to_list(name, query=""):
     """The list page `name` with the query string it was shown with, to go back to
     after an action on it; without the query when that is too long to redirect to."""
