@@ -190,6 +190,11 @@ class LogSegmentForm(forms.Form):
         label=_("Send a letter when there is no e-mail address"),
         required=False,
     )
+    # The number of contacts the dialog asked about (the page writes it in, as it
+    # is now, also when shown again): logging refuses when it has changed since.
+    line_count = forms.IntegerField(
+        required=False, min_value=0, widget=forms.HiddenInput
+    )
 
     def clean(self):
         cleaned = super().clean()

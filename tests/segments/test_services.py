@@ -606,6 +606,26 @@ def test_log_segment_with_follow_up_starts_a_new_segment_with_the_same_contacts(
     assert set(lines_of(follow_up).values_list("template", flat=True)) == {None}
 
 
+def test_log_segment_refuses_when_contacts_came_since_the_count_was_confirmed(
+    filled, user
+):
+    # The Log dialog asked about 2 contacts; meanwhile someone added a third.
+    services.add_contacts(filled, [PersonFactory()], user=user)
+
+    with pytest.raises(ValidationError) as caught:
+        services.log_segment(filled, user=user, confirmed_lines=2)
+
+    assert caught.value.code == "lines_changed"
+    assert caught.value.messages == [
+        "Segment SM00001 now has 3 contacts, not the 2 you were asked about: "
+        "someone else changed it meanwhile. Nothing has been logged; check the "
+        "number and click OK again."
+    ]
+    assert not LoggedSegment.objects.exists()
+    logged, _follow_up = services.log_segment(filled, user=user, confirmed_lines=3)
+    assert InteractionLogEntry.objects.filter(logged_segment=logged).count() == 3
+
+
 def test_log_segment_follow_up_without_series_logs_nothing(filled, user):
     MarketingSetup.objects.update(segment_nos=None)
     before = row_counts()
