@@ -81,4 +81,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler404 = "web.views.page_not_found"
 handler500 = "web.views.server_error"

@@ -18,6 +18,7 @@ from crm.models import (
     Salesperson,
 )
 from web.amounts import number_formfield
+from web.versions import VersionedFormMixin
 
 
 class RowsField(forms.ModelMultipleChoiceField):
@@ -41,7 +42,7 @@ class RowsField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = CONTACT_FIELDS
@@ -78,7 +79,7 @@ class UserField(forms.ModelChoiceField):
         return f"{name} ({username})" if name else username
 
 
-class SalespersonForm(forms.ModelForm):
+class SalespersonForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Salesperson
         fields = [
@@ -139,7 +140,7 @@ def country_field(form, name):
     )
 
 
-class MarketingSetupForm(forms.ModelForm):
+class MarketingSetupForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = MarketingSetup
         fields = [

@@ -20,6 +20,7 @@ from crm.models import (
     MarketingSetup,
     ThrottleEvent,
 )
+from web.versions import check_version, lock_unchanged, refuse_deleted
 
 
 @transaction.atomic
@@ -41,16 +42,19 @@ def create_contact(*, user, **values):
 
 
 @transaction.atomic
-def update_contact(contact, *, user, **values):
+def update_contact(contact, *, user, seen_version=None, **values):
     """Change a contact's fields after checking the company/person rules.
 
     "Privacy blocked" changes only when given in `values`, through
     set_privacy_blocked (audited); else the stored flag stays, whatever the caller's
-    copy of the contact says (it may be older than a block)."""
-    stored_blocked, erased_at = Contact.objects.filter(pk=contact.pk).values_list(
-        "privacy_blocked", "erased_at"
-    ).first() or (False, None)
-    _refuse_erased(contact, erased_at)
+    copy of the contact says (it may be older than a block). With `seen_version`
+    (web.versions, the edit form's) a contact changed since is refused."""
+    locked = Contact.objects.select_for_update().filter(pk=contact.pk).first()
+    if locked is None:
+        refuse_deleted(contact)
+    _refuse_erased(contact, locked.erased_at)
+    check_version(locked, seen_version)
+    stored_blocked = locked.privacy_blocked
     blocked = values.pop("privacy_blocked", None)
     for field, value in values.items():
         setattr(contact, field, value)
@@ -236,8 +240,11 @@ def save_checked(obj):
 
 
 @transaction.atomic
-def save_salesperson(salesperson, *, user):
-    """Create or change a salesperson, as its form or the admin filled it in."""
+def save_salesperson(salesperson, *, user, seen_version=None):
+    """Create or change a salesperson, as its form or the admin filled it in; a
+    change from a form opened before another (`seen_version`) is refused."""
+    if salesperson.pk is not None:
+        lock_unchanged(salesperson, seen_version)
     return save_checked(salesperson)
 
 
@@ -262,10 +269,14 @@ def delete_number_series(series, *, user):
 
 
 @transaction.atomic
-def save_marketing_setup(setup, *, user):
+def save_marketing_setup(setup, *, user, seen_version=None):
     """Save the one marketing setup row: always under pk 1, whatever an id sequence
-    would hand out (a check constraint holds it to that)."""
+    would hand out (a check constraint holds it to that). A form opened before
+    another change (`seen_version`) is refused."""
     setup.pk = 1
+    stored = MarketingSetup.objects.select_for_update().filter(pk=1).first()
+    if stored is not None:
+        check_version(stored, seen_version)
     return save_checked(setup)
 
 

@@ -17,6 +17,7 @@ from interactions.models import (
 )
 from web.amounts import number_formfield
 from web.lookups import WITH_BLOCKED
+from web.versions import FIELD, VersionedFormMixin
 
 
 class InteractionForm(forms.ModelForm):
@@ -276,7 +277,7 @@ class InteractionGroupForm(forms.ModelForm):
         return self.cleaned_data["code"].upper()
 
 
-class InteractionTemplateForm(forms.ModelForm):
+class InteractionTemplateForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = InteractionTemplate
         formfield_callback = number_formfield
@@ -311,6 +312,7 @@ class InteractionTemplateForm(forms.ModelForm):
         a ModelForm would save it: left out when no file was chosen (None), "" when
         "Clear" was ticked (False), else the upload or the kept file."""
         values = dict(self.cleaned_data)
+        values.pop(FIELD, None)
         attachment = values.pop("attachment", None)
         if attachment is not None:
             values["attachment"] = attachment or ""

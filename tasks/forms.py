@@ -12,12 +12,13 @@ from interactions.models import InteractionTemplate
 from interactions.views.bulk import SelectionForm
 from tasks.models import Task
 from web.amounts import WholeNumberField, number_formfield
+from web.versions import FIELD, VersionedFormMixin
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(VersionedFormMixin, forms.ModelForm):
     """ "Taak maken" and the task card's edit form; the service checks the rules."""
 
     contact = ContactField(label=_("Contact"), required=False)
@@ -68,7 +69,9 @@ class TaskForm(forms.ModelForm):
             ]
 
     def values(self):
-        return dict(self.cleaned_data)
+        return {
+            name: value for name, value in self.cleaned_data.items() if name != FIELD
+        }
 
 
 class SegmentTaskForm(TaskForm):

@@ -18,6 +18,7 @@ from django.views.generic import DeleteView
 
 from web.lookups import MAX_QUERY, BadLookup
 from web.lookups import PAGE_SIZE as LOOKUP_PAGE_SIZE
+from web.versions import STALE
 
 
 def server_error(request):
@@ -42,6 +43,15 @@ def server_error(request):
         response = render(request, "503.html", status=503)
     response["Retry-After"] = "30"
     return response
+
+
+def page_not_found(request, exception):
+    """handler404. A form sent for a record that someone else deleted (or a segment
+    logged) since the page was opened is told its changes were not saved, not only
+    "page not found"."""
+    if request.method == "POST":
+        return render(request, "404.html", {"posted": True}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def back_to_list(name, query=""):
@@ -73,6 +83,10 @@ def add_service_error(form, error):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+        # A form refused for being older than the row (web.versions) shows an
+        # "Open again" button beside Save (partials/form_buttons.html).
+        if any(item.code == STALE for item in error.error_list):
+            form.stale = True
 
 
 class PermissionFirstMixin(PermissionRequiredMixin):

@@ -87,7 +87,12 @@ class ContactUpdateView(
     def perform(self, form):
         # Only what the user changed: the service's checks see the real change.
         values = {name: form.cleaned_data[name] for name in form.changed_data}
-        return services.update_contact(self.object, user=self.request.user, **values)
+        return services.update_contact(
+            self.object,
+            user=self.request.user,
+            seen_version=form.seen_version,
+            **values,
+        )
 
 
 class ContactDeleteView(ServiceDeleteView):

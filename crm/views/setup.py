@@ -70,7 +70,9 @@ class SalespersonUpdateView(
     success_message = _("Salesperson %(object)s has been saved.")
 
     def perform(self, form):
-        return services.save_salesperson(form.instance, user=self.request.user)
+        return services.save_salesperson(
+            form.instance, user=self.request.user, seen_version=form.seen_version
+        )
 
 
 class SalespersonDeleteView(ServiceDeleteView):
@@ -155,7 +157,9 @@ class MarketingSetupUpdateView(
         )
 
     def perform(self, form):
-        return services.save_marketing_setup(form.instance, user=self.request.user)
+        return services.save_marketing_setup(
+            form.instance, user=self.request.user, seen_version=form.seen_version
+        )
 
     def get_object(self, queryset=None):
         # Unsaved until the form is saved: a GET never writes.

@@ -11,6 +11,7 @@ from crm.services import protected_summary
 from interactions.letters import letter_errors
 from interactions.models import InteractionGroup, InteractionTemplate
 from interactions.services.files import remove_unreferenced_attachments
+from web.versions import lock_unchanged
 
 
 def _clean(obj, **extra_errors):
@@ -71,8 +72,10 @@ def create_template(*, user, **values):
 
 
 @transaction.atomic
-def update_template(template, *, user, **values):
-    """Change an interaction template's `values`; entries logged with it keep theirs."""
+def update_template(template, *, user, seen_version=None, **values):
+    """Change an interaction template's `values`; entries logged with it keep theirs.
+    A form opened before another change (`seen_version`) is refused."""
+    lock_unchanged(template, seen_version)
     _set(template, values)
     _clean_template(template)
     template.save()

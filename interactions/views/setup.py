@@ -208,7 +208,10 @@ class InteractionTemplateUpdateView(
 
     def perform(self, form):
         return services.update_template(
-            self.object, user=self.request.user, **form.service_values()
+            self.object,
+            user=self.request.user,
+            seen_version=form.seen_version,
+            **form.service_values(),
         )
 
     def get_title(self):

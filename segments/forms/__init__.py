@@ -20,6 +20,7 @@ from segments.forms.criteria import (
 )
 from segments.models import Segment, SegmentLine
 from web.amounts import number_formfield
+from web.versions import VersionedFormMixin
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -52,7 +53,7 @@ class FilledFromTemplateMixin:
         return values
 
 
-class SegmentForm(FilledFromTemplateMixin, forms.ModelForm):
+class SegmentForm(VersionedFormMixin, FilledFromTemplateMixin, forms.ModelForm):
     """The segment header: its general fields and the "Interaction" section."""
 
     filled_from = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -132,7 +133,7 @@ class SegmentForm(FilledFromTemplateMixin, forms.ModelForm):
         return self.cleaned_data.get("update_lines", False)
 
 
-class SegmentLineForm(FilledFromTemplateMixin, forms.ModelForm):
+class SegmentLineForm(VersionedFormMixin, FilledFromTemplateMixin, forms.ModelForm):
     """One line, personalised: another template, description, cost, attachment…"""
 
     filled_from = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -188,6 +189,11 @@ class LogSegmentForm(forms.Form):
     letter_fallback = forms.BooleanField(
         label=_("Send a letter when there is no e-mail address"),
         required=False,
+    )
+    # The number of contacts the dialog asked about (the page writes it in, as it
+    # is now, also when shown again): logging refuses when it has changed since.
+    line_count = forms.IntegerField(
+        required=False, min_value=0, widget=forms.HiddenInput
     )
 
     def clean(self):

@@ -14,6 +14,7 @@ from interactions.models import InteractionLogEntry
 from segments.models import SavedSegmentCriteria, Segment
 from segments.services.criteria_sources import EntryCriteriaFilter
 from web.lookups import SEPARATOR, LookupField
+from web.versions import VersionedFormMixin
 
 HAS_ENTRIES = [
     ("", _("No condition")),
@@ -261,7 +262,7 @@ class ReuseCriteriaForm(forms.Form):
         )
 
 
-class SavedCriteriaForm(forms.ModelForm):
+class SavedCriteriaForm(VersionedFormMixin, forms.ModelForm):
     """Saved criteria: only the description changes; the actions stay as saved."""
 
     class Meta:

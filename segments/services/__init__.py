@@ -62,7 +62,7 @@ from segments.services.lines import (
     remove_contacts,
     update_line,
 )
-from segments.services.log import check_loggable, log_segment
+from segments.services.log import check_confirmed_lines, check_loggable, log_segment
 from segments.services.logged import (
     delete_logged_segment,
     reuse_logged_segment,
@@ -90,6 +90,7 @@ __all__ = [
     "add_line",
     "apply_header_template_to_blocking_lines",
     "apply_template",
+    "check_confirmed_lines",
     "check_loggable",
     "correspondence_type_for",
     "create_segment",

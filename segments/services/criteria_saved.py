@@ -24,6 +24,7 @@ from segments.services.criteria import (
 )
 from segments.services.guards import _actor, _lock
 from segments.services.lines import add_contacts, delete_lines
+from web.versions import check_version
 
 
 def _audit(action, saved, *, user, count=1):
@@ -107,9 +108,11 @@ def _lock_saved(saved):
 
 
 @transaction.atomic
-def update_saved_criteria(saved, *, user, description):
-    """Change the description of saved criteria; their actions stay as saved."""
+def update_saved_criteria(saved, *, user, description, seen_version=None):
+    """Change the description of saved criteria; their actions stay as saved. A
+    form opened before another change (`seen_version`) is refused."""
     locked = _lock_saved(saved)
+    check_version(locked, seen_version)
     locked.description = description
     locked.full_clean(exclude=["code", "owner"], validate_unique=False)
     locked.save(update_fields=["description"])

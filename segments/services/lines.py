@@ -24,6 +24,7 @@ from interactions.services import (
 from segments.models import SegmentLine
 from segments.services.guards import _check_template, _lock
 from segments.services.sql import _columns, _contact_keys, _db_value, _quote
+from web.versions import check_version
 
 # Header field → line field, for the values a line takes from its header.
 LINE_VALUES = {
@@ -281,9 +282,10 @@ def line_template_values(line, template):
 
 
 @transaction.atomic
-def update_line(line, *, user, **values):
+def update_line(line, *, user, seen_version=None, **values):
     """Personalise one line: another template brings that template's values (NAV's
-    "personalizing a line"); the other given values are set on top of them."""
+    "personalizing a line"); the other given values are set on top of them. A form
+    opened before another change of the line (`seen_version`) is refused."""
     unknown = set(values) - LINE_FIELDS
     if unknown:
         raise TypeError(f"Unknown segment line values: {', '.join(sorted(unknown))}")
@@ -300,6 +302,7 @@ def update_line(line, *, user, **values):
             _("This line has been removed, or its segment has been logged."),
             code="gone",
         )
+    check_version(locked, seen_version)
     old_attachment = locked.attachment.name
     template = values.pop("template", locked.template)
     if template is not None and template.pk != locked.template_id:

@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.models import AuditAction, AuditObjectType
 from audit.services import record_audit
@@ -116,6 +117,29 @@ def _empty_content_error(segment):
         % {"count": sum(empty.values()), "names": "; ".join(names)},
         code="empty_content",
     )
+
+
+def check_confirmed_lines(segment, confirmed_lines):
+    """Refuse when the segment no longer has the `confirmed_lines` lines the user
+    was asked to log (the Log dialog's count): someone added or removed contacts
+    since. None: nothing was confirmed (a command, a job)."""
+    if confirmed_lines is None:
+        return
+    count = segment.lines.count()
+    if count != confirmed_lines:
+        raise ValidationError(
+            ngettext(
+                "Segment %(no)s now has %(count)s contact, not the %(confirmed)s you "
+                "were asked about: someone else changed it meanwhile. Nothing has "
+                "been logged; check the number and click OK again.",
+                "Segment %(no)s now has %(count)s contacts, not the %(confirmed)s "
+                "you were asked about: someone else changed it meanwhile. Nothing "
+                "has been logged; check the number and click OK again.",
+                count,
+            )
+            % {"no": segment.no, "count": count, "confirmed": confirmed_lines},
+            code="lines_changed",
+        )
 
 
 def check_loggable(segment, *, deliver=False, letter_fallback=False):
@@ -302,6 +326,7 @@ def log_segment(
     deliver=False,
     letter_fallback=False,
     sections=None,
+    confirmed_lines=None,
 ):
     """Write one interaction log entry per line, record the logged segment and delete
     the segment; optionally start a follow-up segment with the same contacts.
@@ -311,7 +336,9 @@ def log_segment(
     the whole logging, unless `letter_fallback` makes those entries hard copy.
     `sections` ({prefix: values}) are the filled-in sections other apps add
     (segments.sections, e.g. a follow-up task per line), saved in this transaction.
-    Returns `(logged_segment, follow_up or None)`; on any error nothing is written.
+    `confirmed_lines`: the number of lines the user was asked about
+    (check_confirmed_lines). Returns `(logged_segment, follow_up or None)`; on any
+    error nothing is written.
     """
     # The row lock makes a second session (double click, another user) wait, then
     # find the segment gone: it is logged once.
@@ -319,6 +346,8 @@ def log_segment(
         segment,
         _("Segment %(no)s has already been logged.") % {"no": segment.no},
     )
+    # Under the lock: no contact comes or goes between this count and the entries.
+    check_confirmed_lines(segment, confirmed_lines)
     # Before anything is written: a missing series found after the entries would
     # throw the whole logging away late.
     if create_follow_up:

@@ -12,6 +12,7 @@ from segments.services.lines import (
     LINE_VALUES,
     _correspondence_expression,
 )
+from web.versions import check_version
 
 # What create_segment and update_header accept.
 HEADER_FIELDS = frozenset(
@@ -147,13 +148,15 @@ def _line_changes(segment, old, fields):
 
 
 @transaction.atomic
-def update_header(segment, *, user, update_lines, **values):
+def update_header(segment, *, user, update_lines, seen_version=None, **values):
     """Change the header's values; a new template is applied as by apply_template.
 
     With `update_lines` the lines using the header template get the changed values;
-    personalised lines stay.
+    personalised lines stay. A form opened before another change of the header
+    (`seen_version`) is refused.
     """
     _check_fields(values)
+    check_version(_lock(segment), seen_version)
     template = values.pop("template", segment.template)
     if template is not None and template.pk != segment.template_id:
         segment = apply_template(segment, template, update_lines=update_lines)

@@ -54,7 +54,10 @@ class SegmentLineUpdateView(SegmentActionMixin, BadInputMixin, UpdateView):
     def form_valid(self, form):
         try:
             line = services.update_line(
-                self.object, user=self.request.user, **form.service_values()
+                self.object,
+                user=self.request.user,
+                seen_version=form.seen_version,
+                **form.service_values(),
             )
         except ValidationError as error:
             add_service_error(form, error)

@@ -83,14 +83,18 @@ class SegmentLogView(PermissionFirstMixin, BadInputMixin, FormView):
         options["sections"] = {
             prefix: values for prefix, values in filled.items() if values is not None
         }
+        confirmed = form.cleaned_data["line_count"]
         try:
             if (
                 selectors.log_check(self.segment).line_count
                 > settings.SEGMENT_LOG_JOB_THRESHOLD
             ):
-                return self.log_in_background(options)
+                return self.log_in_background(options, confirmed)
             logged, follow_up = services.log_segment(
-                self.segment, user=self.request.user, **options
+                self.segment,
+                user=self.request.user,
+                confirmed_lines=confirmed,
+                **options,
             )
         except ValidationError as error:
             if getattr(error, "code", None) == "gone":
@@ -131,9 +135,10 @@ class SegmentLogView(PermissionFirstMixin, BadInputMixin, FormView):
             return redirect(logged)
         return redirect(logged_list_for(logged.segment_no))
 
-    def log_in_background(self, options):
+    def log_in_background(self, options, confirmed):
         """A segment over settings.SEGMENT_LOG_JOB_THRESHOLD lines: checked here (the
         same rules, so the user hears of a problem at once), logged by the worker."""
+        services.check_confirmed_lines(self.segment, confirmed)
         services.check_loggable(
             self.segment,
             deliver=options["deliver"],

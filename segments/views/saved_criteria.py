@@ -50,6 +50,7 @@ class SavedCriteriaUpdateView(
             SavedSegmentCriteria.objects.get(pk=self.object.pk),
             user=self.request.user,
             description=form.cleaned_data["description"],
+            seen_version=form.seen_version,
         )
 
 

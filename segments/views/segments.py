@@ -124,6 +124,7 @@ class SegmentUpdateView(
             Segment.objects.get(pk=self.object.pk),
             user=self.request.user,
             update_lines=form.lines_to_update(),
+            seen_version=form.seen_version,
             **form.service_values(),
         )
 

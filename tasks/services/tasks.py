@@ -18,6 +18,7 @@ from interactions.services import create_interaction, default_salesperson
 from tasks import formulas
 from tasks.models import Task
 from tasks.services.feeds import feeds_changed
+from web.versions import check_version
 
 # What create_task and update_task accept.
 TASK_FIELDS = frozenset(
@@ -249,9 +250,11 @@ def _locked_open(task):
 
 
 @transaction.atomic
-def update_task(task, *, user, **values):
-    """Change an open task's values; returns it."""
+def update_task(task, *, user, seen_version=None, **values):
+    """Change an open task's values; returns it. With `seen_version` (web.versions,
+    the edit form's) a task changed since is refused."""
     task = _locked_open(task)
+    check_version(task, seen_version)
     # The contacts the change adds: a task already about a contact blocked since
     # may still be changed (and closed), but it gets no blocked contact anew.
     added = {}

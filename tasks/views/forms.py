@@ -195,7 +195,12 @@ class TaskUpdateView(PermissionFirstMixin, BadInputMixin, FormView):
         values = form.values()
         self.task.refresh_from_db()
         try:
-            services.update_task(self.task, user=self.request.user, **values)
+            services.update_task(
+                self.task,
+                user=self.request.user,
+                seen_version=form.seen_version,
+                **values,
+            )
         except ValidationError as error:
             add_service_error(form, error)
             return self.form_invalid(form)

@@ -11,6 +11,7 @@ from tests.factories import (
     SalespersonFactory,
     UserFactory,
 )
+from web.versions import row_version
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +149,62 @@ def test_update_contact_changes_the_given_fields(user):
     assert (company.name, company.city) == ("New name", "Utrecht")
 
 
+def test_update_contact_refuses_a_form_opened_before_another_change(user):
+    """Two users open the same card; the second save must not undo the first."""
+    company = CompanyFactory(name="Visgroothandel", phone="070 1", email="a@x.nl")
+    seen = row_version(company)
+    services.update_contact(
+        Contact.objects.get(pk=company.pk),
+        user=user,
+        seen_version=seen,
+        phone="020 555",
+    )
+
+    with pytest.raises(ValidationError) as caught:
+        services.update_contact(
+            Contact.objects.get(pk=company.pk),
+            user=user,
+            seen_version=seen,
+            email="nieuw@voorbeeld.nl",
+        )
+
+    assert caught.value.code == "stale"
+    assert caught.value.messages == [
+        "Someone else changed contact "
+        f"{company.no} Visgroothandel after you opened this page, so your changes "
+        "have not been saved. Now stored: Phone “020 555”. Open the page again "
+        "to see the current values, then make your changes there."
+    ]
+    company.refresh_from_db()
+    assert (company.phone, company.email) == ("020 555", "a@x.nl")
+
+
+def test_update_contact_saves_a_form_of_the_stored_version(user):
+    company = CompanyFactory(phone="070 1")
+    seen = row_version(company)
+
+    services.update_contact(company, user=user, seen_version=seen, phone="020 555")
+    company.refresh_from_db()
+    # The timestamps a save moves are not part of the version: saving anew works.
+    services.update_contact(
+        company, user=user, seen_version=row_version(company), phone="020 556"
+    )
+
+    company.refresh_from_db()
+    assert company.phone == "020 556"
+
+
+def test_update_contact_refuses_a_contact_deleted_meanwhile(user):
+    company = CompanyFactory(name="Weg B.V.")
+    stale = Contact.objects.get(pk=company.pk)
+    services.delete_contact(company, user=user)
+
+    with pytest.raises(ValidationError, match="has been deleted by someone else"):
+        services.update_contact(stale, user=user, phone="020 555")
+
+    assert not Contact.objects.filter(name="Weg B.V.").exists()
+
+
 def test_update_contact_refuses_a_person_as_company(user):
     person = PersonFactory()
     other_person = PersonFactory()
@@ -261,6 +318,24 @@ def test_save_salesperson_names_the_salesperson_a_user_is_linked_to(user, sales_
     }
 
 
+def test_save_salesperson_refuses_a_form_opened_before_another_change(user):
+    stored = SalespersonFactory(code="JV", name="Jan Visser", phone="")
+    seen = row_version(stored)
+    first = Salesperson.objects.get(pk=stored.pk)
+    first.phone = "06 1234 5678"
+    services.save_salesperson(first, user=user, seen_version=seen)
+    second = Salesperson.objects.get(pk=stored.pk)
+    second.name = "Jan Visser (verkoop)"
+    # The form of the second user still shows the phone as it was.
+    second.phone = ""
+
+    with pytest.raises(ValidationError, match="Phone “06 1234 5678”"):
+        services.save_salesperson(second, user=user, seen_version=seen)
+
+    stored.refresh_from_db()
+    assert (stored.name, stored.phone) == ("Jan Visser", "06 1234 5678")
+
+
 def test_delete_salesperson_is_refused_while_contacts_refer_to_it(user):
     person = PersonFactory(salesperson=SalespersonFactory(code="JV", name="Jan"))
 
@@ -292,6 +367,25 @@ def test_save_marketing_setup_keeps_the_single_row(user):
 
     assert setup.pk == 1
     assert MarketingSetup.objects.get().contact_nos == series
+
+
+def test_save_marketing_setup_refuses_a_form_opened_before_another_change(
+    marketing_setup, user
+):
+    seen = row_version(MarketingSetup.load())
+    first = MarketingSetup.load()
+    first.default_correspondence_type = "email"
+    services.save_marketing_setup(first, user=user, seen_version=seen)
+    second = MarketingSetup.load()
+    second.default_correspondence_type = ""
+    second.home_country = "BE"
+
+    with pytest.raises(ValidationError, match="Someone else changed marketing setup"):
+        services.save_marketing_setup(second, user=user, seen_version=seen)
+
+    stored = MarketingSetup.load()
+    assert stored.default_correspondence_type == "email"
+    assert stored.home_country != "BE"
 
 
 def test_active_salespeople_are_those_not_blocked():

@@ -1,8 +1,13 @@
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import field, menu
-from tests.factories import CompanyFactory, SalespersonFactory, SalesUserFactory
+from tests.e2e.conftest import ARTIFACTS, field, menu
+from tests.factories import (
+    CompanyFactory,
+    SalespersonFactory,
+    SalesUserFactory,
+    UserFactory,
+)
 
 
 def test_create_company_and_person_find_person_and_switch_to_dutch(
@@ -77,3 +82,54 @@ def test_a_link_with_a_sort_order_the_list_cannot_read_says_so_and_filters_again
     expect(page.get_by_role("alert")).to_have_count(0)
     expect(page.locator("table tbody tr")).to_have_count(1)
     expect(page.locator("table tbody tr").first).to_contain_text("Bakkerij Utrecht")
+
+
+def test_two_users_editing_one_contact_the_later_save_is_refused_not_lost(
+    page, new_context, live_server, login, shot
+):
+    """Sales and an admin open the same card; sales saves the phone first. The
+    admin's save, from the page opened before, must not put the old phone back:
+    it is refused in Dutch, naming the new phone, and "Opnieuw openen" shows it."""
+    company = CompanyFactory(
+        name="Noordzee Visgroothandel B.V.", phone="070 352 1900", email="a@x.nl"
+    )
+    edit_url = f"{live_server.url}{reverse('crm:contact_update', args=[company.pk])}"
+    login(SalesUserFactory(username="anna"))
+    field(
+        page.get_by_role("navigation", name="Main navigation"), "Language"
+    ).select_option("nl")
+    expect(page.get_by_role("link", name="Contacten").first).to_be_visible()
+
+    other = new_context(locale="nl-NL").new_page()
+    UserFactory(username="bram", password="secret-pass-123", is_superuser=True)
+    other.goto(f"{live_server.url}/accounts/login/")
+    other.get_by_label("Gebruikersnaam").fill("bram")
+    other.get_by_label("Wachtwoord").fill("secret-pass-123")
+    other.get_by_role("button", name="Aanmelden").click()
+    other.wait_for_url(f"{live_server.url}/")
+
+    page.goto(edit_url)
+    other.goto(edit_url)
+    field(page, "Telefoon").fill("020 555 0101")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("alert")).to_contain_text("is opgeslagen")
+
+    field(other, "E-mail").fill("nieuw@voorbeeld.nl")
+    other.get_by_role("button", name="Opslaan").click()
+    expect(other.get_by_role("alert")).to_contain_text(
+        "Een andere gebruiker heeft contact "
+        f"{company.no} Noordzee Visgroothandel B.V. gewijzigd nadat u deze pagina "
+        "opende; uw wijzigingen zijn daarom niet opgeslagen. Nu opgeslagen: "
+        "Telefoon “020 555 0101”."
+    )
+    other.screenshot(path=ARTIFACTS / "two-users-contact-refused.png", full_page=True)
+    company.refresh_from_db()
+    assert (company.phone, company.email) == ("020 555 0101", "a@x.nl")
+
+    other.get_by_role("link", name="Opnieuw openen").click()
+    expect(field(other, "Telefoon")).to_have_value("020 555 0101")
+    field(other, "E-mail").fill("nieuw@voorbeeld.nl")
+    other.get_by_role("button", name="Opslaan").click()
+    expect(other.get_by_role("alert")).to_contain_text("is opgeslagen")
+    company.refresh_from_db()
+    assert (company.phone, company.email) == ("020 555 0101", "nieuw@voorbeeld.nl")

@@ -25,6 +25,7 @@ from tests.factories import (
     SalespersonFactory,
     UserFactory,
 )
+from web.versions import row_version
 
 pytestmark = [
     pytest.mark.django_db,
@@ -1160,6 +1161,32 @@ def test_update_template_leaves_entries_logged_with_it_alone(template, person, u
     entry.refresh_from_db()
     template.refresh_from_db()
     assert (template.unit_cost, entry.cost) == (Decimal("99"), Decimal("12.50"))
+
+
+def test_update_template_refuses_a_form_opened_before_another_change(template, user):
+    seen = row_version(template)
+    services.update_template(
+        InteractionTemplate.objects.get(pk=template.pk),
+        user=user,
+        seen_version=seen,
+        unit_cost=Decimal("15.00"),
+    )
+
+    with pytest.raises(ValidationError) as caught:
+        services.update_template(
+            InteractionTemplate.objects.get(pk=template.pk),
+            user=user,
+            seen_version=seen,
+            description="Brief verstuurd",
+        )
+
+    assert caught.value.code == "stale"
+    assert "Now stored: Unit cost “15.00”." in caught.value.messages[0]
+    template.refresh_from_db()
+    assert (template.unit_cost, template.description) == (
+        Decimal("15.00"),
+        "Letter sent",
+    )
 
 
 # entry_values_from_template: the one list of what an entry takes from a template

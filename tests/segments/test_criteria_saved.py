@@ -11,6 +11,7 @@ from segments import services
 from segments.models import SavedSegmentCriteria, SegmentHistory
 from tests.factories import CompanyFactory, PersonFactory
 from tests.segments.criteria_world import build_world
+from web.versions import row_version
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +98,26 @@ def test_save_refusals(new_segment, user):
     with pytest.raises(ValidationError) as error:
         services.save_criteria(segment, code="X" * 21, description="", user=user)
     assert "code" in error.value.message_dict
+
+
+def test_update_saved_criteria_refuses_a_form_opened_before_another_change(
+    new_segment, user
+):
+    segment = new_segment()
+    services.add_contacts_by_criteria(segment, {"city": "Utrecht"}, user=user)
+    saved = services.save_criteria(segment, code="U", description="Old", user=user)
+    seen = row_version(saved)
+    services.update_saved_criteria(
+        saved, user=user, description="Utrecht", seen_version=seen
+    )
+
+    with pytest.raises(ValidationError, match="Description “Utrecht”"):
+        services.update_saved_criteria(
+            saved, user=user, description="Stad Utrecht", seen_version=seen
+        )
+
+    saved.refresh_from_db()
+    assert saved.description == "Utrecht"
 
 
 def test_update_and_delete_saved_criteria(new_segment, user):

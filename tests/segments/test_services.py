@@ -22,6 +22,7 @@ from tests.factories import (
     PersonFactory,
     SalespersonFactory,
 )
+from web.versions import row_version
 
 pytestmark = pytest.mark.django_db
 
@@ -214,6 +215,33 @@ def test_update_header_updates_lines_with_the_header_template_only(
     assert (second.cost, second.duration) == (Decimal("7.00"), 9)
     assert second.description == "Spring mailing 2026"
     assert second.salesperson == new_salesperson
+
+
+def test_update_header_refuses_a_form_opened_before_another_change(segment, user):
+    seen = row_version(segment)
+    services.update_header(
+        Segment.objects.get(pk=segment.pk),
+        user=user,
+        update_lines=False,
+        seen_version=seen,
+        subject="Spring offer 2027",
+    )
+
+    with pytest.raises(ValidationError, match="Someone else changed segment") as caught:
+        services.update_header(
+            Segment.objects.get(pk=segment.pk),
+            user=user,
+            update_lines=False,
+            seen_version=seen,
+            description="Relatiedag",
+        )
+
+    assert "Subject (default) “Spring offer 2027”" in caught.value.messages[0]
+    segment.refresh_from_db()
+    assert (segment.description, segment.subject) == (
+        "Spring mailing",
+        "Spring offer 2027",
+    )
 
 
 def test_update_header_keeps_a_personalised_description(segment, user):
@@ -455,6 +483,19 @@ def test_update_line_with_another_template_takes_its_values(
     assert line.cost == Decimal("3.00")
 
 
+def test_update_line_refuses_a_form_opened_before_another_change(segment, user):
+    services.add_contacts(segment, [PersonFactory()], user=user)
+    line = lines_of(segment).get()
+    seen = row_version(line)
+    services.update_line(line, user=user, seen_version=seen, description="Persoonlijk")
+
+    with pytest.raises(ValidationError, match="Someone else changed segment line"):
+        services.update_line(line, user=user, seen_version=seen, cost=Decimal("1.00"))
+
+    line.refresh_from_db()
+    assert (line.description, line.cost) == ("Persoonlijk", Decimal("12.50"))
+
+
 def test_update_line_values_given_win_over_the_template(segment, user, other_template):
     services.add_contacts(segment, [PersonFactory()], user=user)
     line = lines_of(segment).get()
@@ -574,6 +615,26 @@ def test_log_segment_with_follow_up_starts_a_new_segment_with_the_same_contacts(
     assert follow_up.template is None
     assert set(lines_of(follow_up).values_list("contact", flat=True)) == contacts
     assert set(lines_of(follow_up).values_list("template", flat=True)) == {None}
+
+
+def test_log_segment_refuses_when_contacts_came_since_the_count_was_confirmed(
+    filled, user
+):
+    # The Log dialog asked about 2 contacts; meanwhile someone added a third.
+    services.add_contacts(filled, [PersonFactory()], user=user)
+
+    with pytest.raises(ValidationError) as caught:
+        services.log_segment(filled, user=user, confirmed_lines=2)
+
+    assert caught.value.code == "lines_changed"
+    assert caught.value.messages == [
+        "Segment SM00001 now has 3 contacts, not the 2 you were asked about: "
+        "someone else changed it meanwhile. Nothing has been logged; check the "
+        "number and click OK again."
+    ]
+    assert not LoggedSegment.objects.exists()
+    logged, _follow_up = services.log_segment(filled, user=user, confirmed_lines=3)
+    assert InteractionLogEntry.objects.filter(logged_segment=logged).count() == 3
 
 
 def test_log_segment_follow_up_without_series_logs_nothing(filled, user):

@@ -495,6 +495,23 @@ class TestLog:
         assert InteractionLogEntry.objects.filter(segment_no="SM00001").count() == 4
         assert not Segment.objects.exists()
 
+    def test_log_asks_again_when_contacts_went_since_the_dialog_was_opened(
+        self, sales_client, filled, sales_user
+    ):
+        page = sales_client.get(url("segment_log", filled)).content.decode()
+        assert '<input type="hidden" name="line_count" value="4">' in page
+        services.remove_contacts(filled, [filled.lines.first().contact])
+
+        response = sales_client.post(url("segment_log", filled), {"line_count": "4"})
+
+        content = response.content.decode()
+        assert response.status_code == 400
+        assert "now has 3 contacts, not the 4 you were asked about" in content
+        # The dialog asks again about the 3, and OK then logs them.
+        assert '<input type="hidden" name="line_count" value="3">' in content
+        sales_client.post(url("segment_log", filled), {"line_count": "3"})
+        assert InteractionLogEntry.objects.filter(segment_no="SM00001").count() == 3
+
     def test_log_with_follow_up_opens_its_header_to_fill_in(self, sales_client, filled):
         response = sales_client.post(
             url("segment_log", filled), {"create_follow_up": "on"}, follow=True

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from audit.models import AuditRecord
 from interactions.models import InteractionLogEntry
@@ -20,6 +21,7 @@ from tests.factories import (
     SalesUserFactory,
     TaskFactory,
 )
+from web.versions import row_version
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("task_setup")]
 
@@ -163,6 +165,36 @@ def test_update_task_changes_an_open_task_and_audits(user, contact):
     task.refresh_from_db()
     assert (task.description, task.priority) == ("Offerte sturen", "high")
     assert AuditRecord.objects.filter(action="changed", object_id=task.no).exists()
+
+
+def test_update_task_refuses_a_form_opened_before_another_change(user, contact):
+    task = make(user, contact, description="Klacht opvolgen")
+    seen = row_version(task)
+    update_task(task, user=user, seen_version=seen, location="Kantoor Utrecht")
+
+    with pytest.raises(ValidationError) as caught:
+        update_task(
+            task, user=user, seen_version=seen, description="Klacht (bijgewerkt)"
+        )
+
+    assert caught.value.code == "stale"
+    assert "Now stored: Location “Kantoor Utrecht”." in caught.value.messages[0]
+    task.refresh_from_db()
+    assert (task.description, task.location) == ("Klacht opvolgen", "Kantoor Utrecht")
+
+
+def test_update_task_refuses_a_form_opened_before_a_postponement(user, contact):
+    later = timezone.localdate() + datetime.timedelta(days=14)
+    task = make(user, contact, date=timezone.localdate())
+    seen = row_version(task)
+    postpone_task(task, to=later, user=user)
+
+    with pytest.raises(ValidationError, match="Someone else changed task") as caught:
+        update_task(task, user=user, seen_version=seen, priority="high")
+
+    assert "Status “Postponed”" in caught.value.messages[0]
+    task.refresh_from_db()
+    assert (task.date, task.priority) == (later, "normal")
 
 
 @pytest.fixture
