@@ -380,7 +380,7 @@ def test_save_marketing_setup_refuses_a_form_opened_before_another_change(
     second.default_correspondence_type = ""
     second.home_country = "BE"
 
-    with pytest.raises(ValidationError, match="Someone else changed marketing setup"):
+    with pytest.raises(ValidationError, match="changed Marketing setup after you"):
         services.save_marketing_setup(second, user=user, seen_version=seen)
 
     stored = MarketingSetup.load()
