@@ -90,9 +90,6 @@ class SalespersonLookup(Lookup):
             return Salesperson.objects.all()
         return Salesperson.objects.active()
 
-    def row(self, obj):
-        return {**super().row(obj), "detail": str(_("Blocked")) if obj.blocked else ""}
-
 
 class ContactField(LookupField):
     lookup_class = ContactLookup

@@ -39,19 +39,10 @@ class TemplateLookup(Lookup):
         return offered.select_related("group")
 
     def row(self, obj):
-        group = obj.group
-        return {
-            **super().row(obj),
-            "group": group.code,
-            "detail": " · ".join(
-                part
-                for part in (
-                    f"{group.code} {group.description}".strip(),
-                    str(_("Blocked")) if obj.blocked else "",
-                )
-                if part
-            ),
-        }
+        return {**super().row(obj), "group": obj.group.code}
+
+    def detail_of(self, obj):
+        return f"{obj.group.code} {obj.group.description}".strip()
 
 
 class GroupLookup(Lookup):

@@ -84,13 +84,22 @@ class Lookup:
         return f"{key}{SEPARATOR}{name}" if name else key
 
     def row(self, obj):
-        """One result of the endpoint; `text` and `detail` are what the list shows."""
+        """One result of the endpoint; `text` and `detail` are what the list shows:
+        the detail is detail_of(obj), with "Blocked" after it for a blocked row
+        (offered only to filters over history)."""
+        blocked = str(_("Blocked")) if self.has_blocked and obj.blocked else ""
         return {
             "value": getattr(obj, self.key),
             "label": self.label(obj),
             "text": getattr(obj, self.name),
-            "detail": "",
+            "detail": " · ".join(
+                part for part in (self.detail_of(obj), blocked) if part
+            ),
         }
+
+    def detail_of(self, obj):
+        """The grey line under a result's name; none by default."""
+        return ""
 
     def rows(self, objects, params):
         return [self.row(obj) for obj in objects]
