@@ -87,3 +87,23 @@ def new_contact_values(*, user, company=None):
             if value and not (name == "salesperson" and value.blocked):
                 values[name] = value
     return {name: value for name, value in values.items() if value}
+
+
+# How many existing contacts the new-contact page names when it asks first.
+DUPLICATES_SHOWN = 5
+
+
+def possible_duplicates(*, type, name, email=""):
+    """The contacts a new one of `type` called `name` with `email` may duplicate,
+    at most DUPLICATES_SHOWN, newest first: of the same type and name, or with the
+    same e-mail address (both whatever their case and outer spaces), and not
+    anonymised. On PostgreSQL both tests use the trigram indexes of the contact
+    search (upper(name), upper(email)); one query."""
+    same = Q(type=type, name__iexact=name.strip())
+    if email.strip():
+        same |= Q(email__iexact=email.strip())
+    return list(
+        Contact.objects.filter(same, erased_at__isnull=True)
+        .select_related("company")
+        .order_by("-pk")[:DUPLICATES_SHOWN]
+    )

@@ -27,7 +27,7 @@ from crm.models import (
     Contact,
     CorrespondenceType,
 )
-from crm.selectors import new_contact_values
+from crm.selectors import new_contact_values, possible_duplicates
 from web.exports import Column, Kind
 from web.pagination import EstimatedCountPaginator
 from web.views import (
@@ -71,8 +71,32 @@ class ContactCreateView(
         initial.update(new_contact_values(user=self.request.user, company=company))
         return initial
 
+    def form_valid(self, form):
+        values = form.cleaned_data
+        duplicates = possible_duplicates(
+            type=values["type"], name=values["name"], email=values["email"]
+        )
+        # "Create anyway" sends the newest contact the page named: one made in
+        # the meantime is asked about in turn.
+        if duplicates and self.request.POST.get(CONFIRM_DUPLICATE) != str(
+            duplicates[0].pk
+        ):
+            return self.render_to_response(
+                self.get_context_data(
+                    form=form,
+                    duplicates=duplicates,
+                    confirm_duplicate=CONFIRM_DUPLICATE,
+                )
+            )
+        return super().form_valid(form)
+
     def perform(self, form):
         return services.create_contact(user=self.request.user, **form.cleaned_data)
+
+
+# The name of the new-contact page's "Create anyway" button; its value is the newest
+# existing contact the page named.
+CONFIRM_DUPLICATE = "duplicate_of"
 
 
 class ContactUpdateView(

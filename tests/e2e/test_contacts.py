@@ -1,6 +1,7 @@
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from crm.models import Contact
 from tests.e2e.conftest import ARTIFACTS, field, menu
 from tests.factories import (
     CompanyFactory,
@@ -133,3 +134,51 @@ def test_two_users_editing_one_contact_the_later_save_is_refused_not_lost(
     expect(other.get_by_role("alert")).to_contain_text("is opgeslagen")
     company.refresh_from_db()
     assert (company.phone, company.email) == ("020 555 0101", "nieuw@voorbeeld.nl")
+
+
+def test_saving_a_contact_again_after_going_back_asks_first_in_dutch(
+    page, live_server, login, shot, marketing_setup
+):
+    CompanyFactory(name="Bakkerij Jansen", city="Utrecht", email="info@jansen.example")
+    login(SalesUserFactory(username="anna"))
+    field(
+        page.get_by_role("navigation", name="Main navigation"), "Language"
+    ).select_option("nl")
+    navigation = page.get_by_role("navigation", name="Hoofdnavigatie")
+    navigation.get_by_role("link", name="Contacten", exact=True).click()
+    page.get_by_role("link", name="Nieuw contact").click()
+    field(page, "Naam").fill("Van Dijk Installaties")
+    field(page, "E-mail").fill("info@vandijk.example")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("alert")).to_contain_text("is gemaakt")
+    made = Contact.objects.get(name="Van Dijk Installaties")
+
+    # Back to the filled-in form, and Save again: the page asks, nothing is made.
+    page.go_back()
+    page.get_by_role("button", name="Opslaan").click()
+    warning = page.locator("#duplicate-warning")
+    expect(warning).to_contain_text(
+        "Er bestaat al een contact met deze naam of dit e-mailadres. "
+        "Dit contact toch aanmaken?"
+    )
+    expect(warning.get_by_role("listitem")).to_have_text(
+        f"{made.no} Van Dijk Installaties · info@vandijk.example"
+    )
+    expect(page.get_by_role("button", name="Toch aanmaken")).to_be_focused()
+    shot("asked-before-a-second-van-dijk")
+    warning.get_by_role("link", name="Niet aanmaken").click()
+    expect(page.get_by_role("heading", name="Contacten")).to_be_visible()
+    assert Contact.objects.filter(name="Van Dijk Installaties").count() == 1
+
+    # Another company at the same e-mail address, made on purpose.
+    page.get_by_role("link", name="Nieuw contact").click()
+    field(page, "Naam").fill("Jansen Banket")
+    field(page, "E-mail").fill("INFO@jansen.example")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator("#duplicate-warning")).to_contain_text(
+        "Bakkerij Jansen · Utrecht · info@jansen.example"
+    )
+    page.get_by_role("button", name="Toch aanmaken").click()
+    expect(page.get_by_role("heading", name="Jansen Banket")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("is gemaakt")
+    shot("made-anyway")
