@@ -107,3 +107,11 @@ def possible_duplicates(*, type, name, email=""):
         .select_related("company")
         .order_by("-pk")[:DUPLICATES_SHOWN]
     )
+
+
+def missing_series(*fields):
+    """Those of Marketing setup's number series `fields` ("contact_nos", …) that
+    are not set up, in the order given; one query, and no setup row made (a GET
+    must not write)."""
+    setup = MarketingSetup.objects.filter(pk=1).values(*fields).first() or {}
+    return [field for field in fields if setup.get(field) is None]

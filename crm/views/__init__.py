@@ -32,6 +32,7 @@ from crm.views.setup import (
     SalespersonListView,
     SalespersonLookupView,
     SalespersonUpdateView,
+    SeriesNoteMixin,
 )
 
 __all__ = [
@@ -56,5 +57,6 @@ __all__ = [
     "SalespersonListView",
     "SalespersonLookupView",
     "SalespersonUpdateView",
+    "SeriesNoteMixin",
     "discard_pending_import",
 ]

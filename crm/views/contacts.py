@@ -28,6 +28,7 @@ from crm.models import (
     CorrespondenceType,
 )
 from crm.selectors import new_contact_values, possible_duplicates
+from crm.views.setup import SeriesNoteMixin
 from web.exports import Column, Kind
 from web.pagination import EstimatedCountPaginator
 from web.views import (
@@ -48,9 +49,14 @@ class ContactListView(PermissionRequiredMixin, FilterView):
 
 
 class ContactCreateView(
-    PermissionRequiredMixin, BadInputMixin, ServiceFormMixin, CreateView
+    PermissionRequiredMixin,
+    BadInputMixin,
+    SeriesNoteMixin,
+    ServiceFormMixin,
+    CreateView,
 ):
     permission_required = "crm.add_contact"
+    series_fields = ("contact_nos",)
     model = Contact
     form_class = ContactForm
     template_name = "crm/contact_form.html"

@@ -23,6 +23,7 @@ from crm.models import (
     NumberSeries,
     Salesperson,
 )
+from crm.selectors import missing_series
 from web.views import (
     PAGE_SIZE,
     BadInputMixin,
@@ -32,6 +33,37 @@ from web.views import (
     ServiceFormMixin,
     SetupFormMixin,
 )
+
+# What a new-record page says of a number series that is not set up yet.
+SERIES_MISSING_NOTES = {
+    "contact_nos": _(
+        "There is no number series for contacts yet: type the new contact's number "
+        "in No."
+    ),
+    "segment_nos": _(
+        "There is no number series for segments yet, and every segment and logged "
+        "segment takes its number from one."
+    ),
+    "task_nos": _(
+        "There is no number series for tasks yet, and every task takes its number "
+        "from one."
+    ),
+}
+
+
+class SeriesNoteMixin:
+    """A page that makes records numbered from Marketing setup's `series_fields`
+    says so before the user fills it in when one is not set up, and who sets it up
+    (partials/series_missing.html): the service refuses the record anyway."""
+
+    series_fields = ()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["series_missing"] = [
+            SERIES_MISSING_NOTES[field] for field in missing_series(*self.series_fields)
+        ]
+        return context
 
 
 class SalespersonListView(PermissionRequiredMixin, FilterView):

@@ -15,6 +15,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from crm.filters import ContactFilter
 from crm.models import Contact
+from crm.views import SeriesNoteMixin
 from interactions.filters import InteractionLogEntryFilter
 from interactions.models import InteractionLogEntry
 from segments import selectors, services
@@ -124,7 +125,9 @@ class AddContactsFromEntriesView(SegmentActionMixin, TemplateView):
         return self.back()
 
 
-class SegmentFromEntriesView(PermissionRequiredMixin, BadInputMixin, FormView):
+class SegmentFromEntriesView(
+    PermissionRequiredMixin, BadInputMixin, SeriesNoteMixin, FormView
+):
     """Create segment from these contacts: reached from the log entry list with its
     filters in the query string; shows the count, asks for the header, creates."""
 
@@ -135,6 +138,7 @@ class SegmentFromEntriesView(PermissionRequiredMixin, BadInputMixin, FormView):
     )
     form_class = SegmentForm
     template_name = "segments/segment_from_entries.html"
+    series_fields = ("segment_nos",)
 
     @cached_property
     def entries(self):
@@ -185,7 +189,9 @@ def contact_filter(data):
     return ContactFilter(data, queryset=Contact.objects.all())
 
 
-class SegmentFromContactsView(PermissionRequiredMixin, BadInputMixin, FormView):
+class SegmentFromContactsView(
+    PermissionRequiredMixin, BadInputMixin, SeriesNoteMixin, FormView
+):
     """ "Log an interaction for these contacts": reached from the contact list with
     its filters in the query string; a segment of the matching contacts is created
     with the header asked here, and its Log dialog opens."""
@@ -198,6 +204,7 @@ class SegmentFromContactsView(PermissionRequiredMixin, BadInputMixin, FormView):
     )
     form_class = SegmentForm
     template_name = "segments/segment_from_contacts.html"
+    series_fields = ("segment_nos",)
 
     @cached_property
     def contacts(self):

@@ -10,6 +10,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, View
 
+from crm.views import SeriesNoteMixin
 from jobs.services import start_job
 from segments import sections, selectors, services
 from segments.forms import LogSegmentForm
@@ -19,7 +20,7 @@ from segments.views.segments import SegmentActionMixin, dynamic_changes
 from web.views import BadInputMixin, PermissionFirstMixin, add_service_error
 
 
-class SegmentLogView(PermissionFirstMixin, BadInputMixin, FormView):
+class SegmentLogView(PermissionFirstMixin, BadInputMixin, SeriesNoteMixin, FormView):
     """ "Log segment": one entry per line, the logged segment, optionally a follow-up.
 
     A second submit (double click, another user) finds the segment logged and says so.
@@ -31,6 +32,7 @@ class SegmentLogView(PermissionFirstMixin, BadInputMixin, FormView):
     )
     form_class = LogSegmentForm
     template_name = "segments/segment_log.html"
+    series_fields = ("segment_nos",)
 
     def load(self, request, **kwargs):
         # Not a 404 for a segment just logged: a second submit (double click) is told

@@ -13,6 +13,7 @@ from django.views.generic import (
 )
 from django_filters.views import FilterView
 
+from crm.views import SeriesNoteMixin
 from interactions.lookups import TemplateLookup
 from interactions.models import InteractionTemplate
 from segments import sections, selectors, services
@@ -79,9 +80,14 @@ class SegmentFormMixin(ServiceFormMixin):
 
 
 class SegmentCreateView(
-    PermissionRequiredMixin, BadInputMixin, SegmentFormMixin, CreateView
+    PermissionRequiredMixin,
+    BadInputMixin,
+    SeriesNoteMixin,
+    SegmentFormMixin,
+    CreateView,
 ):
     permission_required = "segments.add_segment"
+    series_fields = ("segment_nos",)
     success_message = _(
         "Segment %(object)s has been created "
         "(unit cost %(cost)s, unit duration %(duration)s min.)."

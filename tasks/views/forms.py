@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.generic import FormView, View
 
 from crm.models import Contact, Salesperson
+from crm.views import SeriesNoteMixin
 from interactions.models import InteractionLogEntry
 from interactions.services import default_salesperson
 from segments.models import LoggedSegment, Segment
@@ -34,13 +35,14 @@ def _named(model, **key):
     return model.objects.filter(**key).first()
 
 
-class TaskCreateView(PermissionFirstMixin, BadInputMixin, FormView):
+class TaskCreateView(PermissionFirstMixin, BadInputMixin, SeriesNoteMixin, FormView):
     """Taak maken, prefilled from `?contact=`, `?salesperson=` or `?entry=` (the task
     then follows up that interaction log entry)."""
 
     permission_required = "tasks.add_task"
     form_class = TaskForm
     template_name = "tasks/task_form.html"
+    series_fields = ("task_nos",)
 
     def load(self, request, **kwargs):
         self.entry = None
@@ -112,12 +114,15 @@ class TaskCreateView(PermissionFirstMixin, BadInputMixin, FormView):
         return {**context, "entry": self.entry, "trail": trail}
 
 
-class SegmentTaskCreateView(PermissionFirstMixin, BadInputMixin, FormView):
+class SegmentTaskCreateView(
+    PermissionFirstMixin, BadInputMixin, SeriesNoteMixin, FormView
+):
     """Taak maken on a segment or a logged segment: a task for each of its contacts."""
 
     permission_required = ("tasks.add_task", "segments.view_segment")
     form_class = SegmentTaskForm
     template_name = "tasks/task_form.html"
+    series_fields = ("task_nos",)
     list_url = "segments:segment_list"
 
     def load(self, request, **kwargs):
