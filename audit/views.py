@@ -10,6 +10,7 @@ from audit.filters import AuditRecordFilter
 from audit.models import AuditRecord, details_text
 from web.exports import Column, Kind
 from web.pagination import EstimatedCountPaginator
+from web.users import FullNames
 from web.views import PAGE_SIZE
 
 
@@ -30,7 +31,8 @@ class AuditRecordExportView(AuditedExportMixin, AuditRecordListView):
     export_title = _("Audit trail")
     columns = [
         Column("at", _("When"), Kind.DATETIME),
-        Column("username", _("User")),
+        # By full name, as the page names them; the codes CSV keeps the user name.
+        Column("username", _("User"), display=FullNames),
         Column("action", _("Action"), Kind.CHOICE, choices=AuditRecord.Action.choices),
         Column(
             "object_type",

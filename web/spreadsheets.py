@@ -92,7 +92,8 @@ class Column:
     the other forms. `source` is the values_list lookup (default: `name`); "" for
     a column the view fills in itself (the statistics of StatisticsExportMixin).
     `choices` (for CHOICE) gives the labels; `display` turns the stored value into
-    the text people read (the codes CSV keeps the value). `width` is in characters.
+    the text people read (the codes CSV keeps the value); a class there is made
+    once per export, so it may keep what it reads. `width` is in characters.
     """
 
     name: str
@@ -171,6 +172,8 @@ def human_writer(column, *, excel, locale):
     kind = column.kind
     if column.display is not None:
         display = column.display
+        if isinstance(display, type):
+            display = display()
         return lambda value: sanitise(display(value), workbook=excel) or None
     if kind == Kind.CHOICE:
         labels = labels_of(column)

@@ -23,6 +23,7 @@ from segments.forms import DeliveryFilterForm, LoggedSegmentCancelForm
 from segments.models import LoggedSegment
 from web.exports import Column, Kind
 from web.pagination import EstimatedCountPaginator
+from web.users import FullNames
 from web.views import PAGE_SIZE, back_to_list
 
 
@@ -49,7 +50,12 @@ class LoggedSegmentExportView(AuditedExportMixin, LoggedSegmentListView):
         Column("description", _("Description"), width=40),
         Column("interaction_count", _("No. of interactions"), Kind.INTEGER),
         Column("canceled", _("Canceled"), Kind.BOOLEAN),
-        Column("created_by", _("Created by"), source="created_by__username"),
+        Column(
+            "created_by",
+            _("Created by"),
+            source="created_by__username",
+            display=FullNames,
+        ),
         Column("created_at", _("Created at"), Kind.DATETIME),
     ]
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.exports import code_rows, csv_rows, download, workbook
-from tests.factories import AuditRecordFactory
+from tests.factories import AuditRecordFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,9 @@ def url(file_format):
 
 @pytest.fixture
 def records():
+    marieke = UserFactory(username="marieke", first_name="Marieke", last_name="Smit")
     AuditRecordFactory(
+        user=marieke,
         at=datetime.datetime(2026, 12, 2, 15, 0, tzinfo=datetime.UTC),
         action="evaluated",
         username="marieke",
@@ -48,7 +50,7 @@ def test_excel_in_dutch(crm_admin_client, records):
     assert row[0].value == datetime.datetime(2026, 12, 2, 16, 0)
     assert row[0].number_format == "dd-mm-yyyy hh:mm"
     assert [cell.value for cell in row[1:]] == [
-        "marieke",
+        "Marieke Smit",  # as the page names her; the codes CSV keeps "marieke"
         "Geëvalueerd",
         "Interactielogpost",
         None,
@@ -67,7 +69,7 @@ def test_csv_and_codes(crm_admin_client, records):
     )
 
     assert row[0] == "02-12-2026 16:00"
-    assert row[2] == "Geëvalueerd"
+    assert row[1:3] == ["Marieke Smit", "Geëvalueerd"]
     assert codes == {
         "at": "2026-12-02T16:00:00+01:00",
         "username": "marieke",
@@ -89,3 +91,19 @@ def test_a_date_it_cannot_read_is_a_400(crm_admin_client):
 
     assert response.status_code == 400
     assert response.content.decode() == "To: Enter a valid date."
+
+
+def test_a_deleted_user_by_the_name_kept_and_one_without_full_name_by_user_name(
+    crm_admin_client,
+):
+    AuditRecordFactory(action="deleted", username="jan")  # the user was deleted
+    AuditRecordFactory(
+        action="created", user=UserFactory(username="piet"), username="piet"
+    )
+
+    _header, *rows = csv_rows(
+        download(crm_admin_client, url("csv"), "nl", ordering="username"), ";"
+    )
+
+    # (The page's own sign-in as crmadmin is on the trail too.)
+    assert sorted(row[1] for row in rows) == ["crmadmin", "jan", "piet"]

@@ -135,7 +135,7 @@ def test_the_card_offers_the_lines_export_with_its_search(sales_client, segment)
 
 @pytest.fixture
 def logged():
-    user = UserFactory(username="marieke")
+    user = UserFactory(username="marieke", first_name="Marieke", last_name="de Boer")
     logged = LoggedSegmentFactory(
         segment_no="SM00001", description="Nieuwsbrief", created_by=user
     )
@@ -176,7 +176,7 @@ def test_logged_segments_in_excel_in_dutch(sales_client, logged):
         "Nieuwsbrief",
         3,
         "Nee",
-        "marieke",
+        "Marieke de Boer",  # as the page names her
         datetime.datetime(2026, 11, 30, 9, 30),  # Amsterdam's time
     ]
     assert row[5].number_format == "dd-mm-yyyy hh:mm"
@@ -196,7 +196,7 @@ def test_logged_segments_in_csv_and_codes(sales_client, logged):
         "Nieuwsbrief",
         "3",
         "Nee",
-        "marieke",
+        "Marieke de Boer",
         "30-11-2026 09:30",
     ]
     assert second[0::3] == ["SM00002", "Ja"]
