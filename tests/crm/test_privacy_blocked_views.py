@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
-from audit.models import AuditAction, AuditRecord
+from audit.models import AuditAction, AuditRecord, detail_lines
 from crm import services as crm_services
 from crm.models import Contact
 from interactions.models import (
@@ -428,6 +429,26 @@ class TestApi:
         assert response.json() == {"non_field_errors": [MESSAGE]}
         assert not Task.objects.exists()
         assert refusals()[0].details["action"] == "create_task"
+
+    def test_the_audit_trail_names_the_refused_action_in_words(
+        self, api, setup, blocked, crm_admin_client
+    ):
+        api.post(
+            reverse("api:task_list"),
+            {"description": "Bellen", "contact": blocked.no, "date": "2026-12-10"},
+            format="json",
+        )
+        [record] = refusals()
+
+        # Stored as the service's name, shown as what the user tried to do.
+        with translation.override("nl"):
+            assert dict(detail_lines(record.details))["Actie"] == "Taak maken"
+        assert dict(detail_lines(record.details))["Action"] == "Create task"
+        page = crm_admin_client.get(
+            reverse("audit:list"), headers={"accept-language": "nl"}
+        )
+        assert "Taak maken" in page.content.decode()
+        assert "create_task" not in page.content.decode()
 
     def test_other_refusals_write_no_refused_record(self, api, template):
         response = api.post(
