@@ -274,6 +274,32 @@ class TestPages:
         assert "<td>Contact privacy blocked</td>" in html
         assert not InteractionLogEntry.objects.exists()
 
+    def test_log_page_offers_no_template_fix_for_a_privacy_blocked_line(
+        self, sales_client, setup, open_contact, blocked, template, salesperson, user
+    ):
+        segment = segment_services.create_segment(
+            user=user, description="Spring", template=template, salesperson=salesperson
+        )
+        segment_services.add_contacts(segment, [open_contact], user=user)
+        crm_services.set_privacy_blocked(open_contact, True, user=user)
+        url = reverse("segments:segment_log", args=[segment.no])
+
+        html = sales_client.get(url, headers={"accept-language": "nl"}).content
+        html = html.decode()
+
+        # Applying the header's template changes nothing for it: the page says
+        # to remove the line, and offers the way to it.
+        assert "Sjabloon van de kop toepassen" not in html
+        assert "verwijder ze uit het segment." in html
+        assert "Deze regel tonen" in html
+
+        # A line the header can help still gets the button beside it.
+        other = PersonFactory(no="CT00003", name="Open Otto")
+        segment_services.add_contacts(segment, [other], user=user)
+        segment.lines.filter(contact=other).update(template=None)
+        html = sales_client.get(url, headers={"accept-language": "nl"}).content
+        assert "Sjabloon van de kop toepassen" in html.decode()
+
     def test_add_contacts_from_entries_page_says_who_was_left_out(
         self, sales_client, setup, open_contact, blocked, template, user
     ):
