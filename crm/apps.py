@@ -7,8 +7,13 @@ class CrmConfig(AppConfig):
     verbose_name = _("CRM")
 
     def ready(self):
+        from audit.models import show_detail_values
         from crm.imports import IMPORT_JOB_KIND, PREVIEW_JOB_KIND
+        from crm.services import REFUSED_ACTIONS
         from jobs import registry
+
+        # A refusal's action by its name; a code not listed stays as stored.
+        show_detail_values("action", lambda code: REFUSED_ACTIONS.get(code, code))
 
         registry.register(
             PREVIEW_JOB_KIND,

@@ -10,7 +10,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from audit.models import AuditAction, AuditObjectType
 from audit.services import record_audit
@@ -87,6 +87,20 @@ def _refuse_erased(contact, erased_at):
 
 # How many blocked contacts a refusal names one by one.
 REFUSED_SHOWN = 5
+
+# The write paths a refusal names (details["action"] of its audit record: the
+# service refused), as the audit trail shows them; crm.apps registers them.
+REFUSED_ACTIONS = {
+    "create_interaction": gettext_lazy("Create interaction"),
+    "log_document": gettext_lazy("Log a document"),
+    "send_email": gettext_lazy("Send e-mail"),
+    "log_letter": gettext_lazy("Print letter"),
+    "add_line": gettext_lazy("Add a segment line"),
+    "create_task": gettext_lazy("Create task"),
+    "update_task": gettext_lazy("Edit task"),
+    "complete_task": gettext_lazy("Complete task"),
+    "create_tasks_for_segment": gettext_lazy("Create tasks for a segment"),
+}
 
 
 class PrivacyBlockedError(ValidationError):

@@ -117,6 +117,17 @@ class LogCheck:
         return not self.problems and not self.blocking_count
 
     @property
+    def privacy_blocked_count(self):
+        """Lines of privacy blocked contacts: only removing them lets it log."""
+        return dict(self.reason_counts).get(BlockReason.PRIVACY_BLOCKED, 0)
+
+    @property
+    def fixable_from_the_header(self):
+        """Some blocking line is not a privacy blocked contact's, so the header's
+        template and salesperson can help it (apply_header_template leaves those)."""
+        return self.blocking_count > self.privacy_blocked_count
+
+    @property
     def header_without_template(self):
         """Lines added now would have no template either (a follow-up segment)."""
         return self.segment.template_id is None

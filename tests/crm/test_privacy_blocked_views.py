@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
-from audit.models import AuditAction, AuditRecord
+from audit.models import AuditAction, AuditRecord, detail_lines
 from crm import services as crm_services
 from crm.models import Contact
 from interactions.models import (
@@ -273,6 +274,32 @@ class TestPages:
         assert "<td>Contact privacy blocked</td>" in html
         assert not InteractionLogEntry.objects.exists()
 
+    def test_log_page_offers_no_template_fix_for_a_privacy_blocked_line(
+        self, sales_client, setup, open_contact, blocked, template, salesperson, user
+    ):
+        segment = segment_services.create_segment(
+            user=user, description="Spring", template=template, salesperson=salesperson
+        )
+        segment_services.add_contacts(segment, [open_contact], user=user)
+        crm_services.set_privacy_blocked(open_contact, True, user=user)
+        url = reverse("segments:segment_log", args=[segment.no])
+
+        html = sales_client.get(url, headers={"accept-language": "nl"}).content
+        html = html.decode()
+
+        # Applying the header's template changes nothing for it: the page says
+        # to remove the line, and offers the way to it.
+        assert "Sjabloon van de kop toepassen" not in html
+        assert "verwijder ze uit het segment." in html
+        assert "Deze regel tonen" in html
+
+        # A line the header can help still gets the button beside it.
+        other = PersonFactory(no="CT00003", name="Open Otto")
+        segment_services.add_contacts(segment, [other], user=user)
+        segment.lines.filter(contact=other).update(template=None)
+        html = sales_client.get(url, headers={"accept-language": "nl"}).content
+        assert "Sjabloon van de kop toepassen" in html.decode()
+
     def test_add_contacts_from_entries_page_says_who_was_left_out(
         self, sales_client, setup, open_contact, blocked, template, user
     ):
@@ -428,6 +455,26 @@ class TestApi:
         assert response.json() == {"non_field_errors": [MESSAGE]}
         assert not Task.objects.exists()
         assert refusals()[0].details["action"] == "create_task"
+
+    def test_the_audit_trail_names_the_refused_action_in_words(
+        self, api, setup, blocked, crm_admin_client
+    ):
+        api.post(
+            reverse("api:task_list"),
+            {"description": "Bellen", "contact": blocked.no, "date": "2026-12-10"},
+            format="json",
+        )
+        [record] = refusals()
+
+        # Stored as the service's name, shown as what the user tried to do.
+        with translation.override("nl"):
+            assert dict(detail_lines(record.details))["Actie"] == "Taak maken"
+        assert dict(detail_lines(record.details))["Action"] == "Create task"
+        page = crm_admin_client.get(
+            reverse("audit:list"), headers={"accept-language": "nl"}
+        )
+        assert "Taak maken" in page.content.decode()
+        assert "create_task" not in page.content.decode()
 
     def test_other_refusals_write_no_refused_record(self, api, template):
         response = api.post(

@@ -105,3 +105,31 @@ def test_a_retention_run_names_a_policy_deleted_since_and_its_other_rules(db):
             "Groep MAIL: posten ouder dan 1 maand: 3, "
             "Een sindsdien verwijderde bewaartermijn: 4, Auditrecords: 5"
         )
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [{}, {"group": "PHONE", "template": "CALL"}],
+    ids=["neither", "both"],
+)
+def test_a_policy_without_one_group_or_template_says_so_in_dutch(
+    crm_admin_client, chosen
+):
+    # One message for neither and both: it must not say "not both" to a user who
+    # chose neither.
+    template = InteractionTemplateFactory(
+        code="CALL", group=InteractionGroupFactory(code="PHONE")
+    )
+    keys = {"PHONE": template.group.pk, "CALL": template.pk}
+    data = {name: keys[value] for name, value in chosen.items()}
+
+    response = crm_admin_client.post(
+        reverse("privacy:retention_policy_create"),
+        {**data, "action": "delete", "months": "3"},
+        headers={"accept-language": "nl"},
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Kies één van beide: een interactiegroep of een interactiesjabloon." in html
+    assert "niet allebei" not in html
