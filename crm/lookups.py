@@ -22,7 +22,7 @@ class ContactLookup(Lookup):
 
     def offered(self, params):
         queryset = Contact.objects.select_related("company").only(
-            "no", "name", "type", "city", "email", "company__name"
+            "no", "name", "type", "city", "email", "privacy_blocked", "company__name"
         )
         kind = params.get("type", "")
         if kind:
@@ -63,8 +63,13 @@ class ContactLookup(Lookup):
             "company": company,
             "city": obj.city,
             "email": obj.email,
-            "detail": " · ".join(part for part in (company, obj.city) if part),
         }
+
+    def detail_of(self, obj):
+        # A privacy-blocked contact is named so before the form refuses it.
+        blocked = str(_("Privacy blocked")) if obj.privacy_blocked else ""
+        company = obj.company.name if obj.company_id else ""
+        return " · ".join(part for part in (company, obj.city, blocked) if part)
 
 
 # Companies whose persons a search also finds; more would be a search nobody meant.

@@ -80,7 +80,8 @@ def _audit(action, task, *, user, **details):
         object_type=AuditObjectType.TASK,
         object_id=task.no,
         object_repr=task.description,
-        details={"contact": str(task.contact or ""), **details},
+        # A task for no contact names none ("Contact:" with nothing after it).
+        details={**({"contact": str(task.contact)} if task.contact else {}), **details},
     )
 
 

@@ -91,9 +91,9 @@ class TestCard:
         open_html = sales_client.get(open_contact.get_absolute_url()).content.decode()
 
         assert [url for url in refused if f'href="{url}?' in blocked_html] == []
-        assert "no new interactions, e-mails or letters" in blocked_html
+        assert "no new interactions, e-mails, letters or tasks" in blocked_html
         assert [url for url in refused if f'href="{url}?' in open_html] == refused
-        assert "no new interactions, e-mails or letters" not in open_html
+        assert "no new interactions, e-mails, letters or tasks" not in open_html
 
     def test_block_asks_first_then_blocks_and_audits(self, sales_client, open_contact):
         url = reverse("crm:contact_privacy_block", args=[open_contact.pk])

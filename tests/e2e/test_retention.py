@@ -89,7 +89,7 @@ def test_a_retention_rule_set_previewed_run_and_logged_in_dutch(
         "De bewaartermijnen worden nu toegepast."
     )
     assert questions == [
-        "De bewaarregels nu toepassen op 3 onderdelen? "
+        "De bewaarregels nu toepassen op 3 records? "
         "Dit kan niet ongedaan worden gemaakt."
     ]
     expect(page.get_by_role("heading", name="Achtergrondtaken")).to_be_visible()

@@ -159,6 +159,21 @@ def test_unknown_values_are_a_programming_error(user, contact):
         make(user, contact, colour="red")
 
 
+def test_the_audit_record_names_the_contact_only_of_a_task_with_one(
+    user, contact, salesperson
+):
+    with_contact = make(user, contact)
+    without = make(user, None)
+
+    records = {
+        record.object_id: record.details
+        for record in AuditRecord.objects.filter(object_type="task")
+    }
+
+    assert records[with_contact.no] == {"contact": str(contact)}
+    assert records[without.no] == {}
+
+
 def test_update_task_changes_an_open_task_and_audits(user, contact):
     task = make(user, contact)
     update_task(task, user=user, description="Offerte sturen", priority="high")

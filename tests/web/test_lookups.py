@@ -112,6 +112,16 @@ class TestContactEndpoint:
             "more": False,
         }
 
+    def test_a_privacy_blocked_contact_says_so_before_a_form_refuses_it(
+        self, sales_client, people
+    ):
+        people["piet"].privacy_blocked = True
+        people["piet"].save()
+
+        (row,) = found(sales_client, CONTACTS, q="piet")["results"]
+
+        assert row["detail"] == "Jansen Logistiek BV · Zwolle · Privacy blocked"
+
     def test_twenty_a_page_and_more_says_whether_another_follows(
         self, sales_client, db
     ):
