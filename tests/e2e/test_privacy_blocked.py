@@ -58,7 +58,7 @@ def test_block_a_contact_then_an_interaction_is_refused_in_dutch(
     # The card offers no action the block refuses, and says why.
     interactions = page.locator("#interactions")
     expect(interactions).to_contain_text(
-        "Privacy geblokkeerd: geen nieuwe interacties, e-mails of brieven."
+        "Privacy geblokkeerd: geen nieuwe interacties, e-mails, brieven of taken."
     )
     for refused in ("Interactie maken", "E-mail verzenden", "Brief afdrukken"):
         expect(interactions.get_by_role("link", name=refused)).to_have_count(0)

@@ -629,11 +629,16 @@ class TestBlockingLines:
         response = sales_client.get(url("segment_detail", filled))
         assert response.context["log_check"].loggable
         assert 'id="log-check"' not in response.content.decode()
+        assert 'id="log-dialog-check"' not in response.content.decode()
         filled.lines.filter(contact__no="CT00001").update(template=None)
         response = sales_client.get(url("segment_detail", filled))
         html = response.content.decode()
         assert "1 line cannot be logged." in html
         assert "The header has no interaction template" not in html
+        # The Log dialog says it too, before OK leads to the page that refuses.
+        dialog = html[html.index('id="log-dialog"') :]
+        assert 'id="log-dialog-check"' in dialog
+        assert "1 line cannot be logged." in dialog
 
     def test_the_blocking_filter_without_blocking_lines_lists_none(
         self, sales_client, filled
