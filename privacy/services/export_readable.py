@@ -81,15 +81,22 @@ class Table:
         )
 
     def shown(self, locale):
-        """(title, headings, rows of (text, long)): the summary's table of the CSV's
-        values, but a text as it is (a page runs no formula to guard against);
-        `long`: the text has a word that may break anywhere (LONG_WORD)."""
+        """(title, headings, rows of (heading, text, long)): the summary's table of
+        the CSV's values, but a text as it is (a page runs no formula to guard
+        against); `long`: the text has a word that may break anywhere (LONG_WORD).
+        Each value comes with its heading: a table of one row reads down."""
         writers = [_shown(column, locale) for column in self.columns]
+        headings = [column.label for column in self.columns]
         rows = []
         for row in self._values():
             texts = [write(value) for write, value in zip(writers, row, strict=True)]
-            rows.append([(text, _has_long_word(text)) for text in texts])
-        return self.title, [column.label for column in self.columns], rows
+            rows.append(
+                [
+                    (heading, text, _has_long_word(text))
+                    for heading, text in zip(headings, texts, strict=True)
+                ]
+            )
+        return self.title, headings, rows
 
 
 def readable_tables(data, keys):

@@ -120,6 +120,10 @@ def test_the_summary_is_in_the_users_language(world):
     for technical in ("entry_no", "company__no", "salesperson__code", "False"):
         assert technical not in summary
     assert "<th>Verkoper</th>" in summary
+    # The contact, one row, reads down: each heading beside its value; a table
+    # of many rows scrolls sideways in its box instead of breaking its headings.
+    assert '<tr><th scope="row">Naam</th><td>Jan de Vries</td></tr>' in summary
+    assert '<div class="wide"><table><thead><tr><th>Volgnr.</th>' in summary
     assert "<td>Anna Visser (AV)</td>" in summary
     assert "<td>Nederland</td>" in summary
     assert "<td>Nee</td>" in summary
