@@ -195,7 +195,7 @@ def _salesperson_chart(statistics, start, end):
         ],
         table=(
             _("Salesperson"),
-            [_("Interactions"), _("Cost"), _("Duration (min.)")],
+            [_("No. of interactions"), _("Cost"), _("Duration (min.)")],
             [(label, values) for label, *values in rows],
         ),
     )
@@ -217,7 +217,7 @@ def _evaluation_chart(statistics, start, end):
         datasets=[{"label": _("Interactions"), "data": [count for _l, count in rows]}],
         table=(
             _("Evaluation"),
-            [_("Interactions"), _("Share")],
+            [_("No. of interactions"), _("Share")],
             [
                 (
                     label,

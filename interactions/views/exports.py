@@ -100,7 +100,7 @@ class StatisticsExportMixin(AuditedExportMixin):
 # The statistics columns, filled in by StatisticsExportMixin (no source of their own).
 STATISTICS = ("count", "cost", "duration", "last_date")
 STATISTICS_COLUMNS = [
-    Column("interactions", _("Interactions"), Kind.INTEGER, source=""),
+    Column("interactions", _("No. of interactions"), Kind.INTEGER, source=""),
     Column("total_cost", _("Cost"), Kind.MONEY, source=""),
     Column("total_duration", _("Duration (min.)"), Kind.INTEGER, source=""),
     Column("last_interaction", _("Last interaction"), Kind.DATE, source=""),

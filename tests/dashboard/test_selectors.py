@@ -212,7 +212,11 @@ def test_salesperson_chart_lists_cost_and_duration_with_two_decimals(letters):
         {"label": "Cost", "data": [5.0, 2.5]},
         {"label": "Duration (min.)", "data": [20, 10]},
     ]
-    assert salespeople["columns"] == ["Interactions", "Cost", "Duration (min.)"]
+    assert salespeople["columns"] == [
+        "No. of interactions",
+        "Cost",
+        "Duration (min.)",
+    ]
     assert salespeople["rows"] == [
         (str(anna), [2, Decimal("5.00"), 20]),
         (str(bert), [1, Decimal("2.50"), 10]),

@@ -54,7 +54,7 @@ def test_templates_in_excel_in_dutch(sales_client, templates):
         "Correspondentietype",
         "Kosten per eenheid",
         "Duur per eenheid",
-        "Interacties",
+        "Aantal interacties",
         "Kosten",
         "Duur (min.)",
         "Laatste interactie",
@@ -102,7 +102,7 @@ def test_groups_in_excel(sales_client, templates):
     assert header == (
         "Code",
         "Description",
-        "Interactions",
+        "No. of interactions",
         "Cost",
         "Duration (min.)",
         "Last interaction",
