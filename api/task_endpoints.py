@@ -2,7 +2,12 @@
 change and complete, each through tasks.services."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
@@ -16,7 +21,15 @@ from api.serializers import (
     TimeField,
     nullable_code,
 )
-from api.views import INVALID_PAGE, call_service, conflict_response, error_responses
+from api.views import (
+    INVALID_PAGE,
+    call_service,
+    conflict_response,
+    error_responses,
+    if_match,
+    stale_response,
+    tagged,
+)
 from crm.models import Contact, Salesperson
 from interactions.models import Evaluation, InteractionTemplate
 from tasks import services
@@ -26,6 +39,19 @@ from tasks.models import Task
 # A task that does not exist or that the user may not see.
 UNKNOWN_TASK = OpenApiResponse(DetailSerializer, description="Unknown task.")
 CLOSED_TASK = conflict_response("The task is closed and can no longer be changed.")
+ETAG = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description=(
+        "The task's ETag as read (GET): the change is made only if the task is "
+        "still at that version, else 412. Without it the change is made whatever "
+        "changed since."
+    ),
+)
+CHANGED_TASK = stale_response(
+    "The task has changed since the version in If-Match; nothing was changed."
+)
 
 
 class StrictBooleanField(serializers.BooleanField):
@@ -212,6 +238,7 @@ class TaskListCreateView(VisibleTasksMixin, generics.ListCreateAPIView):
 @extend_schema_view(
     get=extend_schema(
         summary="Read a task",
+        description="Its ETag header is its version, for If-Match on a change.",
         responses={
             200: TaskSerializer,
             **error_responses({"detail": "Not found."}),
@@ -221,11 +248,13 @@ class TaskListCreateView(VisibleTasksMixin, generics.ListCreateAPIView):
     patch=extend_schema(
         summary="Change a task",
         request=TaskWriteSerializer,
+        parameters=[ETAG],
         responses={
             200: TaskSerializer,
             **error_responses({"priority": ['"urgent" is not a valid choice.']}),
             404: UNKNOWN_TASK,
             409: CLOSED_TASK,
+            412: CHANGED_TASK,
         },
     ),
 )
@@ -233,6 +262,10 @@ class TaskDetailView(VisibleTasksMixin, generics.RetrieveAPIView):
     permission_required = {"GET": "tasks.view_task", "PATCH": "tasks.change_task"}
     serializer_class = TaskSerializer
     lookup_field = "no"
+
+    def get(self, request, no):
+        task = self.get_object()
+        return tagged(Response(TaskSerializer(task).data), task)
 
     def patch(self, request, no):
         task = self.get_object()
@@ -242,9 +275,10 @@ class TaskDetailView(VisibleTasksMixin, generics.RetrieveAPIView):
             services.update_task,
             task=task,
             user=request.user,
+            seen_version=if_match(request),
             **serializer.validated_data,
         )
-        return Response(TaskSerializer(task).data)
+        return tagged(Response(TaskSerializer(task).data), task)
 
 
 @extend_schema(

@@ -37,6 +37,7 @@ from crm.models import Contact
 from crm.services import record_privacy_refusal
 from interactions import services
 from interactions.models import DocumentType, InteractionLogEntry
+from web.versions import STALE, row_version
 
 
 def error_responses(example):
@@ -84,6 +85,43 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
+class PreconditionFailed(APIException):
+    """If-Match named a version the object is no longer at (web.versions)."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _(
+        "The object has changed since the version in If-Match, so nothing was "
+        "changed: read it again (GET) and send its new ETag."
+    )
+    default_code = STALE
+
+
+def tagged(response, obj):
+    """`response` with the ETag of `obj` as stored: the version (web.versions) a
+    change sent with it in If-Match is checked against."""
+    response["ETag"] = f'"{row_version(obj)}"'
+    return response
+
+
+def if_match(request):
+    """The version the request's If-Match names (its first ETag, quoted as `tagged`
+    gives it), for a service's `seen_version`: None without the header or with `*`
+    (no check). Anything else, a weak ETag too, is taken as it is: a version no
+    object is at, so the check fails."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    first = header.split(",")[0].strip() or header
+    if len(first) > 2 and first[0] == first[-1] == '"':
+        return first[1:-1]
+    return first
+
+
+def stale_response(description):
+    """The 412 answer of an endpoint that takes If-Match."""
+    return OpenApiResponse(DetailSerializer, description=description)
+
+
 def conflict_response(description):
     """The 409 answer of an endpoint whose service may refuse for a conflict code."""
     return OpenApiResponse(DetailSerializer, description=description)
@@ -102,6 +140,8 @@ def call_service(service, **kwargs):
             error, user=kwargs.get("user"), action=getattr(service, "__name__", "")
         )
         codes = {item.code for item in _error_items(error)}
+        if codes == {STALE}:
+            raise PreconditionFailed() from error
         if codes and codes <= CONFLICT_CODES:
             raise Conflict(" ".join(error.messages), code=min(codes)) from error
         raise ValidationError(field_errors(error)) from error

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from interactions.models import InteractionLogEntry
 from tasks.models import Task
-from tasks.services import create_task
+from tasks.services import create_task, update_task
 from tests.api.conftest import token_client
 from tests.factories import InteractionTemplateFactory, TaskFactory
 
@@ -88,6 +88,66 @@ def test_update_and_complete(api, user, contact):
         "detail": f"Task {task.no} is closed and can no longer be changed."
     }
     assert api.patch(url, {"priority": "low"}, format="json").status_code == 409
+
+
+def test_a_change_with_if_match_is_refused_once_someone_else_changed_the_task(
+    api, user, contact
+):
+    """Optimistic locking, as the edit page has it: GET gives the task's version as
+    its ETag; a PATCH sent with it in If-Match is made only while the task is still
+    at that version."""
+    task = create_task(user=user, contact=contact, description="Terugbellen")
+    url = reverse("api:task_detail", args=[task.no])
+    etag = api.get(url).headers["ETag"]
+
+    # Someone else changes the task (the edit page, another script).
+    update_task(task, user=user, location="Kantoor Utrecht")
+    refused = api.patch(url, {"priority": "high"}, format="json", HTTP_IF_MATCH=etag)
+
+    assert refused.status_code == 412
+    assert refused.json()["detail"].startswith("The object has changed since")
+    task.refresh_from_db()
+    assert (task.priority, task.location) == ("normal", "Kantoor Utrecht")
+
+    fresh = api.get(url).headers["ETag"]
+    assert fresh != etag
+    made = api.patch(url, {"priority": "high"}, format="json", HTTP_IF_MATCH=fresh)
+    assert made.status_code == 200
+    assert made.json()["priority"] == "high"
+    # The answer's ETag is the new version: the next change may send it.
+    assert made.headers["ETag"] == api.get(url).headers["ETag"] != fresh
+
+
+@pytest.mark.parametrize("header", ["*", None])
+def test_without_a_version_the_change_is_made(api, user, contact, header):
+    task = create_task(user=user, contact=contact, description="Terugbellen")
+    update_task(task, user=user, location="Kantoor Utrecht")
+    extra = {"HTTP_IF_MATCH": header} if header else {}
+
+    response = api.patch(
+        reverse("api:task_detail", args=[task.no]),
+        {"priority": "high"},
+        format="json",
+        **extra,
+    )
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("header", ['W/"abc"', "abc", '""', '"1234.5678"', ","])
+def test_a_version_the_task_is_not_at_is_refused(api, user, contact, header):
+    task = create_task(user=user, contact=contact, description="Terugbellen")
+
+    response = api.patch(
+        reverse("api:task_detail", args=[task.no]),
+        {"priority": "high"},
+        format="json",
+        HTTP_IF_MATCH=header,
+    )
+
+    assert response.status_code == 412
+    task.refresh_from_db()
+    assert task.priority == "normal"
 
 
 def test_log_interaction_is_json_true_or_false(api, user, contact):
