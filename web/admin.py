@@ -22,6 +22,8 @@ from django_tasks_db import admin as tasks_db_admin
 from django_tasks_db.models import DBTaskResult
 
 from web.pagination import CappedCountPaginator
+from web.versions import FIELD as VERSION
+from web.versions import lock_unchanged, row_version
 from web.views import add_service_error
 
 # Where the first pass of a change form leaves the service's refusal for the second.
@@ -34,7 +36,10 @@ class ServiceAdminMixin:
     both raise ValidationError to refuse.
 
     A refused add or change shows the form again with the service's message; a
-    refused delete, single or bulk, deletes nothing and shows the message."""
+    refused delete, single or bulk, deletes nothing and shows the message. A change
+    form carries the version of the row it was opened on (web.versions, hidden in
+    templates/admin/change_form.html): saving it after someone else changed the row
+    is refused, as on the CRM's own edit pages."""
 
     def save_service(self, request, obj, form, change):
         raise NotImplementedError
@@ -43,6 +48,10 @@ class ServiceAdminMixin:
         raise NotImplementedError
 
     def save_model(self, request, obj, form, change):
+        if change:
+            # The row read again under its lock (until the view's transaction
+            # ends): refused when it is no longer as the page showed it.
+            lock_unchanged(obj, request.POST.get(VERSION) or None)
         saved = self.save_service(request, obj, form, change)
         if saved is not None and saved is not obj:
             # The admin goes on with its own instance (change message, redirect).
@@ -68,6 +77,21 @@ class ServiceAdminMixin:
                 raise  # a second refusal would mean the form passed it: a bug
             setattr(request, REFUSAL, error)
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        if change and obj is not None:
+            # A form shown again (a refusal, an error) keeps the version it was
+            # opened on: only opening the page again takes the row as it is now.
+            context["row_version"] = (
+                request.POST.get(VERSION, "")
+                if request.method == "POST"
+                else row_version(obj)
+            )
+        return super().render_change_form(
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change, **kwargs)
