@@ -107,7 +107,7 @@ class SalespersonForm(VersionedFormMixin, forms.ModelForm):
         return self.cleaned_data["code"].upper()
 
 
-class NumberSeriesForm(forms.ModelForm):
+class NumberSeriesForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = NumberSeries
         fields = ["code", "description", "prefix", "width", "next_number"]

@@ -269,10 +269,14 @@ def delete_salesperson(salesperson, *, user):
 
 
 @transaction.atomic
-def save_number_series(series, *, user):
+def save_number_series(series, *, user, seen_version=None):
     """Create or change a number series. Its next number may be set back by hand,
     as in NAV; the unique contact and segment numbers catch a number handed out
-    twice."""
+    twice. A change from a form opened before another (`seen_version`), a number
+    taken from the series meanwhile too, is refused: saving it would set the next
+    number back unasked."""
+    if series.pk is not None:
+        lock_unchanged(series, seen_version)
     return save_checked(series)
 
 

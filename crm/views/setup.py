@@ -156,7 +156,9 @@ class NumberSeriesUpdateView(
     trail = ((reverse_lazy("crm:numberseries_list"), _("Number series")),)
 
     def perform(self, form):
-        return services.save_number_series(form.instance, user=self.request.user)
+        return services.save_number_series(
+            form.instance, user=self.request.user, seen_version=form.seen_version
+        )
 
     def get_title(self):
         return _("Number series %(code)s") % {"code": self.object.code}

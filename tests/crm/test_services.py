@@ -355,6 +355,26 @@ def test_save_number_series_refuses_a_zero_width(user):
     assert not NumberSeries.objects.exists()
 
 
+def test_save_number_series_refuses_a_form_opened_before_a_number_was_taken(
+    marketing_setup, user
+):
+    """The page showed next number 1; a contact took it meanwhile. Saving the
+    description as the page has it would set the series back to 1."""
+    series = marketing_setup.contact_nos
+    seen = row_version(series)
+    services.create_contact(user=user, type="company", name="Jansen BV")
+    edited = NumberSeries.objects.get(pk=series.pk)
+    edited.description = "Contacten"
+    edited.next_number = 1  # as the page showed it
+
+    with pytest.raises(ValidationError, match="Next number “2”"):
+        services.save_number_series(edited, user=user, seen_version=seen)
+
+    series.refresh_from_db()
+    assert series.next_number == 2
+    assert series.description != "Contacten"
+
+
 def test_delete_number_series_is_refused_while_the_setup_uses_it(marketing_setup, user):
     with pytest.raises(ValidationError, match="used by: 1 marketing setup"):
         services.delete_number_series(marketing_setup.contact_nos, user=user)
