@@ -6,6 +6,7 @@ from decimal import Decimal
 from playwright.sync_api import expect
 
 from audit.models import AuditAction, AuditRecord
+from crm.models import Contact
 from interactions.models import InteractionLogEntry
 from tests.e2e.conftest import choose
 from tests.factories import (
@@ -15,6 +16,8 @@ from tests.factories import (
     PersonFactory,
     SalespersonFactory,
     SalesUserFactory,
+    SegmentFactory,
+    SegmentLineFactory,
 )
 
 
@@ -99,3 +102,31 @@ def test_the_contact_list_filters_privacy_blocked_contacts_in_dutch(
     expect(rows.first).to_contain_text("Bram Blok")
     expect(rows.first).to_contain_text("Privacy geblokkeerd")
     shot("list-filtered")
+
+
+def test_the_log_dialog_names_a_blocked_contacts_line_before_ok_in_dutch(
+    page, live_server, login, shot
+):
+    user = SalesUserFactory(username="anna")
+    template = InteractionTemplateFactory(code="BRIEF")
+    segment = SegmentFactory(no="SM00001", description="Nieuwsbrief", template=template)
+    SegmentLineFactory(segment=segment, template=template)
+    blocked = SegmentLineFactory(segment=segment, template=template)
+    Contact.objects.filter(pk=blocked.contact_id).update(privacy_blocked=True)
+    login(user)
+    page.get_by_label("Language").select_option("nl")
+    expect(page.get_by_role("heading", name="Welkom, anna")).to_be_visible()
+
+    page.goto(f"{live_server.url}{segment.get_absolute_url()}")
+    page.get_by_role("button", name="Registreren", exact=True).click()
+
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Voordat segment SM00001 kan worden geregistreerd")
+    expect(dialog).to_contain_text("1 regel kan niet worden geregistreerd.")
+    shot("log-dialog-names-the-blocked-line")
+    dialog.get_by_role("link", name="Deze regels tonen").click()
+    expect(page.locator("#blocking-filter")).to_be_visible()
+    rows = page.get_by_role("table", name="Regels").locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(blocked.contact.name)
+    assert not InteractionLogEntry.objects.exists()
