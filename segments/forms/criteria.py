@@ -162,6 +162,9 @@ class CriteriaForm:
         self.contacts = ContactFilter(data, queryset=Contact.objects.all())
         # The company lookup marks the companies already in this segment.
         self.contacts.form.fields["company"].widget.params["segment"] = segment.no
+        if action == "add":
+            # A privacy blocked contact is never added: choosing them adds none.
+            del self.contacts.form.fields["privacy_blocked"]
         self.entries = EntryCriteriaFilter(
             data, queryset=InteractionLogEntry.objects.none(), prefix="entries"
         )

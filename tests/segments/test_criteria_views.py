@@ -62,6 +62,17 @@ class TestActions:
         assert "1 contact will be added." in response.content.decode()
         assert not segment.lines.exists()
 
+    def test_only_the_removals_offer_the_privacy_blocked_filter(
+        self, sales_client, segment
+    ):
+        """Contacten toevoegen never adds a blocked contact: a filter choosing them
+        would add none. Verkleinen and Verfijnen may take them out."""
+        added = sales_client.get(url("criteria_add", segment)).content.decode()
+        reduced = sales_client.get(url("criteria_reduce", segment)).content.decode()
+
+        assert 'name="privacy_blocked"' not in added
+        assert 'name="privacy_blocked"' in reduced
+
     def test_htmx_gets_only_the_count(self, sales_client, world, segment):
         response = sales_client.get(
             url("criteria_add", segment), {"city": "Utrecht"}, HTTP_HX_REQUEST="true"
