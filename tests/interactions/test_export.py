@@ -383,6 +383,21 @@ def test_the_list_offers_every_form_with_its_filters(sales_client, entry):
     ]
 
 
+def test_the_list_offers_no_file_while_its_filters_cannot_be_read(sales_client, entry):
+    """The export would answer a bare 400 page: the menu says to correct the
+    filters instead of leading there."""
+    response = sales_client.get(
+        reverse("interactions:entry_list"),
+        {"date_from": "2026-02-31"},
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+
+    html = response.content.decode()
+    assert _export_links(html) == []
+    menu = html[html.index('class="dropdown export-menu"') :]
+    assert "Corrigeer eerst de filters." in menu[: menu.index("</details>")]
+
+
 def _export_links(html):
     menu = html[html.index('class="dropdown export-menu"') :]
     menu = menu[: menu.index("</details>")]
