@@ -530,3 +530,19 @@ def test_the_task_forms_show_where_they_came_from_and_cancel_back_there(
     assert ">Taken</a>" in crumbs[0]
     assert f">{task.no}</a>" in crumbs[1]
     assert cancel == task.get_absolute_url()
+
+
+def test_the_task_card_writes_dates_as_the_other_cards_do(sales_client, salesperson):
+    """dd-mm-jjjj in Dutch, as the contact and segment cards, not "8 december 2026"."""
+    task = TaskFactory(
+        salesperson=salesperson,
+        date=datetime.date(2026, 12, 8),
+        start_time=datetime.time(10, 30),
+    )
+
+    html = sales_client.get(
+        task.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="nl"
+    ).content.decode()
+
+    assert "8-12-2026 10:30" in html
+    assert "december" not in html
