@@ -196,6 +196,13 @@ class LogSegmentForm(forms.Form):
         required=False, min_value=0, widget=forms.HiddenInput
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offered only while "Send content" is ticked (static/js/crm.js).
+        self.fields["letter_fallback"].widget.attrs["data-needs"] = self.add_prefix(
+            "deliver"
+        )
+
     def clean(self):
         cleaned = super().clean()
         # The fallback is part of sending: without it there is nothing to fall back.

@@ -62,3 +62,19 @@ document.addEventListener("keydown", (event) => {
     menu.querySelector("summary").focus();
   });
 });
+
+// A checkbox with data-needs="name" can be ticked only while its form's checkbox of
+// that name is (an option of an option: the letter fallback of sending); unticked
+// when that one is. The server ignores it alone anyway.
+function followNeeds(form) {
+  form.querySelectorAll("input[data-needs]").forEach((box) => {
+    const needed = form.elements.namedItem(box.dataset.needs);
+    if (!needed) return;
+    box.disabled = !needed.checked;
+    if (box.disabled) box.checked = false;
+  });
+}
+document.addEventListener("change", (event) => {
+  if (event.target.form) followNeeds(event.target.form);
+});
+document.querySelectorAll("form").forEach(followNeeds);
