@@ -40,10 +40,13 @@ class FollowUpForm(forms.Form):
         help_text=gettext_lazy("Logged when the follow-up task is completed."),
     )
     recurring_date_interval = forms.CharField(
-        label=gettext_lazy("Recur every"),
+        # Named as the task form names it; filled in, the task recurs.
+        label=gettext_lazy("Recurring date interval"),
         max_length=20,
         required=False,
-        help_text=gettext_lazy("Fill in to make it recur, e.g. 1W or 1M."),
+        help_text=gettext_lazy(
+            "A date formula such as 1W, 2M or CM+1D; filled in, the task recurs."
+        ),
     )
 
     def clean(self):

@@ -56,7 +56,7 @@ def test_follow_up_task_from_an_interaction_completed_in_mijn_taken(
     field(section, "Soort opvolging").select_option(label="Telefoongesprek")
     field(section, "Omschrijving opvolging").fill("Terugbellen over offerte")
     choose(section, "Te registreren sjabloon", "CALL", "CALL Telefoongesprek")
-    field(section, "Herhalen elke").fill("1w")
+    field(section, "Terugkeerinterval").fill("1w")
     shot("interaction-with-follow-up")
     page.get_by_role("button", name="OK", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("is geregistreerd voor")
