@@ -18,6 +18,7 @@ from interactions.models import (
 from web.amounts import number_formfield
 from web.lookups import WITH_BLOCKED
 from web.versions import FIELD, VersionedFormMixin
+from web.views import duplicate_confirmed
 
 
 class InteractionForm(forms.ModelForm):
@@ -175,15 +176,13 @@ class InteractionForm(forms.ModelForm):
             .select_related("created_by__salesperson", "salesperson")
             .first()
         )
-        if duplicate is None or self.data.get(CONFIRM_DUPLICATE) == str(duplicate.pk):
+        if duplicate is None or duplicate_confirmed(self.data, duplicate):
             return None
         return duplicate
 
 
 # The value of the "Apply template" button (name "action"), which saves nothing.
 APPLY_TEMPLATE = "apply_template"
-# The name of the "Log anyway" button; its value is the entry the warning was about.
-CONFIRM_DUPLICATE = "duplicate_of"
 
 
 def duplicate_warning(entry):

@@ -275,3 +275,14 @@ class LookupView(PermissionRequiredMixin, View):
 
 # Rows a list page shows.
 PAGE_SIZE = 25
+
+# The name of a warning's "… anyway" button, where a page asks before making what
+# may be a duplicate (Nieuw contact, Interactie maken); its value is the row the
+# page named, the newest, so one made in the meantime is asked about in turn.
+CONFIRM_DUPLICATE = "duplicate_of"
+
+
+def duplicate_confirmed(data, duplicate):
+    """Whether the posted `data` come from "… anyway" on the warning that named
+    `duplicate`."""
+    return data.get(CONFIRM_DUPLICATE) == str(duplicate.pk)

@@ -32,10 +32,12 @@ from crm.views.setup import SeriesNoteMixin
 from web.exports import Column, Kind
 from web.pagination import EstimatedCountPaginator
 from web.views import (
+    CONFIRM_DUPLICATE,
     PAGE_SIZE,
     BadInputMixin,
     ServiceDeleteView,
     ServiceFormMixin,
+    duplicate_confirmed,
 )
 
 
@@ -82,11 +84,8 @@ class ContactCreateView(
         duplicates = possible_duplicates(
             type=values["type"], name=values["name"], email=values["email"]
         )
-        # "Create anyway" sends the newest contact the page named: one made in
-        # the meantime is asked about in turn.
-        if duplicates and self.request.POST.get(CONFIRM_DUPLICATE) != str(
-            duplicates[0].pk
-        ):
+        # "Create anyway" names the newest contact the page named.
+        if duplicates and not duplicate_confirmed(self.request.POST, duplicates[0]):
             return self.render_to_response(
                 self.get_context_data(
                     form=form,
@@ -98,11 +97,6 @@ class ContactCreateView(
 
     def perform(self, form):
         return services.create_contact(user=self.request.user, **form.cleaned_data)
-
-
-# The name of the new-contact page's "Create anyway" button; its value is the newest
-# existing contact the page named.
-CONFIRM_DUPLICATE = "duplicate_of"
 
 
 class ContactUpdateView(

@@ -60,7 +60,7 @@ class SeriesNoteMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["series_missing"] = [
+        context["series_notes"] = [
             SERIES_MISSING_NOTES[field] for field in missing_series(*self.series_fields)
         ]
         return context

@@ -129,19 +129,17 @@ def _doomed(
     if entries is not None:
         doomed = doomed.filter(pk__in=_keys(entries))
     filters = {}
-    if before is not None:
-        doomed = doomed.filter(date__lt=before)
-        filters["before"] = str(before)
-    if after is not None:
-        doomed = doomed.filter(date__gt=after)
-        filters["after"] = str(after)
-    # The page's range, recorded as typed ("Van = 1-12-2026").
-    if date_from is not None:
-        doomed = doomed.filter(date__gte=date_from)
-        filters["date_from"] = str(date_from)
-    if date_to is not None:
-        doomed = doomed.filter(date__lte=date_to)
-        filters["date_to"] = str(date_to)
+    # `before`/`after` exclusive (the command), the page's range inclusive; each
+    # recorded as given ("Van = 1-12-2026").
+    for key, value, lookup in (
+        ("before", before, "date__lt"),
+        ("after", after, "date__gt"),
+        ("date_from", date_from, "date__gte"),
+        ("date_to", date_to, "date__lte"),
+    ):
+        if value is not None:
+            doomed = doomed.filter(**{lookup: value})
+            filters[key] = str(value)
     for field, value, key in (
         ("contact", contact, "no"),
         ("template", template, "code"),

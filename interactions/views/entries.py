@@ -29,7 +29,6 @@ from interactions import jobs, sections, services
 from interactions.filters import InteractionLogEntryFilter
 from interactions.forms import (
     APPLY_TEMPLATE,
-    CONFIRM_DUPLICATE,
     DeleteCanceledForm,
     EvaluationForm,
     InteractionForm,
@@ -46,6 +45,7 @@ from jobs.views import started_message
 from web.amounts import format_amount, format_whole_number
 from web.pagination import EstimatedCountPaginator
 from web.views import (
+    CONFIRM_DUPLICATE,
     PAGE_SIZE,
     BadInputMixin,
     add_service_error,
